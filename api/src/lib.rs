@@ -1,0 +1,1 @@
+//! The axum HTTP API (filled by issue 7).

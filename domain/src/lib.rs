@@ -1,0 +1,34 @@
+//! The shared vocabulary of Qabilet.
+//!
+//! Everything the other crates exchange lives here: organisations, vacancies with
+//! their qualification requirements, candidate profiles, applications moving through
+//! the competition stages, talent-reserve entries and audit entries. The types are
+//! plain serde structs; [`Validate`] checks what serde cannot (dates in order,
+//! bounded sizes, well-formed ids) and reports every problem with the path of the
+//! field, so an import can say `profiles.jsonl:17: experience[2].end: ...`.
+//!
+//! This crate does no I/O.
+
+mod application;
+mod audit;
+mod codes;
+mod ids;
+pub mod limits;
+mod organisation;
+mod profile;
+mod reserve;
+mod vacancy;
+mod validate;
+
+pub use application::{Application, Stage, StageOutcome, StageResult};
+pub use audit::AuditEntry;
+pub use codes::{
+    Category, CategoryGroup, EducationLevel, Gender, Language, LanguageLevel, Locality, Region,
+    Sector, VacancyStatus,
+};
+pub use ids::{ApplicationId, OrganisationId, ProfileId, ReserveEntryId, VacancyId};
+pub use organisation::{Organisation, OrganisationKind};
+pub use profile::{Consent, ConsentPurpose, Education, Experience, LanguageSkill, Profile};
+pub use reserve::{ReserveEntry, ReserveKind};
+pub use vacancy::{LanguageRequirement, Requirements, Vacancy};
+pub use validate::{parse_json, FieldError, ParseError, Validate, ValidationErrors};

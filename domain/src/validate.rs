@@ -1,0 +1,269 @@
+//! Validation with field paths.
+//!
+//! serde checks shapes and enum values; [`Validate`] checks the rules serde cannot
+//! express. Both kinds of failure come back as [`FieldError`]s naming the JSON path
+//! of the offending field (`experience[2].end`), because an HR officer fixing an
+//! import file needs to know exactly which value to change.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+/// One problem with one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// JSON path of the field, e.g. `requirements.languages[0].level`; empty for the
+    /// record as a whole.
+    pub path: String,
+    /// What is wrong and, where it helps, what is allowed.
+    pub message: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// All problems found in one record, in the order they were found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValidationErrors(pub Vec<FieldError>);
+
+impl ValidationErrors {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn first(&self) -> Option<&FieldError> {
+        self.0.first()
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                write!(f, "; ")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+/// Collects field errors while walking a record; keeps the current path.
+#[derive(Debug, Default)]
+pub struct Validator {
+    prefix: Vec<String>,
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn path_of(&self, field: &str) -> String {
+        let mut path = String::new();
+        for part in self
+            .prefix
+            .iter()
+            .map(String::as_str)
+            .chain(std::iter::once(field).filter(|f| !f.is_empty()))
+        {
+            if !path.is_empty() && !part.starts_with('[') {
+                path.push('.');
+            }
+            path.push_str(part);
+        }
+        path
+    }
+
+    /// Records an error on `field` (relative to the current prefix).
+    pub fn error(&mut self, field: &str, message: impl Into<String>) {
+        let path = self.path_of(field);
+        self.errors.push(FieldError {
+            path,
+            message: message.into(),
+        });
+    }
+
+    /// Validates a nested value under `field`.
+    pub fn nested(&mut self, field: &str, f: impl FnOnce(&mut Validator)) {
+        self.prefix.push(field.to_owned());
+        f(self);
+        self.prefix.pop();
+    }
+
+    /// Validates each element of a list under `field[i]`, after checking its length.
+    pub fn each<T>(
+        &mut self,
+        field: &str,
+        items: &[T],
+        max: usize,
+        mut f: impl FnMut(&mut Validator, &T),
+    ) {
+        if items.len() > max {
+            self.error(
+                field,
+                format!("has {} entries, at most {max} are allowed", items.len()),
+            );
+            return;
+        }
+        for (i, item) in items.iter().enumerate() {
+            self.prefix.push(format!("{field}[{i}]"));
+            f(self, item);
+            self.prefix.pop();
+        }
+    }
+
+    /// Checks a required text: not blank and at most `max` characters.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) {
+        if value.trim().is_empty() {
+            self.error(field, "must not be empty");
+        } else {
+            self.optional_text(field, value, max);
+        }
+    }
+
+    /// Checks an optional text: at most `max` characters, no control characters.
+    pub fn optional_text(&mut self, field: &str, value: &str, max: usize) {
+        let chars = value.chars().count();
+        if chars > max {
+            self.error(
+                field,
+                format!("is {chars} characters long, at most {max} are allowed"),
+            );
+        } else if value
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            self.error(field, "contains control characters");
+        }
+    }
+
+    /// Checks a list of short texts (skills, specialties, competencies).
+    pub fn text_list(
+        &mut self,
+        field: &str,
+        values: &[String],
+        max_items: usize,
+        max_chars: usize,
+    ) {
+        self.each(field, values, max_items, |v, value| {
+            v.text("", value, max_chars)
+        });
+    }
+
+    pub fn finish(self) -> Result<(), ValidationErrors> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationErrors(self.errors))
+        }
+    }
+}
+
+/// Rules a record must satisfy beyond its serde shape.
+pub trait Validate {
+    /// Adds every problem found to `v`.
+    fn check(&self, v: &mut Validator);
+
+    /// Runs [`Validate::check`] and returns all problems found.
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut v = Validator::new();
+        self.check(&mut v);
+        v.finish()
+    }
+}
+
+/// Why a JSON record could not be accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    /// The text is not JSON of the expected shape; `path` names the field.
+    #[error("{}", display_shape(.path, .message))]
+    Shape { path: String, message: String },
+    /// The JSON has the right shape but breaks a rule.
+    #[error("{0}")]
+    Invalid(#[from] ValidationErrors),
+}
+
+fn display_shape(path: &str, message: &str) -> String {
+    if path.is_empty() || path == "." {
+        message.to_owned()
+    } else {
+        format!("{path}: {message}")
+    }
+}
+
+impl ParseError {
+    /// The path of the first bad field.
+    pub fn path(&self) -> &str {
+        match self {
+            ParseError::Shape { path, .. } => path,
+            ParseError::Invalid(errors) => errors.first().map(|e| e.path.as_str()).unwrap_or(""),
+        }
+    }
+}
+
+/// Parses one JSON record and validates it, naming the bad field on failure.
+pub fn parse_json<T: DeserializeOwned + Validate>(text: &str) -> Result<T, ParseError> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        // serde_json appends " at line 1 column 57"; the caller reports the line itself.
+        let message = strip_position(&inner.to_string());
+        ParseError::Shape {
+            path: if path == "." { String::new() } else { path },
+            message,
+        }
+    })?;
+    value.validate()?;
+    Ok(value)
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_join_fields_and_indices() {
+        let mut v = Validator::new();
+        v.nested("requirements", |v| {
+            v.each("languages", &[1, 2], 10, |v, i| {
+                if *i == 2 {
+                    v.error("level", "bad");
+                }
+            })
+        });
+        let err = v.finish().unwrap_err();
+        assert_eq!(err.0[0].path, "requirements.languages[1].level");
+    }
+
+    #[test]
+    fn text_limits_are_reported() {
+        let mut v = Validator::new();
+        v.text("title", "   ", 10);
+        v.text("name", "abcdefghijkl", 10);
+        v.optional_text("summary", "a\u{0}b", 10);
+        let err = v.finish().unwrap_err();
+        assert_eq!(err.0.len(), 3);
+        assert_eq!(err.0[0].to_string(), "title: must not be empty");
+        assert!(err.0[1].message.contains("at most 10"));
+        assert!(err.0[2].message.contains("control"));
+    }
+}

@@ -1,0 +1,1 @@
+//! The tantivy index of vacancies and profiles (filled by issue 4).

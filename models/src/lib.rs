@@ -1,0 +1,1 @@
+//! Candle embedding models (filled by issue 3).

@@ -1,0 +1,1 @@
+//! Test-session anomaly detection (filled by issue 6).
