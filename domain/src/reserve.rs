@@ -17,6 +17,15 @@ pub enum ReserveKind {
     SecondBest,
 }
 
+impl ReserveKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ReserveKind::Reserve => "reserve",
+            ReserveKind::SecondBest => "second_best",
+        }
+    }
+}
+
 /// A person kept for future posts, with the competition they came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

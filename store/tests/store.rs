@@ -1,0 +1,254 @@
+//! Storage behaviour, run against SQLite and PostgreSQL alike.
+
+use qabilet_domain::{parse_json, Organisation, Profile, ProfileId, Vacancy, VacancyId};
+use qabilet_store::test_support::{self, Expect};
+use qabilet_store::{ChangeOp, Put, RecordKind, StoreError};
+
+fn organisation() -> Organisation {
+    parse_json(
+        r#"{"id":"MF","name_kk":"Қаржы министрлігі","name_ru":"Министерство финансов",
+            "kind":"ministry","region":"astana"}"#,
+    )
+    .unwrap()
+}
+
+fn vacancy(id: &str, title: &str) -> Vacancy {
+    parse_json(&format!(
+        r#"{{"id":"{id}","organisation_id":"MF","title":"{title}",
+            "description":"Ведение бухгалтерского учета","category":"B-4","region":"astana",
+            "deadline":"2026-12-20","status":"open",
+            "requirements":{{"education_level":"higher","min_years_total":2}}}}"#
+    ))
+    .unwrap()
+}
+
+fn profile(id: &str, revoked: bool) -> Profile {
+    let revoked = if revoked {
+        r#","revoked_at":"2026-03-01T00:00:00Z""#
+    } else {
+        ""
+    };
+    parse_json(&format!(
+        r#"{{"id":"{id}","full_name":"Айгерім Сапарова","region":"astana",
+            "summary":"Бухгалтер","skills":["1С"],
+            "consents":[{{"purpose":"processing","granted_at":"2026-01-01T00:00:00Z"{revoked}}}]}}"#
+    ))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn records_round_trip_and_upserts_are_idempotent() {
+    for t in test_support::all().await {
+        let s = &t.store;
+        let mut tx = s.begin().await.on(&t, "begin");
+        assert_eq!(
+            tx.put_organisation(&organisation()).await.on(&t, "org"),
+            Put::Inserted
+        );
+        let v = vacancy("V-1", "Главный специалист");
+        assert_eq!(tx.put_vacancy(&v).await.on(&t, "vacancy"), Put::Inserted);
+        let p = profile("P-1", false);
+        assert_eq!(tx.put_profile(&p).await.on(&t, "profile"), Put::Inserted);
+        tx.commit().await.on(&t, "commit");
+
+        let id = VacancyId::new("V-1").unwrap();
+        assert_eq!(
+            s.vacancy(&id).await.on(&t, "get").as_ref(),
+            Some(&v),
+            "[{}]",
+            t.name
+        );
+        let pid = ProfileId::new("P-1").unwrap();
+        assert_eq!(
+            s.profile(&pid).await.on(&t, "get").as_ref(),
+            Some(&p),
+            "[{}]",
+            t.name
+        );
+
+        // Writing the same records again changes nothing and adds no change entries.
+        let before = s.last_change_seq().await.on(&t, "seq");
+        let mut tx = s.begin().await.on(&t, "begin");
+        assert_eq!(
+            tx.put_organisation(&organisation()).await.on(&t, "org"),
+            Put::Unchanged
+        );
+        assert_eq!(tx.put_vacancy(&v).await.on(&t, "vacancy"), Put::Unchanged);
+        assert_eq!(tx.put_profile(&p).await.on(&t, "profile"), Put::Unchanged);
+        let edited = vacancy("V-1", "Ведущий специалист");
+        assert_eq!(tx.put_vacancy(&edited).await.on(&t, "edit"), Put::Updated);
+        tx.commit().await.on(&t, "commit");
+        let changes = s.changes_after(before, 100).await.on(&t, "changes");
+        assert_eq!(changes.len(), 1, "[{}] {changes:?}", t.name);
+        assert_eq!(changes[0].kind, RecordKind::Vacancy);
+        assert_eq!(
+            s.vacancy(&id).await.on(&t, "get").unwrap().title,
+            "Ведущий специалист"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_uncommitted_transaction_leaves_nothing() {
+    for t in test_support::all().await {
+        let s = &t.store;
+        {
+            let mut tx = s.begin().await.on(&t, "begin");
+            tx.put_organisation(&organisation()).await.on(&t, "org");
+            tx.put_vacancy(&vacancy("V-1", "x")).await.on(&t, "vacancy");
+            // dropped without commit
+        }
+        let counts = s.counts().await.on(&t, "counts");
+        assert_eq!(
+            (counts.organisations, counts.vacancies),
+            (0, 0),
+            "[{}]",
+            t.name
+        );
+        assert_eq!(s.last_change_seq().await.on(&t, "seq"), 0, "[{}]", t.name);
+    }
+}
+
+#[tokio::test]
+async fn a_vacancy_of_an_unknown_organisation_is_a_conflict() {
+    for t in test_support::all().await {
+        let mut tx = t.store.begin().await.on(&t, "begin");
+        let err = tx.put_vacancy(&vacancy("V-1", "x")).await.unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Conflict(m) if m.contains("import organisations first")),
+            "[{}] {err}",
+            t.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn revoking_consent_and_deleting_feed_removals() {
+    for t in test_support::all().await {
+        let s = &t.store;
+        let mut tx = s.begin().await.on(&t, "begin");
+        tx.put_profile(&profile("P-1", false)).await.on(&t, "p1");
+        tx.put_profile(&profile("P-2", false)).await.on(&t, "p2");
+        tx.commit().await.on(&t, "commit");
+        let seq = s.last_change_seq().await.on(&t, "seq");
+
+        let mut tx = s.begin().await.on(&t, "begin");
+        tx.put_profile(&profile("P-1", true)).await.on(&t, "revoke");
+        tx.delete_profile(&ProfileId::new("P-2").unwrap())
+            .await
+            .on(&t, "delete");
+        let missing = tx.delete_profile(&ProfileId::new("P-9").unwrap()).await;
+        assert!(
+            matches!(missing, Err(StoreError::NotFound { .. })),
+            "[{}]",
+            t.name
+        );
+        tx.commit().await.on(&t, "commit");
+
+        let changes = s.changes_after(seq, 10).await.on(&t, "changes");
+        let ops: Vec<_> = changes
+            .iter()
+            .map(|c| (c.record_id.as_str(), c.op))
+            .collect();
+        assert_eq!(
+            ops,
+            [("P-1", ChangeOp::Remove), ("P-2", ChangeOp::Remove)],
+            "[{}]",
+            t.name
+        );
+        assert!(changes.windows(2).all(|w| w[0].seq < w[1].seq));
+        assert_eq!(
+            s.counts().await.on(&t, "counts").profiles,
+            1,
+            "[{}]",
+            t.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_walk_every_record_once_in_id_order() {
+    for t in test_support::all().await {
+        let s = &t.store;
+        let mut tx = s.begin().await.on(&t, "begin");
+        for i in 0..25 {
+            tx.put_profile(&profile(&format!("P-{i:03}"), false))
+                .await
+                .on(&t, "put");
+        }
+        tx.commit().await.on(&t, "commit");
+        let mut seen = Vec::new();
+        let mut after = String::new();
+        loop {
+            let page = s.profiles_page(&after, 10).await.on(&t, "page");
+            let Some(last) = page.last() else { break };
+            after = last.id.to_string();
+            seen.extend(page.into_iter().map(|p| p.id.to_string()));
+        }
+        let expected: Vec<String> = (0..25).map(|i| format!("P-{i:03}")).collect();
+        assert_eq!(seen, expected, "[{}]", t.name);
+    }
+}
+
+#[tokio::test]
+async fn the_audit_chain_verifies_and_detects_tampering() {
+    for t in test_support::all().await {
+        let s = &t.store;
+        for i in 0..3 {
+            let mut tx = s.begin().await.on(&t, "begin");
+            tx.audit("hr-1", "shortlist.view", "vacancy", &format!("V-{i}"), "{}")
+                .await
+                .on(&t, "audit");
+            tx.commit().await.on(&t, "commit");
+        }
+        assert_eq!(
+            s.verify_audit_chain().await.on(&t, "verify"),
+            Ok(3),
+            "[{}]",
+            t.name
+        );
+
+        // The database refuses edits outright...
+        let url = t.url.clone();
+        let refused = raw_execute(&url, "UPDATE audit_log SET actor = 'x' WHERE seq = 2").await;
+        assert!(refused.is_err(), "[{}] update was allowed", t.name);
+
+        // ...and someone who disables that protection is still caught by the chain.
+        let drop_trigger = if t.name == "sqlite" {
+            "DROP TRIGGER audit_log_no_update"
+        } else {
+            "DROP TRIGGER audit_log_no_update_or_delete ON audit_log"
+        };
+        raw_execute(&url, drop_trigger).await.unwrap();
+        raw_execute(&url, "UPDATE audit_log SET actor = 'x' WHERE seq = 2")
+            .await
+            .unwrap();
+        let broken = s.verify_audit_chain().await.on(&t, "verify").unwrap_err();
+        assert_eq!(broken.seq, 2, "[{}] {broken}", t.name);
+    }
+}
+
+async fn raw_execute(url: &str, sql: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await?;
+        sqlx::query(sql).execute(&mut conn).await?;
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await?;
+        sqlx::query(sql).execute(&mut conn).await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_bad_url_is_a_clear_error() {
+    let err = qabilet_store::Store::connect("mysql://x")
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string()
+            .contains("expected sqlite://FILE or postgres://"),
+        "{err}"
+    );
+}
