@@ -3,8 +3,11 @@
 //! Every command works on one data directory (`--data-dir`, default `./data`) that
 //! holds the SQLite database, the index, the vectors and the models, and optionally
 //! on a PostgreSQL database (`--database-url postgres://…`) as the system of record.
+//! Errors are printed as one readable message and exit with status 1; usage errors
+//! exit with status 2.
 
 mod cmd;
+mod formats;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,7 +30,23 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Create the data directory and the database (applies migrations), then show
+    /// what the store holds.
+    Init,
+    /// Import records from a file, all or nothing.
+    Import(cmd::import::ImportArgs),
+    /// Generate the synthetic demo data set and load it (or write it with --out).
+    Demo(cmd::demo::DemoArgs),
+    /// Export every record as JSON Lines.
+    Export(cmd::export::ExportArgs),
+    /// Benchmarks that print their figures.
+    #[command(subcommand)]
+    Bench(cmd::bench::BenchCommand),
+    /// Proctoring: flag anomalies in online entrance tests.
+    #[command(subcommand)]
+    Proctor(cmd::proctor::ProctorCommand),
+}
 
 /// What every command needs to find its data.
 pub struct Context {
@@ -37,9 +56,52 @@ pub struct Context {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let _ctx = Context {
+    let ctx = Context {
         data_dir: cli.data_dir,
         database_url: cli.database_url,
     };
-    match cli.command {}
+    match run(cli.command, &ctx) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
+    let runtime = || {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    };
+    match command {
+        Command::Proctor(cmd) => cmd::proctor::run(cmd),
+        Command::Bench(cmd) => runtime()?.block_on(cmd::bench::run(cmd)),
+        Command::Demo(args) if args.out.is_some() => {
+            let out = args.out.clone().unwrap_or_default();
+            cmd::demo::write_files(&args, &out)
+        }
+        command => runtime()?.block_on(async {
+            let store = ctx.store().await?;
+            let result = match command {
+                Command::Init => {
+                    let c = store.counts().await?;
+                    println!(
+                        "{} store ready in {}: {} organisations, {} vacancies, {} profiles, {} applications, {} reserve entries, {} audit entries",
+                        store.backend_name(),
+                        ctx.data_dir.display(),
+                        c.organisations, c.vacancies, c.profiles, c.applications, c.reserve_entries, c.audit_entries
+                    );
+                    Ok(())
+                }
+                Command::Import(args) => cmd::import::run(args, &store).await,
+                Command::Demo(args) => cmd::demo::load(&args, &store, &ctx.data_dir).await,
+                Command::Export(args) => cmd::export::run(args, &store).await,
+                Command::Proctor(_) | Command::Bench(_) => unreachable!("handled above"),
+            };
+            store.close().await;
+            result
+        }),
+    }
 }

@@ -1,0 +1,85 @@
+//! `qabilet bench`: benchmarks that print the figures the issues name.
+
+use std::io::{BufWriter, Write};
+use std::time::Instant;
+
+use chrono::Utc;
+use clap::{Args, Subcommand};
+use comfy_table::Table;
+use qabilet_demo::{DemoConfig, Generator};
+use qabilet_domain::Profile;
+use qabilet_store::Store;
+
+use crate::formats::jsonl;
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Time importing demo profiles from JSON Lines into a fresh SQLite database
+    /// (target: 100k profiles in under 30 s).
+    Import(BenchImportArgs),
+}
+
+#[derive(Args)]
+pub struct BenchImportArgs {
+    /// How many profiles to generate and import.
+    #[arg(long, default_value_t = 100_000)]
+    pub profiles: usize,
+}
+
+pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
+    match cmd {
+        BenchCommand::Import(args) => bench_import(args).await,
+    }
+}
+
+async fn bench_import(args: BenchImportArgs) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("profiles.jsonl");
+    let generator = Generator::new(DemoConfig {
+        profiles: args.profiles,
+        reference_date: Utc::now().date_naive(),
+        ..DemoConfig::default()
+    });
+    let bar = super::progress(args.profiles as u64, "generating");
+    let mut out = BufWriter::new(std::fs::File::create(&file)?);
+    for profile in generator.profiles() {
+        serde_json::to_writer(&mut out, &profile)?;
+        out.write_all(b"\n")?;
+        bar.inc(1);
+    }
+    out.flush()?;
+    drop(out);
+    bar.finish_and_clear();
+    let bytes = std::fs::metadata(&file)?.len();
+
+    let store = Store::open_embedded(&dir.path().join("db")).await?;
+    let started = Instant::now();
+    let summary =
+        super::import::import::<Profile, _>(&store, &file, "bench", || Ok(jsonl::read(&file)?))
+            .await?;
+    let seconds = started.elapsed().as_secs_f64();
+    store.close().await;
+
+    let mut table = Table::new();
+    table.set_header(["profiles", "file", "seconds", "profiles/s", "target"]);
+    table.add_row([
+        summary.records.to_string(),
+        format!("{:.1} MB", bytes as f64 / 1e6),
+        format!("{seconds:.2}"),
+        format!("{:.0}", summary.records as f64 / seconds),
+        format!(
+            "{} (< {:.0} s for this size)",
+            if seconds * 100_000.0 / (summary.records as f64) < 30.0 {
+                "met"
+            } else {
+                "MISSED"
+            },
+            30.0 * summary.records as f64 / 100_000.0
+        ),
+    ]);
+    println!(
+        "Import of demo profiles from JSON Lines into SQLite (validate + write, one transaction)"
+    );
+    println!("{table}");
+    Ok(())
+}

@@ -1,0 +1,269 @@
+//! `qabilet import`: loads a file into the store, all or nothing.
+//!
+//! The file is read twice. The first pass parses and validates every record and
+//! checks ids are unique, collecting errors as `file:line: field: problem`; if there
+//! is any, nothing is written. The second pass writes every record in one
+//! transaction, so even a database error half-way leaves the store as it was.
+//! Reading twice keeps memory flat for a million-profile file.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+use chrono::Utc;
+use clap::{Args, ValueEnum};
+use qabilet_domain::{Application, FieldError, Organisation, Profile, ReserveEntry, Vacancy};
+use qabilet_store::{Put, Store, StoreError, WriteTx};
+use serde::Serialize;
+
+use crate::formats::{csv_vacancies, json_resume, jsonl, Item};
+
+/// How many record errors to print before giving up on listing them.
+const MAX_REPORTED_ERRORS: usize = 20;
+
+/// Import records from a file. Existing records with the same id are replaced, so
+/// importing the same file twice changes nothing.
+#[derive(Args)]
+pub struct ImportArgs {
+    /// What the file holds.
+    #[arg(value_enum)]
+    pub kind: ImportKind,
+    /// The file: JSON Lines (one record per line; see docs/import.md), CSV
+    /// (vacancies) or JSON Resume (profiles).
+    pub file: PathBuf,
+    /// File format; by default taken from the extension (.csv → csv, else jsonl).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// For JSON Resume: attest that each person consented to the processing of their
+    /// data (JSON Resume has no consent field). Recorded as granted now.
+    #[arg(long)]
+    pub consent_granted: bool,
+    /// Who is importing, for the audit log.
+    #[arg(long, env = "USER", default_value = "cli")]
+    pub actor: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportKind {
+    Organisations,
+    Vacancies,
+    Profiles,
+    Applications,
+    Reserve,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Jsonl,
+    Csv,
+    JsonResume,
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub records: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// A record kind the importer can write.
+pub trait Importable: Sized {
+    const NAME: &'static str;
+    fn id(&self) -> &str;
+    fn put(
+        &self,
+        tx: &mut WriteTx,
+    ) -> impl std::future::Future<Output = Result<Put, StoreError>> + Send;
+}
+
+macro_rules! importable {
+    ($type:ty, $name:literal, $method:ident) => {
+        impl Importable for $type {
+            const NAME: &'static str = $name;
+            fn id(&self) -> &str {
+                self.id.as_str()
+            }
+            fn put(
+                &self,
+                tx: &mut WriteTx,
+            ) -> impl std::future::Future<Output = Result<Put, StoreError>> + Send {
+                tx.$method(self)
+            }
+        }
+    };
+}
+importable!(Organisation, "organisations", put_organisation);
+importable!(Vacancy, "vacancies", put_vacancy);
+importable!(Profile, "profiles", put_profile);
+importable!(Application, "applications", put_application);
+importable!(ReserveEntry, "reserve", put_reserve_entry);
+
+pub async fn run(args: ImportArgs, store: &Store) -> anyhow::Result<()> {
+    let summary = import_file(store, &args).await?;
+    println!(
+        "{}: {} records — {} new, {} updated, {} unchanged",
+        args.file.display(),
+        summary.records,
+        summary.inserted,
+        summary.updated,
+        summary.unchanged
+    );
+    Ok(())
+}
+
+/// Imports one file as `args` describe.
+pub async fn import_file(store: &Store, args: &ImportArgs) -> anyhow::Result<ImportSummary> {
+    let path = args.file.as_path();
+    if !path.is_file() {
+        bail!("{}: no such file", path.display());
+    }
+    let format = args.format.unwrap_or(
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        {
+            Format::Csv
+        } else {
+            Format::Jsonl
+        },
+    );
+    let actor = args.actor.as_str();
+    match (args.kind, format) {
+        (ImportKind::Vacancies, Format::Csv) => {
+            import(store, path, actor, || csv_vacancies::read(path)).await
+        }
+        (ImportKind::Profiles, Format::JsonResume) => {
+            if !args.consent_granted {
+                bail!(
+                    "JSON Resume carries no consent record; pass --consent-granted to attest \
+                     that every person in {} consented to the processing of their data",
+                    path.display()
+                );
+            }
+            let at = Utc::now();
+            import(store, path, actor, || {
+                Ok(json_resume::read(path, at)?.into_iter())
+            })
+            .await
+        }
+        (_, Format::Csv) => bail!("CSV is supported for vacancies only; use JSON Lines"),
+        (_, Format::JsonResume) => bail!("JSON Resume is a format for profiles only"),
+        (ImportKind::Organisations, Format::Jsonl) => {
+            import::<Organisation, _>(store, path, actor, || Ok(jsonl::read(path)?)).await
+        }
+        (ImportKind::Vacancies, Format::Jsonl) => {
+            import::<Vacancy, _>(store, path, actor, || Ok(jsonl::read(path)?)).await
+        }
+        (ImportKind::Profiles, Format::Jsonl) => {
+            import::<Profile, _>(store, path, actor, || Ok(jsonl::read(path)?)).await
+        }
+        (ImportKind::Applications, Format::Jsonl) => {
+            import::<Application, _>(store, path, actor, || Ok(jsonl::read(path)?)).await
+        }
+        (ImportKind::Reserve, Format::Jsonl) => {
+            import::<ReserveEntry, _>(store, path, actor, || Ok(jsonl::read(path)?)).await
+        }
+    }
+}
+
+fn located(path: &Path, line: u64, e: &FieldError) -> String {
+    if e.path.is_empty() {
+        format!("{}:{line}: {}", path.display(), e.message)
+    } else {
+        format!("{}:{line}: {}: {}", path.display(), e.path, e.message)
+    }
+}
+
+/// Validates everything, then writes everything in one transaction.
+pub async fn import<T, I>(
+    store: &Store,
+    path: &Path,
+    actor: &str,
+    read: impl Fn() -> anyhow::Result<I>,
+) -> anyhow::Result<ImportSummary>
+where
+    T: Importable,
+    I: Iterator<Item = Item<T>>,
+{
+    // Pass 1: validate, find duplicates; write nothing.
+    let mut errors = Vec::new();
+    let mut error_count = 0usize;
+    let mut first_line_of: HashMap<String, u64> = HashMap::new();
+    let mut records = 0u64;
+    for Item { line, record } in read()? {
+        records += 1;
+        let problem = match record {
+            Err(e) => Some(e),
+            Ok(r) => match first_line_of.get(r.id()) {
+                Some(first) => Some(FieldError {
+                    path: "id".into(),
+                    message: format!("{:?} already appears on line {first}", r.id()),
+                }),
+                None => {
+                    first_line_of.insert(r.id().to_owned(), line);
+                    None
+                }
+            },
+        };
+        if let Some(e) = problem {
+            error_count += 1;
+            if errors.len() < MAX_REPORTED_ERRORS {
+                errors.push(located(path, line, &e));
+            }
+        }
+    }
+    drop(first_line_of);
+    if error_count > 0 {
+        let more = error_count.saturating_sub(errors.len());
+        let mut message = errors.join("\n");
+        if more > 0 {
+            message.push_str(&format!("\n… and {more} more"));
+        }
+        bail!(
+            "{message}\n{error_count} of {records} {} rejected; nothing from {} was imported",
+            T::NAME,
+            path.display()
+        );
+    }
+    if records == 0 {
+        bail!("{}: the file holds no {}", path.display(), T::NAME);
+    }
+
+    // Pass 2: write all of it in one transaction.
+    let bar = super::progress(records, T::NAME);
+    let mut summary = ImportSummary {
+        records,
+        ..Default::default()
+    };
+    let mut tx = store.begin().await?;
+    for Item { line, record } in read()? {
+        let record = record.map_err(|e| anyhow::anyhow!(located(path, line, &e)))?;
+        let put = record.put(&mut tx).await.map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{line}: {e}\nnothing from {} was imported",
+                path.display(),
+                path.display()
+            )
+        })?;
+        match put {
+            Put::Inserted => summary.inserted += 1,
+            Put::Updated => summary.updated += 1,
+            Put::Unchanged => summary.unchanged += 1,
+        }
+        bar.inc(1);
+    }
+    let detail = serde_json::json!({ "file": path.display().to_string(), "summary": summary });
+    tx.audit(
+        actor,
+        "import",
+        T::NAME,
+        &path.display().to_string(),
+        &detail.to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    bar.finish_and_clear();
+    Ok(summary)
+}

@@ -1,0 +1,362 @@
+//! `qabilet proctor`: proctoring flags for online entrance tests.
+//!
+//! `analyze` reads a session file (format: `proctoring/FORMAT.md`) and prints
+//! flags per session, most severe first, with their evidence; `simulate`
+//! prints the false-alarm and power table from simulated cohorts; `bench`
+//! times the 5,000 × 80 all-pairs analysis. Flags are evidence for a human
+//! reviewer, never verdicts, and every output says so.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context as _};
+use comfy_table::{presets::UTF8_FULL, ContentArrangement, Table};
+use qabilet_proctoring::{self as proctoring, Config, Evidence, Flag};
+
+/// Proctoring commands.
+#[derive(clap::Subcommand)]
+pub enum ProctorCommand {
+    /// Analyse a session file and print flags per session, most severe first.
+    Analyze {
+        /// JSON file with the form, the sessions and their events (see proctoring/FORMAT.md).
+        file: PathBuf,
+        /// Print the full report as JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// Per-session false-alarm rate of the per-session detectors.
+        #[arg(long, default_value_t = 0.001)]
+        alpha_session: f64,
+        /// Familywise false-alarm rate of the answer-similarity search over all pairs.
+        #[arg(long, default_value_t = 0.001)]
+        alpha_pairs: f64,
+    },
+    /// Measure false-alarm rates on simulated honest cohorts and power on planted cheating.
+    Simulate {
+        /// Examinees per simulated cohort.
+        #[arg(long, default_value_t = 1000)]
+        examinees: usize,
+        /// Items per form.
+        #[arg(long, default_value_t = 80)]
+        items: usize,
+        /// Honest cohorts for the false-alarm rates.
+        #[arg(long, default_value_t = 20)]
+        replications: usize,
+        /// Cohorts per cheating scenario for power.
+        #[arg(long, default_value_t = 3)]
+        power_replications: usize,
+        /// Cheaters planted per cohort.
+        #[arg(long, default_value_t = 20)]
+        cheaters: usize,
+        /// Random seed (same seed, same table).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Instead of the table, write one simulated cohort (with 30 % copiers) to this
+        /// file, to try `analyze` on.
+        #[arg(long, value_name = "FILE")]
+        write: Option<PathBuf>,
+        /// Print the rows as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Time the analysis of a simulated cohort (default 5,000 examinees × 80 items, all pairs).
+    Bench {
+        /// Examinees.
+        #[arg(long, default_value_t = 5000)]
+        examinees: usize,
+        /// Items.
+        #[arg(long, default_value_t = 80)]
+        items: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+}
+
+/// Runs a proctoring command.
+pub fn run(cmd: ProctorCommand) -> anyhow::Result<()> {
+    match cmd {
+        ProctorCommand::Analyze {
+            file,
+            json,
+            alpha_session,
+            alpha_pairs,
+        } => analyze(file, json, alpha_session, alpha_pairs),
+        ProctorCommand::Simulate {
+            examinees,
+            items,
+            replications,
+            power_replications,
+            cheaters,
+            seed,
+            write,
+            json,
+        } => {
+            if examinees < 4 || items < 4 {
+                bail!("--examinees and --items must be at least 4");
+            }
+            if let Some(path) = write {
+                let sim = proctoring::simulate::simulate(&proctoring::simulate::SimSpec {
+                    examinees,
+                    items,
+                    options: 4,
+                    cheat: Some((proctoring::simulate::Cheat::Copy(0.3), cheaters)),
+                    seed,
+                });
+                let text = serde_json::to_string_pretty(&sim.dataset)?;
+                std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                println!(
+                    "wrote {} sessions ({} copying 30% from a source) to {}",
+                    examinees,
+                    sim.copy_pairs.len(),
+                    path.display()
+                );
+                return Ok(());
+            }
+            let spec = proctoring::CalibrationSpec {
+                examinees,
+                items,
+                clean_replications: replications,
+                power_replications,
+                cheaters,
+                seed,
+                ..Default::default()
+            };
+            let rows = proctoring::calibrate(&spec);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                println!("{}", proctoring::calibrate::table(&rows));
+                println!(
+                    "False alarms: each detector's observed rate should not exceed its nominal α \
+                     (similarity: share of honest cohorts with any flagged pair).\n{}",
+                    proctoring::DISCLAIMER
+                );
+            }
+            Ok(())
+        }
+        ProctorCommand::Bench {
+            examinees,
+            items,
+            seed,
+        } => {
+            if examinees < 2 || items < 4 {
+                bail!("--examinees must be at least 2 and --items at least 4");
+            }
+            let b = proctoring::bench(examinees, items, seed);
+            println!(
+                "analysed {} examinees × {} items, {} pairs ({} needed the exact tail) on {} threads",
+                b.examinees, b.items, b.pairs, b.exact_evaluated, b.threads
+            );
+            println!(
+                "analysis {:.2} s (prepare {:.2}, models {:.2}, similarity {:.2}, other {:.2}); \
+                 simulation {:.2} s; {} flags",
+                b.analyze_seconds,
+                b.timings.prepare,
+                b.timings.models,
+                b.timings.similarity,
+                b.timings.other,
+                b.simulate_seconds,
+                b.flags
+            );
+            Ok(())
+        }
+    }
+}
+
+fn analyze(file: PathBuf, json: bool, alpha_session: f64, alpha_pairs: f64) -> anyhow::Result<()> {
+    for (name, a) in [
+        ("--alpha-session", alpha_session),
+        ("--alpha-pairs", alpha_pairs),
+    ] {
+        if !(a > 0.0 && a < 1.0) {
+            bail!("{name} must be in (0, 1), got {a}");
+        }
+    }
+    let text = std::fs::read_to_string(&file)
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    let data = proctoring::parse_dataset(&text)
+        .with_context(|| format!("invalid session file {}", file.display()))?;
+    let config = Config {
+        alpha_session,
+        alpha_pairs,
+        ..Config::default()
+    };
+    let report = proctoring::analyze(&data, &config);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    println!(
+        "Form {}: {} sessions, {} flags, {} data-quality notes.",
+        report.form_id,
+        report.sessions,
+        report.flags.len(),
+        report.notes.len()
+    );
+    println!("{}\n", report.disclaimer);
+    // Group by session; a pair flag appears under both sessions. Sessions are
+    // ordered by their most severe flag (flags arrive sorted already).
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_session: BTreeMap<&str, Vec<&Flag>> = BTreeMap::new();
+    for f in &report.flags {
+        for s in &f.sessions {
+            if !by_session.contains_key(s.as_str()) {
+                order.push(s);
+            }
+            by_session.entry(s).or_default().push(f);
+        }
+    }
+    for s in order {
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(vec![
+                "Severity",
+                "Detector",
+                "Finding",
+                "p-value",
+                "False-alarm rate",
+                "Evidence",
+                "Flag id",
+            ]);
+        for f in &by_session[s] {
+            t.add_row(vec![
+                format!("{:?}", f.severity).to_lowercase(),
+                f.detector.name().to_string(),
+                f.summary.clone(),
+                format!("{:.2e} (≤ {:.1e})", f.p_value, f.threshold),
+                match f.false_alarm_scope {
+                    proctoring::FalseAlarmScope::PerSession => {
+                        format!("{} per honest session", f.nominal_false_alarm_rate)
+                    }
+                    proctoring::FalseAlarmScope::FamilywiseAllPairs => {
+                        format!("{} for the whole cohort", f.nominal_false_alarm_rate)
+                    }
+                },
+                evidence_text(&f.evidence),
+                f.id.to_string(),
+            ]);
+        }
+        println!("Session {s}\n{t}\n");
+    }
+    if !report.clusters.is_empty() {
+        println!("Similarity clusters:");
+        for (k, c) in report.clusters.iter().enumerate() {
+            println!("  #{k}: {}", c.join(", "));
+        }
+        println!();
+    }
+    if !report.notes.is_empty() {
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(vec!["Session", "Note", "Field", "Detail"]);
+        for n in &report.notes {
+            t.add_row(vec![
+                n.session_id.clone(),
+                serde_json::to_value(n.kind)?
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                n.path.clone(),
+                n.detail.clone(),
+            ]);
+        }
+        println!("Data-quality notes (sessions were analysed regardless):\n{t}");
+    }
+    for s in &report.skipped {
+        println!("Not run: {s}");
+    }
+    Ok(())
+}
+
+/// Evidence as short lines a reviewer can read in a table cell.
+fn evidence_text(e: &Evidence) -> String {
+    match e {
+        Evidence::Behaviour { stats, cohort_sessions } => {
+            let mut lines: Vec<String> = stats
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}: {:.1} (median {:.1}, p99 {:.1}, top {:.2}%)",
+                        s.name,
+                        s.value,
+                        s.cohort_median,
+                        s.cohort_p99,
+                        s.cohort_tail * 100.0
+                    )
+                })
+                .collect();
+            lines.push(format!("compared with {cohort_sessions} sessions"));
+            lines.join("\n")
+        }
+        Evidence::FastCorrect {
+            fast_correct,
+            expected,
+            timed_items,
+            items,
+            median_seconds,
+            cohort_median_seconds,
+        } => format!(
+            "{fast_correct} fast+correct of {timed_items} timed (expected {expected:.1})\n\
+             median {median_seconds:.1} s vs cohort {cohort_median_seconds:.1} s\nitems: {}",
+            items.join(" ")
+        ),
+        Evidence::SpeedShift {
+            first_half_residual,
+            second_half_residual,
+            first_half_correct,
+            second_half_correct,
+            t,
+        } => format!(
+            "log-time residual {first_half_residual:+.2} → {second_half_residual:+.2} SD (t = {t:.1})\n\
+             correct {:.0}% → {:.0}%",
+            first_half_correct * 100.0,
+            second_half_correct * 100.0
+        ),
+        Evidence::AnswerSimilarity {
+            copier,
+            source,
+            identical,
+            expected_identical,
+            identical_incorrect,
+            common_items,
+            theta_copier,
+            theta_source,
+            shared_network,
+            cluster,
+        } => {
+            let mut s = format!(
+                "{copier} vs source {source}: {identical}/{common_items} identical \
+                 (expected {expected_identical:.1}), {identical_incorrect} identical wrong\n\
+                 θ {theta_copier:.2} vs {theta_source:.2}; cluster #{cluster}"
+            );
+            if !shared_network.is_empty() {
+                s.push_str(&format!("\nshared: {}", shared_network.join(", ")));
+            }
+            s
+        }
+        Evidence::PersonFit {
+            lz_star,
+            guttman_errors,
+            guttman_normed,
+            score,
+            theta,
+        } => format!(
+            "lz* = {lz_star:.2}; Guttman errors {guttman_errors} (normed {guttman_normed:.2})\n\
+             score {score}, θ {theta:.2}"
+        ),
+        Evidence::ScoreJump {
+            current,
+            previous,
+            allowed_gain,
+            earlier_attempts,
+        } => format!(
+            "{:.0}% now vs {:.0}% before ({earlier_attempts} earlier); allowed gain {:.0} pts",
+            current * 100.0,
+            previous * 100.0,
+            allowed_gain * 100.0
+        ),
+    }
+}

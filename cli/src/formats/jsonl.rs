@@ -1,0 +1,72 @@
+//! JSON Lines: one JSON record per line, blank lines ignored.
+//!
+//! Lines are read as bytes with a hard length cap, so a file with invalid UTF-8 or a
+//! gigabyte-long line gets an error for that line instead of exhausting memory.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use qabilet_domain::limits::IMPORT_LINE_BYTES;
+use qabilet_domain::{parse_json, FieldError, Validate};
+use serde::de::DeserializeOwned;
+
+use super::{first_error, Item};
+
+/// Reads `path` lazily; I/O errors end the stream with an error item.
+pub fn read<T: DeserializeOwned + Validate>(
+    path: &Path,
+) -> std::io::Result<impl Iterator<Item = Item<T>>> {
+    let mut reader = BufReader::with_capacity(1 << 16, File::open(path)?);
+    let mut line_no = 0u64;
+    let mut buf = Vec::new();
+    let mut done = false;
+    Ok(std::iter::from_fn(move || loop {
+        if done {
+            return None;
+        }
+        buf.clear();
+        line_no += 1;
+        let read = (&mut reader)
+            .take(IMPORT_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut buf);
+        let fail = |message: String| Item {
+            line: line_no,
+            record: Err(FieldError {
+                path: String::new(),
+                message,
+            }),
+        };
+        match read {
+            Err(e) => {
+                done = true;
+                return Some(fail(format!("cannot read: {e}")));
+            }
+            Ok(0) => return None,
+            Ok(_) => {}
+        }
+        if buf.len() > IMPORT_LINE_BYTES {
+            done = true;
+            return Some(fail(format!(
+                "line is longer than {IMPORT_LINE_BYTES} bytes; records are limited in size"
+            )));
+        }
+        let text = match std::str::from_utf8(&buf) {
+            Ok(text) => text.trim(),
+            Err(e) => {
+                return Some(fail(format!(
+                    "not valid UTF-8 (byte {}); save the file as UTF-8",
+                    e.valid_up_to()
+                )))
+            }
+        };
+        if text.is_empty() {
+            continue;
+        }
+        let record = parse_json::<T>(text).map_err(first_error);
+        return Some(Item {
+            line: line_no,
+            record,
+        });
+    }))
+}

@@ -1,0 +1,206 @@
+//! The analysis pipeline: prepare the data, fit the response and
+//! response-time models on the cohort, run every detector, and assemble a
+//! report sorted by severity.
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::flag::{Detector, Evidence, FalseAlarmScope, Flag, FlagId, Severity, DISCLAIMER};
+use crate::input::Dataset;
+use crate::prepare::{prepare, DataNote};
+use crate::similarity::SimilarityStats;
+use crate::{behaviour, irt, personfit, rt, similarity};
+
+/// Thresholds and assumptions of an analysis. Every number here is printed
+/// with the report so a reviewer knows what a flag was tested against.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Per-session false-alarm rate of the per-session detectors.
+    pub alpha_session: f64,
+    /// Familywise false-alarm rate of the similarity detector over all pairs.
+    pub alpha_pairs: f64,
+    /// Standardized log-time residual below which an answer counts as "fast"
+    /// (−2.326 is the fastest 1 % of honest answers).
+    pub fast_z: f64,
+    /// Practice gain in proportion correct allowed between attempts.
+    pub practice_gain: f64,
+    /// Pairs with fewer commonly answered items are not tested.
+    pub min_common_items: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            alpha_session: 0.001,
+            alpha_pairs: 0.001,
+            fast_z: -2.326,
+            practice_gain: 0.05,
+            min_common_items: 10,
+        }
+    }
+}
+
+/// Model facts reported with the flags.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelSummary {
+    /// Whether 2PL item parameters were estimated from this cohort (else taken from the form).
+    pub irt_estimated: bool,
+    /// Mean item discrimination.
+    pub mean_discrimination: f64,
+    /// Mean item difficulty.
+    pub mean_difficulty: f64,
+    /// Similarity search counts and thresholds.
+    pub similarity: SimilarityStats,
+}
+
+/// Wall-clock time per stage, in seconds (not serialized into reports).
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Parsing-free preparation of matrices.
+    pub prepare: f64,
+    /// Fitting IRT and response-time models.
+    pub models: f64,
+    /// The all-pairs similarity search.
+    pub similarity: f64,
+    /// The other detectors.
+    pub other: f64,
+}
+
+/// Result of an analysis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Flags are evidence for review, never verdicts.
+    pub disclaimer: &'static str,
+    /// The form analysed.
+    pub form_id: String,
+    /// Number of sessions.
+    pub sessions: usize,
+    /// Thresholds used.
+    pub config: Config,
+    /// Flags, most severe first.
+    pub flags: Vec<Flag>,
+    /// Groups of sessions linked by similarity flags.
+    pub clusters: Vec<Vec<String>>,
+    /// Data-quality notes (sessions are analysed regardless).
+    pub notes: Vec<DataNote>,
+    /// Detectors that could not run, with the reason.
+    pub skipped: Vec<String>,
+    /// Fitted model facts.
+    pub model: ModelSummary,
+    /// Stage timings.
+    #[serde(skip)]
+    pub timings: Timings,
+}
+
+/// Shared state the detectors write flags into.
+pub(crate) struct Ctx<'a> {
+    pub config: &'a Config,
+    pub form_id: String,
+    pub session_ids: Vec<String>,
+    pub examinee_ids: Vec<String>,
+    pub item_ids: Vec<String>,
+    pub flags: Vec<Flag>,
+    pub clusters: Vec<Vec<String>>,
+}
+
+impl Ctx<'_> {
+    /// Adds a flag about one session tested at `threshold` per session.
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_session(
+        &mut self,
+        detector: Detector,
+        j: usize,
+        statistic: f64,
+        p_value: f64,
+        threshold: f64,
+        scope: FalseAlarmScope,
+        summary: String,
+        evidence: Evidence,
+    ) {
+        let sid = self.session_ids[j].clone();
+        self.flags.push(Flag {
+            id: FlagId::new(&self.form_id, detector, &[&sid]),
+            detector,
+            sessions: vec![sid],
+            examinees: vec![self.examinee_ids[j].clone()],
+            severity: Severity::from_p(p_value, threshold),
+            statistic,
+            p_value,
+            threshold,
+            nominal_false_alarm_rate: threshold,
+            false_alarm_scope: scope,
+            summary,
+            evidence,
+        });
+    }
+}
+
+/// Runs every detector on a validated dataset.
+pub fn analyze(data: &Dataset, config: &Config) -> Report {
+    let t0 = Instant::now();
+    let prep = prepare(data);
+    let t1 = Instant::now();
+    let given: Option<Vec<(f64, f64)>> = data
+        .form
+        .items
+        .iter()
+        .map(|it| it.irt.map(|p| (p.a, p.b)))
+        .collect();
+    let irt = irt::fit(&prep, given);
+    let rtm = rt::fit(&prep);
+    let t2 = Instant::now();
+    let mut ctx = Ctx {
+        config,
+        form_id: data.form.id.clone(),
+        session_ids: data.sessions.iter().map(|s| s.id.clone()).collect(),
+        examinee_ids: data
+            .sessions
+            .iter()
+            .map(|s| s.examinee_id.clone())
+            .collect(),
+        item_ids: data.form.items.iter().map(|it| it.id.clone()).collect(),
+        flags: Vec::new(),
+        clusters: Vec::new(),
+    };
+    let sim = similarity::similarity(&mut ctx, &prep, &irt);
+    let t3 = Instant::now();
+    let mut skipped = Vec::new();
+    skipped.extend(behaviour::behaviour(&mut ctx, &prep));
+    rt::fast_correct(&mut ctx, &prep, &rtm, &irt);
+    rt::speed_shift(&mut ctx, &prep, &rtm);
+    personfit::person_fit(&mut ctx, &prep, &irt);
+    personfit::score_jump(&mut ctx, &prep, data);
+    let t4 = Instant::now();
+    let mut flags = ctx.flags;
+    flags.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then((a.p_value / a.threshold).total_cmp(&(b.p_value / b.threshold)))
+            .then(a.id.cmp(&b.id))
+    });
+    let n = irt.a.len().max(1) as f64;
+    Report {
+        disclaimer: DISCLAIMER,
+        form_id: data.form.id.clone(),
+        sessions: data.sessions.len(),
+        config: config.clone(),
+        flags,
+        clusters: ctx.clusters,
+        notes: prep.notes,
+        skipped,
+        model: ModelSummary {
+            irt_estimated: irt.estimated,
+            mean_discrimination: irt.a.iter().sum::<f64>() / n,
+            mean_difficulty: irt.b.iter().sum::<f64>() / n,
+            similarity: sim,
+        },
+        timings: Timings {
+            prepare: (t1 - t0).as_secs_f64(),
+            models: (t2 - t1).as_secs_f64(),
+            similarity: (t3 - t2).as_secs_f64(),
+            other: (t4 - t3).as_secs_f64(),
+        },
+    }
+}
