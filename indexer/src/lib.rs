@@ -1,1 +1,83 @@
-//! The tantivy index of vacancies and profiles (filled by issue 4).
+//! The search index of vacancies and profiles.
+//!
+//! One [`Index`] lives in one directory and holds two tantivy indexes (vacancies,
+//! profiles) and, beside each, a memory-mapped store of embeddings. It is a
+//! *derived* copy of the system of record: every change carries the store's
+//! sequence number, commits record the last one applied, and after a crash or on a
+//! new search node the caller replays the store's change feed from
+//! [`Index::last_applied_seq`]. Upserts and deletes are keyed by id and idempotent,
+//! so replaying a change twice is harmless.
+//!
+//! How the service is expected to drive it (the store's change feed is the lead's):
+//!
+//! ```text
+//! let mut index = Index::open(dir, IndexConfig::default())?;
+//! for change in store.changes_after(index.last_applied_seq()) {
+//!     match change {
+//!         Upsert(seq, profile) => {
+//!             let e = index.profile_needs_embedding(&profile)
+//!                 .then(|| models.embed(&profile_embedding_text(&profile)));
+//!             index.upsert_profile(&profile, e.as_deref(), seq)?;
+//!         }
+//!         Delete(seq, id) => index.delete_profile(&id, seq)?,
+//!     }
+//! }
+//! index.commit()?;
+//! ```
+//!
+//! - [`analysis`]: one multilingual analyser for Kazakh, Russian and English.
+//! - `schema`: the two tantivy schemas and how records become documents.
+//! - `indexing`: [`Index`], upserts, deletes, batched commits.
+//! - `querying`: safe parsing of user queries, BM25 with boosts, filters, snippets.
+//! - `vectors`: int8/f16 embedding store with exact top-k search.
+
+pub mod analysis;
+mod indexing;
+mod querying;
+mod schema;
+mod vectors;
+
+pub use indexing::{Index, IndexConfig};
+pub use querying::{Filters, Hit, LanguageFilter, SearchRequest, Snippet};
+pub use schema::{profile_embedding_text, vacancy_embedding_text};
+pub use vectors::{text_hash, VectorHit, VectorStore};
+
+/// Everything that can go wrong in the index. Input problems (a bad query, a wrong
+/// embedding size) are separate variants from storage problems so the API can answer
+/// 400 for the former and 500 for the latter.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The user's query cannot be searched (400); the message says why.
+    #[error("invalid query: {0}")]
+    Query(String),
+    /// A record id the index cannot hold (longer than 64 bytes); domain validation
+    /// should have rejected it (400).
+    #[error("invalid id {0:?}: at most 64 bytes")]
+    InvalidId(String),
+    /// An embedding does not have the dimension of the store (caller's bug; 500).
+    #[error("embedding has {got} dimensions; the index stores {expected}")]
+    Dimension { expected: usize, got: usize },
+    /// The on-disk data is not what this version wrote (500; rebuild the index).
+    #[error("index data at {path} is corrupt: {reason}")]
+    Corrupt { path: String, reason: String },
+    /// tantivy failed (500).
+    #[error("tantivy: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// File system failure (500).
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
+        let context = context.into();
+        move |source| Error::Io { context, source }
+    }
+}
+
+/// Result of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,321 @@
+//! [`Index`]: the on-disk index of vacancies and profiles, kept in step with the
+//! store.
+//!
+//! Directory layout: `vacancies/` and `profiles/` are tantivy indexes (memory-mapped),
+//! `vectors/` holds their embeddings ([`VectorStore`]).
+//!
+//! Updates are idempotent upserts and deletes keyed by id, each carrying the store's
+//! sequence number. They are buffered and committed in batches (every
+//! [`IndexConfig::commit_every`] changes, or when the caller says so). A commit
+//! writes the vectors first, then each tantivy index with `{"seq": N}` as its commit
+//! payload; [`Index::last_applied_seq`] is the smallest of those, so after a crash
+//! between two of them the caller replays a little more than needed, which the
+//! idempotent upserts make harmless.
+//!
+//! Deletes hide the record from results at once, before the commit: revoking consent
+//! must take effect immediately, and committing per delete would make bulk
+//! replays crawl.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use chrono::{NaiveDate, Utc};
+use qabilet_domain::{ConsentPurpose, Profile, ProfileId, Vacancy, VacancyId};
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::querying::{self, Hit, SearchRequest};
+use crate::schema::{self, Fields, Kind};
+use crate::vectors::{text_hash, VectorHit, VectorStore};
+use crate::{analysis, Error, Result};
+
+/// How an [`Index`] is opened.
+#[derive(Debug, Clone)]
+pub struct IndexConfig {
+    /// Dimension of the embeddings (e.g. 384 for MiniLM-class models).
+    pub dim: usize,
+    /// Changes buffered before an automatic commit. Larger batches index faster; the
+    /// store's change feed bounds what a crash can cost anyway.
+    pub commit_every: usize,
+    /// Memory budget of each tantivy writer, split among its threads.
+    pub writer_memory_bytes: usize,
+    /// Indexing threads of each tantivy writer.
+    pub writer_threads: usize,
+    /// Vector stores are compacted at commit when more than this share is tombstones.
+    pub compact_above: f64,
+}
+
+impl Default for IndexConfig {
+    fn default() -> Self {
+        IndexConfig {
+            dim: 384,
+            commit_every: 10_000,
+            writer_memory_bytes: 256 << 20,
+            writer_threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
+            compact_above: 0.3,
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    seq: u64,
+}
+
+/// One tantivy index with its writer, reader and vector store.
+pub(crate) struct Part {
+    writer: IndexWriter<TantivyDocument>,
+    pub(crate) reader: IndexReader,
+    pub(crate) fields: Fields,
+    pub(crate) vectors: VectorStore,
+    /// Sequence number in the last tantivy commit payload.
+    committed_seq: u64,
+    /// Ids deleted since the last commit, filtered out of results until it lands.
+    pub(crate) hidden: HashSet<String>,
+}
+
+impl Part {
+    fn open(root: &Path, kind: Kind, config: &IndexConfig) -> Result<Part> {
+        let name = match kind {
+            Kind::Vacancy => "vacancies",
+            Kind::Profile => "profiles",
+        };
+        let path = root.join(name);
+        std::fs::create_dir_all(&path)
+            .map_err(Error::io(format!("creating {}", path.display())))?;
+        let (schema, fields) = schema::build(kind);
+        let directory = MmapDirectory::open(&path).map_err(|e| Error::Corrupt {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let index =
+            tantivy::Index::open_or_create(directory, schema).map_err(|e| Error::Corrupt {
+                path: path.display().to_string(),
+                reason: format!("{e}; the schema may have changed: rebuild the index"),
+            })?;
+        analysis::register(index.tokenizers());
+        let writer = index.writer_with_num_threads(
+            config.writer_threads.max(1),
+            config.writer_memory_bytes.max(30 << 20),
+        )?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let committed_seq = index
+            .load_metas()?
+            .payload
+            .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
+            .map_or(0, |p| p.seq);
+        let vectors = VectorStore::open(&root.join("vectors"), name, config.dim)?;
+        Ok(Part {
+            writer,
+            reader,
+            fields,
+            vectors,
+            committed_seq,
+            hidden: HashSet::new(),
+        })
+    }
+
+    fn replace(&mut self, id: &str, doc: TantivyDocument) -> Result<()> {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, id));
+        self.writer.add_document(doc)?;
+        self.hidden.remove(id);
+        Ok(())
+    }
+
+    /// Keeps the vector in step with the text: replaces it when one is given, drops
+    /// a stale one when the text changed and none is given.
+    fn update_vector(&mut self, id: &str, text: &str, embedding: Option<&[f32]>) -> Result<()> {
+        let hash = text_hash(text);
+        match embedding {
+            Some(e) => self.vectors.upsert(id, e, hash),
+            None if self.vectors.needs_embedding(id, hash) => self.vectors.delete(id),
+            None => Ok(()),
+        }
+    }
+
+    fn delete(&mut self, id: &str) -> Result<()> {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, id));
+        self.vectors.delete(id)?;
+        self.hidden.insert(id.to_owned());
+        Ok(())
+    }
+
+    fn commit(&mut self, seq: u64, compact_above: f64) -> Result<()> {
+        if self.vectors.dead_fraction() > compact_above {
+            self.vectors.compact()?;
+        }
+        self.vectors.commit(seq)?;
+        let payload = serde_json::to_string(&Payload { seq }).unwrap_or_default();
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        self.reader.reload()?;
+        self.committed_seq = seq;
+        self.hidden.clear();
+        Ok(())
+    }
+
+    fn last_applied_seq(&self) -> u64 {
+        self.committed_seq.min(self.vectors.last_applied_seq())
+    }
+}
+
+/// The search index of vacancies and profiles in one directory. Owned by the search
+/// service; searches take `&self` and may run concurrently behind an `RwLock`.
+pub struct Index {
+    vacancies: Part,
+    profiles: Part,
+    config: IndexConfig,
+    /// Changes since the last commit.
+    pending: usize,
+    /// Highest sequence number applied so far (committed or not).
+    applied_seq: u64,
+    /// Date experience is counted up to; fixed at open so one batch is consistent.
+    today: NaiveDate,
+}
+
+impl Index {
+    /// Opens the index in `dir`, creating it if needed.
+    pub fn open(dir: &Path, config: IndexConfig) -> Result<Index> {
+        let vacancies = Part::open(dir, Kind::Vacancy, &config)?;
+        let profiles = Part::open(dir, Kind::Profile, &config)?;
+        let mut index = Index {
+            vacancies,
+            profiles,
+            config,
+            pending: 0,
+            applied_seq: 0,
+            today: Utc::now().date_naive(),
+        };
+        index.applied_seq = index.last_applied_seq();
+        Ok(index)
+    }
+
+    /// The store sequence number up to which every change is durably indexed: the
+    /// caller replays the change feed from the next one.
+    pub fn last_applied_seq(&self) -> u64 {
+        self.vacancies
+            .last_applied_seq()
+            .min(self.profiles.last_applied_seq())
+    }
+
+    /// Whether the vacancy's embedding must be (re)computed before upserting it.
+    pub fn vacancy_needs_embedding(&self, vacancy: &Vacancy) -> bool {
+        let hash = text_hash(&schema::vacancy_embedding_text(vacancy));
+        self.vacancies
+            .vectors
+            .needs_embedding(vacancy.id.as_str(), hash)
+    }
+
+    /// Whether the profile's embedding must be (re)computed before upserting it.
+    pub fn profile_needs_embedding(&self, profile: &Profile) -> bool {
+        let hash = text_hash(&schema::profile_embedding_text(profile));
+        self.profiles
+            .vectors
+            .needs_embedding(profile.id.as_str(), hash)
+    }
+
+    /// Inserts or replaces a vacancy. `embedding` is its vector if it was (re)computed;
+    /// `None` keeps the stored one if the text is unchanged and drops it otherwise.
+    pub fn upsert_vacancy(
+        &mut self,
+        vacancy: &Vacancy,
+        embedding: Option<&[f32]>,
+        seq: u64,
+    ) -> Result<()> {
+        let id = vacancy.id.as_str();
+        let doc = schema::vacancy_document(&self.vacancies.fields, vacancy, seq);
+        let text = schema::vacancy_embedding_text(vacancy);
+        self.vacancies.update_vector(id, &text, embedding)?;
+        self.vacancies.replace(id, doc)?;
+        self.applied(seq)
+    }
+
+    /// Inserts or replaces a profile; see [`Self::upsert_vacancy`]. A profile without
+    /// consent to processing is removed instead: the index never holds it.
+    pub fn upsert_profile(
+        &mut self,
+        profile: &Profile,
+        embedding: Option<&[f32]>,
+        seq: u64,
+    ) -> Result<()> {
+        if !profile.consents_to(ConsentPurpose::Processing) {
+            return self.delete_profile(&profile.id, seq);
+        }
+        let id = profile.id.as_str();
+        let doc = schema::profile_document(&self.profiles.fields, profile, seq, self.today);
+        let text = schema::profile_embedding_text(profile);
+        self.profiles.update_vector(id, &text, embedding)?;
+        self.profiles.replace(id, doc)?;
+        self.applied(seq)
+    }
+
+    /// Removes a vacancy; it disappears from results at once.
+    pub fn delete_vacancy(&mut self, id: &VacancyId, seq: u64) -> Result<()> {
+        self.vacancies.delete(id.as_str())?;
+        self.applied(seq)
+    }
+
+    /// Removes a profile (deleted, or consent revoked); it disappears from results and
+    /// from vector search at once.
+    pub fn delete_profile(&mut self, id: &ProfileId, seq: u64) -> Result<()> {
+        self.profiles.delete(id.as_str())?;
+        self.applied(seq)
+    }
+
+    fn applied(&mut self, seq: u64) -> Result<()> {
+        self.applied_seq = self.applied_seq.max(seq);
+        self.pending += 1;
+        if self.pending >= self.config.commit_every {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Makes every change so far durable and searchable and records the sequence
+    /// number. Call it at the end of each batch of the change feed.
+    pub fn commit(&mut self) -> Result<()> {
+        let seq = self.applied_seq;
+        self.vacancies.commit(seq, self.config.compact_above)?;
+        self.profiles.commit(seq, self.config.compact_above)?;
+        self.pending = 0;
+        Ok(())
+    }
+
+    /// Number of committed vacancies and profiles.
+    pub fn counts(&self) -> (u64, u64) {
+        (
+            self.vacancies.reader.searcher().num_docs(),
+            self.profiles.reader.searcher().num_docs(),
+        )
+    }
+
+    /// Full-text search of vacancies (what candidates use).
+    pub fn search_vacancies(&self, request: &SearchRequest) -> Result<Vec<Hit>> {
+        querying::search(&self.vacancies, request)
+    }
+
+    /// Full-text search of profiles (what commissions and HR officers use).
+    pub fn search_profiles(&self, request: &SearchRequest) -> Result<Vec<Hit>> {
+        querying::search(&self.profiles, request)
+    }
+
+    /// Profiles whose embedding is closest to `embedding`, best first.
+    pub fn similar_profiles(&self, embedding: &[f32], k: usize) -> Result<Vec<VectorHit>> {
+        self.profiles.vectors.search(embedding, k)
+    }
+
+    /// Vacancies whose embedding is closest to `embedding`, best first.
+    pub fn similar_vacancies(&self, embedding: &[f32], k: usize) -> Result<Vec<VectorHit>> {
+        self.vacancies.vectors.search(embedding, k)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,496 @@
+//! An on-disk store of embeddings with exact top-k search.
+//!
+//! Layout, one set of files per generation `G` next to a small head file:
+//! - `NAME.G.i8`: one row of `dim` int8 values per vector, scaled per vector
+//!   (`x ≈ scale · q`, `scale = max|x| / 127`). This is what every search scans:
+//!   384 MiB for 1M × 384, memory-mapped.
+//! - `NAME.G.f16`: the same rows as f16, read (pread, not mapped) only for the few
+//!   candidates that are re-scored; they stay on disk and in the page cache.
+//! - `NAME.G.meta`: fixed 80-byte records: text hash, scale, live flag, id.
+//! - `NAME.head`: JSON with the dimension, generation, committed row count and the
+//!   store sequence number of the last commit; replaced atomically (write + rename).
+//!
+//! Writes go straight to the files (appends are buffered); a commit flushes, syncs,
+//! writes the head and remaps. After a crash, rows past the head's count are ignored
+//! and in-place writes newer than the head are re-applied by the replay of the change
+//! feed, which is idempotent. Deletes mark a tombstone at once, so a revoked consent
+//! stops matching before the commit; [`VectorStore::compact`] writes a new generation
+//! without tombstones and switches the head to it.
+//!
+//! Search quantises the query the same way, ranks all live rows by int8 dot product
+//! (rayon over chunks; the inner loop autovectorises, with an AVX2 build of it chosen
+//! at run time), then re-scores the best `RESCORE_FACTOR · k` with f16 × f32.
+
+use std::collections::HashMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use half::f16;
+use memmap2::Mmap;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+mod kernel;
+
+use kernel::{quantise, scan_chunk, Scored};
+
+/// Bytes per metadata record: hash 8, scale 4, live 1, id length 1, id 64, padding 2.
+const META_BYTES: usize = 80;
+const MAX_ID_BYTES: usize = 64;
+/// Candidates re-scored exactly per result asked for.
+const RESCORE_FACTOR: usize = 10;
+/// Rows per rayon task: large enough to amortise the task, small enough to balance.
+const CHUNK_ROWS: usize = 8192;
+/// Appends are flushed when their buffers exceed this many bytes.
+const FLUSH_BYTES: usize = 16 << 20;
+
+/// Hash of the text an embedding was computed from (FNV-1a, stable across builds and
+/// platforms, unlike `std`'s hasher). Equal hashes mean the embedding is still valid.
+pub fn text_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// One result of a vector search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VectorHit {
+    pub id: String,
+    /// Dot product of the query with the stored vector (cosine for unit vectors).
+    pub score: f32,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Head {
+    version: u32,
+    dim: usize,
+    generation: u64,
+    rows: usize,
+    seq: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RowMeta {
+    hash: u64,
+    scale: f32,
+    live: bool,
+}
+
+/// The embeddings of one kind of record (vacancies or profiles). Owned by
+/// [`crate::Index`]; search takes `&self`, writes take `&mut self`.
+pub struct VectorStore {
+    dir: PathBuf,
+    name: String,
+    dim: usize,
+    generation: u64,
+    /// Sequence number recorded by the last commit.
+    seq: u64,
+    meta: Vec<RowMeta>,
+    ids: Vec<String>,
+    by_id: HashMap<String, u32>,
+    /// Rows already written to the files (the rest are in the append buffers).
+    flushed_rows: usize,
+    /// Rows covered by the current int8 map; search sees only these.
+    mapped_rows: usize,
+    files: [File; 3],
+    i8_map: Option<Mmap>,
+    /// Appended rows not yet written: int8, f16 and metadata bytes.
+    buffers: [Vec<u8>; 3],
+}
+
+impl VectorStore {
+    /// Opens (or creates) the store `name` in `dir` for vectors of `dim` dimensions.
+    pub fn open(dir: &Path, name: &str, dim: usize) -> Result<Self> {
+        fs::create_dir_all(dir).map_err(Error::io(format!("creating {}", dir.display())))?;
+        let head_path = dir.join(format!("{name}.head"));
+        let head = match fs::read(&head_path) {
+            Ok(bytes) => serde_json::from_slice::<Head>(&bytes).map_err(|e| Error::Corrupt {
+                path: head_path.display().to_string(),
+                reason: e.to_string(),
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Head {
+                version: 1,
+                dim,
+                generation: 0,
+                rows: 0,
+                seq: 0,
+            },
+            Err(e) => return Err(Error::io(format!("reading {}", head_path.display()))(e)),
+        };
+        if head.dim != dim {
+            return Err(Error::Dimension {
+                expected: head.dim,
+                got: dim,
+            });
+        }
+        let files = open_files(dir, name, head.generation)?;
+        let mut store = VectorStore {
+            dir: dir.to_owned(),
+            name: name.to_owned(),
+            dim,
+            generation: head.generation,
+            seq: head.seq,
+            meta: Vec::with_capacity(head.rows),
+            ids: Vec::with_capacity(head.rows),
+            by_id: HashMap::with_capacity(head.rows),
+            flushed_rows: head.rows,
+            mapped_rows: 0,
+            files,
+            i8_map: None,
+            buffers: Default::default(),
+        };
+        store.load_meta(head.rows)?;
+        store.remap()?;
+        Ok(store)
+    }
+
+    fn path(&self, ext: &str) -> PathBuf {
+        self.dir
+            .join(format!("{}.{}.{ext}", self.name, self.generation))
+    }
+
+    fn load_meta(&mut self, rows: usize) -> Result<()> {
+        let mut bytes = vec![0u8; rows * META_BYTES];
+        self.files[2]
+            .read_exact_at(&mut bytes, 0)
+            .map_err(|e| Error::Corrupt {
+                path: self.path("meta").display().to_string(),
+                reason: format!("shorter than the {rows} rows of the head: {e}"),
+            })?;
+        for (row, rec) in bytes.chunks_exact(META_BYTES).enumerate() {
+            let (meta, id) = decode_meta(rec).ok_or_else(|| Error::Corrupt {
+                path: self.path("meta").display().to_string(),
+                reason: format!("bad record {row}"),
+            })?;
+            if meta.live {
+                self.by_id.insert(id.clone(), row as u32);
+            }
+            self.meta.push(meta);
+            self.ids.push(id);
+        }
+        Ok(())
+    }
+
+    fn remap(&mut self) -> Result<()> {
+        // SAFETY (memmap2): the files are only written by this process through
+        // `self`, and rows a search reads are never truncated while mapped.
+        let map = |file: &File, path: PathBuf| -> Result<Option<Mmap>> {
+            let len = file
+                .metadata()
+                .map_err(Error::io(format!("stat {}", path.display())))?
+                .len();
+            if len == 0 {
+                return Ok(None);
+            }
+            unsafe { Mmap::map(file) }
+                .map(Some)
+                .map_err(Error::io(format!("mapping {}", path.display())))
+        };
+        self.i8_map = map(&self.files[0], self.path("i8"))?;
+        let mapped = self.i8_map.as_ref().map_or(0, |m| m.len() / self.dim);
+        self.mapped_rows = self.flushed_rows.min(mapped);
+        Ok(())
+    }
+
+    /// Dimension of the stored vectors.
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// Number of live vectors.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    /// Sequence number of the last commit.
+    pub fn last_applied_seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// Whether `id` has no vector or one computed from a text with another hash.
+    pub fn needs_embedding(&self, id: &str, hash: u64) -> bool {
+        self.by_id
+            .get(id)
+            .is_none_or(|&row| self.meta[row as usize].hash != hash)
+    }
+
+    /// Inserts or replaces the vector of `id`, computed from a text with `hash`.
+    pub fn upsert(&mut self, id: &str, vector: &[f32], hash: u64) -> Result<()> {
+        if vector.len() != self.dim {
+            return Err(Error::Dimension {
+                expected: self.dim,
+                got: vector.len(),
+            });
+        }
+        if id.len() > MAX_ID_BYTES {
+            return Err(Error::InvalidId(id.to_owned()));
+        }
+        let (q, scale) = quantise(vector);
+        let meta = RowMeta {
+            hash,
+            scale,
+            live: true,
+        };
+        let f16s: Vec<u8> = vector
+            .iter()
+            .flat_map(|&x| f16::from_f32(x).to_le_bytes())
+            .collect();
+        let i8s: Vec<u8> = q.iter().map(|&x| x as u8).collect();
+        let rec = encode_meta(&meta, id);
+        match self.by_id.get(id).copied() {
+            Some(row) => {
+                self.meta[row as usize] = meta;
+                self.write_row(row as usize, [&i8s, &f16s, &rec])?;
+            }
+            None => {
+                let row = self.meta.len();
+                self.meta.push(meta);
+                self.ids.push(id.to_owned());
+                self.by_id.insert(id.to_owned(), row as u32);
+                for (buf, bytes) in self.buffers.iter_mut().zip([&i8s[..], &f16s[..], &rec[..]]) {
+                    buf.extend_from_slice(bytes);
+                }
+                if self.buffers[1].len() >= FLUSH_BYTES {
+                    self.flush()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the vector of `id` at once (a tombstone until [`Self::compact`]).
+    pub fn delete(&mut self, id: &str) -> Result<()> {
+        let Some(row) = self.by_id.remove(id) else {
+            return Ok(());
+        };
+        let row = row as usize;
+        self.meta[row].live = false;
+        let rec = encode_meta(&self.meta[row], &self.ids[row]);
+        if row < self.flushed_rows {
+            self.files[2]
+                .write_all_at(&rec, (row * META_BYTES) as u64)
+                .map_err(Error::io("writing vector metadata"))
+        } else {
+            let at = (row - self.flushed_rows) * META_BYTES;
+            self.buffers[2][at..at + META_BYTES].copy_from_slice(&rec);
+            Ok(())
+        }
+    }
+
+    fn write_row(&mut self, row: usize, parts: [&[u8]; 3]) -> Result<()> {
+        let widths = [self.dim, self.dim * 2, META_BYTES];
+        for ((file, buf), (bytes, width)) in self
+            .files
+            .iter()
+            .zip(self.buffers.iter_mut())
+            .zip(parts.into_iter().zip(widths))
+        {
+            if row < self.flushed_rows {
+                file.write_all_at(bytes, (row * width) as u64)
+                    .map_err(Error::io("writing a vector row"))?;
+            } else {
+                let at = (row - self.flushed_rows) * width;
+                buf[at..at + width].copy_from_slice(bytes);
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        let widths = [self.dim, self.dim * 2, META_BYTES];
+        for ((file, buf), width) in self.files.iter().zip(self.buffers.iter_mut()).zip(widths) {
+            file.write_all_at(buf, (self.flushed_rows * width) as u64)
+                .map_err(Error::io("appending vector rows"))?;
+            buf.clear();
+        }
+        self.flushed_rows = self.meta.len();
+        Ok(())
+    }
+
+    /// Makes every write durable and visible to search, recording `seq`.
+    pub fn commit(&mut self, seq: u64) -> Result<()> {
+        self.flush()?;
+        for file in &self.files {
+            file.sync_data().map_err(Error::io("syncing vectors"))?;
+        }
+        self.seq = seq;
+        self.write_head()?;
+        self.remap()
+    }
+
+    fn write_head(&self) -> Result<()> {
+        let head = Head {
+            version: 1,
+            dim: self.dim,
+            generation: self.generation,
+            rows: self.flushed_rows,
+            seq: self.seq,
+        };
+        let path = self.dir.join(format!("{}.head", self.name));
+        let tmp = path.with_extension("head.tmp");
+        let bytes = serde_json::to_vec(&head).map_err(|e| Error::Corrupt {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let mut file =
+            File::create(&tmp).map_err(Error::io(format!("creating {}", tmp.display())))?;
+        file.write_all(&bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(Error::io(format!("writing {}", tmp.display())))?;
+        fs::rename(&tmp, &path).map_err(Error::io(format!("replacing {}", path.display())))?;
+        if let Ok(dir) = File::open(&self.dir) {
+            // Persist the rename itself; not every file system supports it.
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    }
+
+    /// Share of rows that are tombstones; [`crate::Index`] compacts above a threshold.
+    pub fn dead_fraction(&self) -> f64 {
+        if self.meta.is_empty() {
+            0.0
+        } else {
+            1.0 - self.by_id.len() as f64 / self.meta.len() as f64
+        }
+    }
+
+    /// Rewrites the live rows into a new generation and switches to it; the old
+    /// files are removed once the new head is durable.
+    pub fn compact(&mut self) -> Result<()> {
+        self.flush()?;
+        let old: Vec<PathBuf> = ["i8", "f16", "meta"].iter().map(|e| self.path(e)).collect();
+        let generation = self.generation + 1;
+        let new_files = open_files(&self.dir, &self.name, generation)?;
+        let mut bufs: [Vec<u8>; 3] = Default::default();
+        let (mut meta, mut ids, mut by_id) = (Vec::new(), Vec::new(), HashMap::new());
+        let widths = [self.dim, self.dim * 2, META_BYTES];
+        for row in 0..self.meta.len() {
+            if !self.meta[row].live {
+                continue;
+            }
+            for ((file, buf), width) in self.files.iter().zip(bufs.iter_mut()).zip(widths) {
+                let at = buf.len();
+                buf.resize(at + width, 0);
+                file.read_exact_at(&mut buf[at..], (row * width) as u64)
+                    .map_err(Error::io("reading vectors to compact"))?;
+            }
+            by_id.insert(self.ids[row].clone(), meta.len() as u32);
+            meta.push(self.meta[row]);
+            ids.push(self.ids[row].clone());
+        }
+        for (file, buf) in new_files.iter().zip(&bufs) {
+            file.write_all_at(buf, 0)
+                .and_then(|()| file.sync_data())
+                .map_err(Error::io("writing compacted vectors"))?;
+        }
+        self.generation = generation;
+        self.files = new_files;
+        self.flushed_rows = meta.len();
+        (self.meta, self.ids, self.by_id) = (meta, ids, by_id);
+        self.write_head()?;
+        self.remap()?;
+        for path in old {
+            let _ = fs::remove_file(path);
+        }
+        Ok(())
+    }
+
+    /// The `k` stored vectors with the highest dot product with `query`, best first.
+    pub fn search(&self, query: &[f32], k: usize) -> Result<Vec<VectorHit>> {
+        if query.len() != self.dim {
+            return Err(Error::Dimension {
+                expected: self.dim,
+                got: query.len(),
+            });
+        }
+        let Some(i8_map) = &self.i8_map else {
+            return Ok(Vec::new());
+        };
+        if k == 0 || query.iter().any(|x| !x.is_finite()) {
+            return Ok(Vec::new());
+        }
+        let (q, _) = quantise(query);
+        let candidates = (k * RESCORE_FACTOR).max(64);
+        let rows = &i8_map[..self.mapped_rows * self.dim];
+        let scan = |chunk_index: usize, chunk: &[u8]| {
+            let first = chunk_index * CHUNK_ROWS;
+            scan_chunk(chunk, first, &q, &self.meta, candidates)
+        };
+        let tops: Vec<Vec<Scored>> = rows
+            .par_chunks(CHUNK_ROWS * self.dim)
+            .enumerate()
+            .map(|(i, chunk)| scan(i, chunk))
+            .collect();
+        let mut all: Vec<Scored> = tops.into_iter().flatten().collect();
+        all.sort_unstable_by(|a, b| b.cmp(a));
+        all.truncate(candidates);
+        // The f16 rows are read with pread rather than mapped: a map would pull whole
+        // neighbourhoods of the 768 MiB file into the process (fault-around) for the
+        // ~100 rows a query needs.
+        let mut bytes = vec![0u8; self.dim * 2];
+        let mut hits = Vec::with_capacity(all.len());
+        for s in &all {
+            let row = s.row as usize;
+            self.files[1]
+                .read_exact_at(&mut bytes, (row * self.dim * 2) as u64)
+                .map_err(Error::io(format!("reading {}", self.path("f16").display())))?;
+            let score = bytes
+                .chunks_exact(2)
+                .zip(query)
+                .map(|(b, &x)| f16::from_le_bytes([b[0], b[1]]).to_f32() * x)
+                .sum::<f32>();
+            hits.push(VectorHit {
+                id: self.ids[row].clone(),
+                score,
+            });
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        hits.truncate(k);
+        Ok(hits)
+    }
+}
+
+fn open_files(dir: &Path, name: &str, generation: u64) -> Result<[File; 3]> {
+    let open = |ext: &str| {
+        let path = dir.join(format!("{name}.{generation}.{ext}"));
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(Error::io(format!("opening {}", path.display())))
+    };
+    Ok([open("i8")?, open("f16")?, open("meta")?])
+}
+
+fn encode_meta(meta: &RowMeta, id: &str) -> [u8; META_BYTES] {
+    let mut rec = [0u8; META_BYTES];
+    rec[0..8].copy_from_slice(&meta.hash.to_le_bytes());
+    rec[8..12].copy_from_slice(&meta.scale.to_le_bytes());
+    rec[12] = u8::from(meta.live);
+    let id = &id.as_bytes()[..id.len().min(MAX_ID_BYTES)];
+    rec[13] = id.len() as u8;
+    rec[14..14 + id.len()].copy_from_slice(id);
+    rec
+}
+
+fn decode_meta(rec: &[u8]) -> Option<(RowMeta, String)> {
+    let hash = u64::from_le_bytes(rec.get(0..8)?.try_into().ok()?);
+    let scale = f32::from_le_bytes(rec.get(8..12)?.try_into().ok()?);
+    let len = usize::from(*rec.get(13)?);
+    let id = std::str::from_utf8(rec.get(14..14 + len)?).ok()?.to_owned();
+    let live = *rec.get(12)? == 1;
+    Some((RowMeta { hash, scale, live }, id))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,150 @@
+//! Tests of the vector store: persistence, updates, tombstones, compaction, ranking.
+
+use super::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn random_unit(rng: &mut ChaCha8Rng, dim: usize) -> Vec<f32> {
+    let v: Vec<f32> = (0..dim).map(|_| rng.gen_range(-1.0..1.0)).collect();
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    v.into_iter().map(|x| x / norm).collect()
+}
+
+fn exact_top(vectors: &[(String, Vec<f32>)], q: &[f32], k: usize) -> Vec<String> {
+    let mut scored: Vec<(f32, &String)> = vectors
+        .iter()
+        .map(|(id, v)| (v.iter().zip(q).map(|(a, b)| a * b).sum(), id))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored
+        .into_iter()
+        .take(k)
+        .map(|(_, id)| id.clone())
+        .collect()
+}
+
+#[test]
+fn search_matches_exact_ranking_and_survives_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let dim = 64;
+    let vectors: Vec<(String, Vec<f32>)> = (0..3000)
+        .map(|i| (format!("P-{i}"), random_unit(&mut rng, dim)))
+        .collect();
+    {
+        let mut store = VectorStore::open(dir.path(), "profiles", dim).unwrap();
+        for (id, v) in &vectors {
+            store.upsert(id, v, 1).unwrap();
+        }
+        store.commit(42).unwrap();
+    }
+    let store = VectorStore::open(dir.path(), "profiles", dim).unwrap();
+    assert_eq!(store.len(), 3000);
+    assert_eq!(store.last_applied_seq(), 42);
+    for _ in 0..20 {
+        let q = random_unit(&mut rng, dim);
+        let hits: Vec<String> = store
+            .search(&q, 10)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        assert_eq!(hits, exact_top(&vectors, &q, 10));
+    }
+    // A stored vector finds itself first.
+    let hits = store.search(&vectors[17].1, 1).unwrap();
+    assert_eq!(hits[0].id, "P-17");
+    assert!((hits[0].score - 1.0).abs() < 0.01, "{}", hits[0].score);
+}
+
+#[test]
+fn updates_deletes_and_compaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let dim = 16;
+    let mut store = VectorStore::open(dir.path(), "v", dim).unwrap();
+    let a = random_unit(&mut rng, dim);
+    let b = random_unit(&mut rng, dim);
+    store.upsert("A", &a, 10).unwrap();
+    store.upsert("B", &b, 20).unwrap();
+    store.commit(1).unwrap();
+    assert!(!store.needs_embedding("A", 10));
+    assert!(store.needs_embedding("A", 11), "text changed");
+    assert!(store.needs_embedding("C", 10), "unknown id");
+
+    // Update A to B's direction; A must now rank first for B's query too.
+    store.upsert("A", &b, 11).unwrap();
+    store.delete("B").unwrap();
+    store.delete("nobody").unwrap();
+    store.commit(2).unwrap();
+    let hits = store.search(&b, 5).unwrap();
+    assert_eq!(
+        hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+        ["A"]
+    );
+    assert!(store.dead_fraction() > 0.4);
+
+    store.compact().unwrap();
+    assert_eq!(store.dead_fraction(), 0.0);
+    drop(store);
+    let store = VectorStore::open(dir.path(), "v", dim).unwrap();
+    assert_eq!(store.len(), 1);
+    assert_eq!(store.search(&b, 5).unwrap()[0].id, "A");
+    assert!(
+        !dir.path().join("v.0.i8").exists(),
+        "old generation removed"
+    );
+}
+
+#[test]
+fn uncommitted_appends_are_ignored_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let dim = 8;
+    let mut store = VectorStore::open(dir.path(), "v", dim).unwrap();
+    store.upsert("A", &[1.0; 8], 1).unwrap();
+    store.commit(5).unwrap();
+    store.upsert("B", &[0.5; 8], 1).unwrap();
+    store.flush().unwrap(); // written, but the head still says one row
+    drop(store);
+    let store = VectorStore::open(dir.path(), "v", dim).unwrap();
+    assert_eq!(store.len(), 1);
+    assert_eq!(store.last_applied_seq(), 5);
+}
+
+#[test]
+fn bad_input_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = VectorStore::open(dir.path(), "v", 4).unwrap();
+    assert!(matches!(
+        store.upsert("A", &[1.0; 3], 0),
+        Err(Error::Dimension {
+            expected: 4,
+            got: 3
+        })
+    ));
+    assert!(store.search(&[1.0; 5], 3).is_err());
+    let long_id = "x".repeat(65);
+    assert!(matches!(
+        store.upsert(&long_id, &[1.0; 4], 0),
+        Err(Error::InvalidId(_))
+    ));
+    assert!(
+        store.search(&[1.0; 4], 3).unwrap().is_empty(),
+        "empty store"
+    );
+    store.upsert("A", &[0.0; 4], 0).unwrap();
+    store.upsert("B", &[f32::NAN, 1.0, 0.0, 0.0], 0).unwrap();
+    store.commit(1).unwrap();
+    assert!(store.search(&[f32::INFINITY; 4], 3).unwrap().is_empty());
+    assert_eq!(store.search(&[1.0; 4], 0).unwrap(), vec![]);
+    assert!(
+        VectorStore::open(dir.path(), "v", 8).is_err(),
+        "dimension mismatch"
+    );
+}
+
+#[test]
+fn hash_is_stable() {
+    assert_eq!(text_hash(""), 0xcbf2_9ce4_8422_2325);
+    assert_ne!(text_hash("есеп"), text_hash("есепті"));
+}
