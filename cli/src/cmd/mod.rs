@@ -4,6 +4,7 @@ pub mod bench;
 pub mod demo;
 pub mod export;
 pub mod import;
+pub mod models;
 pub mod proctor;
 
 use std::time::Duration;
