@@ -40,6 +40,12 @@ enum Command {
     Demo(cmd::demo::DemoArgs),
     /// Export every record as JSON Lines.
     Export(cmd::export::ExportArgs),
+    /// Run Qabilet: fetch the models if missing, load the demo data into an empty
+    /// store, bring the index up to date, serve.
+    Up(cmd::up::UpArgs),
+    /// Rebuild, sync or inspect the search index (derived from the store).
+    #[command(subcommand)]
+    Index(cmd::index::IndexCommand),
     /// Benchmarks that print their figures.
     #[command(subcommand)]
     Bench(cmd::bench::BenchCommand),
@@ -88,6 +94,7 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
             cmd::models::run_bench_embed(args, &ctx.data_dir)
         }
         Command::Bench(cmd) => runtime()?.block_on(cmd::bench::run(cmd)),
+        Command::Up(args) => runtime()?.block_on(cmd::up::run(args, ctx)),
         Command::Demo(args) if args.out.is_some() => {
             let out = args.out.clone().unwrap_or_default();
             cmd::demo::write_files(&args, &out)
@@ -108,10 +115,16 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                 Command::Import(args) => cmd::import::run(args, &store).await,
                 Command::Demo(args) => cmd::demo::load(&args, &store, &ctx.data_dir).await,
                 Command::Export(args) => cmd::export::run(args, &store).await,
+                Command::Index(cmd) => {
+                    let model = cmd::default_model(&ctx.data_dir)?;
+                    let embedder = model.as_ref().map(|m| m as &dyn qabilet_indexer::sync::Embedder);
+                    cmd::index::run(cmd, &store, &cmd::index_dir(&ctx.data_dir), embedder).await
+                }
                 Command::Proctor(_)
                 | Command::Bench(_)
                 | Command::Models(_)
-                | Command::Embed(_) => unreachable!("handled above"),
+                | Command::Embed(_)
+                | Command::Up(_) => unreachable!("handled above"),
             };
             store.close().await;
             result

@@ -17,12 +17,15 @@
 //! replays crawl.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, Utc};
 use qabilet_domain::{ConsentPurpose, Profile, ProfileId, Vacancy, VacancyId};
 use serde::{Deserialize, Serialize};
+use tantivy::collector::Count;
 use tantivy::directory::MmapDirectory;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::querying::{self, Hit, SearchRequest};
@@ -75,12 +78,35 @@ pub(crate) struct Part {
     pub(crate) hidden: HashSet<String>,
 }
 
+/// Directory (and vector store) name of each kind of record.
+fn part_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Vacancy => "vacancies",
+        Kind::Profile => "profiles",
+    }
+}
+
+/// What `qabilet index status` shows, read without taking the writer lock so it works
+/// while the service holds the index open.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexStatus {
+    /// Committed, searchable vacancies and profiles.
+    pub vacancies: u64,
+    pub profiles: u64,
+    /// Vacancies and profiles that have a vector (committed).
+    pub vacancy_vectors: usize,
+    pub profile_vectors: usize,
+    /// Dimension of the vectors.
+    pub dim: usize,
+    /// Model the vectors came from, if recorded and the same for both kinds.
+    pub model: Option<String>,
+    /// See [`Index::last_applied_seq`].
+    pub last_applied_seq: u64,
+}
+
 impl Part {
     fn open(root: &Path, kind: Kind, config: &IndexConfig) -> Result<Part> {
-        let name = match kind {
-            Kind::Vacancy => "vacancies",
-            Kind::Profile => "profiles",
-        };
+        let name = part_name(kind);
         let path = root.join(name);
         std::fs::create_dir_all(&path)
             .map_err(Error::io(format!("creating {}", path.display())))?;
@@ -164,11 +190,55 @@ impl Part {
     fn last_applied_seq(&self) -> u64 {
         self.committed_seq.min(self.vectors.last_applied_seq())
     }
+
+    /// Whether a committed, not since deleted, record has this id.
+    fn contains(&self, id: &str) -> Result<bool> {
+        if self.hidden.contains(id) {
+            return Ok(false);
+        }
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        Ok(self.reader.searcher().search(&query, &Count)? > 0)
+    }
+}
+
+/// Reads one part's committed state without opening a writer.
+fn part_status(root: &Path, kind: Kind) -> Result<Option<(u64, u64, VectorStore)>> {
+    let name = part_name(kind);
+    let path = root.join(name);
+    let vectors_dir = root.join("vectors");
+    let Some(dim) = VectorStore::stored_dim(&vectors_dir, name)? else {
+        return Ok(None);
+    };
+    if !path.join("meta.json").exists() {
+        return Ok(None);
+    }
+    let corrupt = |e: tantivy::TantivyError| Error::Corrupt {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let index = tantivy::Index::open_in_dir(&path).map_err(corrupt)?;
+    let seq = index
+        .load_metas()?
+        .payload
+        .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
+        .map_or(0, |p| p.seq);
+    let reader: IndexReader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    let docs = reader.searcher().num_docs();
+    let vectors = VectorStore::open(&vectors_dir, name, dim)?;
+    Ok(Some((docs, seq.min(vectors.last_applied_seq()), vectors)))
 }
 
 /// The search index of vacancies and profiles in one directory. Owned by the search
 /// service; searches take `&self` and may run concurrently behind an `RwLock`.
 pub struct Index {
+    /// Where the index lives, for error messages.
+    dir: PathBuf,
     vacancies: Part,
     profiles: Part,
     config: IndexConfig,
@@ -181,11 +251,14 @@ pub struct Index {
 }
 
 impl Index {
-    /// Opens the index in `dir`, creating it if needed.
+    /// Opens the index in `dir`, creating it if needed. A rebuild interrupted while
+    /// swapping directories is finished first (see [`crate::sync::rebuild`]).
     pub fn open(dir: &Path, config: IndexConfig) -> Result<Index> {
+        crate::sync::recover_swap(dir)?;
         let vacancies = Part::open(dir, Kind::Vacancy, &config)?;
         let profiles = Part::open(dir, Kind::Profile, &config)?;
         let mut index = Index {
+            dir: dir.to_owned(),
             vacancies,
             profiles,
             config,
@@ -203,6 +276,112 @@ impl Index {
         self.vacancies
             .last_applied_seq()
             .min(self.profiles.last_applied_seq())
+    }
+
+    /// The vector dimension recorded in `dir`, or `None` if no index was committed
+    /// there: lets a caller without a model open the index with the right one.
+    pub fn stored_dim(dir: &Path) -> Result<Option<usize>> {
+        VectorStore::stored_dim(&dir.join("vectors"), part_name(Kind::Profile))
+    }
+
+    /// The committed state of the index in `dir` (`None` if there is none), read
+    /// without the writer lock: works while another process indexes.
+    pub fn status(dir: &Path) -> Result<Option<IndexStatus>> {
+        let Some((vacancies, vacancy_seq, vacancy_vectors)) = part_status(dir, Kind::Vacancy)?
+        else {
+            return Ok(None);
+        };
+        let Some((profiles, profile_seq, profile_vectors)) = part_status(dir, Kind::Profile)?
+        else {
+            return Ok(None);
+        };
+        let model = (vacancy_vectors.model() == profile_vectors.model())
+            .then(|| profile_vectors.model().map(str::to_owned))
+            .flatten();
+        Ok(Some(IndexStatus {
+            vacancies,
+            profiles,
+            vacancy_vectors: vacancy_vectors.len(),
+            profile_vectors: profile_vectors.len(),
+            dim: profile_vectors.dim(),
+            model,
+            last_applied_seq: vacancy_seq.min(profile_seq),
+        }))
+    }
+
+    /// The directory the index lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Dimension of the stored vectors.
+    pub fn dim(&self) -> usize {
+        self.profiles.vectors.dim()
+    }
+
+    /// The embedding model every stored vector came from, or `None` if unknown (never
+    /// recorded, or the two kinds disagree after an interrupted reset).
+    pub fn vector_model(&self) -> Option<&str> {
+        let model = self.profiles.vectors.model();
+        (self.vacancies.vectors.model() == model)
+            .then_some(model)
+            .flatten()
+    }
+
+    /// Records the model the stored vectors came from; durable at the next commit.
+    /// Only for vectors that really came from it: see [`Self::reset_vectors`].
+    pub fn set_vector_model(&mut self, model: Option<&str>) {
+        self.vacancies.vectors.set_model(model);
+        self.profiles.vectors.set_model(model);
+    }
+
+    /// Drops every vector and records `model` as the one new vectors will come from;
+    /// durable at once. Text search is unaffected; vector search finds nothing until
+    /// the vectors are recomputed ([`crate::sync::catch_up`] does it).
+    pub fn reset_vectors(&mut self, model: &str) -> Result<()> {
+        for part in [&mut self.vacancies, &mut self.profiles] {
+            part.vectors.set_model(Some(model));
+            part.vectors.clear()?;
+        }
+        Ok(())
+    }
+
+    /// Number of vacancies and profiles that have a vector (including uncommitted
+    /// changes).
+    pub fn vector_counts(&self) -> (usize, usize) {
+        (self.vacancies.vectors.len(), self.profiles.vectors.len())
+    }
+
+    /// Whether the vacancy is searchable: committed and not deleted since.
+    pub fn contains_vacancy(&self, id: &VacancyId) -> Result<bool> {
+        self.vacancies.contains(id.as_str())
+    }
+
+    /// Whether the profile is searchable: committed and not deleted since.
+    pub fn contains_profile(&self, id: &ProfileId) -> Result<bool> {
+        self.profiles.contains(id.as_str())
+    }
+
+    /// The stored vector of the vacancy if it is still valid for its current text.
+    pub(crate) fn stored_vacancy_vector(&self, vacancy: &Vacancy) -> Result<Option<Vec<f32>>> {
+        let hash = text_hash(&schema::vacancy_embedding_text(vacancy));
+        self.vacancies
+            .vectors
+            .stored_vector(vacancy.id.as_str(), hash)
+    }
+
+    /// The stored vector of the profile if it is still valid for its current text.
+    pub(crate) fn stored_profile_vector(&self, profile: &Profile) -> Result<Option<Vec<f32>>> {
+        let hash = text_hash(&schema::profile_embedding_text(profile));
+        self.profiles
+            .vectors
+            .stored_vector(profile.id.as_str(), hash)
+    }
+
+    /// Counts `seq` as applied although no record changed with it, e.g. the store's
+    /// last sequence number at the start of a rebuild, or changes of other kinds.
+    pub(crate) fn advance_to(&mut self, seq: u64) {
+        self.applied_seq = self.applied_seq.max(seq);
     }
 
     /// Whether the vacancy's embedding must be (re)computed before upserting it.

@@ -8,36 +8,25 @@
 //! [`Index::last_applied_seq`]. Upserts and deletes are keyed by id and idempotent,
 //! so replaying a change twice is harmless.
 //!
-//! How the service is expected to drive it (the store's change feed is the lead's):
-//!
-//! ```text
-//! let mut index = Index::open(dir, IndexConfig::default())?;
-//! for change in store.changes_after(index.last_applied_seq()) {
-//!     match change {
-//!         Upsert(seq, profile) => {
-//!             let e = index.profile_needs_embedding(&profile)
-//!                 .then(|| models.embed(&profile_embedding_text(&profile)));
-//!             index.upsert_profile(&profile, e.as_deref(), seq)?;
-//!         }
-//!         Delete(seq, id) => index.delete_profile(&id, seq)?,
-//!     }
-//! }
-//! index.commit()?;
-//! ```
+//! [`sync`] drives it from the store: [`sync::catch_up`] replays the change feed
+//! (loading each changed record, embedding only changed texts, committing in batches)
+//! and [`sync::rebuild`] builds a fresh index beside the old one and swaps it in.
 //!
 //! - [`analysis`]: one multilingual analyser for Kazakh, Russian and English.
 //! - `schema`: the two tantivy schemas and how records become documents.
 //! - `indexing`: [`Index`], upserts, deletes, batched commits.
 //! - `querying`: safe parsing of user queries, BM25 with boosts, filters, snippets.
 //! - `vectors`: int8/f16 embedding store with exact top-k search.
+//! - [`sync`]: following the store's change feed; rebuilds.
 
 pub mod analysis;
 mod indexing;
 mod querying;
 mod schema;
+pub mod sync;
 mod vectors;
 
-pub use indexing::{Index, IndexConfig};
+pub use indexing::{Index, IndexConfig, IndexStatus};
 pub use querying::{Filters, Hit, LanguageFilter, SearchRequest, Snippet};
 pub use schema::{profile_embedding_text, vacancy_embedding_text};
 pub use vectors::{text_hash, VectorHit, VectorStore};
@@ -60,6 +49,16 @@ pub enum Error {
     /// The on-disk data is not what this version wrote (500; rebuild the index).
     #[error("index data at {path} is corrupt: {reason}")]
     Corrupt { path: String, reason: String },
+    /// The index cannot be used as it is (wrong vector dimension for the model, or
+    /// in use by another process); the message says what to do (500).
+    #[error("index at {path}: {reason}")]
+    Unusable { path: String, reason: String },
+    /// The store failed while the index was following it (500).
+    #[error("store: {0}")]
+    Store(#[from] qabilet_store::StoreError),
+    /// The embedding model failed or answered with the wrong number of vectors (500).
+    #[error("embedding model {model}: {message}")]
+    Embedding { model: String, message: String },
     /// tantivy failed (500).
     #[error("tantivy: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

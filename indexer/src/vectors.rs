@@ -7,8 +7,9 @@
 //! - `NAME.G.f16`: the same rows as f16, read (pread, not mapped) only for the few
 //!   candidates that are re-scored; they stay on disk and in the page cache.
 //! - `NAME.G.meta`: fixed 80-byte records: text hash, scale, live flag, id.
-//! - `NAME.head`: JSON with the dimension, generation, committed row count and the
-//!   store sequence number of the last commit; replaced atomically (write + rename).
+//! - `NAME.head`: JSON with the dimension, generation, committed row count, the
+//!   store sequence number of the last commit and the id of the model the vectors
+//!   came from; replaced atomically (write + rename).
 //!
 //! Writes go straight to the files (appends are buffered); a commit flushes, syncs,
 //! writes the head and remaps. After a crash, rows past the head's count are ignored
@@ -71,6 +72,11 @@ struct Head {
     generation: u64,
     rows: usize,
     seq: u64,
+    /// The embedding model every stored vector was computed with; vectors of two
+    /// models are not comparable, so a new model means recomputing all of them.
+    /// Absent in heads written before it was recorded: treated as unknown.
+    #[serde(default)]
+    model: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -89,6 +95,8 @@ pub struct VectorStore {
     generation: u64,
     /// Sequence number recorded by the last commit.
     seq: u64,
+    /// Model the vectors came from (see [`Head::model`]); written at the next commit.
+    model: Option<String>,
     meta: Vec<RowMeta>,
     ids: Vec<String>,
     by_id: HashMap<String, u32>,
@@ -103,6 +111,22 @@ pub struct VectorStore {
 }
 
 impl VectorStore {
+    /// The dimension recorded for the store `name` in `dir`, or `None` if it has
+    /// never been committed; lets a caller that has no model open it as it is.
+    pub fn stored_dim(dir: &Path, name: &str) -> Result<Option<usize>> {
+        let head_path = dir.join(format!("{name}.head"));
+        match fs::read(&head_path) {
+            Ok(bytes) => serde_json::from_slice::<Head>(&bytes)
+                .map(|head| Some(head.dim))
+                .map_err(|e| Error::Corrupt {
+                    path: head_path.display().to_string(),
+                    reason: e.to_string(),
+                }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(format!("reading {}", head_path.display()))(e)),
+        }
+    }
+
     /// Opens (or creates) the store `name` in `dir` for vectors of `dim` dimensions.
     pub fn open(dir: &Path, name: &str, dim: usize) -> Result<Self> {
         fs::create_dir_all(dir).map_err(Error::io(format!("creating {}", dir.display())))?;
@@ -118,6 +142,7 @@ impl VectorStore {
                 generation: 0,
                 rows: 0,
                 seq: 0,
+                model: None,
             },
             Err(e) => return Err(Error::io(format!("reading {}", head_path.display()))(e)),
         };
@@ -134,6 +159,7 @@ impl VectorStore {
             dim,
             generation: head.generation,
             seq: head.seq,
+            model: head.model,
             meta: Vec::with_capacity(head.rows),
             ids: Vec::with_capacity(head.rows),
             by_id: HashMap::with_capacity(head.rows),
@@ -213,6 +239,50 @@ impl VectorStore {
     /// Sequence number of the last commit.
     pub fn last_applied_seq(&self) -> u64 {
         self.seq
+    }
+
+    /// The embedding model the stored vectors came from, if known.
+    pub fn model(&self) -> Option<&str> {
+        self.model.as_deref()
+    }
+
+    /// Records the model of the vectors; durable at the next commit.
+    pub fn set_model(&mut self, model: Option<&str>) {
+        self.model = model.map(str::to_owned);
+    }
+
+    /// Drops every vector (durable at once: a new, empty generation), e.g. because
+    /// they came from another model. The sequence number is kept.
+    pub fn clear(&mut self) -> Result<()> {
+        for meta in &mut self.meta {
+            meta.live = false;
+        }
+        self.by_id.clear();
+        self.compact()
+    }
+
+    /// The stored vector of `id` (as kept in f16) if it was computed from a text with
+    /// `hash`; lets a rebuild reuse embeddings instead of recomputing them.
+    pub fn stored_vector(&self, id: &str, hash: u64) -> Result<Option<Vec<f32>>> {
+        let Some(&row) = self.by_id.get(id) else {
+            return Ok(None);
+        };
+        let row = row as usize;
+        if self.meta[row].hash != hash || row >= self.flushed_rows {
+            // Unflushed rows live in the append buffer; a rebuild reads committed
+            // stores only, so not finding them costs one embedding at most.
+            return Ok(None);
+        }
+        let mut bytes = vec![0u8; self.dim * 2];
+        self.files[1]
+            .read_exact_at(&mut bytes, (row * self.dim * 2) as u64)
+            .map_err(Error::io(format!("reading {}", self.path("f16").display())))?;
+        Ok(Some(
+            bytes
+                .chunks_exact(2)
+                .map(|b| f16::from_le_bytes([b[0], b[1]]).to_f32())
+                .collect(),
+        ))
     }
 
     /// Whether `id` has no vector or one computed from a text with another hash.
@@ -333,6 +403,7 @@ impl VectorStore {
             generation: self.generation,
             rows: self.flushed_rows,
             seq: self.seq,
+            model: self.model.clone(),
         };
         let path = self.dir.join(format!("{}.head", self.name));
         let tmp = path.with_extension("head.tmp");

@@ -4,12 +4,18 @@ pub mod bench;
 pub mod demo;
 pub mod export;
 pub mod import;
+pub mod index;
 pub mod models;
 pub mod proctor;
+pub mod up;
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use anyhow::Context as _;
+
 use indicatif::{ProgressBar, ProgressStyle};
+use qabilet_models::{EmbeddingModel, E5_DIR_NAME};
 use qabilet_store::Store;
 
 use crate::Context;
@@ -24,6 +30,22 @@ impl Context {
         };
         Ok(store)
     }
+}
+
+/// The default embedding model (multilingual-e5-small) if it has been fetched.
+pub fn default_model(data_dir: &Path) -> anyhow::Result<Option<EmbeddingModel>> {
+    let dir = data_dir.join("models").join(E5_DIR_NAME);
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    let model = EmbeddingModel::load(&dir)
+        .with_context(|| format!("loading the embedding model in {}", dir.display()))?;
+    Ok(Some(model))
+}
+
+/// Where the search index lives.
+pub fn index_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("index")
 }
 
 /// A progress bar on stderr for `len` steps (hidden when stderr is not a terminal).

@@ -1,0 +1,63 @@
+//! `qabilet up`: the one command that runs Qabilet on a fresh machine.
+//!
+//! Each step is skipped when already done, so running it again is quick: fetch the
+//! embedding models, open the store, load the demo data when the store is empty,
+//! bring the index and vectors up to date with the store, then serve.
+
+use clap::Args;
+use qabilet_models::fetch_models;
+
+use super::demo::{self, DemoArgs};
+use crate::Context;
+
+/// Fetch the models if missing, load the demo data into an empty store, sync the
+/// index, and serve.
+#[derive(Args)]
+pub struct UpArgs {
+    /// Skip loading the demo data even when the store is empty.
+    #[arg(long)]
+    pub no_demo: bool,
+}
+
+pub async fn run(args: UpArgs, ctx: &Context) -> anyhow::Result<()> {
+    eprintln!("[1/4] embedding models");
+    let data_dir = ctx.data_dir.clone();
+    tokio::task::spawn_blocking(move || fetch_models(&data_dir, true)).await??;
+
+    eprintln!("[2/4] store");
+    let store = ctx.store().await?;
+    let counts = store.counts().await?;
+    if counts.vacancies == 0 && counts.profiles == 0 && !args.no_demo {
+        let demo_args = DemoArgs {
+            seed: qabilet_demo::DemoConfig::default().seed,
+            organisations: qabilet_demo::DemoConfig::default().organisations,
+            vacancies: qabilet_demo::DemoConfig::default().vacancies,
+            profiles: qabilet_demo::DemoConfig::default().profiles,
+            reference_date: None,
+            out: None,
+        };
+        demo::load(&demo_args, &store, &ctx.data_dir).await?;
+    } else {
+        eprintln!(
+            "      {} vacancies, {} profiles already in the {} store",
+            counts.vacancies,
+            counts.profiles,
+            store.backend_name()
+        );
+    }
+
+    eprintln!("[3/4] index and vectors");
+    let model = super::default_model(&ctx.data_dir)?;
+    let embedder = model
+        .as_ref()
+        .map(|m| m as &dyn qabilet_indexer::sync::Embedder);
+    super::index::sync(&store, &super::index_dir(&ctx.data_dir), embedder).await?;
+
+    eprintln!("[4/4] serve");
+    eprintln!(
+        "      the HTTP API is not part of this build yet; the data is ready in {}",
+        ctx.data_dir.display()
+    );
+    store.close().await;
+    Ok(())
+}

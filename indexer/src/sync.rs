@@ -1,0 +1,494 @@
+//! Keeping the index in step with the store.
+//!
+//! The store is the system of record and numbers every change of a vacancy or
+//! profile in its change feed; the index records, with each commit, the last number
+//! it applied. [`catch_up`] reads the feed from there in batches and, for each
+//! changed record, loads its *current* state from the store: an upsert of a record
+//! deleted meanwhile, or of a profile whose consent was revoked, becomes a removal.
+//! Because what is indexed is the current state, replaying a change twice, or
+//! applying a newer state early, is harmless, and a crash (even kill -9) between two
+//! commits only means the next run replays a little more.
+//!
+//! Embeddings are computed only for records whose embedding text changed (its hash
+//! differs from the stored vector's), in batches, never for a profile without
+//! consent. The stored vectors record the model they came from: when the embedder's
+//! model differs, every vector is dropped and recomputed, because vectors of two
+//! models cannot be compared. Records indexed while no embedder was available have
+//! no vector; the next run with one fills them in (the "backfill").
+//!
+//! [`rebuild`] builds a fresh index from every record in a directory beside the old
+//! one and swaps it in, reusing the old vectors whose text is unchanged.
+//!
+//! Both do blocking work (tantivy commits, the embedder) on the calling task: run
+//! them from a task that may block, e.g. the CLI or a dedicated indexing task.
+
+mod rebuild;
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use qabilet_domain::{ConsentPurpose, Profile, ProfileId, Vacancy, VacancyId};
+use qabilet_store::{Change, ChangeOp, RecordKind, Store, StoreError};
+
+use crate::schema::{profile_embedding_text, vacancy_embedding_text};
+use crate::{Error, Index, Result};
+
+pub(crate) use rebuild::recover_swap;
+pub use rebuild::{rebuild, RebuildReport};
+
+/// Changes read from the feed per round trip; each one loads its record, so this
+/// bounds the memory one batch holds.
+const FEED_BATCH: i64 = 1_000;
+/// Records read per page when walking the whole store.
+const PAGE: i64 = 500;
+/// Texts handed to the embedder per call: enough to keep its batches full, small
+/// enough that progress moves.
+const EMBED_BATCH: usize = 64;
+
+/// What an [`Embedder`] may fail with: the model crate's own error, boxed.
+pub type EmbedError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Computes passage embeddings for the index (implemented by the `models` crate).
+///
+/// `Send + Sync` so that indexing can run on a background task of the service.
+pub trait Embedder: Send + Sync {
+    /// Identifies the model and everything that changes its vectors (weights,
+    /// pooling, normalisation); vectors of different ids are never mixed.
+    fn model_id(&self) -> String;
+    /// Dimension of the vectors.
+    fn dim(&self) -> usize;
+    /// One vector per text, in order. Texts are documents (vacancies, profiles), not
+    /// queries, for models that embed the two differently.
+    fn embed_passages(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError>;
+}
+
+/// A stage of the work, for progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Replaying the change feed; steps are sequence numbers.
+    Changes,
+    /// Reading every vacancy of the store (rebuild); steps are vacancies.
+    Vacancies,
+    /// Reading every profile of the store (rebuild); steps are profiles.
+    Profiles,
+    /// Computing missing vectors; steps are records embedded.
+    Vectors,
+}
+
+impl Phase {
+    /// A short lower-case label: `changes`, `vacancies`, `profiles`, `vectors`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Changes => "changes",
+            Phase::Vacancies => "vacancies",
+            Phase::Profiles => "profiles",
+            Phase::Vectors => "vectors",
+        }
+    }
+}
+
+/// Receives progress; every method does nothing by default, and `()` ignores it all.
+pub trait Progress: Send + Sync {
+    /// A phase starts with about `total` steps (an estimate: the feed has gaps).
+    fn begin(&self, _phase: Phase, _total: u64) {}
+    /// `steps` more steps of the current phase are done.
+    fn advance(&self, _steps: u64) {}
+    /// The current phase is over.
+    fn end(&self) {}
+    /// Everything up to `seq` is durably indexed.
+    fn committed(&self, _seq: u64) {}
+}
+
+impl Progress for () {}
+
+/// What one [`catch_up`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// [`Index::last_applied_seq`] before and after.
+    pub from_seq: u64,
+    pub to_seq: u64,
+    /// Changes read from the feed.
+    pub changes: u64,
+    /// Records (re)indexed and removed; several changes of one record in a batch
+    /// count once.
+    pub upserted: u64,
+    pub removed: u64,
+    /// Embeddings computed.
+    pub embedded: u64,
+    /// Whether every vector was dropped because the embedder's model changed.
+    pub vectors_reset: bool,
+}
+
+/// Applies every change in the store's feed after [`Index::last_applied_seq`] (up to
+/// the feed's end when called), then computes the vectors missing with `embedder`'s
+/// model. See the module docs. With no embedder, records whose text changed lose
+/// their vector until a run with one.
+pub async fn catch_up(
+    store: &Store,
+    index: &mut Index,
+    embedder: Option<&dyn Embedder>,
+    progress: &dyn Progress,
+) -> Result<SyncReport> {
+    let mut report = SyncReport {
+        from_seq: index.last_applied_seq(),
+        ..SyncReport::default()
+    };
+    let mut dirty = false;
+    if let Some(embedder) = embedder {
+        check_dim(index, embedder)?;
+        let model = embedder.model_id();
+        if index.vector_model() != Some(model.as_str()) {
+            let (vacancies, profiles) = index.vector_counts();
+            if vacancies + profiles > 0 {
+                index.reset_vectors(&model)?;
+                report.vectors_reset = true;
+            } else {
+                index.set_vector_model(Some(&model));
+            }
+            dirty = true;
+        }
+    }
+
+    let target = to_u64(store.last_change_seq().await?);
+    let mut after = report.from_seq;
+    progress.begin(Phase::Changes, target.saturating_sub(after));
+    let mut committed = after;
+    while after < target {
+        let changes = store.changes_after(to_i64(after), FEED_BATCH).await?;
+        let Some(last) = changes.last().map(|c| to_u64(c.seq)) else {
+            break;
+        };
+        let steps = load(store, &changes).await?;
+        apply(index, steps, embedder, &mut report, &mut |index| {
+            // Commits happen inside the index every `commit_every` changes.
+            let seq = index.last_applied_seq();
+            if seq != committed {
+                committed = seq;
+                progress.committed(seq);
+            }
+        })?;
+        report.changes += changes.len() as u64;
+        progress.advance(last.saturating_sub(after));
+        after = last;
+        dirty = true;
+    }
+    if dirty {
+        index.commit()?;
+        progress.committed(index.last_applied_seq());
+    }
+    progress.end();
+
+    if let Some(embedder) = embedder {
+        let (vacancies, profiles) = index.counts();
+        let (vacancy_vectors, profile_vectors) = index.vector_counts();
+        let missing = vacancies.saturating_sub(vacancy_vectors as u64)
+            + profiles.saturating_sub(profile_vectors as u64);
+        if missing > 0 {
+            progress.begin(Phase::Vectors, missing);
+            if vacancies > vacancy_vectors as u64 {
+                backfill::<Vacancy>(store, index, embedder, progress, &mut report).await?;
+            }
+            if profiles > profile_vectors as u64 {
+                backfill::<Profile>(store, index, embedder, progress, &mut report).await?;
+            }
+            index.commit()?;
+            progress.end();
+        }
+    }
+    report.to_seq = index.last_applied_seq();
+    Ok(report)
+}
+
+/// The embedder must produce vectors of the size the index stores.
+fn check_dim(index: &Index, embedder: &dyn Embedder) -> Result<()> {
+    if embedder.dim() == index.dim() {
+        return Ok(());
+    }
+    Err(Error::Unusable {
+        path: index.dir().display().to_string(),
+        reason: format!(
+            "it stores {}-dimensional vectors but model {} makes {}; \
+             run `qabilet index rebuild`",
+            index.dim(),
+            embedder.model_id(),
+            embedder.dim()
+        ),
+    })
+}
+
+/// What one change of the feed comes down to once the record is loaded.
+enum Step {
+    Vacancy(u64, Vacancy),
+    Profile(u64, Profile),
+    RemoveVacancy(u64, VacancyId),
+    RemoveProfile(u64, ProfileId),
+    /// An id the index cannot hold (it fails validation), so nothing to remove.
+    Skip(u64),
+}
+
+/// Loads the current record of each change, in feed order. A record changed several
+/// times in the batch is loaded once, at its last change: its current state covers
+/// the earlier ones, and any commit before that point will be followed by a replay
+/// of that last change.
+async fn load(store: &Store, changes: &[Change]) -> Result<Vec<Step>> {
+    let mut last: HashMap<(RecordKind, &str), i64> = HashMap::new();
+    for change in changes {
+        last.insert((change.kind, change.record_id.as_str()), change.seq);
+    }
+    let mut steps = Vec::with_capacity(last.len());
+    for change in changes {
+        if last.get(&(change.kind, change.record_id.as_str())) != Some(&change.seq) {
+            continue;
+        }
+        let seq = to_u64(change.seq);
+        let id = change.record_id.as_str();
+        let step = match change.kind {
+            RecordKind::Vacancy => match VacancyId::new(id) {
+                Err(_) => Step::Skip(seq),
+                Ok(id) if change.op == ChangeOp::Remove => Step::RemoveVacancy(seq, id),
+                Ok(id) => match store.vacancy(&id).await? {
+                    Some(vacancy) => Step::Vacancy(seq, vacancy),
+                    None => Step::RemoveVacancy(seq, id),
+                },
+            },
+            RecordKind::Profile => match ProfileId::new(id) {
+                Err(_) => Step::Skip(seq),
+                Ok(id) if change.op == ChangeOp::Remove => Step::RemoveProfile(seq, id),
+                Ok(id) => match store.profile(&id).await? {
+                    // Without consent nothing is processed, not even an embedding.
+                    Some(profile) if profile.consents_to(ConsentPurpose::Processing) => {
+                        Step::Profile(seq, profile)
+                    }
+                    _ => Step::RemoveProfile(seq, id),
+                },
+            },
+        };
+        steps.push(step);
+    }
+    Ok(steps)
+}
+
+/// Embeds the texts that changed, then applies the steps in feed order, calling
+/// `after_each` after each one (commits may happen inside the index).
+fn apply(
+    index: &mut Index,
+    steps: Vec<Step>,
+    embedder: Option<&dyn Embedder>,
+    report: &mut SyncReport,
+    after_each: &mut dyn FnMut(&Index),
+) -> Result<()> {
+    let mut vectors: Vec<Option<Vec<f32>>> = vec![None; steps.len()];
+    if let Some(embedder) = embedder {
+        let wanted: Vec<(usize, String)> = steps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, step)| match step {
+                Step::Vacancy(_, v) if index.vacancy_needs_embedding(v) => {
+                    Some((i, vacancy_embedding_text(v)))
+                }
+                Step::Profile(_, p) if index.profile_needs_embedding(p) => {
+                    Some((i, profile_embedding_text(p)))
+                }
+                _ => None,
+            })
+            .collect();
+        let texts: Vec<&str> = wanted.iter().map(|(_, t)| t.as_str()).collect();
+        let computed = embed(embedder, &texts)?;
+        report.embedded += computed.len() as u64;
+        for ((i, _), vector) in wanted.iter().zip(computed) {
+            vectors[*i] = Some(vector);
+        }
+    }
+    for (step, vector) in steps.into_iter().zip(vectors) {
+        match step {
+            Step::Vacancy(seq, v) => {
+                index.upsert_vacancy(&v, vector.as_deref(), seq)?;
+                report.upserted += 1;
+            }
+            Step::Profile(seq, p) => {
+                index.upsert_profile(&p, vector.as_deref(), seq)?;
+                report.upserted += 1;
+            }
+            Step::RemoveVacancy(seq, id) => {
+                index.delete_vacancy(&id, seq)?;
+                report.removed += 1;
+            }
+            Step::RemoveProfile(seq, id) => {
+                index.delete_profile(&id, seq)?;
+                report.removed += 1;
+            }
+            Step::Skip(seq) => index.advance_to(seq),
+        }
+        after_each(index);
+    }
+    Ok(())
+}
+
+/// Calls the embedder in batches and checks it answered one vector per text.
+pub(crate) fn embed(embedder: &dyn Embedder, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+    let mut out = Vec::with_capacity(texts.len());
+    for chunk in texts.chunks(EMBED_BATCH) {
+        let vectors = embedder
+            .embed_passages(chunk)
+            .map_err(|e| Error::Embedding {
+                model: embedder.model_id(),
+                message: e.to_string(),
+            })?;
+        if vectors.len() != chunk.len() {
+            return Err(Error::Embedding {
+                model: embedder.model_id(),
+                message: format!(
+                    "returned {} vectors for {} texts",
+                    vectors.len(),
+                    chunk.len()
+                ),
+            });
+        }
+        out.extend(vectors);
+    }
+    Ok(out)
+}
+
+/// A kind of record the index holds, so that walking the store is written once.
+pub(crate) trait Record: Sized + Send {
+    const PHASE: Phase;
+    /// Whether the index may hold it (a profile needs consent to processing).
+    fn indexable(&self) -> bool;
+    fn embedding_text(&self) -> String;
+    fn needs_embedding(&self, index: &Index) -> bool;
+    fn is_indexed(&self, index: &Index) -> Result<bool>;
+    fn stored_vector(&self, index: &Index) -> Result<Option<Vec<f32>>>;
+    fn upsert(&self, index: &mut Index, vector: Option<&[f32]>, seq: u64) -> Result<()>;
+    /// Up to `limit` records with ids after `after`, in id order.
+    fn page(
+        store: &Store,
+        after: &str,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<Self>, StoreError>> + Send;
+    fn id(&self) -> &str;
+}
+
+impl Record for Vacancy {
+    const PHASE: Phase = Phase::Vacancies;
+    fn indexable(&self) -> bool {
+        true
+    }
+    fn embedding_text(&self) -> String {
+        vacancy_embedding_text(self)
+    }
+    fn needs_embedding(&self, index: &Index) -> bool {
+        index.vacancy_needs_embedding(self)
+    }
+    fn is_indexed(&self, index: &Index) -> Result<bool> {
+        index.contains_vacancy(&self.id)
+    }
+    fn stored_vector(&self, index: &Index) -> Result<Option<Vec<f32>>> {
+        index.stored_vacancy_vector(self)
+    }
+    fn upsert(&self, index: &mut Index, vector: Option<&[f32]>, seq: u64) -> Result<()> {
+        index.upsert_vacancy(self, vector, seq)
+    }
+    fn page(
+        store: &Store,
+        after: &str,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<Self>, StoreError>> + Send {
+        store.vacancies_page(after, limit)
+    }
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+}
+
+impl Record for Profile {
+    const PHASE: Phase = Phase::Profiles;
+    fn indexable(&self) -> bool {
+        self.consents_to(ConsentPurpose::Processing)
+    }
+    fn embedding_text(&self) -> String {
+        profile_embedding_text(self)
+    }
+    fn needs_embedding(&self, index: &Index) -> bool {
+        index.profile_needs_embedding(self)
+    }
+    fn is_indexed(&self, index: &Index) -> Result<bool> {
+        index.contains_profile(&self.id)
+    }
+    fn stored_vector(&self, index: &Index) -> Result<Option<Vec<f32>>> {
+        index.stored_profile_vector(self)
+    }
+    fn upsert(&self, index: &mut Index, vector: Option<&[f32]>, seq: u64) -> Result<()> {
+        index.upsert_profile(self, vector, seq)
+    }
+    fn page(
+        store: &Store,
+        after: &str,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<Self>, StoreError>> + Send {
+        store.profiles_page(after, limit)
+    }
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+}
+
+/// Computes the vectors of indexed records of kind `R` that have none. Each record
+/// is re-indexed in its current state at the index's sequence number, which the
+/// feed replay makes harmless (see the module docs).
+async fn backfill<R: Record>(
+    store: &Store,
+    index: &mut Index,
+    embedder: &dyn Embedder,
+    progress: &dyn Progress,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let seq = index.last_applied_seq();
+    let mut after = String::new();
+    loop {
+        let page = R::page(store, &after, PAGE).await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        after = last.id().to_owned();
+        let mut missing = Vec::new();
+        for record in page {
+            if record.indexable() && record.needs_embedding(index) && record.is_indexed(index)? {
+                missing.push(record);
+            }
+        }
+        let texts: Vec<String> = missing.iter().map(Record::embedding_text).collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let vectors = embed(embedder, &texts)?;
+        for (record, vector) in missing.iter().zip(&vectors) {
+            record.upsert(index, Some(vector), seq)?;
+        }
+        report.embedded += vectors.len() as u64;
+        progress.advance(vectors.len() as u64);
+    }
+    Ok(())
+}
+
+/// Sequence numbers are positive in the store (BIGSERIAL / INTEGER PRIMARY KEY).
+fn to_u64(seq: i64) -> u64 {
+    u64::try_from(seq).unwrap_or(0)
+}
+
+fn to_i64(seq: u64) -> i64 {
+    i64::try_from(seq).unwrap_or(i64::MAX)
+}
+
+/// The project's own models embed documents as passages (with the model's passage
+/// prefix, e.g. e5's `passage: `).
+impl Embedder for qabilet_models::EmbeddingModel {
+    fn model_id(&self) -> String {
+        qabilet_models::EmbeddingModel::model_id(self).to_owned()
+    }
+
+    fn dim(&self) -> usize {
+        qabilet_models::EmbeddingModel::dim(self)
+    }
+
+    fn embed_passages(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        qabilet_models::EmbeddingModel::embed_passages(self, texts).map_err(Into::into)
+    }
+}
