@@ -43,6 +43,21 @@ enum Command {
     /// Run Qabilet: fetch the models if missing, load the demo data into an empty
     /// store, bring the index up to date, serve.
     Up(cmd::up::UpArgs),
+    /// The ranked shortlist of a vacancy, with reasons; ineligible candidates apart.
+    Shortlist(cmd::matching::ShortlistArgs),
+    /// Search: `qabilet search vacancies "QUERY" [--profile ID]`.
+    #[command(subcommand)]
+    Search(SearchCommand),
+    /// Ranking quality on the demo ground truth (nDCG@10, recall@50, MRR).
+    Eval(cmd::matching::EvalArgs),
+    /// The talent reserve and the second-best registry.
+    #[command(subcommand)]
+    Reserve(cmd::matching::ReserveCommand),
+    /// Serve the HTTP API.
+    Serve(cmd::serve::ServeArgs),
+    /// Users and API keys of the HTTP API.
+    #[command(subcommand)]
+    Users(cmd::serve::UsersCommand),
     /// Rebuild, sync or inspect the search index (derived from the store).
     #[command(subcommand)]
     Index(cmd::index::IndexCommand),
@@ -57,6 +72,12 @@ enum Command {
     /// Proctoring: flag anomalies in online entrance tests.
     #[command(subcommand)]
     Proctor(cmd::proctor::ProctorCommand),
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// Search open vacancies as a candidate.
+    Vacancies(cmd::matching::SearchVacanciesArgs),
 }
 
 /// What every command needs to find its data.
@@ -115,6 +136,26 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                 Command::Import(args) => cmd::import::run(args, &store).await,
                 Command::Demo(args) => cmd::demo::load(&args, &store, &ctx.data_dir).await,
                 Command::Export(args) => cmd::export::run(args, &store).await,
+                Command::Shortlist(args) => {
+                    let index = cmd::matching::open_index(&cmd::index_dir(&ctx.data_dir))?;
+                    let actor = std::env::var("USER").unwrap_or_else(|_| "cli".into());
+                    cmd::matching::run_shortlist(&args, &store, &index, &actor).await
+                }
+                Command::Search(SearchCommand::Vacancies(args)) => {
+                    let index = cmd::matching::open_index(&cmd::index_dir(&ctx.data_dir))?;
+                    cmd::matching::run_search_vacancies(&args, &store, &index).await
+                }
+                Command::Eval(args) => {
+                    let model = cmd::default_model(&ctx.data_dir)?;
+                    let embedder = model.as_ref().map(|m| m as &dyn qabilet_indexer::sync::Embedder);
+                    let index_dir = cmd::index_dir(&ctx.data_dir);
+                    cmd::index::sync(&store, &index_dir, embedder).await?;
+                    let index = cmd::matching::open_index(&index_dir)?;
+                    cmd::matching::run_eval(&args, &store, &ctx.data_dir, &index, model.as_ref()).await
+                }
+                Command::Reserve(cmd) => cmd::matching::run_reserve(&cmd, &store).await,
+                Command::Serve(args) => cmd::serve::run(args, store.clone(), &ctx.data_dir).await,
+                Command::Users(cmd) => cmd::serve::users(cmd, &store).await,
                 Command::Index(cmd) => {
                     let model = cmd::default_model(&ctx.data_dir)?;
                     let embedder = model.as_ref().map(|m| m as &dyn qabilet_indexer::sync::Embedder);

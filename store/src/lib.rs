@@ -10,8 +10,10 @@
 //! Writes go through a [`WriteTx`]: one transaction, so an import is all or nothing.
 
 mod audit;
+mod auth;
 mod changes;
 mod error;
+mod outbox;
 mod queries;
 #[doc(hidden)]
 pub mod test_support;
@@ -26,8 +28,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub use audit::AuditChainError;
+pub use auth::{ApiKey, Declaration, Role, User};
 pub use changes::{Change, ChangeOp, RecordKind};
 pub use error::StoreError;
+pub use outbox::{EventKind, OutboxEvent};
 pub use queries::{Counts, VacancyFilter};
 pub use write::{Put, WriteTx};
 

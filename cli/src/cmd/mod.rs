@@ -5,8 +5,10 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod index;
+pub mod matching;
 pub mod models;
 pub mod proctor;
+pub mod serve;
 pub mod up;
 
 use std::path::{Path, PathBuf};

@@ -17,6 +17,8 @@ pub struct UpArgs {
     /// Skip loading the demo data even when the store is empty.
     #[arg(long)]
     pub no_demo: bool,
+    #[command(flatten)]
+    pub serve: super::serve::ServeArgs,
 }
 
 pub async fn run(args: UpArgs, ctx: &Context) -> anyhow::Result<()> {
@@ -53,11 +55,9 @@ pub async fn run(args: UpArgs, ctx: &Context) -> anyhow::Result<()> {
         .map(|m| m as &dyn qabilet_indexer::sync::Embedder);
     super::index::sync(&store, &super::index_dir(&ctx.data_dir), embedder).await?;
 
-    eprintln!("[4/4] serve");
-    eprintln!(
-        "      the HTTP API is not part of this build yet; the data is ready in {}",
-        ctx.data_dir.display()
-    );
-    store.close().await;
-    Ok(())
+    // The model is needed again only for query embeddings, which the server does
+    // not compute yet; free its memory before serving.
+    drop(model);
+    eprintln!("[4/4] serve on http://{}", args.serve.addr);
+    super::serve::run(args.serve, store, &ctx.data_dir).await
 }

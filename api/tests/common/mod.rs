@@ -1,0 +1,295 @@
+//! A real server on a loopback port over a real database, with a small HTTP client
+//! and a fixture of organisations, vacancies, profiles, users and keys.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+
+use bytes::Bytes;
+use chrono::{Duration, Utc};
+use http_body_util::{BodyExt, Full};
+use hyper::{Method, StatusCode};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use qabilet_api::{ApiConfig, AppState, NewUser, Role};
+use qabilet_domain::{OrganisationId, ProfileId};
+use qabilet_indexer::Index;
+use qabilet_store::test_support::TestStore;
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+
+pub const SESSION_KEY: [u8; 32] = [42; 32];
+
+/// A running API server; stopped (gracefully) when dropped.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub db: TestStore,
+    pub state: AppState,
+    client: Client<HttpConnector, Full<Bytes>>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub fn client() -> Client<HttpConnector, Full<Bytes>> {
+    Client::builder(TokioExecutor::new()).build_http()
+}
+
+/// Starts a server over `db` with `config` tweaks applied.
+pub async fn start_with(db: TestStore, tweak: impl FnOnce(&mut ApiConfig)) -> Server {
+    let mut config = ApiConfig::new(SESSION_KEY.to_vec());
+    tweak(&mut config);
+    let state = AppState::new(db.store.clone(), config);
+    start_state(db, state).await
+}
+
+async fn start_state(db: TestStore, state: AppState) -> Server {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(qabilet_api::serve_on(state.clone(), listener, async move {
+        let _ = stopped.await;
+    }));
+    Server {
+        addr,
+        db,
+        state,
+        client: client(),
+        stop: Some(stop),
+    }
+}
+
+pub async fn start(db: TestStore) -> Server {
+    start_with(db, |_| {}).await
+}
+
+/// Starts a server whose state holds `index` for search.
+pub async fn start_with_index(db: TestStore, index: Arc<RwLock<Index>>) -> Server {
+    let state =
+        AppState::new(db.store.clone(), ApiConfig::new(SESSION_KEY.to_vec())).with_index(index);
+    start_state(db, state).await
+}
+
+/// A response: status, headers, raw body and (when JSON) the parsed body.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: hyper::HeaderMap,
+    pub text: String,
+    pub json: Value,
+}
+
+impl Reply {
+    /// The error code of a JSON error body, asserting the one error shape.
+    pub fn code(&self) -> &str {
+        let code = self.json["error"]["code"].as_str();
+        assert!(
+            code.is_some() && self.json["error"]["message"].is_string(),
+            "not the error shape: {} {}",
+            self.status,
+            self.text
+        );
+        code.unwrap_or_default()
+    }
+}
+
+impl Server {
+    pub fn name(&self) -> &'static str {
+        self.db.name
+    }
+
+    /// Sends a request with an optional bearer token and raw body.
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut req = hyper::Request::builder()
+            .method(method)
+            .uri(format!("http://{}{path}", self.addr));
+        if let Some(token) = token {
+            req = req.header("authorization", format!("Bearer {token}"));
+        }
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        let response = self
+            .client
+            .request(req.body(Full::new(Bytes::from(body))).unwrap())
+            .await
+            .expect("request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            text,
+            json,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.raw(Method::GET, path, token, None, Vec::new()).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        self.send(Method::POST, path, token, body).await
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> Reply {
+        self.raw(
+            method,
+            path,
+            token,
+            Some("application/json"),
+            body.to_string().into_bytes(),
+        )
+        .await
+    }
+}
+
+/// Tokens of the fixture's callers.
+pub struct Tokens {
+    pub admin: String,
+    pub hrm: String,
+    /// HR officer of MF (owns V-1, V-OLD).
+    pub hr_mf: String,
+    /// HR officer of MJ (owns V-2).
+    pub hr_mj: String,
+    /// Commission member seated on V-1.
+    pub com1: String,
+    /// Commission member seated nowhere.
+    pub com2: String,
+    /// Candidate owning P-1.
+    pub cand1: String,
+    /// Candidate owning P-2.
+    pub cand2: String,
+}
+
+pub fn session(user: &str) -> String {
+    qabilet_api::issue_session(&SESSION_KEY, user, Utc::now() + Duration::hours(1))
+}
+
+pub fn organisation(id: &str) -> Value {
+    json!({"id": id, "name_kk": format!("{id} kk"), "name_ru": format!("{id} ru"),
+           "kind": "ministry", "region": "astana"})
+}
+
+pub fn vacancy(id: &str, org: &str, deadline: chrono::NaiveDate) -> Value {
+    json!({
+        "id": id, "organisation_id": org,
+        "title": "Главный специалист отдела бухгалтерского учёта",
+        "description": "Ведение бухгалтерского учета и отчетности",
+        "category": "C-O-4", "region": "astana",
+        "deadline": deadline.to_string(), "status": "open",
+        "requirements": {"education_level": "higher", "min_years_total": 2}
+    })
+}
+
+pub fn profile(id: &str, name: &str) -> Value {
+    json!({
+        "id": id, "full_name": name, "gender": "female", "email": format!("{id}@example.kz"),
+        "region": "astana", "summary": "Бухгалтер, 5 жыл тәжірибе",
+        "education": [{"level": "higher", "specialty": "Есеп және аудит", "institution": "ЕҰУ", "year": 2015}],
+        "skills": ["1С"],
+        "consents": [{"purpose": "processing", "granted_at": "2026-01-01T00:00:00Z"}]
+    })
+}
+
+/// Imports the fixture through the API (as the HRM client) and creates the users.
+pub async fn fixture(s: &Server) -> Tokens {
+    let store = &s.db.store;
+    let key = qabilet_api::create_api_key(store, "test", "hrm-1", Role::Hrm)
+        .await
+        .unwrap();
+    let today = Utc::now().date_naive();
+    let r = s
+        .post(
+            "/import/organisations",
+            Some(&key),
+            &json!([organisation("MF"), organisation("MJ")]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+    let r = s
+        .post(
+            "/import/vacancies",
+            Some(&key),
+            &json!([
+                vacancy("V-1", "MF", today + Duration::days(10)),
+                vacancy("V-2", "MJ", today + Duration::days(10)),
+                vacancy("V-OLD", "MF", today - Duration::days(3)),
+            ]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+    let r = s
+        .post(
+            "/import/profiles",
+            Some(&key),
+            &json!([
+                profile("P-1", "Айгерім Сапарова"),
+                profile("P-2", "Ержан Омаров")
+            ]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+
+    let users: [(&str, Role, Option<&str>, Option<&str>); 7] = [
+        ("admin", Role::Admin, None, None),
+        ("hr-mf", Role::Hr, Some("MF"), None),
+        ("hr-mj", Role::Hr, Some("MJ"), None),
+        ("com-1", Role::Commission, None, None),
+        ("com-2", Role::Commission, None, None),
+        ("cand-1", Role::Candidate, None, Some("P-1")),
+        ("cand-2", Role::Candidate, None, Some("P-2")),
+    ];
+    for (id, role, org, profile) in users {
+        let new = NewUser {
+            id: id.to_owned(),
+            role,
+            organisation_id: org.map(|o| OrganisationId::new(o).unwrap()),
+            profile_id: profile.map(|p| ProfileId::new(p).unwrap()),
+        };
+        qabilet_api::create_user(store, "test", &new).await.unwrap();
+    }
+    let tokens = Tokens {
+        admin: session("admin"),
+        hrm: key,
+        hr_mf: session("hr-mf"),
+        hr_mj: session("hr-mj"),
+        com1: session("com-1"),
+        com2: session("com-2"),
+        cand1: session("cand-1"),
+        cand2: session("cand-2"),
+    };
+    let r = s
+        .send(
+            Method::PUT,
+            "/vacancies/V-1/commission/com-1",
+            Some(&tokens.hr_mf),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "[{}] seat: {}", s.name(), r.text);
+    tokens
+}

@@ -1,0 +1,501 @@
+//! Who may and who may not call each endpoint, walked through one competition on
+//! both backends. Refusals are 403 whether or not the record exists; only callers
+//! entitled to a record learn it is missing (404).
+
+mod common;
+
+use common::{fixture, start, Server, Tokens};
+use hyper::{Method, StatusCode};
+use qabilet_store::test_support;
+use serde_json::{json, Value};
+
+/// Asserts the status each caller gets; `anon` is always 401.
+async fn expect(
+    s: &Server,
+    t: &Tokens,
+    method: Method,
+    path: &str,
+    body: &Value,
+    cases: &[(&str, u16)],
+) {
+    let r = s.send(method.clone(), path, None, body).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "[{}] anon {method} {path}",
+        s.name()
+    );
+    for (who, status) in cases {
+        let token = match *who {
+            "admin" => &t.admin,
+            "hrm" => &t.hrm,
+            "hr_mf" => &t.hr_mf,
+            "hr_mj" => &t.hr_mj,
+            "com1" => &t.com1,
+            "com2" => &t.com2,
+            "cand1" => &t.cand1,
+            "cand2" => &t.cand2,
+            other => panic!("no caller {other}"),
+        };
+        let r = s.send(method.clone(), path, Some(token), body).await;
+        assert_eq!(
+            r.status.as_u16(),
+            *status,
+            "[{}] {who} {method} {path}: {}",
+            s.name(),
+            r.text
+        );
+        if *status >= 400 {
+            r.code();
+        }
+    }
+}
+
+const ALL_200: [(&str, u16); 8] = [
+    ("admin", 200),
+    ("hrm", 200),
+    ("hr_mf", 200),
+    ("hr_mj", 200),
+    ("com1", 200),
+    ("com2", 200),
+    ("cand1", 200),
+    ("cand2", 200),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_endpoint_allows_and_refuses_the_right_roles() {
+    for db in test_support::all().await {
+        let s = start(db).await;
+        let t = fixture(&s).await;
+        let none = json!({});
+        use Method as M;
+
+        // Public catalogue: any signed-in caller.
+        expect(&s, &t, M::GET, "/vacancies", &none, &ALL_200).await;
+        expect(&s, &t, M::GET, "/vacancies/V-1", &none, &ALL_200).await;
+        expect(&s, &t, M::GET, "/organisations", &none, &ALL_200).await;
+        expect(&s, &t, M::GET, "/organisations/MF", &none, &ALL_200).await;
+        expect(&s, &t, M::GET, "/vacancies/V-404", &none, &[("cand1", 404)]).await;
+        expect(
+            &s,
+            &t,
+            M::GET,
+            "/search/vacancies?q=бухгалтер",
+            &none,
+            &[("cand1", 503), ("admin", 503)],
+        )
+        .await;
+
+        // Imports: the HRM client and admins; HR officers for their own vacancies.
+        let orgs = json!([common::organisation("MF")]);
+        expect(
+            &s,
+            &t,
+            M::POST,
+            "/import/organisations",
+            &orgs,
+            &[
+                ("hrm", 200),
+                ("admin", 200),
+                ("hr_mf", 403),
+                ("com1", 403),
+                ("cand1", 403),
+            ],
+        )
+        .await;
+        let deadline = chrono::Utc::now().date_naive() + chrono::Duration::days(10);
+        let v1 = json!([common::vacancy("V-1", "MF", deadline)]);
+        expect(
+            &s,
+            &t,
+            M::POST,
+            "/import/vacancies",
+            &v1,
+            &[
+                ("hrm", 200),
+                ("admin", 200),
+                ("hr_mf", 200),
+                ("hr_mj", 403),
+                ("com1", 403),
+                ("cand1", 403),
+            ],
+        )
+        .await;
+        let profiles = json!([common::profile("P-3", "Дана Ахметова")]);
+        expect(
+            &s,
+            &t,
+            M::POST,
+            "/import/profiles",
+            &profiles,
+            &[
+                ("hrm", 200),
+                ("admin", 200),
+                ("hr_mf", 403),
+                ("com1", 403),
+                ("cand1", 403),
+            ],
+        )
+        .await;
+
+        // Applying: candidates only, once, before the deadline.
+        expect(
+            &s,
+            &t,
+            M::POST,
+            "/vacancies/V-1/applications",
+            &none,
+            &[
+                ("admin", 403),
+                ("hrm", 403),
+                ("hr_mf", 403),
+                ("com1", 403),
+                ("cand1", 201),
+                ("cand1", 409),
+                ("cand2", 201),
+            ],
+        )
+        .await;
+        expect(
+            &s,
+            &t,
+            M::POST,
+            "/vacancies/V-OLD/applications",
+            &none,
+            &[("cand1", 409)],
+        )
+        .await;
+        let apps =
+            s.db.store
+                .applications_for_vacancy(&"V-1".parse().unwrap())
+                .await
+                .unwrap();
+        let a1 = apps
+            .iter()
+            .find(|a| a.profile_id.as_str() == "P-1")
+            .unwrap()
+            .id
+            .to_string();
+        let app_path = format!("/applications/{a1}");
+
+        // Profiles: own, HR of an organisation applied to, HRM, admin.
+        expect(
+            &s,
+            &t,
+            M::GET,
+            "/profiles/P-1",
+            &none,
+            &[
+                ("cand1", 200),
+                ("cand2", 403),
+                ("hr_mf", 200),
+                ("hr_mj", 403),
+                ("com1", 403),
+                ("hrm", 200),
+                ("admin", 200),
+            ],
+        )
+        .await;
+        expect(
+            &s,
+            &t,
+            M::GET,
+            "/profiles/P-404",
+            &none,
+            &[
+                ("cand1", 403),
+                ("hr_mf", 403),
+                ("com1", 403),
+                ("admin", 404),
+            ],
+        )
+        .await;
+
+        // Applications: before declaring, the commission member is refused.
+        expect(
+            &s,
+            &t,
+            M::GET,
+            &app_path,
+            &none,
+            &[
+                ("cand1", 200),
+                ("cand2", 403),
+                ("hr_mf", 200),
+                ("hr_mj", 403),
+                ("com1", 403),
+                ("com2", 403),
+                ("hrm", 200),
+                ("admin", 200),
+            ],
+        )
+        .await;
+        expect(
+            &s,
+            &t,
+            M::GET,
+            "/applications/A-404",
+            &none,
+            &[
+                ("cand1", 403),
+                ("hr_mf", 403),
+                ("com1", 403),
+                ("admin", 404),
+            ],
+        )
+        .await;
+
+        // Shortlist: declaration first.
+        expect(
+            &s,
+            &t,
+            M::GET,
+            "/vacancies/V-1/shortlist",
+            &none,
+            &[
+                ("com1", 403),
+                ("com2", 403),
+                ("hr_mj", 403),
+                ("cand1", 403),
+                ("hrm", 403),
+                ("hr_mf", 200),
+                ("admin", 200),
+            ],
+        )
+        .await;
+        expect(
+            &s,
+            &t,
+            M::GET,
+            "/vacancies/V-404/shortlist",
+            &none,
+            &[("com1", 403), ("hr_mf", 403), ("admin", 404)],
+        )
+        .await;
+        let declaration =
+            json!({"no_conflict_of_interest": true, "statement": "Нет родственных связей"});
+        expect(
+            &s,
+            &t,
+            M::POST,
+            "/vacancies/V-1/declaration",
+            &declaration,
+            &[
+                ("com2", 403),
+                ("hr_mf", 403),
+                ("cand1", 403),
+                ("admin", 403),
+                ("com1", 201),
+            ],
+        )
+        .await;
+        expect(
+            &s,
+            &t,
+            M::GET,
+            "/vacancies/V-1/shortlist",
+            &none,
+            &[("com1", 200)],
+        )
+        .await;
+        expect(&s, &t, M::GET, &app_path, &none, &[("com1", 200)]).await;
+
+        // Stage results: HR of the organisation and admins any stage; declared
+        // members interviews and decisions only.
+        let qualified = json!({"stage": "qualification_check", "outcome": "passed", "reason": "all requirements met"});
+        expect(
+            &s,
+            &t,
+            M::POST,
+            &format!("{app_path}/stages"),
+            &qualified,
+            &[
+                ("cand1", 403),
+                ("hrm", 403),
+                ("hr_mj", 403),
+                ("com2", 403),
+                ("com1", 403),
+                ("hr_mf", 200),
+            ],
+        )
+        .await;
+        let tested = json!({"stage": "test", "outcome": "passed", "score": 81.5, "reason": "above the pass mark"});
+        expect(
+            &s,
+            &t,
+            M::POST,
+            &format!("{app_path}/stages"),
+            &tested,
+            &[("com1", 403), ("admin", 200)],
+        )
+        .await;
+        let interview =
+            json!({"stage": "interview", "outcome": "passed", "reason": "strong answers"});
+        expect(
+            &s,
+            &t,
+            M::POST,
+            &format!("{app_path}/stages"),
+            &interview,
+            &[("com1", 200)],
+        )
+        .await;
+        // Out of order is a 422 naming the field, not a silent pass.
+        expect(
+            &s,
+            &t,
+            M::POST,
+            &format!("{app_path}/stages"),
+            &qualified,
+            &[("hr_mf", 422)],
+        )
+        .await;
+
+        // Publishing the shortlist: HR of the organisation and admins.
+        expect(
+            &s,
+            &t,
+            M::POST,
+            "/vacancies/V-1/shortlist/publish",
+            &none,
+            &[
+                ("hr_mj", 403),
+                ("com1", 403),
+                ("cand1", 403),
+                ("hrm", 403),
+                ("hr_mf", 200),
+                ("admin", 200),
+            ],
+        )
+        .await;
+
+        // Seating members: HR of the organisation and admins.
+        expect(
+            &s,
+            &t,
+            M::PUT,
+            "/vacancies/V-1/commission/com-2",
+            &none,
+            &[
+                ("hr_mj", 403),
+                ("cand1", 403),
+                ("com1", 403),
+                ("hrm", 403),
+                ("hr_mf", 200),
+            ],
+        )
+        .await;
+        expect(
+            &s,
+            &t,
+            M::PUT,
+            "/vacancies/V-2/commission/com-2",
+            &none,
+            &[("hr_mf", 403), ("hr_mj", 200)],
+        )
+        .await;
+        expect(
+            &s,
+            &t,
+            M::PUT,
+            "/vacancies/V-1/commission/cand-1",
+            &none,
+            &[("hr_mf", 422)],
+        )
+        .await;
+
+        // Recusal is final: declaring afterwards does not reopen the shortlist.
+        let recusal = json!({"reason": "мой двоюродный брат подал заявку"});
+        expect(
+            &s,
+            &t,
+            M::POST,
+            "/vacancies/V-1/recusal",
+            &recusal,
+            &[("cand1", 403), ("hr_mf", 403), ("com2", 200)],
+        )
+        .await;
+        expect(
+            &s,
+            &t,
+            M::POST,
+            "/vacancies/V-1/declaration",
+            &declaration,
+            &[("com2", 201)],
+        )
+        .await;
+        expect(
+            &s,
+            &t,
+            M::GET,
+            "/vacancies/V-1/shortlist",
+            &none,
+            &[("com2", 403)],
+        )
+        .await;
+
+        // Audit log: admins only, read-only, intact.
+        let not_admin = [
+            ("hrm", 403),
+            ("hr_mf", 403),
+            ("com1", 403),
+            ("cand1", 403),
+            ("admin", 200),
+        ];
+        expect(&s, &t, M::GET, "/audit", &none, &not_admin).await;
+        expect(&s, &t, M::GET, "/audit/verify", &none, &not_admin).await;
+
+        // Event feed: the HRM client and admins.
+        let feed = [
+            ("hr_mf", 403),
+            ("com1", 403),
+            ("cand1", 403),
+            ("hrm", 200),
+            ("admin", 200),
+        ];
+        expect(&s, &t, M::GET, "/events?after=0", &none, &feed).await;
+        expect(&s, &t, M::GET, "/events/dead", &none, &feed).await;
+
+        // Users and keys: admins only.
+        expect(
+            &s,
+            &t,
+            M::POST,
+            "/users",
+            &json!({"id": "com-3", "role": "commission"}),
+            &[("hrm", 403), ("hr_mf", 403), ("cand1", 403), ("admin", 201)],
+        )
+        .await;
+        expect(
+            &s,
+            &t,
+            M::POST,
+            "/api-keys",
+            &json!({"id": "hrm-2", "role": "hrm"}),
+            &[("hrm", 403), ("hr_mf", 403), ("admin", 201)],
+        )
+        .await;
+
+        // Consent: the candidate themself (or an admin).
+        expect(
+            &s,
+            &t,
+            M::POST,
+            "/profiles/P-1/consent/revoke",
+            &none,
+            &[
+                ("cand2", 403),
+                ("hr_mf", 403),
+                ("hrm", 403),
+                ("com1", 403),
+                ("cand1", 200),
+            ],
+        )
+        .await;
+
+        // Operations endpoints need no token.
+        for path in ["/healthz", "/readyz", "/metrics"] {
+            assert_eq!(s.get(path, None).await.status, StatusCode::OK, "{path}");
+        }
+    }
+}

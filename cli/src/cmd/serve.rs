@@ -1,0 +1,177 @@
+//! `qabilet serve`: the HTTP API; `qabilet users`: creating users and API keys.
+//!
+//! Secrets the server needs are kept in the data directory, created on first use
+//! with mode 0600: `session.key` signs session tokens, `webhook.key` signs HRM
+//! webhooks (give the HRM system a copy to verify them).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use qabilet_api::outbox::{spawn_delivery, WebhookConfig};
+use qabilet_api::{ApiConfig, AppState, NewUser, Role};
+use qabilet_domain::{OrganisationId, ProfileId};
+use qabilet_indexer::{Index, IndexConfig};
+use qabilet_store::Store;
+
+/// Options of `qabilet serve`.
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "QABILET_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// The search index directory (default: DATA_DIR/index). Without one, search
+    /// answers 503 and everything else works.
+    #[arg(long)]
+    pub index_dir: Option<PathBuf>,
+    /// The HRM system's webhook URL (http://…). Without it events are only pulled
+    /// (GET /events).
+    #[arg(long, env = "QABILET_HRM_WEBHOOK_URL")]
+    pub webhook_url: Option<String>,
+    /// Delivery attempts before an event is dead-lettered.
+    #[arg(long, default_value_t = 10)]
+    pub webhook_max_attempts: i32,
+    /// Largest request body, in bytes.
+    #[arg(long, default_value_t = 4 << 20)]
+    pub body_limit: usize,
+    /// Requests running longer than this many seconds are answered 408.
+    #[arg(long, default_value_t = 30)]
+    pub request_timeout_secs: u64,
+}
+
+/// Reads a 32-byte hex key from `path`, creating it (mode 0600) when missing.
+fn key_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+    if let Ok(text) = std::fs::read_to_string(path) {
+        return hex::decode(text.trim()).with_context(|| format!("{} is not hex", path.display()));
+    }
+    let key = qabilet_api::random_key().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    std::io::Write::write_all(&mut file, hex::encode(key).as_bytes())?;
+    Ok(key.to_vec())
+}
+
+/// Runs the server until Ctrl-C, then finishes in-flight requests and the webhook
+/// attempt in flight.
+pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create {}", data_dir.display()))?;
+    let mut config = ApiConfig::new(key_file(&data_dir.join("session.key"))?);
+    config.body_limit = args.body_limit;
+    config.request_timeout = Duration::from_secs(args.request_timeout_secs);
+    let mut state = AppState::new(store.clone(), config);
+
+    let index_dir = args.index_dir.unwrap_or_else(|| data_dir.join("index"));
+    if index_dir.exists() {
+        match Index::open(&index_dir, IndexConfig::default()) {
+            Ok(index) => state = state.with_index(Arc::new(RwLock::new(index))),
+            // Serving without search beats not serving: the rest of the API works.
+            Err(e) => {
+                tracing::warn!(error = %e, dir = %index_dir.display(), "search disabled: cannot open the index")
+            }
+        }
+    } else {
+        tracing::info!(dir = %index_dir.display(), "search disabled: no index yet");
+    }
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = match args.webhook_url {
+        Some(url) => {
+            let mut webhook = WebhookConfig::new(url, key_file(&data_dir.join("webhook.key"))?);
+            webhook.max_attempts = args.webhook_max_attempts.max(1);
+            Some(spawn_delivery(store, webhook, stop_rx.clone()))
+        }
+        None => None,
+    };
+
+    let mut shutdown_rx = stop_rx;
+    let shutdown = async move {
+        let _ = shutdown_rx.wait_for(|stop| *stop).await;
+    };
+    let server = tokio::spawn(qabilet_api::serve(state, args.addr, shutdown));
+    eprintln!("serving on http://{} (Ctrl-C stops)", args.addr);
+    tokio::signal::ctrl_c().await?;
+    eprintln!("stopping: finishing requests in flight");
+    let _ = stop_tx.send(true);
+    server.await??;
+    if let Some(worker) = worker {
+        worker.await?;
+    }
+    Ok(())
+}
+
+/// `qabilet users …`: bootstrap of people and integration clients.
+#[derive(clap::Subcommand, Debug)]
+pub enum UsersCommand {
+    /// Create a user and print their login secret (shown once).
+    Add {
+        /// The user id (letters, digits, - _ . :).
+        id: String,
+        /// candidate, commission, hr or admin.
+        #[arg(long)]
+        role: String,
+        /// The organisation of an HR officer.
+        #[arg(long)]
+        organisation: Option<String>,
+        /// The profile of a candidate.
+        #[arg(long)]
+        profile: Option<String>,
+    },
+    /// Create an API key for the HRM system (or an admin script) and print it (shown once).
+    AddKey {
+        id: String,
+        /// hrm or admin.
+        #[arg(long, default_value = "hrm")]
+        role: String,
+    },
+}
+
+/// Runs a `users` command; the audit log records the actor as `cli`.
+pub async fn users(command: UsersCommand, store: &Store) -> anyhow::Result<()> {
+    let role_of = |s: &str| {
+        Role::parse(s).ok_or_else(|| {
+            anyhow::anyhow!("unknown role {s:?}; one of candidate, commission, hr, hrm, admin")
+        })
+    };
+    match command {
+        UsersCommand::Add {
+            id,
+            role,
+            organisation,
+            profile,
+        } => {
+            let new = NewUser {
+                id,
+                role: role_of(&role)?,
+                organisation_id: organisation
+                    .map(OrganisationId::new)
+                    .transpose()
+                    .map_err(|e| anyhow::anyhow!("--organisation: {e}"))?,
+                profile_id: profile
+                    .map(ProfileId::new)
+                    .transpose()
+                    .map_err(|e| anyhow::anyhow!("--profile: {e}"))?,
+            };
+            let secret = qabilet_api::create_user(store, "cli", &new).await?;
+            println!(
+                "user {} ({}) created; login secret (shown once):\n{secret}",
+                new.id, role
+            );
+        }
+        UsersCommand::AddKey { id, role } => {
+            let key = qabilet_api::create_api_key(store, "cli", &id, role_of(&role)?).await?;
+            println!("API key {id} ({role}) created (shown once):\n{key}");
+        }
+    }
+    Ok(())
+}

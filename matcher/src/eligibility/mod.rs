@@ -1,0 +1,566 @@
+//! Stage 1, the qualification check: a vacancy's formal requirements checked against
+//! a profile, rule by rule, each with its evidence.
+//!
+//! Rules come from the vacancy's [`Requirements`]; a requirement the vacancy does not
+//! state produces no rule. Each rule is [`RuleStatus::Met`], [`RuleStatus::NotMet`] or
+//! [`RuleStatus::Unknown`] (the profile lacks the data, or the check cannot decide, as
+//! with a specialty outside the synonym table). A candidate is eligible when no rule
+//! is NotMet; Unknown rules do not exclude but set [`Eligibility::needs_review`], so
+//! nobody passes or fails silently on missing data.
+//!
+//! Rules encoded:
+//! - `education`: highest level ≥ the required minimum;
+//! - `specialty`: some education record's specialty is an accepted one, compared
+//!   through the [`SpecialtyTable`] across kk/ru/en;
+//! - `experience_total`, `experience_public`, `experience_field`: see [`experience`];
+//! - `language:XX`: the profile states the language at ≥ the required level;
+//! - `category`: corps A posts require higher education (Law «О государственной
+//!   службе», art. 15 and the qualification requirements for corps A), whether or not
+//!   the vacancy repeats it. Corps B has no category-wide rule beyond its requirements.
+//!
+//! A commission may override a NotMet or Unknown rule with an [`Override`] carrying a
+//! written reason and its author; the caller writes the override to the audit log
+//! ([`Override::audit_detail`]) in the same transaction as the decision.
+
+pub mod experience;
+mod specialties;
+
+use std::collections::HashSet;
+use std::fmt;
+
+use chrono::NaiveDate;
+use qabilet_domain::limits::REASON_CHARS;
+use qabilet_domain::{EducationLevel, Language, Profile, Sector, Vacancy};
+use serde::{Deserialize, Serialize};
+
+pub use experience::{FieldMatch, FieldProfile, FIELD_MIN_SHARED_TERMS};
+pub use specialties::{SpecialtyTable, TableError};
+
+use crate::text::generic_terms;
+
+/// One rule of the qualification check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    Education,
+    Specialty,
+    ExperienceTotal,
+    ExperiencePublic,
+    ExperienceField,
+    Language(Language),
+    Category,
+}
+
+impl Rule {
+    /// Stable code: `education`, `specialty`, `experience_total`, `experience_public`,
+    /// `experience_field`, `language:kk`, `category`.
+    pub fn code(self) -> String {
+        match self {
+            Rule::Education => "education".into(),
+            Rule::Specialty => "specialty".into(),
+            Rule::ExperienceTotal => "experience_total".into(),
+            Rule::ExperiencePublic => "experience_public".into(),
+            Rule::ExperienceField => "experience_field".into(),
+            Rule::Language(l) => format!("language:{l}"),
+            Rule::Category => "category".into(),
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.code())
+    }
+}
+
+impl std::str::FromStr for Rule {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s.trim() {
+            "education" => Rule::Education,
+            "specialty" => Rule::Specialty,
+            "experience_total" => Rule::ExperienceTotal,
+            "experience_public" => Rule::ExperiencePublic,
+            "experience_field" => Rule::ExperienceField,
+            "category" => Rule::Category,
+            other => match other.strip_prefix("language:") {
+                Some(l) => Rule::Language(l.parse()?),
+                None => {
+                    return Err(format!(
+                        "unknown rule {other:?}; expected education, specialty, experience_total, \
+                     experience_public, experience_field, language:kk|ru|en or category"
+                    ))
+                }
+            },
+        })
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a rule found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleStatus {
+    Met,
+    NotMet,
+    /// No data to decide on, or the check cannot tell; a person must look.
+    Unknown,
+}
+
+/// The outcome of one rule, with its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleOutcome {
+    pub rule: Rule,
+    pub status: RuleStatus,
+    /// What the vacancy requires, in words ("higher or above", "3 years").
+    pub required: String,
+    /// What the profile shows ("master (education[1])", "2.4 years").
+    pub found: String,
+    /// The profile records the evidence comes from, as field paths
+    /// (`education[1]`, `experience[0]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<String>,
+    /// Set when a commission overrode this rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<Override>,
+}
+
+impl RuleOutcome {
+    /// Whether this rule stops the candidate: NotMet and not overridden.
+    pub fn fails(&self) -> bool {
+        self.status == RuleStatus::NotMet && self.overridden.is_none()
+    }
+}
+
+/// The whole qualification check of one profile against one vacancy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Eligibility {
+    /// No rule is NotMet (overridden rules excepted).
+    pub eligible: bool,
+    /// Some rule is Unknown and not overridden: a person must check it.
+    pub needs_review: bool,
+    pub rules: Vec<RuleOutcome>,
+}
+
+impl Eligibility {
+    fn from_rules(rules: Vec<RuleOutcome>) -> Self {
+        let mut e = Eligibility {
+            eligible: true,
+            needs_review: false,
+            rules,
+        };
+        e.refresh();
+        e
+    }
+
+    fn refresh(&mut self) {
+        self.eligible = !self.rules.iter().any(RuleOutcome::fails);
+        self.needs_review = self
+            .rules
+            .iter()
+            .any(|r| r.status == RuleStatus::Unknown && r.overridden.is_none());
+    }
+
+    /// The rules that stop the candidate.
+    pub fn failed(&self) -> impl Iterator<Item = &RuleOutcome> {
+        self.rules.iter().filter(|r| r.fails())
+    }
+
+    /// The rules met.
+    pub fn met(&self) -> impl Iterator<Item = &RuleOutcome> {
+        self.rules.iter().filter(|r| r.status == RuleStatus::Met)
+    }
+
+    /// Share of rules met, Unknown counting half; 1 when the vacancy states nothing.
+    pub fn share_met(&self) -> f32 {
+        if self.rules.is_empty() {
+            return 1.0;
+        }
+        let points: f32 = self
+            .rules
+            .iter()
+            .map(|r| match (r.status, &r.overridden) {
+                (RuleStatus::Met, _) => 1.0,
+                (RuleStatus::Unknown, None) => 0.5,
+                (_, Some(_)) => 0.5,
+                (RuleStatus::NotMet, None) => 0.0,
+            })
+            .sum();
+        points / self.rules.len() as f32
+    }
+
+    /// Applies a commission's override. Only a NotMet or Unknown rule that was
+    /// checked can be overridden, and only with a reason; see [`Override::new`].
+    pub fn apply_override(&mut self, o: &Override) -> Result<(), OverrideError> {
+        o.validate()?;
+        let outcome = self
+            .rules
+            .iter_mut()
+            .find(|r| r.rule == o.rule)
+            .ok_or(OverrideError::NoSuchRule(o.rule))?;
+        if outcome.status == RuleStatus::Met {
+            return Err(OverrideError::AlreadyMet(o.rule));
+        }
+        outcome.overridden = Some(o.clone());
+        self.refresh();
+        Ok(())
+    }
+}
+
+/// A commission's decision to let a candidate through a rule they did not meet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    pub rule: Rule,
+    /// Why, in the commission's words; never empty.
+    pub reason: String,
+    /// Who decided (user id).
+    pub by: String,
+}
+
+/// Why an override was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OverrideError {
+    #[error("an override of {0} needs a written reason")]
+    EmptyReason(Rule),
+    #[error("the reason is {0} characters long; at most {REASON_CHARS} are allowed")]
+    ReasonTooLong(usize),
+    #[error("an override must name who decided it")]
+    NoAuthor,
+    #[error("rule {0} was not checked for this vacancy")]
+    NoSuchRule(Rule),
+    #[error("rule {0} is met; there is nothing to override")]
+    AlreadyMet(Rule),
+}
+
+impl Override {
+    /// An override with its reason checked: non-blank, at most `REASON_CHARS`, and an
+    /// author.
+    pub fn new(
+        rule: Rule,
+        reason: impl Into<String>,
+        by: impl Into<String>,
+    ) -> Result<Self, OverrideError> {
+        let o = Override {
+            rule,
+            reason: reason.into(),
+            by: by.into(),
+        };
+        o.validate()?;
+        Ok(o)
+    }
+
+    /// Re-checked on apply, since an override may arrive through serde.
+    fn validate(&self) -> Result<(), OverrideError> {
+        if self.reason.trim().is_empty() {
+            return Err(OverrideError::EmptyReason(self.rule));
+        }
+        let n = self.reason.chars().count();
+        if n > REASON_CHARS {
+            return Err(OverrideError::ReasonTooLong(n));
+        }
+        if self.by.trim().is_empty() {
+            return Err(OverrideError::NoAuthor);
+        }
+        Ok(())
+    }
+
+    /// The `detail` of the audit entry the caller writes (action
+    /// `eligibility.override`), as JSON.
+    pub fn audit_detail(&self) -> String {
+        serde_json::json!({"rule": self.rule, "reason": self.reason, "by": self.by}).to_string()
+    }
+}
+
+/// What the check needs besides the two records; build once, reuse for many checks.
+#[derive(Debug, Clone)]
+pub struct Checker {
+    pub specialties: SpecialtyTable,
+    generic: HashSet<String>,
+}
+
+impl Default for Checker {
+    fn default() -> Self {
+        Checker::new(SpecialtyTable::built_in())
+    }
+}
+
+/// A vacancy prepared for many checks: its field terms are analysed once.
+#[derive(Debug, Clone)]
+pub struct PreparedVacancy<'a> {
+    pub vacancy: &'a Vacancy,
+    field: FieldProfile,
+}
+
+impl Checker {
+    pub fn new(specialties: SpecialtyTable) -> Self {
+        Checker {
+            specialties,
+            generic: generic_terms(),
+        }
+    }
+
+    pub fn prepare<'a>(&self, vacancy: &'a Vacancy) -> PreparedVacancy<'a> {
+        PreparedVacancy {
+            vacancy,
+            field: FieldProfile::of(vacancy, &self.generic),
+        }
+    }
+
+    /// Checks `profile` against the vacancy as of `as_of` (normally the vacancy's
+    /// deadline: experience gained after it does not count).
+    pub fn check(&self, v: &PreparedVacancy, profile: &Profile, as_of: NaiveDate) -> Eligibility {
+        let r = &v.vacancy.requirements;
+        let mut rules = Vec::new();
+        if let Some(level) = r.education_level {
+            rules.push(education_rule(Rule::Education, level, profile));
+        }
+        if v.vacancy.category.corps() == 'A' {
+            let mut o = education_rule(Rule::Category, EducationLevel::Higher, profile);
+            o.required = format!("corps A ({}): {}", v.vacancy.category, o.required);
+            rules.push(o);
+        }
+        if !r.specialties.is_empty() {
+            rules.push(self.specialty_rule(&r.specialties, profile));
+        }
+        let jobs = &profile.experience;
+        if r.min_years_total > 0 {
+            let all: Vec<usize> = (0..jobs.len()).collect();
+            rules.push(years_rule(
+                Rule::ExperienceTotal,
+                r.min_years_total,
+                profile,
+                &all,
+                &[],
+                as_of,
+            ));
+        }
+        if r.min_years_public > 0 {
+            let public: Vec<usize> = (0..jobs.len())
+                .filter(|&i| jobs[i].sector == Sector::Public)
+                .collect();
+            rules.push(years_rule(
+                Rule::ExperiencePublic,
+                r.min_years_public,
+                profile,
+                &public,
+                &[],
+                as_of,
+            ));
+        }
+        if r.min_years_field > 0 {
+            let (mut inside, mut undetermined) = (Vec::new(), Vec::new());
+            for (i, job) in jobs.iter().enumerate() {
+                match v.field.classify(job, profile.language, &self.generic) {
+                    FieldMatch::In => inside.push(i),
+                    FieldMatch::Undetermined => undetermined.push(i),
+                    FieldMatch::Out => {}
+                }
+            }
+            rules.push(years_rule(
+                Rule::ExperienceField,
+                r.min_years_field,
+                profile,
+                &inside,
+                &undetermined,
+                as_of,
+            ));
+        }
+        for req in &r.languages {
+            rules.push(language_rule(req.language, req.level, profile));
+        }
+        Eligibility::from_rules(rules)
+    }
+
+    fn specialty_rule(&self, accepted: &[String], profile: &Profile) -> RuleOutcome {
+        let required = format!("one of: {}", accepted.join("; "));
+        let mut outcome = RuleOutcome {
+            rule: Rule::Specialty,
+            status: RuleStatus::Unknown,
+            required,
+            found: "no education records".into(),
+            records: Vec::new(),
+            overridden: None,
+        };
+        if profile.education.is_empty() {
+            return outcome;
+        }
+        let mut undecided = Vec::new();
+        for (i, e) in profile.education.iter().enumerate() {
+            let verdicts: Vec<Option<bool>> = accepted
+                .iter()
+                .map(|a| self.specialties.same(&e.specialty, a))
+                .collect();
+            if let Some(j) = verdicts.iter().position(|v| *v == Some(true)) {
+                outcome.status = RuleStatus::Met;
+                outcome.found = format!("{:?} ≈ {:?}", e.specialty, accepted[j]);
+                outcome.records = vec![format!("education[{i}]")];
+                return outcome;
+            }
+            if verdicts.contains(&None) {
+                undecided.push(i);
+            }
+        }
+        let listed: Vec<&str> = profile
+            .education
+            .iter()
+            .map(|e| e.specialty.as_str())
+            .collect();
+        if undecided.is_empty() {
+            outcome.status = RuleStatus::NotMet;
+            outcome.found = listed.join("; ");
+            outcome.records = (0..profile.education.len())
+                .map(|i| format!("education[{i}]"))
+                .collect();
+        } else {
+            outcome.found = format!(
+                "{} (not in the specialty synonym table; check by hand)",
+                listed.join("; ")
+            );
+            outcome.records = undecided
+                .iter()
+                .map(|i| format!("education[{i}]"))
+                .collect();
+        }
+        outcome
+    }
+}
+
+fn education_rule(rule: Rule, level: EducationLevel, profile: &Profile) -> RuleOutcome {
+    let best = profile
+        .education
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, e)| e.level);
+    let (status, found, records) = match best {
+        None => (
+            RuleStatus::Unknown,
+            "no education records".to_owned(),
+            Vec::new(),
+        ),
+        Some((i, e)) => (
+            if e.level >= level {
+                RuleStatus::Met
+            } else {
+                RuleStatus::NotMet
+            },
+            format!(
+                "{}{}",
+                e.level.code(),
+                if e.verified { ", verified" } else { "" }
+            ),
+            vec![format!("education[{i}]")],
+        ),
+    };
+    RuleOutcome {
+        rule,
+        status,
+        required: format!("{} or above", level.code()),
+        found,
+        records,
+        overridden: None,
+    }
+}
+
+fn years_rule(
+    rule: Rule,
+    required: u8,
+    profile: &Profile,
+    counted: &[usize],
+    undetermined: &[usize],
+    as_of: NaiveDate,
+) -> RuleOutcome {
+    let jobs = &profile.experience;
+    let days = experience::merged_days(counted.iter().map(|&i| &jobs[i]), as_of);
+    let with_undetermined =
+        experience::merged_days(counted.iter().chain(undetermined).map(|&i| &jobs[i]), as_of);
+    let status = if jobs.is_empty() {
+        RuleStatus::Unknown
+    } else if experience::has_years(days, required) {
+        RuleStatus::Met
+    } else if experience::has_years(with_undetermined, required) {
+        RuleStatus::Unknown
+    } else {
+        RuleStatus::NotMet
+    };
+    let mut found = if jobs.is_empty() {
+        "no work history".to_owned()
+    } else {
+        format!("{:.1} years as of {as_of}", experience::years(days))
+    };
+    if status == RuleStatus::Unknown && !jobs.is_empty() {
+        found.push_str(&format!(
+            "; {:.1} with jobs in another language whose field cannot be judged lexically",
+            experience::years(with_undetermined)
+        ));
+    }
+    RuleOutcome {
+        rule,
+        status,
+        required: format!("at least {required} years"),
+        found,
+        records: counted
+            .iter()
+            .chain(undetermined)
+            .map(|i| format!("experience[{i}]"))
+            .collect(),
+        overridden: None,
+    }
+}
+
+fn language_rule(
+    language: Language,
+    level: qabilet_domain::LanguageLevel,
+    profile: &Profile,
+) -> RuleOutcome {
+    let held = profile
+        .languages
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.language == language)
+        .max_by_key(|(_, l)| l.level);
+    let (status, found, records) = match held {
+        Some((i, l)) => (
+            if l.level >= level {
+                RuleStatus::Met
+            } else {
+                RuleStatus::NotMet
+            },
+            format!("{:?}", l.level).to_lowercase(),
+            vec![format!("languages[{i}]")],
+        ),
+        // A profile that lists no language at all says nothing; one that lists others
+        // does not speak this one.
+        None if profile.languages.is_empty() => (
+            RuleStatus::Unknown,
+            "no languages listed".to_owned(),
+            Vec::new(),
+        ),
+        None => (RuleStatus::NotMet, "not listed".to_owned(), Vec::new()),
+    };
+    RuleOutcome {
+        rule: Rule::Language(language),
+        status,
+        required: format!(
+            "{language} at {} or above",
+            format!("{level:?}").to_lowercase()
+        ),
+        found,
+        records,
+        overridden: None,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

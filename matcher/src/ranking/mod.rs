@@ -1,0 +1,589 @@
+//! Hybrid ranking in both directions, with an explanation on every item.
+//!
+//! - vacancy → candidates: [`Ranker::shortlist`]; eligible candidates ranked, the
+//!   ineligible listed apart with the rules they failed;
+//! - profile → vacancies: [`Ranker::rank_vacancies`]; every vacancy with "which
+//!   requirements I meet".
+//!
+//! Three signals are fused per query ([`fusion`]): BM25 from the index, dense
+//! similarity from the vector store (cosine of embeddings, when the caller has them)
+//! and the [`structured`] fit. Candidates come from [`retrieve_profiles`] /
+//! [`retrieve_vacancies`] (the union of BM25 and vector top-k); the caller loads the
+//! records from the store and hands them in, so this module needs no database.
+//!
+//! Every item's [`Explanation`] carries the score parts, rules met, matched and
+//! missing skills, the best-matching sentences and the model id and index version,
+//! so a recommendation can be reproduced.
+
+mod blind;
+pub mod fusion;
+pub mod structured;
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use qabilet_domain::{Profile, Vacancy};
+use qabilet_indexer::{Filters, Index, SearchRequest};
+use serde::{Deserialize, Serialize};
+
+pub use blind::BlindProfileView;
+pub use fusion::{FusionMethod, ScoreParts, SignalPart};
+pub use structured::{StructuredFit, StructuredWeights};
+
+use crate::eligibility::{Checker, Eligibility, Rule, RuleOutcome};
+use crate::text::{content_terms, generic_terms, sentences};
+
+/// Ranking settings of a deployment, read from its config file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RankingConfig {
+    pub method: FusionMethod,
+    pub bm25_weight: f32,
+    pub dense_weight: f32,
+    pub structured_weight: f32,
+    /// The k of reciprocal-rank fusion; 60 as in Cormack et al. (2009).
+    pub rrf_k: f32,
+    /// How many candidates each retriever returns before fusion.
+    pub depth: usize,
+    pub structured: StructuredWeights,
+    /// Best-matching sentences shown per item.
+    pub sentences: usize,
+}
+
+impl Default for RankingConfig {
+    fn default() -> Self {
+        RankingConfig {
+            method: FusionMethod::Linear,
+            bm25_weight: 0.2,
+            dense_weight: 0.4,
+            structured_weight: 0.6,
+            rrf_k: 60.0,
+            depth: 300,
+            structured: StructuredWeights::default(),
+            sentences: 3,
+        }
+    }
+}
+
+/// Computes embeddings of short texts, for picking best sentences semantically. The
+/// models crate will implement it; without one, sentences are picked lexically.
+pub trait SentenceEmbedder {
+    /// Identifies the model, recorded in every explanation.
+    fn model_id(&self) -> &str;
+    /// Unit-length embeddings of `texts`, in order; `None` if the model failed.
+    fn embed(&self, texts: &[&str]) -> Option<Vec<Vec<f32>>>;
+}
+
+/// What a recommendation was computed with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// Embedding model of the dense signal, if it was used.
+    pub model_id: Option<String>,
+    /// The index's last applied store sequence number.
+    pub index_version: u64,
+}
+
+/// A sentence of the other side that matched best.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchedSentence {
+    /// Where it is from: `summary`, `experience[2]`, `description`, `duties`.
+    pub source: String,
+    pub text: String,
+    /// Share of its terms found on the other side, or cosine when embedded.
+    pub score: f32,
+}
+
+/// Why an item is where it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub method: FusionMethod,
+    pub parts: ScoreParts,
+    pub structured: StructuredFit,
+    pub rules_met: Vec<Rule>,
+    pub matched_skills: Vec<String>,
+    pub missing_skills: Vec<String>,
+    pub best_sentences: Vec<MatchedSentence>,
+    #[serde(flatten)]
+    pub provenance: Provenance,
+}
+
+/// A retrieved candidate: its id and the raw scores that found it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retrieved {
+    pub id: String,
+    pub bm25: Option<f32>,
+    pub dense: Option<f32>,
+}
+
+/// A profile with its retrieval scores, ready to rank.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'a, T> {
+    pub record: &'a T,
+    pub bm25: Option<f32>,
+    pub dense: Option<f32>,
+}
+
+/// A candidate on the shortlist.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankedProfile {
+    pub rank: usize,
+    pub profile_id: String,
+    pub score: f32,
+    pub eligibility: Eligibility,
+    pub explanation: Explanation,
+}
+
+/// An ineligible candidate, with what stopped them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ineligible {
+    pub profile_id: String,
+    pub score: f32,
+    pub failed: Vec<RuleOutcome>,
+}
+
+/// The shortlist of one vacancy.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shortlist {
+    pub vacancy_id: String,
+    pub eligible: Vec<RankedProfile>,
+    pub ineligible: Vec<Ineligible>,
+}
+
+/// A vacancy ranked for a candidate.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankedVacancy {
+    pub rank: usize,
+    pub vacancy_id: String,
+    pub score: f32,
+    /// Which requirements the candidate meets.
+    pub eligibility: Eligibility,
+    pub explanation: Explanation,
+}
+
+/// Longest query built from a vacancy: the indexer accepts 1,000 characters.
+const QUERY_CHARS: usize = 1_000;
+
+/// The BM25 query for a vacancy: its title, competencies, specialties and duties,
+/// with the query grammar's operator characters removed so a hyphen in
+/// "бухгалтер-экономист" or a quote in «Әділет» cannot turn into must/must-not.
+pub fn vacancy_query(v: &Vacancy) -> String {
+    let r = &v.requirements;
+    let text = format!(
+        "{} {} {} {}",
+        v.title,
+        r.competencies.join(" "),
+        r.specialties.join(" "),
+        v.duties
+    );
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    truncate_words(&cleaned, QUERY_CHARS)
+}
+
+/// A free-text query cleaned the same way, for candidate search.
+pub fn clean_query(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '"' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    truncate_words(&cleaned, QUERY_CHARS)
+}
+
+fn truncate_words(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for w in s.split_whitespace() {
+        if out.chars().count() + w.chars().count() + 1 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+fn merge(bm25: Vec<(String, f32)>, dense: Vec<(String, f32)>) -> Vec<Retrieved> {
+    let mut by_id: HashMap<String, Retrieved> = HashMap::new();
+    for (id, s) in bm25 {
+        by_id
+            .entry(id.clone())
+            .or_insert(Retrieved {
+                id,
+                bm25: None,
+                dense: None,
+            })
+            .bm25 = Some(s);
+    }
+    for (id, s) in dense {
+        by_id
+            .entry(id.clone())
+            .or_insert(Retrieved {
+                id,
+                bm25: None,
+                dense: None,
+            })
+            .dense = Some(s);
+    }
+    let mut out: Vec<Retrieved> = by_id.into_values().collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+/// Candidates for a vacancy: BM25 top-`depth` ∪ vector top-`depth`.
+pub fn retrieve_profiles(
+    index: &Index,
+    vacancy: &Vacancy,
+    embedding: Option<&[f32]>,
+    depth: usize,
+) -> qabilet_indexer::Result<Vec<Retrieved>> {
+    let request = SearchRequest {
+        text: vacancy_query(vacancy),
+        filters: Filters::default(),
+        limit: depth.min(1_000),
+        offset: 0,
+        snippets: false,
+    };
+    let bm25 = index
+        .search_profiles(&request)?
+        .into_iter()
+        .map(|h| (h.id, h.score))
+        .collect();
+    let dense = match embedding {
+        Some(e) => index
+            .similar_profiles(e, depth)?
+            .into_iter()
+            .map(|h| (h.id, h.score))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(merge(bm25, dense))
+}
+
+/// Vacancies for a candidate's query (typed text, or built from their profile by the
+/// caller), narrowed by `filters`.
+pub fn retrieve_vacancies(
+    index: &Index,
+    query: &str,
+    filters: Filters,
+    embedding: Option<&[f32]>,
+    depth: usize,
+) -> qabilet_indexer::Result<Vec<Retrieved>> {
+    let request = SearchRequest {
+        text: clean_query(query),
+        filters,
+        limit: depth.min(1_000),
+        offset: 0,
+        snippets: false,
+    };
+    let bm25 = index
+        .search_vacancies(&request)?
+        .into_iter()
+        .map(|h| (h.id, h.score))
+        .collect();
+    let dense = match embedding {
+        Some(e) => index
+            .similar_vacancies(e, depth)?
+            .into_iter()
+            .map(|h| (h.id, h.score))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(merge(bm25, dense))
+}
+
+/// Ranks with one configuration; build once per request (or per process).
+pub struct Ranker<'a> {
+    pub config: &'a RankingConfig,
+    pub checker: &'a Checker,
+    pub provenance: Provenance,
+    pub embedder: Option<&'a dyn SentenceEmbedder>,
+    generic: HashSet<String>,
+}
+
+/// What is computed per pair before fusion.
+struct Pair {
+    eligibility: Eligibility,
+    fit: StructuredFit,
+    skills: structured::SkillOverlap,
+}
+
+impl<'a> Ranker<'a> {
+    pub fn new(config: &'a RankingConfig, checker: &'a Checker, provenance: Provenance) -> Self {
+        Ranker {
+            config,
+            checker,
+            provenance,
+            embedder: None,
+            generic: generic_terms(),
+        }
+    }
+
+    fn pair(&self, v: &crate::eligibility::PreparedVacancy, p: &Profile, as_of: NaiveDate) -> Pair {
+        let eligibility = self.checker.check(v, p, as_of);
+        let pterms = structured::profile_terms(p, &self.generic);
+        let skills =
+            structured::skill_overlap(&v.vacancy.requirements.competencies, &pterms, &self.generic);
+        let fit = structured::fit(
+            v.vacancy,
+            p,
+            &eligibility,
+            &skills,
+            &self.config.structured,
+            as_of,
+        );
+        Pair {
+            eligibility,
+            fit,
+            skills,
+        }
+    }
+
+    fn fuse(&self, pairs: &[Pair], bm25: &[Option<f32>], dense: &[Option<f32>]) -> Vec<ScoreParts> {
+        let structured: Vec<Option<f32>> = pairs.iter().map(|p| Some(p.fit.score)).collect();
+        let c = self.config;
+        fusion::fuse(
+            [bm25, dense, &structured],
+            [c.bm25_weight, c.dense_weight, c.structured_weight],
+            c.method,
+            c.rrf_k,
+        )
+    }
+
+    fn explanation(
+        &self,
+        pair: &Pair,
+        parts: ScoreParts,
+        best_sentences: Vec<MatchedSentence>,
+    ) -> Explanation {
+        Explanation {
+            method: self.config.method,
+            parts,
+            structured: pair.fit.clone(),
+            rules_met: pair.eligibility.met().map(|r| r.rule).collect(),
+            matched_skills: pair.skills.matched.clone(),
+            missing_skills: pair.skills.missing.clone(),
+            best_sentences,
+            provenance: self.provenance.clone(),
+        }
+    }
+
+    /// Scores every candidate for `vacancy` (no eligibility split): the fused score
+    /// and its parts, in the input order. Used by the shortlist and by evaluation.
+    pub fn score_profiles(
+        &self,
+        vacancy: &Vacancy,
+        candidates: &[Candidate<Profile>],
+    ) -> Vec<(ScoreParts, Eligibility)> {
+        let pv = self.checker.prepare(vacancy);
+        let pairs: Vec<Pair> = candidates
+            .iter()
+            .map(|c| self.pair(&pv, c.record, vacancy.deadline))
+            .collect();
+        let bm25: Vec<Option<f32>> = candidates.iter().map(|c| c.bm25).collect();
+        let dense: Vec<Option<f32>> = candidates.iter().map(|c| c.dense).collect();
+        let parts = self.fuse(&pairs, &bm25, &dense);
+        parts
+            .into_iter()
+            .zip(pairs.into_iter().map(|p| p.eligibility))
+            .collect()
+    }
+
+    /// The shortlist of `vacancy` among `candidates`: eligible ones ranked by fused
+    /// score (at most `limit`), ineligible ones apart with their failed rules.
+    pub fn shortlist(
+        &self,
+        vacancy: &Vacancy,
+        candidates: &[Candidate<Profile>],
+        limit: usize,
+    ) -> Shortlist {
+        let pv = self.checker.prepare(vacancy);
+        let pairs: Vec<Pair> = candidates
+            .iter()
+            .map(|c| self.pair(&pv, c.record, vacancy.deadline))
+            .collect();
+        let bm25: Vec<Option<f32>> = candidates.iter().map(|c| c.bm25).collect();
+        let dense: Vec<Option<f32>> = candidates.iter().map(|c| c.dense).collect();
+        let parts = self.fuse(&pairs, &bm25, &dense);
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        order.sort_by(|&a, &b| {
+            parts[b]
+                .score
+                .total_cmp(&parts[a].score)
+                .then_with(|| candidates[a].record.id.cmp(&candidates[b].record.id))
+        });
+        let vterms = content_terms(
+            &format!(
+                "{}\n{}\n{}\n{}",
+                vacancy.title,
+                vacancy.description,
+                vacancy.duties,
+                vacancy.requirements.competencies.join("\n")
+            ),
+            &self.generic,
+        );
+        let mut out = Shortlist {
+            vacancy_id: vacancy.id.to_string(),
+            eligible: Vec::new(),
+            ineligible: Vec::new(),
+        };
+        for i in order {
+            let (pair, p) = (&pairs[i], candidates[i].record);
+            if !pair.eligibility.eligible {
+                out.ineligible.push(Ineligible {
+                    profile_id: p.id.to_string(),
+                    score: parts[i].score,
+                    failed: pair.eligibility.failed().cloned().collect(),
+                });
+            } else if out.eligible.len() < limit {
+                let best =
+                    self.best_sentences(&vterms, &vacancy_text(vacancy), &profile_sentences(p));
+                out.eligible.push(RankedProfile {
+                    rank: out.eligible.len() + 1,
+                    profile_id: p.id.to_string(),
+                    score: parts[i].score,
+                    eligibility: pair.eligibility.clone(),
+                    explanation: self.explanation(pair, parts[i], best),
+                });
+            }
+        }
+        out
+    }
+
+    /// Vacancies for `profile`, best first, each with the requirements it meets.
+    /// Eligibility is checked as of `as_of` (today) and shown, not used to exclude:
+    /// the candidate decides whether to apply.
+    pub fn rank_vacancies(
+        &self,
+        profile: &Profile,
+        candidates: &[Candidate<Vacancy>],
+        as_of: NaiveDate,
+        limit: usize,
+    ) -> Vec<RankedVacancy> {
+        let pairs: Vec<Pair> = candidates
+            .iter()
+            .map(|c| {
+                self.pair(
+                    &self.checker.prepare(c.record),
+                    profile,
+                    as_of.min(c.record.deadline),
+                )
+            })
+            .collect();
+        let bm25: Vec<Option<f32>> = candidates.iter().map(|c| c.bm25).collect();
+        let dense: Vec<Option<f32>> = candidates.iter().map(|c| c.dense).collect();
+        let parts = self.fuse(&pairs, &bm25, &dense);
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        order.sort_by(|&a, &b| {
+            parts[b]
+                .score
+                .total_cmp(&parts[a].score)
+                .then_with(|| candidates[a].record.id.cmp(&candidates[b].record.id))
+        });
+        let pterms = structured::profile_terms(profile, &self.generic);
+        let ptext = profile_text(profile);
+        order
+            .into_iter()
+            .take(limit)
+            .enumerate()
+            .map(|(rank, i)| {
+                let v = candidates[i].record;
+                let best = self.best_sentences(&pterms, &ptext, &vacancy_sentences(v));
+                RankedVacancy {
+                    rank: rank + 1,
+                    vacancy_id: v.id.to_string(),
+                    score: parts[i].score,
+                    eligibility: pairs[i].eligibility.clone(),
+                    explanation: self.explanation(&pairs[i], parts[i], best),
+                }
+            })
+            .collect()
+    }
+
+    /// The sentences of the other side closest to `query`: by cosine when an embedder
+    /// is set, else by the share of their content terms found in `query_terms`.
+    fn best_sentences(
+        &self,
+        query_terms: &HashSet<String>,
+        query_text: &str,
+        sentences: &[(String, String)],
+    ) -> Vec<MatchedSentence> {
+        let n = self.config.sentences;
+        let mut scored: Vec<MatchedSentence> = Vec::new();
+        let embedded = self.embedder.and_then(|e| {
+            let mut texts: Vec<&str> = vec![query_text];
+            texts.extend(sentences.iter().map(|(_, t)| t.as_str()));
+            e.embed(&texts).filter(|v| v.len() == texts.len())
+        });
+        for (i, (source, text)) in sentences.iter().enumerate() {
+            let score = match &embedded {
+                Some(vs) => vs[0].iter().zip(&vs[i + 1]).map(|(a, b)| a * b).sum(),
+                None => {
+                    let t = content_terms(text, &self.generic);
+                    crate::text::coverage(&t, query_terms)
+                }
+            };
+            if score > 0.0 {
+                scored.push(MatchedSentence {
+                    source: source.clone(),
+                    text: text.clone(),
+                    score,
+                });
+            }
+        }
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+        scored.truncate(n);
+        scored
+    }
+}
+
+fn vacancy_text(v: &Vacancy) -> String {
+    format!("{}\n{}\n{}", v.title, v.description, v.duties)
+}
+
+fn profile_text(p: &Profile) -> String {
+    profile_sentences(p)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A profile's sentences with where they are from; never its personal fields.
+fn profile_sentences(p: &Profile) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = sentences(&p.summary)
+        .map(|s| ("summary".to_owned(), s.to_owned()))
+        .collect();
+    for (i, e) in p.experience.iter().enumerate() {
+        out.push((format!("experience[{i}].position"), e.position.clone()));
+        out.extend(sentences(&e.duties).map(|s| (format!("experience[{i}].duties"), s.to_owned())));
+    }
+    out
+}
+
+fn vacancy_sentences(v: &Vacancy) -> Vec<(String, String)> {
+    let mut out = vec![("title".to_owned(), v.title.clone())];
+    out.extend(sentences(&v.description).map(|s| ("description".to_owned(), s.to_owned())));
+    out.extend(sentences(&v.duties).map(|s| ("duties".to_owned(), s.to_owned())));
+    out
+}
+
+/// The query text a profile searches vacancies with when the candidate typed none:
+/// positions, skills and specialties.
+pub fn profile_query(p: &Profile) -> String {
+    let mut parts: Vec<&str> = p.experience.iter().map(|e| e.position.as_str()).collect();
+    parts.extend(p.skills.iter().map(String::as_str));
+    parts.extend(p.education.iter().map(|e| e.specialty.as_str()));
+    clean_query(&parts.join(" "))
+}
+
+#[cfg(test)]
+mod tests;

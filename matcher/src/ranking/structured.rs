@@ -1,0 +1,158 @@
+//! Structured fit: how well a profile's facts meet a vacancy's requirements, in
+//! [0, 1], from parts that each say what they measure.
+//!
+//! - `requirements`: share of eligibility rules met (Unknown counts half);
+//! - `experience`: years in total against the required years, capped at 1 (more
+//!   years than asked earn nothing: the requirement is a threshold, not a scale);
+//! - `education`: the specialty rule (1 met, ½ unknown, 0 not met) averaged with the
+//!   level rule, 1 when the vacancy asks neither;
+//! - `skills`: share of the vacancy's competencies found in the profile's skills,
+//!   summary and duties (lexical, per competency; see [`skill_overlap`]).
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use qabilet_domain::{Profile, Vacancy};
+use serde::{Deserialize, Serialize};
+
+use crate::eligibility::experience::{merged_days, years};
+use crate::eligibility::{Eligibility, Rule, RuleStatus};
+use crate::text::{content_terms, coverage};
+
+/// Weights of the structured parts; normalised by their sum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StructuredWeights {
+    pub requirements: f32,
+    pub experience: f32,
+    pub education: f32,
+    pub skills: f32,
+}
+
+impl Default for StructuredWeights {
+    fn default() -> Self {
+        StructuredWeights {
+            requirements: 0.4,
+            experience: 0.1,
+            education: 0.2,
+            skills: 0.3,
+        }
+    }
+}
+
+/// The parts of the structured fit, each in [0, 1], and their weighted mean.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StructuredFit {
+    pub requirements: f32,
+    pub experience: f32,
+    pub education: f32,
+    pub skills: f32,
+    pub score: f32,
+}
+
+/// Which of the vacancy's competencies a profile shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SkillOverlap {
+    pub matched: Vec<String>,
+    pub missing: Vec<String>,
+}
+
+/// A competency counts as shown when at least half of its content terms occur in the
+/// profile: "1С: Бухгалтерия" is shown by "1С Бухгалтерия 8.3", not by "Excel".
+pub fn skill_overlap(
+    competencies: &[String],
+    profile_terms: &HashSet<String>,
+    generic: &HashSet<String>,
+) -> SkillOverlap {
+    let mut out = SkillOverlap::default();
+    for c in competencies {
+        let t = content_terms(c, generic);
+        if !t.is_empty() && coverage(&t, profile_terms) >= 0.5 {
+            out.matched.push(c.clone());
+        } else {
+            out.missing.push(c.clone());
+        }
+    }
+    out
+}
+
+/// Every analysed content term of a profile's skills, summary, positions, duties
+/// and specialties.
+pub fn profile_terms(p: &Profile, generic: &HashSet<String>) -> HashSet<String> {
+    let mut text = p.skills.join("\n");
+    text.push('\n');
+    text.push_str(&p.summary);
+    for e in &p.experience {
+        text.push('\n');
+        text.push_str(&e.position);
+        text.push('\n');
+        text.push_str(&e.duties);
+    }
+    for e in &p.education {
+        text.push('\n');
+        text.push_str(&e.specialty);
+    }
+    content_terms(&text, generic)
+}
+
+fn rule_points(e: &Eligibility, rule: Rule) -> Option<f32> {
+    e.rules
+        .iter()
+        .find(|r| r.rule == rule)
+        .map(|r| match r.status {
+            RuleStatus::Met => 1.0,
+            RuleStatus::Unknown => 0.5,
+            RuleStatus::NotMet => 0.0,
+        })
+}
+
+/// The structured fit of one pair.
+pub fn fit(
+    vacancy: &Vacancy,
+    profile: &Profile,
+    eligibility: &Eligibility,
+    skills: &SkillOverlap,
+    weights: &StructuredWeights,
+    as_of: NaiveDate,
+) -> StructuredFit {
+    let required = f64::from(vacancy.requirements.min_years_total);
+    let experience = if required > 0.0 {
+        (years(merged_days(&profile.experience, as_of)) / required).min(1.0) as f32
+    } else {
+        1.0
+    };
+    let edu: Vec<f32> = [Rule::Education, Rule::Specialty]
+        .into_iter()
+        .filter_map(|r| rule_points(eligibility, r))
+        .collect();
+    let education = if edu.is_empty() {
+        1.0
+    } else {
+        edu.iter().sum::<f32>() / edu.len() as f32
+    };
+    let n = skills.matched.len() + skills.missing.len();
+    let skills = if n == 0 {
+        1.0
+    } else {
+        skills.matched.len() as f32 / n as f32
+    };
+    let requirements = eligibility.share_met();
+    let w = weights;
+    let total = w.requirements + w.experience + w.education + w.skills;
+    let score = if total > 0.0 {
+        (w.requirements * requirements
+            + w.experience * experience
+            + w.education * education
+            + w.skills * skills)
+            / total
+    } else {
+        0.0
+    };
+    StructuredFit {
+        requirements,
+        experience,
+        education,
+        skills,
+        score,
+    }
+}

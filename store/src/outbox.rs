@@ -1,0 +1,249 @@
+//! The transactional outbox of events for the HRM system.
+//!
+//! An event is written by [`WriteTx::enqueue_event`] in the same transaction as the
+//! change it reports, so the HRM system hears of a decision exactly when the
+//! decision is recorded — never of one that rolled back, never missing one that
+//! committed. A delivery worker (in the API crate) pushes pending events in `seq`
+//! order and marks them here; the pull feed reads them by `seq` too.
+
+use chrono::{DateTime, Utc};
+
+use crate::write::{on_tx, WriteTx};
+use crate::{on_backend, Store, StoreError};
+
+/// The kinds of event the HRM system receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    ShortlistPublished,
+    StageResult,
+    Decision,
+    ReserveMatch,
+    ProctoringFlagConfirmed,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 5] = [
+        EventKind::ShortlistPublished,
+        EventKind::StageResult,
+        EventKind::Decision,
+        EventKind::ReserveMatch,
+        EventKind::ProctoringFlagConfirmed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::ShortlistPublished => "shortlist_published",
+            EventKind::StageResult => "stage_result",
+            EventKind::Decision => "decision",
+            EventKind::ReserveMatch => "reserve_match",
+            EventKind::ProctoringFlagConfirmed => "proctoring_flag_confirmed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One event in the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEvent {
+    /// Position in the outbox; the pull feed's cursor.
+    pub seq: i64,
+    pub kind: EventKind,
+    /// The record the event is about (`vacancy`, `application`, …); events of one
+    /// aggregate are delivered in `seq` order.
+    pub aggregate_kind: String,
+    pub aggregate_id: String,
+    /// The JSON body, exactly as written.
+    pub payload: String,
+    pub created_at: DateTime<Utc>,
+    /// Delivery attempts so far.
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// Set when the event was moved to the dead-letter list.
+    pub dead_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+impl OutboxEvent {
+    /// The key receivers deduplicate by. `seq` is never reused (AUTOINCREMENT,
+    /// BIGSERIAL), so it is unique for the life of the database.
+    pub fn idempotency_key(&self) -> String {
+        format!("qabilet-event-{}", self.seq)
+    }
+}
+
+type EventRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+    i32,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    Option<String>,
+);
+
+const EVENT_COLUMNS: &str = "seq, kind, aggregate_kind, aggregate_id, payload, created_at, \
+     attempts, next_attempt_at, delivered_at, dead_at, last_error";
+
+fn event_from_row(row: EventRow) -> Result<OutboxEvent, StoreError> {
+    let (
+        seq,
+        kind,
+        aggregate_kind,
+        aggregate_id,
+        payload,
+        created_at,
+        attempts,
+        next,
+        delivered,
+        dead,
+        error,
+    ) = row;
+    let kind = EventKind::parse(&kind).ok_or_else(|| StoreError::Corrupt {
+        kind: "outbox event",
+        id: seq.to_string(),
+        message: format!("unknown event kind {kind:?}"),
+    })?;
+    Ok(OutboxEvent {
+        seq,
+        kind,
+        aggregate_kind,
+        aggregate_id,
+        payload,
+        created_at,
+        attempts,
+        next_attempt_at: next,
+        delivered_at: delivered,
+        dead_at: dead,
+        last_error: error,
+    })
+}
+
+impl WriteTx {
+    /// Adds an event to the outbox in this transaction; returns its `seq`.
+    pub async fn enqueue_event(
+        &mut self,
+        kind: EventKind,
+        aggregate_kind: &str,
+        aggregate_id: &str,
+        payload: &serde_json::Value,
+    ) -> Result<i64, StoreError> {
+        let now = self.now;
+        let payload = payload.to_string();
+        let (seq,): (i64,) = on_tx!(&mut self.tx, tx => {
+            sqlx::query_as(
+                "INSERT INTO outbox (kind, aggregate_kind, aggregate_id, payload, created_at, attempts, next_attempt_at) \
+                 VALUES ($1, $2, $3, $4, $5, 0, $5) RETURNING seq",
+            )
+            .bind(kind.as_str())
+            .bind(aggregate_kind)
+            .bind(aggregate_id)
+            .bind(&payload)
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?
+        });
+        Ok(seq)
+    }
+}
+
+impl Store {
+    /// Events after `after` (the pull feed's cursor), oldest first, at most `limit`.
+    pub async fn events_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<OutboxEvent>, StoreError> {
+        let sql =
+            format!("SELECT {EVENT_COLUMNS} FROM outbox WHERE seq > $1 ORDER BY seq LIMIT $2");
+        let rows: Vec<EventRow> = on_backend!(&self.backend, pool => {
+            sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(pool).await?
+        });
+        rows.into_iter().map(event_from_row).collect()
+    }
+
+    /// The oldest event neither delivered nor dead-lettered. Delivery goes strictly
+    /// in `seq` order so each aggregate's events arrive in the order they happened.
+    pub async fn next_pending_event(&self) -> Result<Option<OutboxEvent>, StoreError> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL \
+             ORDER BY seq LIMIT 1"
+        );
+        let row: Option<EventRow> = on_backend!(&self.backend, pool => {
+            sqlx::query_as(&sql).fetch_optional(pool).await?
+        });
+        row.map(event_from_row).transpose()
+    }
+
+    /// Marks an event delivered.
+    pub async fn mark_event_delivered(
+        &self,
+        seq: i64,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_backend!(&self.backend, pool => {
+            sqlx::query("UPDATE outbox SET delivered_at = $2, attempts = attempts + 1, last_error = NULL WHERE seq = $1")
+                .bind(seq)
+                .bind(at)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Records a failed attempt: retry at `next_attempt_at`, or, when `dead`, move
+    /// the event to the dead-letter list.
+    pub async fn mark_event_failed(
+        &self,
+        seq: i64,
+        error: &str,
+        next_attempt_at: DateTime<Utc>,
+        dead: bool,
+    ) -> Result<(), StoreError> {
+        let dead_at = dead.then(Utc::now);
+        on_backend!(&self.backend, pool => {
+            sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, dead_at = $4 \
+                 WHERE seq = $1",
+            )
+            .bind(seq)
+            .bind(error)
+            .bind(next_attempt_at)
+            .bind(dead_at)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The dead-letter list, oldest first.
+    pub async fn dead_events(&self, limit: i64) -> Result<Vec<OutboxEvent>, StoreError> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM outbox WHERE dead_at IS NOT NULL ORDER BY seq LIMIT $1"
+        );
+        let rows: Vec<EventRow> = on_backend!(&self.backend, pool => {
+            sqlx::query_as(&sql).bind(limit).fetch_all(pool).await?
+        });
+        rows.into_iter().map(event_from_row).collect()
+    }
+
+    /// How many events wait for delivery, and how many are dead-lettered.
+    pub async fn outbox_backlog(&self) -> Result<(i64, i64), StoreError> {
+        let row: (i64, i64) = on_backend!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL), \
+                        (SELECT COUNT(*) FROM outbox WHERE dead_at IS NOT NULL)",
+            )
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(row)
+    }
+}
