@@ -261,6 +261,24 @@ impl WriteTx {
                 app.id, app.vacancy_id, app.profile_id
             )))?
         });
+        if existed && changed.is_none() {
+            // Either the same record again, or an attempt to reuse the id for another
+            // candidate or vacancy, which the WHERE clause refused; tell them apart.
+            let same: Option<(i32,)> = on_tx!(&mut self.tx, tx => {
+                sqlx::query_as("SELECT 1 FROM applications WHERE id = $1 AND vacancy_id = $2 AND profile_id = $3")
+                    .bind(app.id.as_str())
+                    .bind(app.vacancy_id.as_str())
+                    .bind(app.profile_id.as_str())
+                    .fetch_optional(&mut **tx)
+                    .await?
+            });
+            if same.is_none() {
+                return Err(StoreError::Conflict(format!(
+                    "application {} already belongs to another vacancy or candidate; ids cannot be reused",
+                    app.id
+                )));
+            }
+        }
         Ok(written(existed, changed.is_some()))
     }
 
@@ -291,6 +309,21 @@ impl WriteTx {
                 entry.id, entry.profile_id
             )))?
         });
+        if existed && changed.is_none() {
+            let same: Option<(i32,)> = on_tx!(&mut self.tx, tx => {
+                sqlx::query_as("SELECT 1 FROM reserve_entries WHERE id = $1 AND profile_id = $2")
+                    .bind(entry.id.as_str())
+                    .bind(entry.profile_id.as_str())
+                    .fetch_optional(&mut **tx)
+                    .await?
+            });
+            if same.is_none() {
+                return Err(StoreError::Conflict(format!(
+                    "reserve entry {} already belongs to another person; ids cannot be reused",
+                    entry.id
+                )));
+            }
+        }
         Ok(written(existed, changed.is_some()))
     }
 

@@ -252,3 +252,32 @@ async fn a_bad_url_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn an_application_id_cannot_be_reused_for_another_candidate() {
+    use qabilet_domain::Application;
+    for t in test_support::all().await {
+        let s = &t.store;
+        let mut tx = s.begin().await.on(&t, "begin");
+        tx.put_organisation(&organisation()).await.on(&t, "org");
+        tx.put_vacancy(&vacancy("V-1", "x")).await.on(&t, "vacancy");
+        tx.put_profile(&profile("P-1", false)).await.on(&t, "p1");
+        tx.put_profile(&profile("P-2", false)).await.on(&t, "p2");
+        let app = |profile: &str| -> Application {
+            parse_json(&format!(
+                r#"{{"id":"A-1","vacancy_id":"V-1","profile_id":"{profile}","submitted_at":"2026-11-01T10:00:00Z"}}"#
+            ))
+            .unwrap()
+        };
+        assert_eq!(
+            tx.put_application(&app("P-1")).await.on(&t, "apply"),
+            Put::Inserted
+        );
+        assert_eq!(
+            tx.put_application(&app("P-1")).await.on(&t, "again"),
+            Put::Unchanged
+        );
+        let err = tx.put_application(&app("P-2")).await.unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)), "[{}] {err}", t.name);
+    }
+}
