@@ -28,7 +28,9 @@ pub use codes::{
 };
 pub use ids::{ApplicationId, OrganisationId, ProfileId, ReserveEntryId, VacancyId};
 pub use organisation::{Organisation, OrganisationKind};
-pub use profile::{Consent, ConsentPurpose, Education, Experience, LanguageSkill, Profile};
+pub use profile::{
+    covered_days, Consent, ConsentPurpose, Education, Experience, LanguageSkill, Profile,
+};
 pub use reserve::{ReserveEntry, ReserveKind};
 pub use vacancy::{LanguageRequirement, Requirements, Vacancy};
 pub use validate::{parse_json, FieldError, ParseError, Validate, ValidationErrors};

@@ -123,6 +123,37 @@ impl Profile {
     }
 }
 
+/// Days covered by the union of `periods` (start, optional end) up to `as_of`: posts
+/// held at the same time count once, an ongoing post runs to `as_of`, and time after
+/// `as_of` does not count. Requirements are stated in years of such time.
+pub fn covered_days(
+    periods: impl IntoIterator<Item = (NaiveDate, Option<NaiveDate>)>,
+    as_of: NaiveDate,
+) -> i64 {
+    let mut spans: Vec<(NaiveDate, NaiveDate)> = periods
+        .into_iter()
+        .map(|(start, end)| (start, end.unwrap_or(as_of).min(as_of)))
+        .filter(|(s, e)| s < e)
+        .collect();
+    spans.sort();
+    let mut days = 0;
+    let mut current: Option<(NaiveDate, NaiveDate)> = None;
+    for (s, e) in spans {
+        current = match current {
+            Some((cs, ce)) if s <= ce => Some((cs, ce.max(e))),
+            Some((cs, ce)) => {
+                days += (ce - cs).num_days();
+                Some((s, e))
+            }
+            None => Some((s, e)),
+        };
+    }
+    if let Some((cs, ce)) = current {
+        days += (ce - cs).num_days();
+    }
+    days
+}
+
 impl Validate for Profile {
     fn check(&self, v: &mut Validator) {
         v.text("full_name", &self.full_name, NAME_CHARS);

@@ -158,32 +158,12 @@ pub(crate) fn date(d: NaiveDate) -> DateTime {
 
 /// Whole years of experience in `jobs` as of `today`. Overlapping jobs count once:
 /// two part-time posts held together are not two years of experience.
-pub(crate) fn years_of_experience<'a>(
-    jobs: impl Iterator<Item = (NaiveDate, Option<NaiveDate>)> + 'a,
+pub(crate) fn years_of_experience(
+    jobs: impl Iterator<Item = (NaiveDate, Option<NaiveDate>)>,
     today: NaiveDate,
 ) -> u64 {
-    let mut spans: Vec<(NaiveDate, NaiveDate)> = jobs
-        .map(|(start, end)| (start, end.unwrap_or(today).min(today)))
-        .filter(|(s, e)| s < e)
-        .collect();
-    spans.sort();
-    let mut days = 0i64;
-    let mut current: Option<(NaiveDate, NaiveDate)> = None;
-    for (s, e) in spans {
-        current = match current {
-            Some((cs, ce)) if s <= ce => Some((cs, ce.max(e))),
-            Some((cs, ce)) => {
-                days += (ce - cs).num_days();
-                Some((s, e))
-            }
-            None => Some((s, e)),
-        };
-    }
-    if let Some((cs, ce)) = current {
-        days += (ce - cs).num_days();
-    }
     // 365.25 days a year; whole years, as requirements are stated.
-    (days as f64 / 365.25).floor() as u64
+    (qabilet_domain::covered_days(jobs, today) as f64 / 365.25).floor() as u64
 }
 
 /// The text a vacancy's embedding is computed from; its hash decides whether the

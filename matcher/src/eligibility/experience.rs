@@ -31,28 +31,7 @@ const DAYS_PER_YEAR: f64 = 365.25;
 
 /// Days covered by the union of the periods of `jobs`, up to `as_of`.
 pub fn merged_days<'a>(jobs: impl IntoIterator<Item = &'a Experience>, as_of: NaiveDate) -> i64 {
-    let mut spans: Vec<(NaiveDate, NaiveDate)> = jobs
-        .into_iter()
-        .map(|e| (e.start, e.end.unwrap_or(as_of).min(as_of)))
-        .filter(|(s, e)| s < e)
-        .collect();
-    spans.sort();
-    let mut days = 0;
-    let mut current: Option<(NaiveDate, NaiveDate)> = None;
-    for (s, e) in spans {
-        current = match current {
-            Some((cs, ce)) if s <= ce => Some((cs, ce.max(e))),
-            Some((cs, ce)) => {
-                days += (ce - cs).num_days();
-                Some((s, e))
-            }
-            None => Some((s, e)),
-        };
-    }
-    if let Some((cs, ce)) = current {
-        days += (ce - cs).num_days();
-    }
-    days
+    qabilet_domain::covered_days(jobs.into_iter().map(|e| (e.start, e.end)), as_of)
 }
 
 /// Days as years, for evidence and for the structured fit.
