@@ -18,7 +18,7 @@ use qabilet_indexer::analysis::detect_language;
 use qabilet_indexer::Index;
 use serde::Serialize;
 
-use crate::ranking::{retrieve_profiles, Candidate, Ranker};
+use crate::ranking::{join_candidates, retrieve_profiles, Candidate, Ranker};
 
 /// Grades at or above this count as relevant for recall and MRR.
 pub const RELEVANT: u8 = 2;
@@ -163,16 +163,7 @@ pub fn evaluate(
         let embedding = embeddings.and_then(|f| f(v));
         dense_seen |= embedding.is_some();
         let retrieved = retrieve_profiles(index, v, embedding.as_deref(), ranker.config.depth)?;
-        let pool: Vec<Candidate<Profile>> = retrieved
-            .iter()
-            .filter_map(|r| {
-                profiles.get(&r.id).map(|p| Candidate {
-                    record: p,
-                    bm25: r.bm25,
-                    dense: r.dense,
-                })
-            })
-            .collect();
+        let pool: Vec<Candidate<Profile>> = join_candidates(&retrieved, profiles);
         let by = |f: &dyn Fn(&Candidate<Profile>) -> Option<f32>,
                   c: &[Candidate<Profile>],
                   scores: Option<&[f32]>|

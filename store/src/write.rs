@@ -125,6 +125,27 @@ impl WriteTx {
         Ok(row.is_some())
     }
 
+    /// After an upsert changed nothing for an existing id: fails with a conflict
+    /// unless `same_owner_sql` (bound with `binds`) finds the row owned as given.
+    async fn refuse_reused_id(
+        &mut self,
+        same_owner_sql: &str,
+        binds: &[&str],
+        conflict: impl FnOnce() -> String,
+    ) -> Result<(), StoreError> {
+        let same: Option<(i32,)> = on_tx!(&mut self.tx, tx => {
+            let mut query = sqlx::query_as(same_owner_sql);
+            for value in binds {
+                query = query.bind(*value);
+            }
+            query.fetch_optional(&mut **tx).await?
+        });
+        match same {
+            Some(_) => Ok(()),
+            None => Err(StoreError::Conflict(conflict())),
+        }
+    }
+
     /// Inserts or replaces an organisation.
     pub async fn put_organisation(&mut self, org: &Organisation) -> Result<Put, StoreError> {
         let now = self.now;
@@ -264,20 +285,12 @@ impl WriteTx {
         if existed && changed.is_none() {
             // Either the same record again, or an attempt to reuse the id for another
             // candidate or vacancy, which the WHERE clause refused; tell them apart.
-            let same: Option<(i32,)> = on_tx!(&mut self.tx, tx => {
-                sqlx::query_as("SELECT 1 FROM applications WHERE id = $1 AND vacancy_id = $2 AND profile_id = $3")
-                    .bind(app.id.as_str())
-                    .bind(app.vacancy_id.as_str())
-                    .bind(app.profile_id.as_str())
-                    .fetch_optional(&mut **tx)
-                    .await?
-            });
-            if same.is_none() {
-                return Err(StoreError::Conflict(format!(
-                    "application {} already belongs to another vacancy or candidate; ids cannot be reused",
-                    app.id
-                )));
-            }
+            self.refuse_reused_id(
+                "SELECT 1 FROM applications WHERE id = $1 AND vacancy_id = $2 AND profile_id = $3",
+                &[app.id.as_str(), app.vacancy_id.as_str(), app.profile_id.as_str()],
+                || format!("application {} already belongs to another vacancy or candidate; ids cannot be reused", app.id),
+            )
+            .await?;
         }
         Ok(written(existed, changed.is_some()))
     }
@@ -310,19 +323,17 @@ impl WriteTx {
             )))?
         });
         if existed && changed.is_none() {
-            let same: Option<(i32,)> = on_tx!(&mut self.tx, tx => {
-                sqlx::query_as("SELECT 1 FROM reserve_entries WHERE id = $1 AND profile_id = $2")
-                    .bind(entry.id.as_str())
-                    .bind(entry.profile_id.as_str())
-                    .fetch_optional(&mut **tx)
-                    .await?
-            });
-            if same.is_none() {
-                return Err(StoreError::Conflict(format!(
-                    "reserve entry {} already belongs to another person; ids cannot be reused",
-                    entry.id
-                )));
-            }
+            self.refuse_reused_id(
+                "SELECT 1 FROM reserve_entries WHERE id = $1 AND profile_id = $2",
+                &[entry.id.as_str(), entry.profile_id.as_str()],
+                || {
+                    format!(
+                        "reserve entry {} already belongs to another person; ids cannot be reused",
+                        entry.id
+                    )
+                },
+            )
+            .await?;
         }
         Ok(written(existed, changed.is_some()))
     }

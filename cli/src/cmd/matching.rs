@@ -16,8 +16,8 @@ use qabilet_indexer::{Filters, Index, IndexConfig};
 use qabilet_matcher::eligibility::Checker;
 use qabilet_matcher::eval::{evaluate, Qrels};
 use qabilet_matcher::ranking::{
-    profile_query, retrieve_profiles, retrieve_vacancies, BlindProfileView, Candidate, Provenance,
-    Ranker, RankingConfig,
+    join_candidates, profile_query, retrieve_profiles, retrieve_vacancies, BlindProfileView,
+    Candidate, Provenance, Ranker, RankingConfig,
 };
 use qabilet_matcher::reserve::{extend, ReserveFilter};
 use qabilet_models::EmbeddingModel;
@@ -138,16 +138,7 @@ pub async fn run_shortlist(
     let ranker = Ranker::new(&config, &checker, provenance);
     let retrieved = retrieve_profiles(index, &vacancy, None, config.depth)?;
     let profiles = load_profiles(store, retrieved.iter().map(|r| r.id.as_str())).await?;
-    let candidates: Vec<Candidate<Profile>> = retrieved
-        .iter()
-        .filter_map(|r| {
-            profiles.get(&r.id).map(|p| Candidate {
-                record: p,
-                bm25: r.bm25,
-                dense: r.dense,
-            })
-        })
-        .collect();
+    let candidates: Vec<Candidate<Profile>> = join_candidates(&retrieved, &profiles);
     let shortlist = ranker.shortlist(&vacancy, &candidates, args.limit);
     // Every view of a shortlist is audited.
     let mut tx = store.begin().await?;

@@ -123,6 +123,24 @@ pub struct Candidate<'a, T> {
     pub dense: Option<f32>,
 }
 
+/// Pairs retrieved ids with their loaded records, keeping retrieval order; ids with
+/// no record (deleted since the index last caught up) are skipped.
+pub fn join_candidates<'a, T>(
+    retrieved: &[Retrieved],
+    records: &'a std::collections::HashMap<String, T>,
+) -> Vec<Candidate<'a, T>> {
+    retrieved
+        .iter()
+        .filter_map(|r| {
+            records.get(&r.id).map(|record| Candidate {
+                record,
+                bm25: r.bm25,
+                dense: r.dense,
+            })
+        })
+        .collect()
+}
+
 /// A candidate on the shortlist.
 #[derive(Debug, Clone, Serialize)]
 pub struct RankedProfile {
