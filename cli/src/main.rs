@@ -114,7 +114,7 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
         Command::Bench(cmd::bench::BenchCommand::Embed(args)) => {
             cmd::models::run_bench_embed(args, &ctx.data_dir)
         }
-        Command::Bench(cmd) => runtime()?.block_on(cmd::bench::run(cmd)),
+        Command::Bench(cmd) => runtime()?.block_on(cmd::bench::run(cmd, &ctx.data_dir)),
         Command::Up(args) => runtime()?.block_on(cmd::up::run(args, ctx)),
         Command::Demo(args) if args.out.is_some() => {
             let out = args.out.clone().unwrap_or_default();
@@ -138,12 +138,14 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                 Command::Export(args) => cmd::export::run(args, &store).await,
                 Command::Shortlist(args) => {
                     let index = cmd::matching::open_index(&cmd::index_dir(&ctx.data_dir))?;
+                    let model = cmd::default_model(&ctx.data_dir)?;
                     let actor = std::env::var("USER").unwrap_or_else(|_| "cli".into());
-                    cmd::matching::run_shortlist(&args, &store, &index, &actor).await
+                    cmd::matching::run_shortlist(&args, &store, &index, &ctx.data_dir, model.as_ref(), &actor).await
                 }
                 Command::Search(SearchCommand::Vacancies(args)) => {
                     let index = cmd::matching::open_index(&cmd::index_dir(&ctx.data_dir))?;
-                    cmd::matching::run_search_vacancies(&args, &store, &index).await
+                    let model = cmd::default_model(&ctx.data_dir)?;
+                    cmd::matching::run_search_vacancies(&args, &store, &index, &ctx.data_dir, model.as_ref()).await
                 }
                 Command::Eval(args) => {
                     let model = cmd::default_model(&ctx.data_dir)?;

@@ -61,6 +61,19 @@ pub enum LanguageLevel {
     Native,
 }
 
+impl LanguageLevel {
+    /// The level as written in data files and shown to people (`upper_intermediate`).
+    pub fn code(self) -> &'static str {
+        match self {
+            LanguageLevel::Basic => "basic",
+            LanguageLevel::Intermediate => "intermediate",
+            LanguageLevel::UpperIntermediate => "upper_intermediate",
+            LanguageLevel::Fluent => "fluent",
+            LanguageLevel::Native => "native",
+        }
+    }
+}
+
 impl FromStr for LanguageLevel {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
@@ -381,5 +394,15 @@ mod tests {
         assert!(EducationLevel::Master > EducationLevel::Higher);
         assert!(LanguageLevel::Native > LanguageLevel::Fluent);
         assert_eq!("C1".parse::<LanguageLevel>(), Ok(LanguageLevel::Fluent));
+    }
+
+    #[test]
+    fn language_level_codes_are_the_serialised_names() {
+        use LanguageLevel::*;
+        for level in [Basic, Intermediate, UpperIntermediate, Fluent, Native] {
+            let json = serde_json::to_string(&level).unwrap();
+            assert_eq!(json, format!("\"{}\"", level.code()));
+            assert_eq!(level.code().parse::<LanguageLevel>(), Ok(level));
+        }
     }
 }

@@ -5,9 +5,10 @@
 //! - **recall@50**: share of relevant profiles (grade ≥ [`RELEVANT`]) in the top 50;
 //! - **MRR**: 1 / rank of the first relevant profile (0 if none is ranked).
 //!
-//! Each signal is measured alone and fused: BM25 and dense rank what they retrieve;
-//! structured fit ranks the whole pool of profiles (it is cheap and has no retriever
-//! of its own); the fusion ranks the union of the BM25 and dense candidates. The
+//! Each signal is measured alone and fused, over the same retrieved pool (see
+//! [`crate::ranking::retrieve_profiles`]: BM25, requirement-filtered BM25 and dense):
+//! BM25 and dense rank what they scored; structured fit and the fusion rank the whole
+//! pool. [`calibrate`] chooses weights on half the vacancies and reports the other. The
 //! cross-language subset keeps, per vacancy, only profiles whose text language
 //! differs from the vacancy's, in both the ranking and the ground truth.
 
@@ -18,7 +19,11 @@ use qabilet_indexer::analysis::detect_language;
 use qabilet_indexer::Index;
 use serde::Serialize;
 
-use crate::ranking::{join_candidates, retrieve_profiles, Candidate, Ranker};
+use crate::ranking::{join_candidates, retrieve_profiles, Candidate, Ranker, RankingConfig};
+
+mod calibrate;
+
+pub use calibrate::{calibrate, split, Calibration, QueryPool};
 
 /// Grades at or above this count as relevant for recall and MRR.
 pub const RELEVANT: u8 = 2;
@@ -90,6 +95,119 @@ pub struct EvalRow {
     pub metrics: Option<Metrics>,
 }
 
+/// The embedding of a vacancy, if the caller has one (from the models crate).
+pub type VacancyEmbeddings<'a> = &'a dyn Fn(&Vacancy) -> Option<Vec<f32>>;
+
+const SIGNALS: [&str; 4] = ["bm25", "dense", "structured", "fused"];
+
+/// Evaluates every signal and the fusion under `ranker`'s configuration; see the
+/// module docs. `profiles` must hold every indexed profile.
+pub fn evaluate(
+    ranker: &Ranker,
+    index: &Index,
+    vacancies: &[Vacancy],
+    profiles: &HashMap<String, Profile>,
+    qrels: &Qrels,
+    embeddings: Option<VacancyEmbeddings>,
+) -> qabilet_indexer::Result<Vec<EvalRow>> {
+    let pools = collect_pools(ranker, index, vacancies, profiles, qrels, embeddings)?;
+    let refs: Vec<&QueryPool> = pools.iter().collect();
+    Ok(evaluate_pools(&refs, ranker.config))
+}
+
+/// Metrics of every signal and the fusion over already collected pools.
+pub fn evaluate_pools(pools: &[&QueryPool], config: &RankingConfig) -> Vec<EvalRow> {
+    let mut acc: [[Acc; 2]; 4] = Default::default();
+    let dense_seen = pools.iter().any(|q| q.dense.iter().any(Option::is_some));
+    for q in pools {
+        let structured = q.structured_scores(&config.structured);
+        let fused = q.fused_scores(config, &structured);
+        let rankings = [
+            q.order(&q.bm25),
+            q.order(&q.dense),
+            q.order(&structured),
+            q.order(&fused),
+        ];
+        let cross_grades: HashMap<String, u8> = q
+            .grades
+            .iter()
+            .filter(|(id, _)| q.cross.contains(*id))
+            .map(|(k, g)| (k.clone(), *g))
+            .collect();
+        for (s, ranked) in rankings.iter().enumerate() {
+            acc[s][0].add(ranked, &q.grades);
+            let cross_ids: Vec<&str> = ranked
+                .iter()
+                .copied()
+                .filter(|id| q.cross.contains(*id))
+                .collect();
+            acc[s][1].add(&cross_ids, &cross_grades);
+        }
+    }
+    let mut rows = Vec::new();
+    for (subset_i, subset) in ["all", "cross_language"].into_iter().enumerate() {
+        for (s, signal) in SIGNALS.into_iter().enumerate() {
+            let metrics = (s != 1 || dense_seen).then(|| acc[s][subset_i].mean());
+            rows.push(EvalRow {
+                signal,
+                subset,
+                metrics,
+            });
+        }
+    }
+    rows
+}
+
+/// Retrieves and scores every judged vacancy's pool once; see [`QueryPool`].
+pub fn collect_pools(
+    ranker: &Ranker,
+    index: &Index,
+    vacancies: &[Vacancy],
+    profiles: &HashMap<String, Profile>,
+    qrels: &Qrels,
+    embeddings: Option<VacancyEmbeddings>,
+) -> qabilet_indexer::Result<Vec<QueryPool>> {
+    let language: HashMap<&str, Option<Language>> = profiles
+        .iter()
+        .map(|(id, p)| {
+            (
+                id.as_str(),
+                p.language.or_else(|| detect_language(&p.summary)),
+            )
+        })
+        .collect();
+    let mut pools = Vec::new();
+    for v in vacancies {
+        let Some(grades) = qrels.get(v.id.as_str()).filter(|g| !g.is_empty()) else {
+            continue;
+        };
+        let vlang = v.language.or_else(|| detect_language(&v.title));
+        let embedding = embeddings.and_then(|f| f(v));
+        let retrieved = retrieve_profiles(index, v, embedding.as_deref(), ranker.config.depth)?;
+        let pool: Vec<Candidate<Profile>> = join_candidates(&retrieved, profiles);
+        let cross = grades
+            .keys()
+            .map(String::as_str)
+            .chain(pool.iter().map(|c| c.record.id.as_str()))
+            .filter(|id| match (vlang, language.get(id).copied().flatten()) {
+                (Some(a), Some(b)) => a != b,
+                _ => false,
+            })
+            .map(str::to_owned)
+            .collect();
+        pools.push(QueryPool {
+            vacancy_id: v.id.to_string(),
+            grades: grades.clone(),
+            cross,
+            ids: pool.iter().map(|c| c.record.id.to_string()).collect(),
+            bm25: pool.iter().map(|c| c.bm25).collect(),
+            dense: pool.iter().map(|c| c.dense).collect(),
+            fits: ranker.structured_fits(v, &pool),
+        });
+    }
+    Ok(pools)
+}
+
 #[derive(Default)]
 struct Acc {
     sum: Metrics,
@@ -115,115 +233,6 @@ impl Acc {
             queries: self.sum.queries,
         }
     }
-}
-
-/// The embedding of a vacancy, if the caller has one (from the models crate).
-pub type VacancyEmbeddings<'a> = &'a dyn Fn(&Vacancy) -> Option<Vec<f32>>;
-
-const SIGNALS: [&str; 4] = ["bm25", "dense", "structured", "fused"];
-
-/// Evaluates every signal and the fusion; see the module docs. `profiles` must hold
-/// every indexed profile.
-pub fn evaluate(
-    ranker: &Ranker,
-    index: &Index,
-    vacancies: &[Vacancy],
-    profiles: &HashMap<String, Profile>,
-    qrels: &Qrels,
-    embeddings: Option<VacancyEmbeddings>,
-) -> qabilet_indexer::Result<Vec<EvalRow>> {
-    let language: HashMap<&str, Option<Language>> = profiles
-        .iter()
-        .map(|(id, p)| {
-            (
-                id.as_str(),
-                p.language.or_else(|| detect_language(&p.summary)),
-            )
-        })
-        .collect();
-    let mut all: Vec<Profile> = profiles.values().cloned().collect();
-    all.sort_by(|a, b| a.id.cmp(&b.id));
-    let everyone: Vec<Candidate<Profile>> = all
-        .iter()
-        .map(|p| Candidate {
-            record: p,
-            bm25: None,
-            dense: None,
-        })
-        .collect();
-    let mut acc: [[Acc; 2]; 4] = Default::default();
-    let mut dense_seen = false;
-    let empty = HashMap::new();
-    for v in vacancies {
-        let grades = qrels.get(v.id.as_str()).unwrap_or(&empty);
-        if grades.is_empty() {
-            continue;
-        }
-        let vlang = v.language.or_else(|| detect_language(&v.title));
-        let embedding = embeddings.and_then(|f| f(v));
-        dense_seen |= embedding.is_some();
-        let retrieved = retrieve_profiles(index, v, embedding.as_deref(), ranker.config.depth)?;
-        let pool: Vec<Candidate<Profile>> = join_candidates(&retrieved, profiles);
-        let by = |f: &dyn Fn(&Candidate<Profile>) -> Option<f32>,
-                  c: &[Candidate<Profile>],
-                  scores: Option<&[f32]>|
-         -> Vec<String> {
-            let mut s: Vec<(f32, &str)> = c
-                .iter()
-                .enumerate()
-                .filter_map(|(i, c)| {
-                    scores
-                        .map_or_else(|| f(c), |s| Some(s[i]))
-                        .map(|x| (x, c.record.id.as_str()))
-                })
-                .collect();
-            s.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-            s.into_iter().map(|(_, id)| id.to_owned()).collect()
-        };
-        let fused: Vec<f32> = ranker
-            .score_profiles(v, &pool)
-            .into_iter()
-            .map(|(p, _)| p.score)
-            .collect();
-        let structured: Vec<f32> = ranker
-            .score_profiles(v, &everyone)
-            .into_iter()
-            .map(|(p, _)| p.structured.map_or(0.0, |s| s.raw))
-            .collect();
-        let rankings = [
-            by(&|c| c.bm25, &pool, None),
-            by(&|c| c.dense, &pool, None),
-            by(&|_| None, &everyone, Some(&structured)),
-            by(&|_| None, &pool, Some(&fused)),
-        ];
-        let cross = |id: &str| match (vlang, language.get(id).copied().flatten()) {
-            (Some(a), Some(b)) => a != b,
-            _ => false,
-        };
-        let cross_grades: HashMap<String, u8> = grades
-            .iter()
-            .filter(|(id, _)| cross(id))
-            .map(|(k, g)| (k.clone(), *g))
-            .collect();
-        for (s, ranked) in rankings.iter().enumerate() {
-            let ids: Vec<&str> = ranked.iter().map(String::as_str).collect();
-            acc[s][0].add(&ids, grades);
-            let cross_ids: Vec<&str> = ids.iter().copied().filter(|id| cross(id)).collect();
-            acc[s][1].add(&cross_ids, &cross_grades);
-        }
-    }
-    let mut rows = Vec::new();
-    for (subset_i, subset) in ["all", "cross_language"].into_iter().enumerate() {
-        for (s, signal) in SIGNALS.into_iter().enumerate() {
-            let metrics = (s != 1 || dense_seen).then(|| acc[s][subset_i].mean());
-            rows.push(EvalRow {
-                signal,
-                subset,
-                metrics,
-            });
-        }
-    }
-    Ok(rows)
 }
 
 #[cfg(test)]

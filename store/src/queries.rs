@@ -5,10 +5,16 @@ use qabilet_domain::{
     Application, Organisation, Profile, ProfileId, Region, ReserveEntry, Vacancy, VacancyId,
     VacancyStatus,
 };
+use std::collections::HashMap;
+
 use serde::de::DeserializeOwned;
 use sqlx::types::Json;
 
 use crate::{on_backend, Store, StoreError};
+
+/// Ids bound in one `IN (…)` list: well under SQLite's 32,766 variables and
+/// PostgreSQL's 65,535 parameters.
+const IDS_PER_QUERY: usize = 500;
 
 /// How many records of each kind the store holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -60,6 +66,53 @@ impl Store {
             sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?
         });
         Ok(row.map(|(Json(body),)| body))
+    }
+
+    /// The records with any of `ids` (missing ids are skipped), keyed by id. One
+    /// query per [`IDS_PER_QUERY`] ids: a shortlist loads hundreds of profiles and a
+    /// round trip per profile would dominate its latency.
+    async fn bodies_by_ids<T>(
+        &self,
+        table: Table,
+        ids: &[&str],
+    ) -> Result<HashMap<String, T>, StoreError>
+    where
+        T: DeserializeOwned + Send + Unpin + 'static,
+    {
+        let mut out = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(IDS_PER_QUERY) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id, body FROM {} WHERE id IN ({})",
+                table.name(),
+                placeholders.join(", ")
+            );
+            let rows: Vec<(String, Json<T>)> = on_backend!(&self.backend, pool => {
+                let mut q = sqlx::query_as(&sql);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(pool).await?
+            });
+            out.extend(rows.into_iter().map(|(id, Json(body))| (id, body)));
+        }
+        Ok(out)
+    }
+
+    /// Profiles by id, keyed by id; ids not in the store are absent from the map.
+    pub async fn profiles_by_ids(
+        &self,
+        ids: &[&str],
+    ) -> Result<HashMap<String, Profile>, StoreError> {
+        self.bodies_by_ids(Table::Profiles, ids).await
+    }
+
+    /// Vacancies by id, keyed by id; ids not in the store are absent from the map.
+    pub async fn vacancies_by_ids(
+        &self,
+        ids: &[&str],
+    ) -> Result<HashMap<String, Vacancy>, StoreError> {
+        self.bodies_by_ids(Table::Vacancies, ids).await
     }
 
     /// Up to `limit` records with ids after `after`, in id order.

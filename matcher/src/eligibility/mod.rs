@@ -537,7 +537,7 @@ fn language_rule(
             } else {
                 RuleStatus::NotMet
             },
-            format!("{:?}", l.level).to_lowercase(),
+            l.level.code().to_owned(),
             vec![format!("languages[{i}]")],
         ),
         // A profile that lists no language at all says nothing; one that lists others
@@ -552,10 +552,7 @@ fn language_rule(
     RuleOutcome {
         rule: Rule::Language(language),
         status,
-        required: format!(
-            "{language} at {} or above",
-            format!("{level:?}").to_lowercase()
-        ),
+        required: format!("{language} at {} or above", level.code()),
         found,
         records,
         overridden: None,

@@ -50,7 +50,7 @@ pub struct ScoreParts {
 
 /// Fuses `signals[s][i]` (signal s of candidate i; s = bm25, dense, structured) with
 /// `weights[s]`.
-pub(crate) fn fuse(
+pub fn fuse(
     signals: [&[Option<f32>]; 3],
     weights: [f32; 3],
     method: FusionMethod,

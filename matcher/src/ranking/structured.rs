@@ -31,11 +31,15 @@ pub struct StructuredWeights {
 
 impl Default for StructuredWeights {
     fn default() -> Self {
+        // Calibrated with the signal weights (see `RankingConfig::default`). Skills
+        // and years beyond the minimum earned nothing on held-out vacancies: skill
+        // overlap is lexical and misses across languages, and extra years are not
+        // what a post asks for. Both stay in every explanation.
         StructuredWeights {
-            requirements: 0.4,
-            experience: 0.1,
-            education: 0.2,
-            skills: 0.3,
+            requirements: 0.5,
+            experience: 0.0,
+            education: 0.5,
+            skills: 0.0,
         }
     }
 }
@@ -137,22 +141,29 @@ pub fn fit(
         skills.matched.len() as f32 / n as f32
     };
     let requirements = eligibility.share_met();
-    let w = weights;
-    let total = w.requirements + w.experience + w.education + w.skills;
-    let score = if total > 0.0 {
-        (w.requirements * requirements
-            + w.experience * experience
-            + w.education * education
-            + w.skills * skills)
-            / total
-    } else {
-        0.0
-    };
-    StructuredFit {
+    let mut out = StructuredFit {
         requirements,
         experience,
         education,
         skills,
-        score,
+        score: 0.0,
+    };
+    out.score = weights.combine(&out);
+    out
+}
+
+impl StructuredWeights {
+    /// The weighted mean of `fit`'s parts (its own `score` is ignored), so a fit can
+    /// be re-scored under other weights without recomputing its parts.
+    pub fn combine(&self, fit: &StructuredFit) -> f32 {
+        let total = self.requirements + self.experience + self.education + self.skills;
+        if total <= 0.0 {
+            return 0.0;
+        }
+        (self.requirements * fit.requirements
+            + self.experience * fit.experience
+            + self.education * fit.education
+            + self.skills * fit.skills)
+            / total
     }
 }

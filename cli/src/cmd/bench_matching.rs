@@ -1,0 +1,348 @@
+//! `qabilet bench shortlist` and `qabilet bench search`: the matcher's speed targets
+//! (issue 5), measured end to end through the real store, index and ranker.
+//!
+//! - **shortlist**: top 50 for one vacancy over N profiles (1M by default) with the
+//!   vacancy's embedding cached: the three retrievers, loading the pool from SQLite,
+//!   eligibility, structured fit and fusion. Target p50 ≤ 60 ms.
+//! - **search**: candidate → vacancies over N vacancies (50k by default), including
+//!   embedding the candidate's query with the real model. Target p50 ≤ 30 ms.
+//!
+//! The records are the demo generator's; the stored vectors are pseudo-random unit
+//! vectors, because embedding a million profiles takes a day on two cores and a
+//! brute-force int8 scan costs the same whatever the vectors hold. The corpus is
+//! built once into `--dir` (default DATA_DIR/bench/…) and reused by later runs.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use chrono::Utc;
+use clap::Args;
+use comfy_table::Table;
+use qabilet_demo::{DemoConfig, Generator};
+use qabilet_domain::{Profile, Vacancy};
+use qabilet_indexer::{Filters, Index, IndexConfig};
+use qabilet_matcher::eligibility::Checker;
+use qabilet_matcher::ranking::{
+    join_candidates, profile_query, retrieve_profiles, retrieve_vacancies, Candidate, Provenance,
+    Ranker, RankingConfig,
+};
+use qabilet_models::EmbeddingModel;
+use qabilet_store::Store;
+
+#[derive(Args)]
+pub struct BenchShortlistArgs {
+    /// Profiles in the corpus.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub profiles: usize,
+    /// Shortlists to time (cycling over the demo vacancies).
+    #[arg(long, default_value_t = 200)]
+    pub queries: usize,
+    /// Where the corpus is built and kept; default DATA_DIR/bench/shortlist-N.
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct BenchSearchArgs {
+    /// Vacancies in the corpus.
+    #[arg(long, default_value_t = 50_000)]
+    pub vacancies: usize,
+    /// Searches to time (one per demo profile, cycling).
+    #[arg(long, default_value_t = 200)]
+    pub queries: usize,
+    /// Where the corpus is built and kept; default DATA_DIR/bench/search-N.
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+const DIM: usize = 384;
+const READY: &str = "ready";
+
+/// A pseudo-random unit vector, the same for the same `seed` (splitmix64).
+fn unit_vector(seed: u64) -> Vec<f32> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
+    let mut next = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+    };
+    let v: Vec<f32> = (0..DIM).map(|_| next()).collect();
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+    v.into_iter().map(|x| x / norm).collect()
+}
+
+/// p-th percentile (0–100) of `ms`, nearest rank.
+fn percentile(ms: &mut [f64], p: f64) -> f64 {
+    ms.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * ms.len() as f64).ceil().max(1.0) as usize;
+    ms[rank.min(ms.len()) - 1]
+}
+
+/// Timings per phase, in milliseconds.
+#[derive(Default)]
+struct Phases {
+    names: Vec<&'static str>,
+    samples: Vec<Vec<f64>>,
+}
+
+impl Phases {
+    fn record(&mut self, name: &'static str, ms: f64) {
+        match self.names.iter().position(|n| *n == name) {
+            Some(i) => self.samples[i].push(ms),
+            None => {
+                self.names.push(name);
+                self.samples.push(vec![ms]);
+            }
+        }
+    }
+
+    fn print(&mut self, title: &str, total: &'static str, target_ms: f64) {
+        let mut t = Table::new();
+        t.set_header(["phase", "p50 ms", "p95 ms", "p99 ms"]);
+        let mut p50_total = f64::NAN;
+        for (name, s) in self.names.iter().zip(self.samples.iter_mut()) {
+            let p50 = percentile(s, 50.0);
+            if *name == total {
+                p50_total = p50;
+            }
+            t.add_row([
+                name.to_string(),
+                format!("{p50:.1}"),
+                format!("{:.1}", percentile(s, 95.0)),
+                format!("{:.1}", percentile(s, 99.0)),
+            ]);
+        }
+        println!("{title}\n{t}");
+        println!(
+            "{total} p50 {p50_total:.1} ms ≤ {target_ms:.0} ms: {}",
+            if p50_total <= target_ms {
+                "met"
+            } else {
+                "NOT met"
+            }
+        );
+    }
+}
+
+fn generator(profiles: usize, vacancies: usize) -> Generator {
+    Generator::new(DemoConfig {
+        profiles,
+        vacancies,
+        reference_date: Utc::now().date_naive(),
+        ..DemoConfig::default()
+    })
+}
+
+/// Builds (or reuses) the shortlist corpus: store and index of `n` profiles.
+async fn shortlist_corpus(dir: &Path, n: usize) -> anyhow::Result<(Store, Index, Vec<Vacancy>)> {
+    let g = generator(n, DemoConfig::default().vacancies);
+    let vacancies = g.vacancies();
+    std::fs::create_dir_all(dir)?;
+    let ready = dir.join(READY).exists();
+    let store = Store::open_embedded(dir).await?;
+    let config = IndexConfig {
+        commit_every: 100_000,
+        ..IndexConfig::default()
+    };
+    let mut index = Index::open(&dir.join("index"), config)?;
+    if ready {
+        return Ok((store, index, vacancies));
+    }
+    eprintln!(
+        "building a corpus of {n} profiles in {} (once; later runs reuse it)",
+        dir.display()
+    );
+    let mut tx = store.begin().await?;
+    for o in g.organisations() {
+        tx.put_organisation(&o).await?;
+    }
+    for v in &vacancies {
+        tx.put_vacancy(v).await?;
+    }
+    tx.commit().await?;
+    let bar = super::progress(n as u64, "profiles");
+    let mut batch: Vec<Profile> = Vec::with_capacity(10_000);
+    let mut seq = 0u64;
+    let flush = |batch: &mut Vec<Profile>, index: &mut Index, seq: &mut u64| {
+        for p in batch.iter() {
+            *seq += 1;
+            index.upsert_profile(p, Some(&unit_vector(*seq)), *seq)?;
+        }
+        anyhow::Ok(())
+    };
+    for p in g.profiles() {
+        batch.push(p);
+        if batch.len() == batch.capacity() {
+            let mut tx = store.begin().await?;
+            for p in &batch {
+                tx.put_profile(p).await?;
+            }
+            tx.commit().await?;
+            flush(&mut batch, &mut index, &mut seq)?;
+            bar.inc(batch.len() as u64);
+            batch.clear();
+        }
+    }
+    let mut tx = store.begin().await?;
+    for p in &batch {
+        tx.put_profile(p).await?;
+    }
+    tx.commit().await?;
+    flush(&mut batch, &mut index, &mut seq)?;
+    index.commit()?;
+    bar.finish_and_clear();
+    std::fs::write(dir.join(READY), b"")?;
+    Ok((store, index, vacancies))
+}
+
+pub async fn bench_shortlist(args: BenchShortlistArgs, data_dir: &Path) -> anyhow::Result<()> {
+    let dir = args.dir.clone().unwrap_or_else(|| {
+        data_dir
+            .join("bench")
+            .join(format!("shortlist-{}", args.profiles))
+    });
+    let (store, index, vacancies) = shortlist_corpus(&dir, args.profiles).await?;
+    let config = RankingConfig::default();
+    let checker = Checker::default();
+    let ranker = Ranker::new(&config, &checker, Provenance::default());
+    // The cached vacancy embeddings: computed before timing, as a server keeps them.
+    let embeddings: Vec<Vec<f32>> = (0..vacancies.len())
+        .map(|i| unit_vector(u64::MAX - i as u64))
+        .collect();
+    let mut phases = Phases::default();
+    let mut pool_sizes = Vec::new();
+    for q in 0..args.queries + 3 {
+        let i = q % vacancies.len();
+        let v = &vacancies[i];
+        let started = Instant::now();
+        let retrieved = retrieve_profiles(&index, v, Some(&embeddings[i]), config.depth)?;
+        let t_retrieve = started.elapsed();
+        let ids: Vec<&str> = retrieved.iter().map(|r| r.id.as_str()).collect();
+        let profiles = store.profiles_by_ids(&ids).await?;
+        let t_load = started.elapsed();
+        let candidates: Vec<Candidate<Profile>> = join_candidates(&retrieved, &profiles);
+        let shortlist = ranker.shortlist(v, &candidates, 50);
+        let t_total = started.elapsed();
+        std::hint::black_box(&shortlist);
+        if q < 3 {
+            continue; // warm-up: first touches of the mmap'd files
+        }
+        pool_sizes.push(candidates.len() as f64);
+        phases.record("retrieve", t_retrieve.as_secs_f64() * 1e3);
+        phases.record("load pool", (t_load - t_retrieve).as_secs_f64() * 1e3);
+        phases.record("rank", (t_total - t_load).as_secs_f64() * 1e3);
+        phases.record("shortlist", t_total.as_secs_f64() * 1e3);
+    }
+    let pool = percentile(&mut pool_sizes, 50.0);
+    phases.print(
+        &format!(
+            "Shortlist (top 50) over {} profiles, {} queries, median pool {pool:.0} candidates",
+            args.profiles, args.queries
+        ),
+        "shortlist",
+        60.0,
+    );
+    store.close().await;
+    Ok(())
+}
+
+/// Builds (or reuses) the candidate-search corpus: store and index of `n` vacancies.
+async fn search_corpus(dir: &Path, n: usize) -> anyhow::Result<(Store, Index)> {
+    std::fs::create_dir_all(dir)?;
+    let ready = dir.join(READY).exists();
+    let store = Store::open_embedded(dir).await?;
+    let mut index = Index::open(&dir.join("index"), IndexConfig::default())?;
+    if ready {
+        return Ok((store, index));
+    }
+    eprintln!(
+        "building a corpus of {n} vacancies in {} (once; later runs reuse it)",
+        dir.display()
+    );
+    let g = generator(0, n);
+    let mut tx = store.begin().await?;
+    for o in g.organisations() {
+        tx.put_organisation(&o).await?;
+    }
+    let vacancies = g.vacancies();
+    let bar = super::progress(n as u64, "vacancies");
+    for (i, v) in vacancies.iter().enumerate() {
+        tx.put_vacancy(v).await?;
+        index.upsert_vacancy(v, Some(&unit_vector(i as u64)), i as u64 + 1)?;
+        bar.inc(1);
+    }
+    tx.commit().await?;
+    index.commit()?;
+    bar.finish_and_clear();
+    std::fs::write(dir.join(READY), b"")?;
+    Ok((store, index))
+}
+
+pub async fn bench_search(
+    args: BenchSearchArgs,
+    data_dir: &Path,
+    model: Option<&EmbeddingModel>,
+) -> anyhow::Result<()> {
+    let model = model.context(
+        "the search benchmark embeds each query with the real model: run `qabilet models fetch` first",
+    )?;
+    let dir = args.dir.clone().unwrap_or_else(|| {
+        data_dir
+            .join("bench")
+            .join(format!("search-{}", args.vacancies))
+    });
+    let (store, index) = search_corpus(&dir, args.vacancies).await?;
+    let config = RankingConfig::default();
+    let checker = Checker::default();
+    let ranker = Ranker::new(&config, &checker, Provenance::default());
+    let people: Vec<Profile> = generator(args.queries.clamp(1, 2_000), 1)
+        .profiles()
+        .collect();
+    let today = Utc::now().date_naive();
+    let mut phases = Phases::default();
+    for q in 0..args.queries + 3 {
+        let p = &people[q % people.len()];
+        let query = profile_query(p);
+        let started = Instant::now();
+        let embedding = model.embed_queries(&[query.as_str()])?.pop();
+        let t_embed = started.elapsed();
+        let retrieved = retrieve_vacancies(
+            &index,
+            &query,
+            Filters::default(),
+            embedding.as_deref(),
+            config.depth,
+        )?;
+        let t_retrieve = started.elapsed();
+        let ids: Vec<&str> = retrieved.iter().map(|r| r.id.as_str()).collect();
+        let vacancies = store.vacancies_by_ids(&ids).await?;
+        let t_load = started.elapsed();
+        let candidates: Vec<Candidate<Vacancy>> = join_candidates(&retrieved, &vacancies);
+        let ranked = ranker.rank_vacancies(p, &candidates, today, 20);
+        let t_total = started.elapsed();
+        std::hint::black_box(&ranked);
+        if q < 3 {
+            continue;
+        }
+        phases.record("embed query", t_embed.as_secs_f64() * 1e3);
+        phases.record("retrieve", (t_retrieve - t_embed).as_secs_f64() * 1e3);
+        phases.record("load pool", (t_load - t_retrieve).as_secs_f64() * 1e3);
+        phases.record("rank", (t_total - t_load).as_secs_f64() * 1e3);
+        phases.record("search", t_total.as_secs_f64() * 1e3);
+    }
+    phases.print(
+        &format!(
+            "Candidate → vacancies over {} vacancies, {} queries (model {})",
+            args.vacancies,
+            args.queries,
+            model.model_id()
+        ),
+        "search",
+        30.0,
+    );
+    store.close().await;
+    Ok(())
+}
