@@ -24,7 +24,7 @@ for (const line of accountsText.split("\n")) {
   if (m) accounts[m[1]] = { id: m[2], secret: m[3] };
 }
 const demoVacancy = accountsText.match(/seated on (\S+)/)[1];
-const candidateProfile = accountsText.match(/candidate profile (\S+)/)[1];
+const candidateProfile = accountsText.match(/candidate profile ([^\s:]+)/)[1];
 // The id `POST /vacancies/{id}/applications` gives the pair (see competition::apply).
 const candidateApplication =
   "A-" + createHash("sha256").update(`${demoVacancy}\n${candidateProfile}`).digest("hex").slice(0, 24);
@@ -210,7 +210,7 @@ await check("commission: declare → explained shortlist → record a stage resu
     await shot(page, "commission-shortlist");
     // Record the interview of the demo candidate's application.
     const entry = page.locator(`#app-${candidateApplication}`);
-    await entry.locator("summary").click();
+    await entry.getByText("Record a result: Interview").click();
     await entry.getByLabel("Outcome").selectOption("passed");
     await entry.getByLabel("Score (optional, 0–1000)").fill("82");
     await entry.getByLabel("Reason (required)").fill("Answered every question on public procurement law.");
