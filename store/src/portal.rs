@@ -20,7 +20,7 @@ impl Store {
                 .await?
         });
         let mut apps: Vec<Application> = rows.into_iter().map(|(Json(a),)| a).collect();
-        apps.sort_by(|a, b| b.submitted_at.cmp(&a.submitted_at));
+        apps.sort_by_key(|a| std::cmp::Reverse(a.submitted_at));
         Ok(apps)
     }
 
@@ -37,7 +37,7 @@ impl Store {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
-    /// Up to `limit` vacancies of one organisation, nearest deadline first
+    /// Up to `limit` vacancies of one organisation, latest deadline first
     /// (`vacancies_by_organisation`).
     pub async fn organisation_vacancies(
         &self,

@@ -87,7 +87,9 @@ async fn find(
                     code == *c || (c.len() == 1 && code.starts_with(c.as_str()))
                 })
             })
-            .filter(|v| language.is_none_or(|l| v.requirements.languages.iter().any(|r| r.language == l)))
+            .filter(|v| {
+                language.is_none_or(|l| v.requirements.languages.iter().any(|r| r.language == l))
+            })
             .skip(form.page * PER_PAGE)
             .take(PER_PAGE + 1)
             .map(|v| (v, None))
@@ -101,7 +103,10 @@ async fn find(
             categories: category.into_iter().collect(),
             status: Some(VacancyStatus::Open),
             languages: language
-                .map(|language| LanguageFilter { language, min_level: None })
+                .map(|language| LanguageFilter {
+                    language,
+                    min_level: None,
+                })
                 .into_iter()
                 .collect(),
             deadline_from: Some(today()),
@@ -131,7 +136,11 @@ async fn find(
 }
 
 /// `GET /web/vacancies`: any signed-in person, like `GET /search/vacancies`.
-pub(crate) async fn search(ctx: Ctx, State(state): State<AppState>, Query(form): Query<SearchForm>) -> Response {
+pub(crate) async fn search(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Query(form): Query<SearchForm>,
+) -> Response {
     let result = async {
         let p = ctx.user()?;
         let region: Option<Region> = match form.region.trim() {
@@ -239,7 +248,11 @@ fn result_item(ctx: &Ctx, v: &Vacancy, snippet: Option<&str>, profile: Option<&P
 
 /// `GET /web/vacancies/{id}`: any signed-in person; a candidate also sees, rule by
 /// rule, what their profile meets and the evidence.
-pub(crate) async fn vacancy(ctx: Ctx, State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Response {
+pub(crate) async fn vacancy(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Response {
     let result = async {
         let p = ctx.user()?;
         let id: VacancyId = parse_id("vacancy", &id)?;

@@ -160,8 +160,14 @@ async fn reviewed(
     let ranked = ranked_shortlist(state, &vacancy).await?;
     let mut tx = state.store.begin().await?;
     let detail = json!({ "blind": blind, "entries": ranked.applicants.len(), "via": what });
-    tx.audit(&p.id, "shortlist.view", "vacancy", id.as_str(), &detail.to_string())
-        .await?;
+    tx.audit(
+        &p.id,
+        "shortlist.view",
+        "vacancy",
+        id.as_str(),
+        &detail.to_string(),
+    )
+    .await?;
     tx.commit().await?;
     Ok((vacancy, ranked))
 }
@@ -324,7 +330,10 @@ pub(crate) async fn declare(
             "statement": form.statement.trim(),
         }))?;
         let _ = competition::declare(State(state), p, ApiPath(id.clone()), ApiJson(input)).await?;
-        Ok(see_other(&format!("/web/shortlist/{}", super::session::percent_encode(&id)), &[]))
+        Ok(see_other(
+            &format!("/web/shortlist/{}", super::session::percent_encode(&id)),
+            &[],
+        ))
     }
     .await;
     ctx.respond(result)
@@ -396,22 +405,37 @@ pub(crate) async fn record_stage(
         }
         let score = match form.score.trim() {
             "" => None,
-            s => Some(s.parse::<f32>().map_err(|_| ApiError::invalid("score", format!("{s:?} is not a number")))?),
+            s => Some(
+                s.parse::<f32>()
+                    .map_err(|_| ApiError::invalid("score", format!("{s:?} is not a number")))?,
+            ),
         };
         let mut reason = form.reason.trim().to_owned();
         if ranked.deviates(&form.application_id, form.stage, form.outcome) {
             let why = form.deviation_reason.trim();
             if why.is_empty() {
-                return Err(ApiError::invalid("deviation_reason", Msg::DeviationNeeded.text(qabilet_domain::Language::En)));
+                return Err(ApiError::invalid(
+                    "deviation_reason",
+                    Msg::DeviationNeeded.text(qabilet_domain::Language::En),
+                ));
             }
             reason = format!("{reason}\nDeviation from the ranking: {why}");
         }
         let input = from_json(json!({
             "stage": form.stage, "outcome": form.outcome, "score": score, "reason": reason,
         }))?;
-        let _ = competition::record_stage(State(state), p, ApiPath(form.application_id.clone()), ApiJson(input)).await?;
+        let _ = competition::record_stage(
+            State(state),
+            p,
+            ApiPath(form.application_id.clone()),
+            ApiJson(input),
+        )
+        .await?;
         let blind = if form.blind == "0" { "?blind=0" } else { "" };
-        Ok(see_other(&format!("/web/shortlist/{}{blind}#app-{}", v.id, form.application_id), &[]))
+        Ok(see_other(
+            &format!("/web/shortlist/{}{blind}#app-{}", v.id, form.application_id),
+            &[],
+        ))
     }
     .await;
     ctx.respond(result)
@@ -496,7 +520,12 @@ mod tests {
         for s in Stage::ALL {
             assert_eq!(serde_json::to_value(s).unwrap(), stage_code(s));
         }
-        for o in [StageOutcome::Pending, StageOutcome::Passed, StageOutcome::Failed, StageOutcome::Withdrawn] {
+        for o in [
+            StageOutcome::Pending,
+            StageOutcome::Passed,
+            StageOutcome::Failed,
+            StageOutcome::Withdrawn,
+        ] {
             assert_eq!(serde_json::to_value(o).unwrap(), outcome_code(o));
         }
     }

@@ -19,7 +19,7 @@ use qabilet_store::{Role, VacancyFilter};
 use serde::Deserialize;
 
 use super::charts::{bars, Bar};
-use super::i18n::{rule_name, Msg};
+use super::i18n::{group_name, rule_name, Msg};
 use super::ranking::ranked_shortlist;
 use super::{checker, Ctx};
 use crate::error::{parse_id, ApiPath};
@@ -101,7 +101,11 @@ pub(crate) struct ReserveQuery {
 }
 
 /// `GET /web/hr/reserve`: entries filtered by kind, origin competition and expiry.
-pub(crate) async fn reserve(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ReserveQuery>) -> Response {
+pub(crate) async fn reserve(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Query(q): Query<ReserveQuery>,
+) -> Response {
     let result = async {
         let p = ctx.user()?;
         p.require(&[Role::Hr, Role::Admin])?;
@@ -120,7 +124,7 @@ pub(crate) async fn reserve(ctx: Ctx, State(state): State<AppState>, Query(q): Q
         let filter = ReserveFilter { kind, origin_vacancy, active_only };
         let now = Utc::now();
         let mut entries: Vec<ReserveEntry> = all_reserve(&state).await?.into_iter().filter(|e| filter.matches(e, now)).collect();
-        entries.sort_by(|a, b| a.expires_at.cmp(&b.expires_at));
+        entries.sort_by_key(|e| e.expires_at);
         let body = html! {
             h1 { (ctx.t(Msg::ReserveTitle)) }
             form method="get" action="/web/hr/reserve" class="filters" {
@@ -182,7 +186,11 @@ pub(crate) async fn reserve(ctx: Ctx, State(state): State<AppState>, Query(q): Q
 
 /// `GET /web/hr/vacancies/{id}/matches`: who in the reserve would be notified if the
 /// vacancy opened now (`matcher::reserve::on_vacancy_opened`). Writes nothing.
-pub(crate) async fn matches(ctx: Ctx, State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Response {
+pub(crate) async fn matches(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Response {
     let result = async {
         let p = ctx.user()?;
         let id: VacancyId = parse_id("vacancy", &id)?;
@@ -241,7 +249,12 @@ pub(crate) struct FairnessQuery {
 /// `GET /web/hr/vacancies/{id}/fairness`: selection rates of the vacancy's
 /// applicants by gender, age band and locality, selected meaning "eligible and
 /// within the first N ranks".
-pub(crate) async fn fairness(ctx: Ctx, State(state): State<AppState>, ApiPath(id): ApiPath<String>, Query(q): Query<FairnessQuery>) -> Response {
+pub(crate) async fn fairness(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    Query(q): Query<FairnessQuery>,
+) -> Response {
     let result = async {
         let p = ctx.user()?;
         let id: VacancyId = parse_id("vacancy", &id)?;
@@ -291,7 +304,7 @@ pub(crate) async fn fairness(ctx: Ctx, State(state): State<AppState>, ApiPath(id
                     }
                     @if !d.groups.is_empty() {
                         @let rows: Vec<Bar> = d.groups.iter().map(|g| Bar {
-                            label: g.group.clone(),
+                            label: group_name(&g.group, ctx.lang).to_owned(),
                             value: g.rate,
                             shown: format!("{:.0}% ({}/{})", g.rate * 100.0, g.selected, g.considered),
                             alert: max_rate > 0.0 && g.rate < FOUR_FIFTHS * max_rate,
@@ -300,7 +313,7 @@ pub(crate) async fn fairness(ctx: Ctx, State(state): State<AppState>, ApiPath(id
                             (max_rate > 0.0).then_some((FOUR_FIFTHS * max_rate, ctx.t(Msg::Threshold)))))
                         table {
                             thead { tr { th scope="col" { (ctx.t(Msg::Group)) } th scope="col" { (ctx.t(Msg::Considered)) } th scope="col" { (ctx.t(Msg::Selected)) } th scope="col" { (ctx.t(Msg::SelectionRate)) } } }
-                            tbody { @for g in &d.groups { tr { th scope="row" { (g.group) } td { (g.considered) } td { (g.selected) } td { (format!("{:.2}", g.rate)) } } } }
+                            tbody { @for g in &d.groups { tr { th scope="row" { (group_name(&g.group, ctx.lang)) } td { (g.considered) } td { (g.selected) } td { (format!("{:.2}", g.rate)) } } } }
                         }
                     }
                     @if d.unknown > 0 { p class="hint" { (ctx.t(Msg::UnknownAttr)) ": " (d.unknown) } }

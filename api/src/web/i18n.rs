@@ -212,6 +212,12 @@ messages! {
     DimGender => ["Жынысы", "Пол", "Gender"],
     DimAge => ["Жас тобы", "Возрастная группа", "Age band"],
     DimLocality => ["Қала / ауыл", "Город / село", "Town / countryside"],
+    GroupFemale => ["Әйелдер", "Женщины", "Women"],
+    GroupMale => ["Ерлер", "Мужчины", "Men"],
+    GroupUrban => ["Қала", "Город", "Town"],
+    GroupRural => ["Ауыл", "Село", "Countryside"],
+    GroupUnder30 => ["30-ға дейін", "до 30", "under 30"],
+    GroupOver50 => ["50 және одан жоғары", "50 и старше", "50 and over"],
     UnknownAttr => ["Дерегі жоқ", "Нет данных", "Not stated"],
     Threshold => ["Шек: ең жоғары үлестің 0,8-і", "Порог: 0,8 от наибольшей доли", "Threshold: 0.8 of the highest rate"],
 }
@@ -234,6 +240,21 @@ pub(crate) fn outcome_name(outcome: StageOutcome) -> Msg {
     }
 }
 
+/// A fairness group's name (`fairness` reports them as English codes).
+pub(crate) fn group_name(group: &str, lang: Language) -> &str {
+    let msg = match group {
+        "female" => Msg::GroupFemale,
+        "male" => Msg::GroupMale,
+        "urban" => Msg::GroupUrban,
+        "rural" => Msg::GroupRural,
+        "under 30" => Msg::GroupUnder30,
+        "50 and over" => Msg::GroupOver50,
+        // Age bands such as "30–39" read the same in every language.
+        other => return other,
+    };
+    msg.text(lang)
+}
+
 /// The name of a rule such as `language:kk`, in the interface language.
 pub(crate) fn rule_name(rule: qabilet_matcher::eligibility::Rule, lang: Language) -> String {
     use qabilet_matcher::eligibility::Rule;
@@ -243,7 +264,11 @@ pub(crate) fn rule_name(rule: qabilet_matcher::eligibility::Rule, lang: Language
         Rule::ExperienceTotal => Msg::RuleExperienceTotal.text(lang).to_owned(),
         Rule::ExperiencePublic => Msg::RuleExperiencePublic.text(lang).to_owned(),
         Rule::ExperienceField => Msg::RuleExperienceField.text(lang).to_owned(),
-        Rule::Language(l) => format!("{}: {}", Msg::RuleLanguage.text(lang), language_name(l, lang)),
+        Rule::Language(l) => format!(
+            "{}: {}",
+            Msg::RuleLanguage.text(lang),
+            language_name(l, lang)
+        ),
         Rule::Category => Msg::RuleCategory.text(lang).to_owned(),
     }
 }
@@ -273,6 +298,9 @@ mod tests {
             .iter()
             .filter(|m| m.text(Language::Kk) == m.text(Language::En))
             .count();
-        assert!(untranslated <= 2, "{untranslated} messages are not translated");
+        assert!(
+            untranslated <= 2,
+            "{untranslated} messages are not translated"
+        );
     }
 }

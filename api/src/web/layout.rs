@@ -97,7 +97,7 @@ pub(crate) fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                             @if ctx.low_vision {
                                 button type="submit" name="vision" value="off" id="vision-toggle" { (ctx.t(Msg::LowVisionOff)) }
                             } @else {
-                                button type="submit" name="vision" value="on" id="vision-toggle" { "👁 " (ctx.t(Msg::LowVisionOn)) }
+                                button type="submit" name="vision" value="on" id="vision-toggle" { (ctx.t(Msg::LowVisionOn)) }
                             }
                         }
                         @if let Some(p) = &ctx.principal {
@@ -177,7 +177,7 @@ label{font-weight:600;display:block}
 .hint{color:var(--muted);font-size:.9rem}
 .notice{border-left:6px solid var(--accent);background:var(--accent-bg);padding:.5rem 1rem;margin:1rem 0}
 .notice.bad{border-color:var(--bad);background:var(--bad-bg)}.notice.good{border-color:var(--good);background:var(--good-bg)}.notice.warn{border-color:var(--warn);background:var(--warn-bg)}
-.badge{display:inline-block;border:1px solid var(--line);border-radius:3px;padding:0 .4rem;margin:.1rem .25rem .1rem 0;font-size:.9rem;background:#f5f5f5}
+.badge{display:inline-block;white-space:nowrap;border:1px solid var(--line);border-radius:3px;padding:0 .4rem;margin:.1rem .25rem .1rem 0;font-size:.9rem;background:#f5f5f5}
 .badge.good{color:var(--good);background:var(--good-bg);border-color:var(--good)}.badge.bad{color:var(--bad);background:var(--bad-bg);border-color:var(--bad)}.badge.warn{color:var(--warn);background:var(--warn-bg);border-color:var(--warn)}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{border:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}

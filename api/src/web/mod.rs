@@ -33,7 +33,7 @@ use axum::Router;
 
 use crate::AppState;
 
-pub(crate) use session::{Ctx, Csrf};
+pub(crate) use session::{Csrf, Ctx};
 
 /// Every page route. Merged into the API router, so the same layers (request ids,
 /// timeouts, body limits, metrics) apply.
@@ -51,10 +51,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/web/applications", get(candidate::applications))
         .route("/web/commission", get(commission::seats))
         .route("/web/shortlist/{id}", get(commission::shortlist))
-        .route(
-            "/web/shortlist/{id}/declaration",
-            post(commission::declare),
-        )
+        .route("/web/shortlist/{id}/declaration", post(commission::declare))
         .route("/web/shortlist/{id}/recusal", post(commission::recuse))
         .route("/web/shortlist/{id}/stages", post(commission::record_stage))
         .route("/web/shortlist/{id}/protocol", get(commission::protocol))

@@ -65,8 +65,12 @@ impl RankedApplicants {
                 .map(|s| s.outcome)
         };
         self.shortlist.eligible.iter().any(|other| match outcome {
-            StageOutcome::Passed => other.rank < rank && outcome_of(other) == Some(StageOutcome::Failed),
-            StageOutcome::Failed => other.rank > rank && outcome_of(other) == Some(StageOutcome::Passed),
+            StageOutcome::Passed => {
+                other.rank < rank && outcome_of(other) == Some(StageOutcome::Failed)
+            }
+            StageOutcome::Failed => {
+                other.rank > rank && outcome_of(other) == Some(StageOutcome::Passed)
+            }
             _ => false,
         })
     }

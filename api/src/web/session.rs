@@ -9,7 +9,9 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, State};
-use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use axum::http::header::{
+    ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE,
+};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -294,7 +296,10 @@ fn login_form(ctx: &Ctx, next: &str, failed: bool) -> Markup {
 }
 
 /// `GET /web/login`.
-pub(crate) async fn login_page(ctx: Ctx, axum::extract::Query(q): axum::extract::Query<LoginQuery>) -> Response {
+pub(crate) async fn login_page(
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<LoginQuery>,
+) -> Response {
     let next = q.next.filter(|n| is_local_path(n)).unwrap_or_default();
     let title = ctx.t(Msg::SignIn);
     ctx.page(title, login_form(&ctx, &next, false))
@@ -316,8 +321,7 @@ pub(crate) async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let result = async {
-        let Some(user) = check_login(&state.store, form.user_id.trim(), &form.secret).await?
-        else {
+        let Some(user) = check_login(&state.store, form.user_id.trim(), &form.secret).await? else {
             let title = ctx.t(Msg::SignIn);
             let page = layout::page(&ctx, title, login_form(&ctx, &form.next, true));
             return Ok(html_response(StatusCode::UNAUTHORIZED, page));

@@ -75,7 +75,10 @@ fn test_score(app: &ApplicationId) -> f32 {
 pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<PathBuf>> {
     let path = accounts_path(data_dir);
     if store.user(ADMIN).await?.is_some() {
-        eprintln!("      demo accounts exist; their secrets are in {}", path.display());
+        eprintln!(
+            "      demo accounts exist; their secrets are in {}",
+            path.display()
+        );
         return Ok(Some(path));
     }
     let Ok(truth) = judgements(data_dir) else {
@@ -101,7 +104,10 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
     let mut applicants: Vec<Profile> = Vec::new();
     let fitting = truth.get(vacancy.id.as_str()).cloned().unwrap_or_default();
     for (id, _) in fitting.iter().take(APPLICANTS - 3) {
-        if let Some(p) = store.profile(&id.parse().map_err(anyhow::Error::msg)?).await? {
+        if let Some(p) = store
+            .profile(&id.parse().map_err(anyhow::Error::msg)?)
+            .await?
+        {
             applicants.push(p);
         }
     }
@@ -125,7 +131,11 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
         let at = |minutes: i64| now - Duration::days(2) + Duration::minutes(minutes);
         let mut stages = vec![StageResult {
             stage: Stage::QualificationCheck,
-            outcome: if e.eligible { StageOutcome::Passed } else { StageOutcome::Failed },
+            outcome: if e.eligible {
+                StageOutcome::Passed
+            } else {
+                StageOutcome::Failed
+            },
             score: None,
             decided_at: at(10),
             decided_by: HR.into(),
@@ -160,11 +170,18 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
         });
     }
     let Some(candidate) = candidate else {
-        eprintln!("      nobody eligible for {}: demo accounts not created", vacancy.id);
+        eprintln!(
+            "      nobody eligible for {}: demo accounts not created",
+            vacancy.id
+        );
         return Ok(None);
     };
     // A second application of the candidate, just submitted, elsewhere.
-    if let Some(other) = open.iter().skip(1).find(|v| v.organisation_id != vacancy.organisation_id) {
+    if let Some(other) = open
+        .iter()
+        .skip(1)
+        .find(|v| v.organisation_id != vacancy.organisation_id)
+    {
         apps.push(Application {
             id: application_id(other, &candidate)?,
             vacancy_id: other.id.clone(),
@@ -177,9 +194,19 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
 
     let accounts = [
         (ADMIN.to_owned(), Role::Admin, None, None),
-        (HR.to_owned(), Role::Hr, Some(vacancy.organisation_id.to_string()), None),
+        (
+            HR.to_owned(),
+            Role::Hr,
+            Some(vacancy.organisation_id.to_string()),
+            None,
+        ),
         ("demo-commission".to_owned(), Role::Commission, None, None),
-        ("demo-candidate".to_owned(), Role::Candidate, None, Some(candidate.id.to_string())),
+        (
+            "demo-candidate".to_owned(),
+            Role::Candidate,
+            None,
+            Some(candidate.id.to_string()),
+        ),
     ];
     let mut tx = store.begin().await?;
     let mut lines = Vec::new();
@@ -192,13 +219,22 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
             profile_id,
             disabled: false,
         };
-        tx.insert_user(&user, &qabilet_api::hash_secret(&secret)).await?;
-        tx.audit("system", "user.create", "user", &id, role.as_str()).await?;
+        tx.insert_user(&user, &qabilet_api::hash_secret(&secret))
+            .await?;
+        tx.audit("system", "user.create", "user", &id, role.as_str())
+            .await?;
         lines.push(format!("{:<11} {:<16} {secret}", role.as_str(), id));
     }
-    tx.seat_commission_member(vacancy.id.as_str(), "demo-commission").await?;
-    tx.audit("system", "commission.seat", "vacancy", vacancy.id.as_str(), "demo-commission")
+    tx.seat_commission_member(vacancy.id.as_str(), "demo-commission")
         .await?;
+    tx.audit(
+        "system",
+        "commission.seat",
+        "vacancy",
+        vacancy.id.as_str(),
+        "demo-commission",
+    )
+    .await?;
     for app in &apps {
         tx.put_application(app).await?;
     }
@@ -208,7 +244,14 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
     let detail = serde_json::json!({
         "vacancy": vacancy.id, "applications": apps.len(), "reserve_entries": reserve.len()
     });
-    tx.audit("system", "demo.accounts", "dataset", "demo", &detail.to_string()).await?;
+    tx.audit(
+        "system",
+        "demo.accounts",
+        "dataset",
+        "demo",
+        &detail.to_string(),
+    )
+    .await?;
     tx.commit().await?;
 
     let text = format!(
@@ -241,7 +284,10 @@ async fn reserve_entries(
     for other in open.iter().filter(|v| v.id != demo.id).take(3) {
         let mut people = Vec::new();
         for (id, grade) in truth.get(other.id.as_str()).into_iter().flatten().take(4) {
-            if let Some(p) = store.profile(&id.parse().map_err(anyhow::Error::msg)?).await? {
+            if let Some(p) = store
+                .profile(&id.parse().map_err(anyhow::Error::msg)?)
+                .await?
+            {
                 people.push((p, *grade));
             }
         }
@@ -254,11 +300,18 @@ async fn reserve_entries(
                 score: 60.0 + 10.0 * f32::from(*grade),
             })
             .collect();
-        out.extend(on_competition_closed(other, &finalists, &ReservePolicy::default(), now));
+        out.extend(on_competition_closed(
+            other,
+            &finalists,
+            &ReservePolicy::default(),
+            now,
+        ));
     }
     if let Some(first) = out.first().cloned() {
         let mut expired = first;
-        expired.id = format!("{}-old", expired.id).parse().map_err(anyhow::Error::msg)?;
+        expired.id = format!("{}-old", expired.id)
+            .parse()
+            .map_err(anyhow::Error::msg)?;
         expired.kind = ReserveKind::Reserve;
         expired.origin_vacancy_id = None;
         expired.rank = None;
