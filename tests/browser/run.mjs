@@ -48,10 +48,20 @@ async function check(name, fn) {
   }
 }
 
+// What each page costs on the wire (HTML, compressed) and in the DOM: pages must
+// stay light for candidates on slow mobile connections.
+const sizes = [];
 async function shot(page, name) {
   step += 1;
   const file = join(ARTIFACTS, `${String(step).padStart(2, "0")}-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  const size = await page.evaluate(() => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    const scripts = document.querySelectorAll("script").length;
+    return { html: nav?.encodedBodySize ?? 0, decoded: nav?.decodedBodySize ?? 0, scripts };
+  });
+  assert.equal(size.scripts, 0, `${name} loads no scripts`);
+  sizes.push(`${name}: ${size.html} B on the wire (${size.decoded} B HTML)`);
 }
 
 /** A fresh browser profile per person, so no cookie leaks between roles. */
@@ -274,4 +284,5 @@ await check("HR: vacancies, reserve with filters and expiry, fairness report, re
   });
 });
 
+console.log(`\npage weights (the stylesheet is cached after the first page):\n  ${sizes.join("\n  ")}`);
 console.log(`\n${results.length} browser checks passed; screenshots in ${ARTIFACTS}`);

@@ -171,7 +171,7 @@ button[aria-pressed=true]{background:var(--accent);color:#fff}
 input,select,textarea{font:inherit;padding:.35rem .5rem;border:2px solid #5a5a5a;border-radius:4px;max-width:100%;background:#fff;color:var(--fg)}
 textarea{width:100%;min-height:4.5rem}
 label{font-weight:600;display:block}
-.stack>*{margin:.25rem 0}.stack button{margin-top:.75rem}
+.stack>*{margin:.25rem 0}.stack>input,.stack>select,.stack>textarea,.stack>button{display:block}.stack button{margin-top:.75rem}
 .narrow{max-width:26rem}
 .filters{display:flex;flex-wrap:wrap;gap:.75rem 1.25rem;align-items:flex-end;background:#f5f5f5;padding:.75rem;border-radius:6px}
 .hint{color:var(--muted);font-size:.9rem}
@@ -199,6 +199,7 @@ body.lv a{color:#00e;text-decoration-thickness:2px}
 body.lv .badge,body.lv th,body.lv .filters{background:#fff;border-width:2px}
 body.lv button,body.lv .button{background:#000;color:#ff0;border-color:#000}
 body.lv button[aria-pressed=false],body.lv .tools button{background:#fff;color:#000}
+body.lv button[aria-pressed=true]{background:#000;color:#ff0}
 body.lv svg text{font-size:15px}
 body.lv :focus-visible{outline:4px solid #000;box-shadow:0 0 0 8px #ff0}
 @media print{.no-print,header,footer,form,.skip{display:none!important}.print-only{display:block}body{font-size:11pt}main{max-width:none;padding:0}.entry,table{break-inside:avoid}a{color:#000;text-decoration:none}}
