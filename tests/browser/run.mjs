@@ -24,6 +24,7 @@ for (const line of accountsText.split("\n")) {
   if (m) accounts[m[1]] = { id: m[2], secret: m[3] };
 }
 const demoVacancy = accountsText.match(/seated on (\S+)/)[1];
+const matchVacancy = accountsText.match(/reserve matches for ([^\s;]+)/)?.[1];
 const candidateProfile = accountsText.match(/candidate profile ([^\s:]+)/)[1];
 // The id `POST /vacancies/{id}/applications` gives the pair (see competition::apply).
 const candidateApplication =
@@ -275,8 +276,9 @@ await check("HR: vacancies, reserve with filters and expiry, fairness report, re
     assert.ok((await page.locator("svg.chart[role=img]").count()) >= 1, "fairness chart drawn");
     assert.match(await page.textContent("main"), /Impact ratio/);
     await shot(page, "hr-fairness");
-    await page.goto(`${BASE}/web/hr/vacancies/${demoVacancy}/matches`);
+    await page.goto(`${BASE}/web/hr/vacancies/${matchVacancy ?? demoVacancy}/matches`);
     assert.match(await page.textContent("main"), /Nothing is sent/);
+    if (matchVacancy) assert.ok((await page.locator("tbody tr").count()) > 0, "reserve matches listed");
     await shot(page, "hr-matches");
     // HR may not use the candidate pages.
     const response = await page.goto(`${BASE}/web/applications`);

@@ -20,7 +20,8 @@ use qabilet_domain::{
     StageOutcome, StageResult, Vacancy, VacancyStatus,
 };
 use qabilet_matcher::eligibility::Checker;
-use qabilet_matcher::reserve::{on_competition_closed, Finalist, ReservePolicy};
+use qabilet_matcher::ranking::{Provenance, Ranker, RankingConfig};
+use qabilet_matcher::reserve::{on_competition_closed, on_vacancy_opened, Finalist, ReservePolicy};
 use qabilet_store::{Role, Store, User, VacancyFilter};
 use sha2::{Digest, Sha256};
 
@@ -190,7 +191,7 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
             stages: Vec::new(),
         });
     }
-    let reserve = reserve_entries(store, &truth, &open, &vacancy).await?;
+    let (reserve, matched) = reserve_entries(store, &truth, &open, &vacancy).await?;
 
     let accounts = [
         (ADMIN.to_owned(), Role::Admin, None, None),
@@ -257,12 +258,13 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
     let text = format!(
         "# Qabilet demo accounts (sign in at /web/login with the user id and the secret)\n\
          # candidate profile {}: applications in progress; commission: seated on {} «{}»;\n\
-         # hr: organisation {}; admin: everything.\n\
+         # hr: organisation {}{}; admin: everything.\n\
          # role      user id          secret\n{}\n",
         candidate.id,
         vacancy.id,
         vacancy.title,
         vacancy.organisation_id,
+        matched.map_or(String::new(), |v| format!(", reserve matches for {}", v.id)),
         lines.join("\n")
     );
     write_private(&path, &text)?;
@@ -270,18 +272,20 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
     Ok(Some(path))
 }
 
-/// Reserve entries: the runners-up of another competition of the same organisation
-/// (through `matcher::reserve::on_competition_closed`), and one expired entry so the
-/// expiry filter shows something.
+/// Reserve entries: the runners-up of other competitions (through
+/// `matcher::reserve::on_competition_closed`), as if those had closed, and one
+/// expired entry so the expiry filter shows something. Also returns the vacancy of
+/// the demo organisation with the most reserve matches, for HR's matches page.
 async fn reserve_entries(
     store: &Store,
     truth: &HashMap<String, Vec<(String, u8)>>,
     open: &[Vacancy],
     demo: &Vacancy,
-) -> anyhow::Result<Vec<ReserveEntry>> {
+) -> anyhow::Result<(Vec<ReserveEntry>, Option<Vacancy>)> {
     let now = Utc::now();
     let mut out = Vec::new();
-    for other in open.iter().filter(|v| v.id != demo.id).take(3) {
+    let mut profiles: HashMap<String, Profile> = HashMap::new();
+    for other in open.iter().filter(|v| v.id != demo.id).take(20) {
         let mut people = Vec::new();
         for (id, grade) in truth.get(other.id.as_str()).into_iter().flatten().take(4) {
             if let Some(p) = store
@@ -306,7 +310,23 @@ async fn reserve_entries(
             &ReservePolicy::default(),
             now,
         ));
+        profiles.extend(people.into_iter().map(|(p, _)| (p.id.to_string(), p)));
     }
+    let config = RankingConfig::default();
+    let checker = Checker::default();
+    let ranker = Ranker::new(&config, &checker, Provenance::default());
+    let pairs: Vec<(&ReserveEntry, &Profile)> = out
+        .iter()
+        .filter_map(|e| profiles.get(e.profile_id.as_str()).map(|p| (e, p)))
+        .collect();
+    let policy = ReservePolicy::default();
+    let matched = open
+        .iter()
+        .filter(|v| v.organisation_id == demo.organisation_id && v.id != demo.id)
+        .map(|v| (on_vacancy_opened(&ranker, v, &pairs, &policy, now).len(), v))
+        .filter(|(n, _)| *n > 0)
+        .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.id.cmp(&a.1.id)))
+        .map(|(_, v)| v.clone());
     if let Some(first) = out.first().cloned() {
         let mut expired = first;
         expired.id = format!("{}-old", expired.id)
@@ -321,7 +341,7 @@ async fn reserve_entries(
         expired.expires_at = now - Duration::days(35);
         out.push(expired);
     }
-    Ok(out)
+    Ok((out, matched))
 }
 
 fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
