@@ -62,6 +62,18 @@ async function shot(page, name) {
     return { html: nav?.encodedBodySize ?? 0, decoded: nav?.decodedBodySize ?? 0, scripts };
   });
   assert.equal(size.scripts, 0, `${name} loads no scripts`);
+  // Accessibility basics on every page: one h1, every field labelled, the skip link.
+  const a11y = await page.evaluate(() => ({
+    h1: document.querySelectorAll("h1").length,
+    unlabelled: [...document.querySelectorAll("input:not([type=hidden]),select,textarea")]
+      .filter((el) => !el.labels || el.labels.length === 0).map((el) => el.name),
+    skip: document.querySelector("a.skip")?.getAttribute("href"),
+    lang: document.documentElement.lang,
+  }));
+  assert.equal(a11y.h1, 1, `${name}: one h1`);
+  assert.deepEqual(a11y.unlabelled, [], `${name}: every field has a label`);
+  assert.equal(a11y.skip, "#main", `${name}: skip link`);
+  assert.ok(["kk", "ru", "en"].includes(a11y.lang), `${name}: lang attribute`);
   sizes.push(`${name}: ${size.html} B on the wire (${size.decoded} B HTML)`);
 }
 
@@ -150,6 +162,10 @@ await check("keyboard, language switch and low-vision mode on the login page", a
 await check("candidate: search → vacancy → apply → see the stages", async () => {
   await asPerson(async (page) => {
     await signIn(page, "candidate");
+    await page.getByRole("button", { name: "ҚАЗ" }).click();
+    await page.waitForLoadState();
+    assert.equal(await page.textContent("h1"), "Бос орындарды іздеу");
+    await shot(page, "candidate-search-kk");
     await setEnglish(page);
     assert.match(page.url(), /\/web\/vacancies/);
     await shot(page, "candidate-search");
