@@ -64,11 +64,11 @@ pub fn hash_secret(secret: &str) -> String {
 }
 
 /// Compares in time independent of where the inputs differ.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn mac(key: &[u8]) -> HmacSha256 {
+pub(crate) fn mac(key: &[u8]) -> HmacSha256 {
     // HMAC accepts keys of any length; `new_from_slice` cannot fail for it.
     <HmacSha256 as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key"))
 }
@@ -161,12 +161,23 @@ impl FromRequestParts<AppState> for Principal {
                 profile_id: None,
             });
         }
-        let user_id = verify_session(&state.config.session_key, token, Utc::now())
-            .ok_or_else(|| unauthenticated("invalid or expired session token"))?;
-        match state.store.user(&user_id).await? {
-            Some((user, _)) if !user.disabled => principal_of_user(user),
-            _ => Err(unauthenticated("the user no longer exists or is disabled")),
-        }
+        principal_of_session(state, token).await
+    }
+}
+
+/// The person a session token (`qs1.…`) belongs to, checked like every request:
+/// signature, expiry, and that the user still exists and is enabled. Shared by the
+/// bearer extractor above and the web pages' cookie (`web`), so both refuse alike.
+pub(crate) async fn principal_of_session(
+    state: &AppState,
+    token: &str,
+) -> Result<Principal, ApiError> {
+    let unauthenticated = |m: &str| ApiError::Unauthenticated(m.to_owned());
+    let user_id = verify_session(&state.config.session_key, token, Utc::now())
+        .ok_or_else(|| unauthenticated("invalid or expired session token"))?;
+    match state.store.user(&user_id).await? {
+        Some((user, _)) if !user.disabled => principal_of_user(user),
+        _ => Err(unauthenticated("the user no longer exists or is disabled")),
     }
 }
 

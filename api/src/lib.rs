@@ -11,6 +11,7 @@
 //! - `routes`: one module per resource.
 //! - `metrics`: Prometheus counters and histograms.
 //! - `outbox`: signed webhook delivery of HRM events with retries and dead letters.
+//! - `web`: server-rendered pages for candidates, commissions and HR (cookie sessions).
 
 mod access;
 mod auth;
@@ -18,6 +19,7 @@ mod error;
 mod metrics;
 pub mod outbox;
 mod routes;
+mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;

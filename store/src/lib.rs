@@ -14,6 +14,7 @@ mod auth;
 mod changes;
 mod error;
 mod outbox;
+mod portal;
 mod queries;
 #[doc(hidden)]
 pub mod test_support;

@@ -1,7 +1,7 @@
 //! One module per resource; this one lists every route in one place.
 
 mod catalog;
-mod competition;
+pub(crate) mod competition;
 mod people;
 mod records;
 mod system;
@@ -54,6 +54,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/audit/verify", get(records::verify_audit))
         .route("/events", get(records::events))
         .route("/events/dead", get(records::dead_events))
+        .merge(crate::web::routes())
 }
 
 /// `?after=&limit=` for lists keyed by id.

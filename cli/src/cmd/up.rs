@@ -2,7 +2,8 @@
 //!
 //! Each step is skipped when already done, so running it again is quick: fetch the
 //! embedding models, open the store, load the demo data when the store is empty,
-//! bring the index and vectors up to date with the store, then serve.
+//! bring the index and vectors up to date with the store, create the demo accounts
+//! (once, see `demo_accounts`), then serve the API and the web pages.
 
 use clap::Args;
 use qabilet_models::fetch_models;
@@ -17,14 +18,22 @@ pub struct UpArgs {
     /// Skip loading the demo data even when the store is empty.
     #[arg(long)]
     pub no_demo: bool,
+    /// Skip fetching and using the embedding models: search and ranking use BM25 and
+    /// the structured fit only (quick start, tests).
+    #[arg(long)]
+    pub no_models: bool,
     #[command(flatten)]
     pub serve: super::serve::ServeArgs,
 }
 
 pub async fn run(args: UpArgs, ctx: &Context) -> anyhow::Result<()> {
     eprintln!("[1/4] embedding models");
-    let data_dir = ctx.data_dir.clone();
-    tokio::task::spawn_blocking(move || fetch_models(&data_dir, true)).await??;
+    if args.no_models {
+        eprintln!("      skipped (--no-models)");
+    } else {
+        let data_dir = ctx.data_dir.clone();
+        tokio::task::spawn_blocking(move || fetch_models(&data_dir, true)).await??;
+    }
 
     eprintln!("[2/4] store");
     let store = ctx.store().await?;
@@ -49,7 +58,11 @@ pub async fn run(args: UpArgs, ctx: &Context) -> anyhow::Result<()> {
     }
 
     eprintln!("[3/4] index and vectors");
-    let model = super::default_model(&ctx.data_dir)?;
+    let model = if args.no_models {
+        None
+    } else {
+        super::default_model(&ctx.data_dir)?
+    };
     let embedder = model
         .as_ref()
         .map(|m| m as &dyn qabilet_indexer::sync::Embedder);
@@ -58,6 +71,9 @@ pub async fn run(args: UpArgs, ctx: &Context) -> anyhow::Result<()> {
     // The model is needed again only for query embeddings, which the server does
     // not compute yet; free its memory before serving.
     drop(model);
+    if !args.no_demo {
+        super::demo_accounts::ensure(&store, &ctx.data_dir).await?;
+    }
     eprintln!("[4/4] serve on http://{}", args.serve.addr);
     super::serve::run(args.serve, store, &ctx.data_dir).await
 }

@@ -1,0 +1,440 @@
+//! Candidate pages: search vacancies (full text through the index, with region,
+//! category and language filters), a vacancy with the requirements the candidate's
+//! own profile meets, applying, and following their applications' stages.
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::Form;
+use maud::{html, Markup, PreEscaped};
+use qabilet_domain::{Language, Profile, Region, Stage, Vacancy, VacancyId, VacancyStatus};
+use qabilet_indexer::{Filters, LanguageFilter, SearchRequest};
+use qabilet_matcher::eligibility::Eligibility;
+use qabilet_store::{Role, VacancyFilter};
+use serde::Deserialize;
+
+use super::i18n::{language_name, rule_name, stage_name, Msg};
+use super::layout::{stage_badge, status_badge};
+use super::session::see_other;
+use super::{checker, org_name, today, Csrf, Ctx};
+use crate::error::{parse_id, ApiPath};
+use crate::routes::competition;
+use crate::{ApiError, AppState, Principal};
+
+const PER_PAGE: usize = 20;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct SearchForm {
+    q: String,
+    region: String,
+    category: String,
+    language: String,
+    page: usize,
+}
+
+/// A category filter as the index takes it: a group letter (`B`) or a full code.
+fn category_filter(raw: &str) -> Result<Option<String>, ApiError> {
+    let raw = raw.trim().to_ascii_uppercase();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let ok = raw.len() <= 8
+        && raw.starts_with(['A', 'B', 'C', 'D', 'E'])
+        && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !ok {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!("category {raw:?}: expected a group letter A–E or a code such as C-O-4"),
+        ));
+    }
+    Ok(Some(raw))
+}
+
+/// The caller's own profile, when they are a candidate with one imported.
+async fn own_profile(state: &AppState, p: &Principal) -> Result<Option<Profile>, ApiError> {
+    match (&p.role, &p.profile_id) {
+        (Role::Candidate, Some(id)) => Ok(state.store.profile(id).await?),
+        _ => Ok(None),
+    }
+}
+
+fn check(vacancy: &Vacancy, profile: &Profile) -> Eligibility {
+    let c = checker();
+    c.check(&c.prepare(vacancy), profile, today().min(vacancy.deadline))
+}
+
+/// Vacancies for the form: through the index when there is one, else the open
+/// vacancies from the store filtered here (a fresh install before its first sync).
+async fn find(
+    state: &AppState,
+    form: &SearchForm,
+    region: Option<Region>,
+    category: Option<String>,
+    language: Option<Language>,
+) -> Result<(Vec<(Vacancy, Option<String>)>, bool), ApiError> {
+    let Some(index) = state.index.clone() else {
+        let filter = VacancyFilter {
+            status: Some(VacancyStatus::Open),
+            region,
+        };
+        let found = state.store.vacancies(&filter, 200).await?;
+        let found = found
+            .into_iter()
+            .filter(|v| v.deadline >= today())
+            .filter(|v| {
+                category.as_ref().is_none_or(|c| {
+                    let code = v.category.to_string();
+                    code == *c || (c.len() == 1 && code.starts_with(c.as_str()))
+                })
+            })
+            .filter(|v| {
+                language.is_none_or(|l| v.requirements.languages.iter().any(|r| r.language == l))
+            })
+            .skip(form.page * PER_PAGE)
+            .take(PER_PAGE + 1)
+            .map(|v| (v, None))
+            .collect();
+        return Ok((found, false));
+    };
+    let request = SearchRequest {
+        text: form.q.clone(),
+        filters: Filters {
+            regions: region.into_iter().collect(),
+            categories: category.into_iter().collect(),
+            status: Some(VacancyStatus::Open),
+            languages: language
+                .map(|language| LanguageFilter {
+                    language,
+                    min_level: None,
+                })
+                .into_iter()
+                .collect(),
+            deadline_from: Some(today()),
+            ..Filters::default()
+        },
+        // One more than shown tells whether there is a next page.
+        limit: PER_PAGE + 1,
+        offset: (form.page * PER_PAGE).min(900),
+        snippets: true,
+    };
+    // Searching is CPU work: off the async workers, as in `GET /search/vacancies`.
+    let hits = tokio::task::spawn_blocking(move || {
+        let index = index.read().unwrap_or_else(|p| p.into_inner());
+        index.search_vacancies(&request)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("search task: {e}")))??;
+    let mut out = Vec::new();
+    for hit in hits {
+        let id: VacancyId = parse_id("vacancy", &hit.id)?;
+        // The index may lag the store by a change or two: skip what is gone.
+        if let Some(v) = state.store.vacancy(&id).await? {
+            out.push((v, hit.snippets.first().map(|s| s.html.clone())));
+        }
+    }
+    Ok((out, true))
+}
+
+/// `GET /web/vacancies`: any signed-in person, like `GET /search/vacancies`.
+pub(crate) async fn search(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Query(form): Query<SearchForm>,
+) -> Response {
+    let result = async {
+        let p = ctx.user()?;
+        let region: Option<Region> = match form.region.trim() {
+            "" => None,
+            r => Some(r.parse().map_err(|e: String| ApiError::bad_request("invalid_query", e))?),
+        };
+        let language: Option<Language> = match form.language.trim() {
+            "" => None,
+            l => Some(l.parse().map_err(|e: String| ApiError::bad_request("invalid_query", e))?),
+        };
+        let category = category_filter(&form.category)?;
+        let (mut found, indexed) = find(&state, &form, region, category.clone(), language).await?;
+        let more = found.len() > PER_PAGE;
+        found.truncate(PER_PAGE);
+        let profile = own_profile(&state, p).await?;
+        let page_link = |page: usize| {
+            format!(
+                "/web/vacancies?q={}&region={}&category={}&language={}&page={page}",
+                super::session::percent_encode(&form.q),
+                super::session::percent_encode(&form.region),
+                super::session::percent_encode(&form.category),
+                super::session::percent_encode(&form.language),
+            )
+        };
+        let body = html! {
+            h1 { (ctx.t(Msg::SearchTitle)) }
+            form method="get" action="/web/vacancies" role="search" class="filters" {
+                div {
+                    label for="q" { (ctx.t(Msg::SearchQuery)) }
+                    input id="q" name="q" type="search" value=(form.q) maxlength="200"
+                        aria-describedby="q-hint" size="32";
+                    div id="q-hint" class="hint" { (ctx.t(Msg::SearchHint)) }
+                }
+                div {
+                    label for="region" { (ctx.t(Msg::Region)) }
+                    select id="region" name="region" {
+                        option value="" { (ctx.t(Msg::AnyRegion)) }
+                        @for r in Region::ALL {
+                            option value=(r.code()) selected[region == Some(*r)] { (r.name(ctx.lang)) }
+                        }
+                    }
+                }
+                div {
+                    label for="category" { (ctx.t(Msg::Category)) }
+                    input id="category" name="category" value=(form.category) size="8" maxlength="8"
+                        aria-describedby="category-hint";
+                    div id="category-hint" class="hint" { (ctx.t(Msg::CategoryHint)) }
+                }
+                div {
+                    label for="language" { (ctx.t(Msg::RequiredLanguage)) }
+                    select id="language" name="language" {
+                        option value="" { (ctx.t(Msg::AnyLanguage)) }
+                        @for l in Language::ALL {
+                            option value=(l.code()) selected[language == Some(l)] { (language_name(l, ctx.lang)) }
+                        }
+                    }
+                }
+                div { button type="submit" { (ctx.t(Msg::Search)) } }
+            }
+            @if !indexed { div class="notice warn" role="status" { p { (ctx.t(Msg::SearchUnavailable)) } } }
+            h2 id="results" { (ctx.t(Msg::Results)) }
+            @if found.is_empty() {
+                p { (ctx.t(Msg::NoResults)) }
+            } @else {
+                ul class="results" aria-labelledby="results" {
+                    @for (v, snippet) in &found {
+                        li { (result_item(&ctx, v, snippet.as_deref(), profile.as_ref())) }
+                    }
+                }
+            }
+            nav aria-label=(ctx.t(Msg::Results)) class="pager" {
+                @if form.page > 0 { a href=(page_link(form.page - 1)) rel="prev" { "← " (ctx.t(Msg::PrevPage)) } " " }
+                @if more { a href=(page_link(form.page + 1)) rel="next" { (ctx.t(Msg::NextPage)) " →" } }
+            }
+        };
+        Ok(ctx.page(ctx.t(Msg::SearchTitle), body))
+    }
+    .await;
+    ctx.respond(result)
+}
+
+fn result_item(ctx: &Ctx, v: &Vacancy, snippet: Option<&str>, profile: Option<&Profile>) -> Markup {
+    html! {
+        h3 { a href=(format!("/web/vacancies/{}", v.id)) { (v.title) } }
+        p class="meta" {
+            (v.region.name(ctx.lang)) " · " (v.category.to_string()) " · "
+            (ctx.t(Msg::Deadline)) " " time datetime=(v.deadline.to_string()) { (v.deadline) }
+        }
+        @if let Some(s) = snippet {
+            // The index escapes the stored text and adds only <b> around matches.
+            p class="snippet" { (PreEscaped(s)) }
+        }
+        @if let Some(p) = profile {
+            @let e = check(v, p);
+            @if e.eligible && !e.needs_review {
+                span class="badge good" { span aria-hidden="true" { "✔ " } (ctx.t(Msg::MeetsAll)) }
+            } @else {
+                span class=(if e.eligible { "badge warn" } else { "badge bad" }) {
+                    (ctx.t(Msg::MeetsCount)) ": " (e.met().count()) " / " (e.rules.len())
+                }
+            }
+        }
+    }
+}
+
+/// `GET /web/vacancies/{id}`: any signed-in person; a candidate also sees, rule by
+/// rule, what their profile meets and the evidence.
+pub(crate) async fn vacancy(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Response {
+    let result = async {
+        let p = ctx.user()?;
+        let id: VacancyId = parse_id("vacancy", &id)?;
+        let v = state
+            .store
+            .vacancy(&id)
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("vacancy {id} does not exist")))?;
+        let organisation = state.store.organisation(v.organisation_id.as_str()).await?;
+        let profile = own_profile(&state, p).await?;
+        let applied = match &p.profile_id {
+            Some(pid) if p.role == Role::Candidate => state
+                .store
+                .applications_for_profile(pid)
+                .await?
+                .into_iter()
+                .any(|a| a.vacancy_id == v.id),
+            _ => false,
+        };
+        let open = v.status == VacancyStatus::Open && today() <= v.deadline;
+        let body = html! {
+            h1 { (v.title) }
+            p class="meta" {
+                (ctx.t(Msg::Organisation)) ": " (organisation.as_ref().map_or(v.organisation_id.as_str(), |o| org_name(o, ctx.lang)))
+                " · " (v.region.name(ctx.lang)) " · " (v.category.to_string()) " · "
+                (ctx.t(Msg::Deadline)) " " time datetime=(v.deadline.to_string()) { (v.deadline) }
+            }
+            h2 { (ctx.t(Msg::Description)) }
+            p { (v.description) }
+            @if !v.duties.is_empty() { h2 { (ctx.t(Msg::Duties)) } p { (v.duties) } }
+            @match &profile {
+                Some(profile) => { (requirements_table(&ctx, &check(&v, profile))) }
+                None => {
+                    h2 { (ctx.t(Msg::Requirements)) }
+                    p class="hint" { (ctx.t(Msg::SignInToCheck)) }
+                }
+            }
+            @if p.role == Role::Candidate {
+                @if applied {
+                    div class="notice good" role="status" {
+                        p { (ctx.t(Msg::AlreadyApplied)) " " a href="/web/applications" { (ctx.t(Msg::MyApplications)) } }
+                    }
+                } @else if open {
+                    form method="post" action=(format!("/web/vacancies/{}/apply", v.id)) class="stack" {
+                        (ctx.csrf_field())
+                        p class="hint" { (ctx.t(Msg::ApplyConsent)) }
+                        button type="submit" id="apply" { (ctx.t(Msg::Apply)) }
+                    }
+                } @else {
+                    p class="notice warn" { (ctx.t(Msg::ApplyClosed)) }
+                }
+            }
+        };
+        Ok(ctx.page(&v.title, body))
+    }
+    .await;
+    ctx.respond(result)
+}
+
+fn requirements_table(ctx: &Ctx, e: &Eligibility) -> Markup {
+    html! {
+        h2 { (ctx.t(Msg::RequirementsYou)) }
+        @if e.rules.is_empty() {
+            p { (ctx.t(Msg::NoRequirements)) }
+        } @else {
+            @if !e.eligible {
+                div class="notice bad" { p { (ctx.t(Msg::NotEligible)) } }
+            } @else if e.needs_review {
+                div class="notice warn" { p { (ctx.t(Msg::NeedsReview)) } }
+            } @else {
+                div class="notice good" { p { (ctx.t(Msg::Eligible)) } }
+            }
+            table {
+                caption class="sr-only" { (ctx.t(Msg::RequirementsYou)) }
+                thead { tr {
+                    th scope="col" { (ctx.t(Msg::Requirement)) }
+                    th scope="col" { (ctx.t(Msg::Required)) }
+                    th scope="col" { (ctx.t(Msg::Found)) }
+                    th scope="col" { (ctx.t(Msg::Status)) }
+                } }
+                tbody {
+                    @for r in &e.rules {
+                        tr {
+                            th scope="row" { (rule_name(r.rule, ctx.lang)) }
+                            td { (r.required) }
+                            td {
+                                (r.found)
+                                @if !r.records.is_empty() {
+                                    br; span class="hint" { (ctx.t(Msg::Evidence)) ": " (r.records.join(", ")) }
+                                }
+                            }
+                            td { (status_badge(ctx, r.status)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `POST /web/vacancies/{id}/apply`: the API's own `apply` (same rules: candidates
+/// only, open vacancy, before the deadline, consent, once).
+pub(crate) async fn apply(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    Form(form): Form<Csrf>,
+) -> Response {
+    let result = async {
+        ctx.check_csrf(&form.csrf)?;
+        let p = ctx.user()?.clone();
+        let (_, axum::Json(app)) = competition::apply(State(state), p, ApiPath(id)).await?;
+        Ok(see_other(
+            &format!("/web/applications?applied={}", app.vacancy_id),
+            &[],
+        ))
+    }
+    .await;
+    ctx.respond(result)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct ApplicationsQuery {
+    applied: String,
+}
+
+/// `GET /web/applications`: the candidate's own applications and their stages.
+pub(crate) async fn applications(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Query(q): Query<ApplicationsQuery>,
+) -> Response {
+    let result = async {
+        let p = ctx.user()?;
+        p.require(&[Role::Candidate])?;
+        let pid = p
+            .profile_id
+            .as_ref()
+            .ok_or_else(|| ApiError::forbidden("your account has no profile"))?;
+        let apps = state.store.applications_for_profile(pid).await?;
+        let mut rows = Vec::new();
+        for app in apps {
+            let v = state.store.vacancy(&app.vacancy_id).await?;
+            rows.push((app, v));
+        }
+        let body = html! {
+            h1 { (ctx.t(Msg::MyApplications)) }
+            @if !q.applied.is_empty() {
+                div class="notice good" role="status" { p { (ctx.t(Msg::AppliedNotice)) } }
+            }
+            @if rows.is_empty() {
+                p { (ctx.t(Msg::NoApplications)) " " a href="/web/vacancies" { (ctx.t(Msg::SearchTitle)) } }
+            }
+            @for (app, v) in &rows {
+                section class="entry" aria-labelledby=(format!("h-{}", app.id)) {
+                    h2 id=(format!("h-{}", app.id)) {
+                        @match v {
+                            Some(v) => a href=(format!("/web/vacancies/{}", v.id)) { (v.title) },
+                            None => (app.vacancy_id.as_str()),
+                        }
+                    }
+                    p class="meta" { (ctx.t(Msg::Submitted)) " " (app.submitted_at.format("%Y-%m-%d %H:%M UTC")) }
+                    ol class="stages" {
+                        @for stage in Stage::ALL {
+                            li {
+                                @match app.stages.iter().find(|s| s.stage == stage) {
+                                    Some(r) => {
+                                        (stage_badge(&ctx, r))
+                                        " " span class="meta" { (r.decided_at.format("%Y-%m-%d")) }
+                                        @if let Some(reason) = &r.reason { br; span class="hint" { (ctx.t(Msg::Reason)) ": " (reason) } }
+                                    }
+                                    None => { (ctx.t(stage_name(stage))) ": " span class="meta" { (ctx.t(Msg::NotYet)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        Ok(ctx.page(ctx.t(Msg::MyApplications), body))
+    }
+    .await;
+    ctx.respond(result)
+}

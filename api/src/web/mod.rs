@@ -1,0 +1,84 @@
+//! Server-rendered web pages for the three audiences, on the API's own server.
+//!
+//! Candidates search vacancies, see which requirements their profile meets, apply
+//! and follow their stages (`candidate`); commission members declare, review the
+//! explained ranking and record results (`commission`); HR officers browse the
+//! reserve, preview reserve matches and read the fairness report (`hr`).
+//!
+//! The pages hold no rules of their own: access is decided by `access` and `auth`
+//! exactly as for the JSON API, and every change goes through the API's handlers
+//! (`routes::competition`), so a page can never do what the API would refuse.
+//!
+//! - Sessions: the login form exchanges the user's login secret for the same signed
+//!   session token `POST /sessions` issues, kept in an `HttpOnly; SameSite=Strict`
+//!   cookie. The JSON API never reads that cookie (it takes `Authorization` only),
+//!   so cookies cannot be used to forge API calls; every state-changing form here
+//!   carries a CSRF token derived from the session (`Ctx::check_csrf`).
+//! - Preferences: interface language (kk/ru/en) and a low-vision mode live in
+//!   plain cookies so they work before signing in.
+//! - Pages work without JavaScript; HTML is escaped by maud; charts are inline SVG.
+
+mod candidate;
+mod charts;
+mod commission;
+mod hr;
+mod i18n;
+mod layout;
+mod ranking;
+mod session;
+
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::AppState;
+
+pub(crate) use session::{Csrf, Ctx};
+
+/// Every page route. Merged into the API router, so the same layers (request ids,
+/// timeouts, body limits, metrics) apply.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/web") }))
+        .route("/web", get(session::home))
+        .route("/web/login", get(session::login_page).post(session::login))
+        .route("/web/logout", post(session::logout))
+        .route("/web/prefs", post(session::prefs))
+        .route("/web/style.css", get(layout::stylesheet))
+        .route("/web/vacancies", get(candidate::search))
+        .route("/web/vacancies/{id}", get(candidate::vacancy))
+        .route("/web/vacancies/{id}/apply", post(candidate::apply))
+        .route("/web/applications", get(candidate::applications))
+        .route("/web/commission", get(commission::seats))
+        .route("/web/shortlist/{id}", get(commission::shortlist))
+        .route("/web/shortlist/{id}/declaration", post(commission::declare))
+        .route("/web/shortlist/{id}/recusal", post(commission::recuse))
+        .route("/web/shortlist/{id}/stages", post(commission::record_stage))
+        .route("/web/shortlist/{id}/protocol", get(commission::protocol))
+        .route("/web/hr", get(hr::vacancies))
+        .route("/web/hr/reserve", get(hr::reserve))
+        .route("/web/hr/vacancies/{id}/matches", get(hr::matches))
+        .route("/web/hr/vacancies/{id}/fairness", get(hr::fairness))
+}
+
+/// The eligibility checker, built once: it parses the specialty synonym table.
+pub(crate) fn checker() -> &'static qabilet_matcher::eligibility::Checker {
+    static CHECKER: std::sync::OnceLock<qabilet_matcher::eligibility::Checker> =
+        std::sync::OnceLock::new();
+    CHECKER.get_or_init(qabilet_matcher::eligibility::Checker::default)
+}
+
+/// Today in Kazakhstan (UTC+5), the calendar deadlines are kept in.
+pub(crate) fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(5)).date_naive()
+}
+
+/// An organisation's name in the interface language (Kazakh when there is no
+/// English name).
+pub(crate) fn org_name(o: &qabilet_domain::Organisation, lang: qabilet_domain::Language) -> &str {
+    match lang {
+        qabilet_domain::Language::Ru => &o.name_ru,
+        qabilet_domain::Language::En => o.name_en.as_deref().unwrap_or(&o.name_kk),
+        qabilet_domain::Language::Kk => &o.name_kk,
+    }
+}

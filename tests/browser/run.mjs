@@ -1,0 +1,306 @@
+// Clicks through Qabilet's web pages in headless Chromium as each role.
+//
+// Started by scripts/browser-tests, which runs a server on demo data with demo
+// accounts and passes: QABILET_URL, QABILET_ACCOUNTS (the demo-accounts.txt file),
+// ARTIFACTS (where screenshots go) and CHROMIUM (the browser binary).
+import { chromium } from "playwright-core";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import assert from "node:assert/strict";
+
+const BASE = process.env.QABILET_URL ?? "http://127.0.0.1:8080";
+const ARTIFACTS = process.env.ARTIFACTS ?? "target/browser-artifacts";
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+mkdirSync(ARTIFACTS, { recursive: true });
+
+// "role  user-id  secret" lines, and the demo vacancy and candidate profile named in
+// the comment lines.
+const accountsText = readFileSync(process.env.QABILET_ACCOUNTS, "utf8");
+const accounts = {};
+for (const line of accountsText.split("\n")) {
+  const m = line.match(/^(\w+)\s+(\S+)\s+(qu_[0-9a-f]+)$/);
+  if (m) accounts[m[1]] = { id: m[2], secret: m[3] };
+}
+const demoVacancy = accountsText.match(/seated on (\S+)/)[1];
+const matchVacancy = accountsText.match(/reserve matches for ([^\s;]+)/)?.[1];
+const candidateProfile = accountsText.match(/candidate profile ([^\s:]+)/)[1];
+// The id `POST /vacancies/{id}/applications` gives the pair (see competition::apply).
+const candidateApplication =
+  "A-" + createHash("sha256").update(`${demoVacancy}\n${candidateProfile}`).digest("hex").slice(0, 24);
+
+const FLAGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+let step = 0;
+const results = [];
+async function check(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push(`ok   ${name} (${Date.now() - started} ms)`);
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    console.log(`FAIL ${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+// What each page costs on the wire (HTML, compressed) and in the DOM: pages must
+// stay light for candidates on slow mobile connections.
+const sizes = [];
+async function shot(page, name) {
+  step += 1;
+  const file = join(ARTIFACTS, `${String(step).padStart(2, "0")}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  const size = await page.evaluate(() => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    const scripts = document.querySelectorAll("script").length;
+    return { html: nav?.encodedBodySize ?? 0, decoded: nav?.decodedBodySize ?? 0, scripts };
+  });
+  assert.equal(size.scripts, 0, `${name} loads no scripts`);
+  // Accessibility basics on every page: one h1, every field labelled, the skip link.
+  const a11y = await page.evaluate(() => ({
+    h1: document.querySelectorAll("h1").length,
+    unlabelled: [...document.querySelectorAll("input:not([type=hidden]),select,textarea")]
+      .filter((el) => !el.labels || el.labels.length === 0).map((el) => el.name),
+    skip: document.querySelector("a.skip")?.getAttribute("href"),
+    lang: document.documentElement.lang,
+  }));
+  assert.equal(a11y.h1, 1, `${name}: one h1`);
+  assert.deepEqual(a11y.unlabelled, [], `${name}: every field has a label`);
+  assert.equal(a11y.skip, "#main", `${name}: skip link`);
+  assert.ok(["kk", "ru", "en"].includes(a11y.lang), `${name}: lang attribute`);
+  sizes.push(`${name}: ${size.html} B on the wire (${size.decoded} B HTML)`);
+}
+
+/** A fresh browser profile per person, so no cookie leaks between roles. */
+async function asPerson(fn) {
+  const dir = mkdtempSync(join(tmpdir(), "qabilet-chromium-"));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1200, height: 900 },
+    locale: "en-GB",
+  });
+  context.setDefaultTimeout(15_000);
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await fn(page);
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function signIn(page, role) {
+  const a = accounts[role];
+  assert.ok(a, `no ${role} account in the accounts file`);
+  await page.goto(`${BASE}/web`);
+  await page.getByLabel(/User id|Пайдаланушы|Идентификатор/).fill(a.id);
+  await page.getByLabel(/Login secret|Кіру кілті|Ключ входа/).fill(a.secret);
+  await page.getByRole("button", { name: /^(Sign in|Кіру|Войти)$/ }).last().click();
+  await page.waitForLoadState();
+}
+
+async function setEnglish(page) {
+  await page.getByRole("button", { name: "ENG" }).click();
+  await page.waitForLoadState();
+  assert.equal(await page.getAttribute("html", "lang"), "en");
+}
+
+await check("keyboard, language switch and low-vision mode on the login page", async () => {
+  await asPerson(async (page) => {
+    await page.goto(`${BASE}/web`);
+    assert.match(page.url(), /\/web\/login/);
+    // The first Tab lands on the visible skip link, with a visible focus ring.
+    await page.keyboard.press("Tab");
+    const skip = await page.evaluate(() => {
+      const el = document.activeElement;
+      const box = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      return { cls: el.className, x: box.left, outline: style.outlineStyle };
+    });
+    assert.equal(skip.cls, "skip");
+    assert.ok(skip.x >= 0, "the focused skip link is on screen");
+    assert.notEqual(skip.outline, "none", "focus is visible");
+    await page.keyboard.press("Enter");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "main");
+    // Every form field has a label.
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll("input:not([type=hidden]),select,textarea")]
+        .filter((el) => !el.labels || el.labels.length === 0).length);
+    assert.equal(unlabelled, 0);
+    // Language switch: Kazakh, Russian, English; remembered across pages.
+    await page.getByRole("button", { name: "ҚАЗ" }).click();
+    assert.equal(await page.getAttribute("html", "lang"), "kk");
+    assert.equal(await page.textContent("h1"), "Кіру");
+    await page.getByRole("button", { name: "РУС" }).click();
+    assert.equal(await page.getAttribute("html", "lang"), "ru");
+    assert.equal(await page.textContent("h1"), "Войти");
+    await shot(page, "login-ru");
+    await setEnglish(page);
+    await page.reload();
+    assert.equal(await page.textContent("h1"), "Sign in");
+    // Low-vision mode: larger text, high contrast, remembered.
+    const before = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+    await page.locator("#vision-toggle").click();
+    await page.waitForLoadState();
+    assert.equal(await page.getAttribute("body", "class"), "lv");
+    const after = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+    assert.ok(after > before, `font grows in low-vision mode (${before} → ${after})`);
+    await shot(page, "login-low-vision");
+    await page.locator("#vision-toggle").click();
+    assert.equal(await page.getAttribute("body", "class"), null);
+  });
+});
+
+await check("candidate: search → vacancy → apply → see the stages", async () => {
+  await asPerson(async (page) => {
+    await signIn(page, "candidate");
+    await page.getByRole("button", { name: "ҚАЗ" }).click();
+    await page.waitForLoadState();
+    assert.equal(await page.textContent("h1"), "Бос орындарды іздеу");
+    await shot(page, "candidate-search-kk");
+    await setEnglish(page);
+    assert.match(page.url(), /\/web\/vacancies/);
+    await shot(page, "candidate-search");
+    // Search with the first word of the first listed vacancy's title.
+    const first = (await page.locator(".results h3 a").first().textContent()).trim();
+    const word = first.split(/\s+/).find((w) => w.length > 4) ?? first.split(/\s+/)[0];
+    await page.getByLabel("What are you looking for").fill(word);
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await page.waitForLoadState();
+    assert.match(page.url(), /q=/);
+    const hits = await page.locator(".results > li").count();
+    assert.ok(hits > 0, `"${word}" finds something`);
+    await shot(page, "candidate-search-results");
+    // A region filter narrows the list and stays selected.
+    const region = await page.locator("#region option").nth(1).getAttribute("value");
+    await page.selectOption("#region", region);
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await page.waitForLoadState();
+    assert.equal(await page.inputValue("#region"), region);
+    // Open vacancies until one the candidate has not applied to.
+    await page.goto(`${BASE}/web/vacancies`);
+    const links = await page.locator(".results h3 a").evaluateAll((as) => as.map((a) => a.href));
+    let applied = false;
+    for (const href of links) {
+      await page.goto(href);
+      if ((await page.locator("#apply").count()) === 0) continue;
+      assert.ok((await page.locator("table").count()) === 1, "requirements table shown");
+      assert.match(await page.textContent("main"), /Does your profile meet the requirements/);
+      await shot(page, "candidate-vacancy");
+      await page.locator("#apply").click();
+      await page.waitForLoadState();
+      applied = true;
+      break;
+    }
+    assert.ok(applied, "some vacancy is open to apply");
+    assert.match(page.url(), /\/web\/applications\?applied=/);
+    assert.match(await page.textContent("[role=status]"), /received/);
+    // The demo competition is at the interview stage for this candidate.
+    assert.match(await page.textContent("main"), /Test: Passed/);
+    await shot(page, "candidate-applications");
+    // Candidates are refused the HR pages with a 403 page.
+    const response = await page.goto(`${BASE}/web/hr`);
+    assert.equal(response.status(), 403);
+    assert.equal(await page.textContent("h1"), "Access refused");
+  });
+});
+
+await check("commission: declare → explained shortlist → record a stage result → protocol", async () => {
+  await asPerson(async (page) => {
+    await signIn(page, "commission");
+    await setEnglish(page);
+    assert.match(page.url(), /\/web\/commission/);
+    assert.match(await page.textContent("main"), /Declaration needed/);
+    await page.locator(`a[href="/web/shortlist/${demoVacancy}"]`).click();
+    await page.waitForLoadState();
+    assert.match(await page.textContent("h2"), /Declaration of no conflict of interest/);
+    await shot(page, "commission-declaration");
+    // The checkbox is required: submitting without it stays on the page.
+    await page.locator("#declare").click();
+    assert.equal(await page.locator(".entry").count(), 0);
+    await page.getByLabel(/no conflict of interest and no family/).check();
+    await page.locator("#declare").click();
+    await page.waitForLoadState();
+    const ranked = await page.locator("ol.results > li.entry").count();
+    assert.ok(ranked > 0, "ranked applicants are listed");
+    assert.ok((await page.locator("svg.chart[role=img]").count()) >= ranked, "each rank has a chart");
+    assert.match(await page.textContent("main"), /Blind mode is on/);
+    assert.match(await page.textContent("main"), /Ineligible candidates/);
+    await shot(page, "commission-shortlist");
+    // Record the interview of the demo candidate's application.
+    const entry = page.locator(`#app-${candidateApplication}`);
+    await entry.getByText("Record a result: Interview").click();
+    await entry.getByLabel("Outcome").selectOption("passed");
+    await entry.getByLabel("Score (optional, 0–1000)").fill("82");
+    await entry.getByLabel("Reason (required)").fill("Answered every question on public procurement law.");
+    await entry.getByRole("button", { name: "Save" }).click();
+    await page.waitForLoadState();
+    assert.match(await page.locator(`#app-${candidateApplication}`).textContent(), /Interview: Passed \(82\)/);
+    // Names on request, and the printable protocol.
+    await page.locator("#blind-toggle").click();
+    await page.waitForLoadState();
+    assert.match(await page.textContent("main"), /Blind mode is off/);
+    await page.getByRole("link", { name: "Decision protocol" }).click();
+    await page.waitForLoadState();
+    assert.match(await page.textContent("main"), /Answered every question/);
+    await shot(page, "commission-protocol");
+    await page.emulateMedia({ media: "print" });
+    assert.equal(await page.locator("header").isVisible(), false, "print hides the header");
+    await page.pdf?.({ path: join(ARTIFACTS, "commission-protocol.pdf") }).catch(() => {});
+    await page.emulateMedia({ media: "screen" });
+  });
+});
+
+await check("candidate sees the commission's result", async () => {
+  await asPerson(async (page) => {
+    await signIn(page, "candidate");
+    await setEnglish(page);
+    await page.goto(`${BASE}/web/applications`);
+    assert.match(await page.textContent("main"), /Interview: Passed \(82\)/);
+  });
+});
+
+await check("HR: vacancies, reserve with filters and expiry, fairness report, reserve matches", async () => {
+  await asPerson(async (page) => {
+    await signIn(page, "hr");
+    await setEnglish(page);
+    assert.match(page.url(), /\/web\/hr$/);
+    await shot(page, "hr-vacancies");
+    await page.getByRole("link", { name: "Talent reserve" }).first().click();
+    await page.waitForLoadState();
+    const active = await page.locator("tbody tr").count();
+    await shot(page, "hr-reserve");
+    await page.getByLabel("Hide expired entries").uncheck();
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForLoadState();
+    const all = await page.locator("tbody tr").count();
+    assert.ok(all > active, `expired entries appear when asked (${active} → ${all})`);
+    assert.match(await page.textContent("main"), /Expired/);
+    await page.selectOption("#kind", "second_best");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForLoadState();
+    assert.ok((await page.locator("tbody tr").count()) < all, "the kind filter narrows the list");
+    await page.goto(`${BASE}/web/hr/vacancies/${demoVacancy}/fairness`);
+    assert.ok((await page.locator("svg.chart[role=img]").count()) >= 1, "fairness chart drawn");
+    assert.match(await page.textContent("main"), /Impact ratio/);
+    await shot(page, "hr-fairness");
+    await page.goto(`${BASE}/web/hr/vacancies/${matchVacancy ?? demoVacancy}/matches`);
+    assert.match(await page.textContent("main"), /Nothing is sent/);
+    if (matchVacancy) assert.ok((await page.locator("tbody tr").count()) > 0, "reserve matches listed");
+    await shot(page, "hr-matches");
+    // HR may not use the candidate pages.
+    const response = await page.goto(`${BASE}/web/applications`);
+    assert.equal(response.status(), 403);
+  });
+});
+
+console.log(`\npage weights (the stylesheet is cached after the first page):\n  ${sizes.join("\n  ")}`);
+console.log(`\n${results.length} browser checks passed; screenshots in ${ARTIFACTS}`);
