@@ -247,10 +247,17 @@ fn languages() {
     let v = vacancy();
     let mut p = profile();
     p.languages[0].level = LanguageLevel::Basic;
-    assert_eq!(
-        status(&check(&v, &p), Rule::Language(Language::Kk)),
-        RuleStatus::NotMet
-    );
+    let e = check(&v, &p);
+    assert_eq!(status(&e, Rule::Language(Language::Kk)), RuleStatus::NotMet);
+    // Levels are shown by their data names, as people write them in imports.
+    let kk = e
+        .rules
+        .iter()
+        .find(|r| r.rule == Rule::Language(Language::Kk))
+        .unwrap();
+    assert_eq!(kk.found, "basic");
+    assert!(kk.required.ends_with("or above"), "{}", kk.required);
+    assert!(!kk.required.contains("upperintermediate"));
     p.languages.remove(0);
     assert_eq!(
         status(&check(&v, &p), Rule::Language(Language::Kk)),

@@ -294,36 +294,48 @@ pub fn retrieve_profiles(
     embedding: Option<&[f32]>,
     depth: usize,
 ) -> qabilet_indexer::Result<Vec<Retrieved>> {
-    let mut request = SearchRequest {
+    let open = SearchRequest {
         text: vacancy_query(vacancy),
         filters: Filters::default(),
         limit: depth.min(1_000),
         offset: 0,
         snippets: false,
     };
-    let mut bm25: Vec<(String, f32)> = index
-        .search_profiles(&request)?
-        .into_iter()
-        .map(|h| (h.id, h.score))
-        .collect();
-    request.filters = requirement_filters(vacancy);
-    // Filters score nothing (they are constant-score clauses), so a profile found by
-    // both BM25 passes has the same score in each and `merge` keeps one.
-    bm25.extend(
-        index
-            .search_profiles(&request)?
-            .into_iter()
-            .map(|h| (h.id, h.score)),
-    );
-    let dense = match embedding {
-        Some(e) => index
-            .similar_profiles(e, depth)?
+    let filtered = SearchRequest {
+        filters: requirement_filters(vacancy),
+        ..open.clone()
+    };
+    let bm25_of = |request: &SearchRequest| -> qabilet_indexer::Result<Vec<(String, f32)>> {
+        Ok(index
+            .search_profiles(request)?
             .into_iter()
             .map(|h| (h.id, h.score))
-            .collect(),
-        None => Vec::new(),
+            .collect())
     };
-    Ok(merge(bm25, dense))
+    // The three retrievers are independent reads of immutable segments: run them on
+    // scoped threads so a shortlist waits for the slowest, not for their sum.
+    let (open_hits, filtered_hits, dense) = std::thread::scope(|scope| {
+        let filtered = scope.spawn(|| bm25_of(&filtered));
+        let dense = scope.spawn(|| match embedding {
+            Some(e) => index.similar_profiles(e, depth).map(|hits| {
+                hits.into_iter()
+                    .map(|h| (h.id, h.score))
+                    .collect::<Vec<_>>()
+            }),
+            None => Ok(Vec::new()),
+        });
+        let open_hits = bm25_of(&open);
+        let joined = |h: std::thread::ScopedJoinHandle<'_, _>| {
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        (open_hits, joined(filtered), joined(dense))
+    });
+    let mut bm25 = open_hits?;
+    // Filters score nothing (they are constant-score clauses), so a profile found by
+    // both BM25 passes has the same score in each and `merge` keeps one.
+    bm25.extend(filtered_hits?);
+    Ok(merge(bm25, dense?))
 }
 
 /// Vacancies for a candidate's query (typed text, or built from their profile by the
