@@ -41,6 +41,7 @@ pub use auth::{
     BootstrapError, NewUser, Principal,
 };
 pub use error::{ApiError, ApiJson};
+pub use routes::proctoring::{queue_entries, ANALYSIS_BODY_LIMIT};
 pub use metrics::Metrics;
 pub use qabilet_store::Role;
 

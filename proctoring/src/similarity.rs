@@ -16,22 +16,39 @@
 //! (≈ 10⁻¹¹). Identical and identical-incorrect counts are reported as
 //! evidence.
 //!
-//! Both directions are tested, so the family has 2·N(N−1)/2 tests; Bonferroni
-//! keeps the chance of *any* honest pair being flagged at most α. Pairs that
-//! share an IP or device fingerprint form a second, small family that gets
-//! half of α: a shared network is prior evidence, so such pairs need less
-//! answer agreement to be flagged, while the overall familywise rate stays ≤ α.
+//! Both directions are tested. Which false-alarm rate α refers to is a
+//! [`PairErrorRate`] in the configuration:
+//!
+//! * **per session** (default): the probability that an honest session ends
+//!   up in *any* similarity flag is at most α. A session takes part in
+//!   2(N−1) directed tests (as copier and as source against everyone else),
+//!   so each pair is tested at α/(2(N−1)) — Bonferroni within the session's
+//!   own family. This is the same unit as every other detector (α per honest
+//!   session), so a cohort of N honest sessions expects at most α·N similarity
+//!   flags. At N = 1,000 the per-test level is 5·10⁻⁷ instead of 5·10⁻¹⁰.
+//! * **familywise**: the probability that *any* honest pair in the cohort is
+//!   flagged is at most α (Holm's step-down over all 2·N(N−1)/2 directed
+//!   tests; uniformly at least as powerful as Bonferroni, same guarantee).
+//!
+//! Pairs that share an IP or device fingerprint form a second, pre-declared
+//! family that gets half of α (per session: split over the session's own
+//! shared-network partners; familywise: Holm over all such pairs): a shared
+//! network is prior evidence, so such pairs need less answer agreement, while
+//! the rate stays ≤ α by the union bound over the two halves.
 //!
 //! Speed: 12.5M pairs × 80 items. θ is rounded to a 0.1 grid and
 //! (p, p(1−p)) for every (grid point, item, option) is precomputed, so the
 //! inner loop is one table load per item and direction; a cheap z-score
-//! screen (z ≥ 3) selects the few pairs that get the exact tail. The
-//! thresholds used are below 10⁻⁸, which no pair with z < 3 reaches (checked in
-//! the tests).
+//! screen selects the few pairs that get the exact tail: z ≥ 3 when every
+//! per-test threshold is below 10⁻⁶ (large cohorts), z ≥ 2 otherwise. No pair
+//! under the screen reaches those levels (checked in the tests on a simulated
+//! cohort: the smallest exact p-value of a pair with z < 3 stays above 10⁻⁶).
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
+
+use serde::{Deserialize, Serialize};
 
 use crate::analyze::Ctx;
 use crate::flag::{Detector, Evidence, FalseAlarmScope, Flag, FlagId, Severity};
@@ -42,8 +59,26 @@ use crate::stats::weighted_bernoulli_sf;
 const GRID_MIN: f64 = -4.0;
 const GRID_STEP: f64 = 0.1;
 const GRID_N: usize = 81;
-/// Screen: only pairs at least this many SDs above expectation get the exact tail.
+/// Screen: only pairs at least this many SDs above expectation get the exact
+/// tail, when every threshold in use is below [`STRICT_LEVEL`].
 pub(crate) const Z_SCREEN: f32 = 3.0;
+/// The looser screen used when some threshold is at or above [`STRICT_LEVEL`].
+const Z_SCREEN_LOOSE: f32 = 2.0;
+/// Below this per-test level, no pair with z < 3 has been seen to reach it.
+pub(crate) const STRICT_LEVEL: f64 = 1e-6;
+
+/// What the similarity detector's α bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PairErrorRate {
+    /// P(an honest session appears in any similarity flag) ≤ α: Bonferroni
+    /// over the session's own 2(N−1) directed tests.
+    #[default]
+    PerSession,
+    /// P(any honest pair in the cohort is flagged) ≤ α: Holm over all
+    /// directed pairs.
+    Familywise,
+}
 /// Sessions sharing one IP/device beyond this count are a test centre or NAT,
 /// not evidence of collusion, and do not enter the shared-network family.
 const MAX_NETWORK_GROUP: usize = 50;
@@ -51,15 +86,19 @@ const MAX_NETWORK_GROUP: usize = 50;
 /// Counts for the report.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
 pub struct SimilarityStats {
+    /// What α bounds.
+    pub error_rate: PairErrorRate,
     /// Unordered pairs compared.
     pub pairs: u64,
     /// Directed pairs that passed the screen and got an exact p-value.
     pub exact_evaluated: u64,
     /// Pairs in the shared-network family.
     pub shared_network_pairs: u64,
-    /// Per-test threshold for all pairs.
+    /// Per-test threshold for all pairs (familywise: Holm's first, strictest step).
     pub threshold_all: f64,
-    /// Per-test threshold for shared-network pairs.
+    /// Per-test threshold for shared-network pairs (per session: for a pair
+    /// whose sessions each have one shared-network partner; familywise: Holm's
+    /// first step).
     pub threshold_network: f64,
 }
 
@@ -121,11 +160,17 @@ struct Candidate {
 }
 
 /// Scans all pairs; returns directed candidates for the exact test.
-fn screen(prep: &Prepared, irt: &IrtModel, t: &Tables, same_person: &[u32]) -> Vec<Candidate> {
+fn screen(
+    prep: &Prepared,
+    irt: &IrtModel,
+    t: &Tables,
+    same_person: &[u32],
+    z: f32,
+) -> Vec<Candidate> {
     let (ni, n, s) = (prep.n_items, prep.n_sessions, t.slots);
     let omit = (s - 1) as u8;
     let grids: Vec<usize> = irt.theta.iter().map(|&th| grid(th)).collect();
-    let z2 = Z_SCREEN * Z_SCREEN;
+    let z2 = z * z;
     (0..n)
         .into_par_iter()
         .with_max_len(1)
@@ -247,11 +292,92 @@ fn network_pairs(prep: &Prepared) -> HashMap<(u32, u32), Vec<String>> {
     pairs
 }
 
+/// Holm's step-down over a family of `m` tests of which only `tested` (the
+/// screened ones; every other test's p-value is above every Holm level) are
+/// given: returns, per rejected entry, its index and the level it cleared.
+fn holm(tested: &[f64], m: u64, alpha: f64) -> Vec<(usize, f64)> {
+    let mut order: Vec<usize> = (0..tested.len()).collect();
+    order.sort_by(|&a, &b| tested[a].total_cmp(&tested[b]));
+    let mut out = Vec::new();
+    for (k, &idx) in order.iter().enumerate() {
+        let level = alpha / m.saturating_sub(k as u64).max(1) as f64;
+        if tested[idx] > level {
+            break;
+        }
+        out.push((idx, level));
+    }
+    out
+}
+
+/// Chooses the pairs to flag among the tested ones, per the error rate.
+fn decide(
+    error_rate: PairErrorRate,
+    best: Vec<((u32, u32), (Candidate, Exact))>,
+    net: &HashMap<(u32, u32), Vec<String>>,
+    levels: &Levels,
+) -> Vec<Flagged> {
+    let mut threshold_of: Vec<Option<f64>> = vec![None; best.len()];
+    match error_rate {
+        PairErrorRate::PerSession => {
+            for (slot, (key, (_, e))) in threshold_of.iter_mut().zip(&best) {
+                if e.p <= levels.all {
+                    *slot = Some(levels.all);
+                } else if net.contains_key(key) {
+                    let degree = levels.degree[key.0 as usize].max(levels.degree[key.1 as usize]);
+                    let level = levels.alpha_net / (2 * degree.max(1)) as f64;
+                    if e.p <= level {
+                        *slot = Some(level);
+                    }
+                }
+            }
+        }
+        PairErrorRate::Familywise => {
+            let ps: Vec<f64> = best.iter().map(|(_, (_, e))| e.p).collect();
+            for (idx, level) in holm(&ps, levels.all_tests, levels.alpha_all) {
+                threshold_of[idx] = Some(level);
+            }
+            let net_idx: Vec<usize> = (0..best.len())
+                .filter(|&i| net.contains_key(&best[i].0))
+                .collect();
+            let net_ps: Vec<f64> = net_idx.iter().map(|&i| best[i].1 .1.p).collect();
+            for (k, level) in holm(&net_ps, 2 * net.len() as u64, levels.alpha_net) {
+                let slot = &mut threshold_of[net_idx[k]];
+                if slot.is_none() {
+                    *slot = Some(level);
+                }
+            }
+        }
+    }
+    best.into_iter()
+        .zip(threshold_of)
+        .filter_map(|((key, (c, e)), threshold)| {
+            let threshold = threshold?;
+            let shared = net.get(&key).cloned().unwrap_or_default();
+            Some((key, c, e, threshold, shared))
+        })
+        .collect()
+}
+
+/// The levels the similarity tests run at.
+struct Levels {
+    /// α of the all-pairs family.
+    alpha_all: f64,
+    /// α of the shared-network family (0 when there is none).
+    alpha_net: f64,
+    /// Directed tests in the all-pairs family (per session or whole cohort).
+    all_tests: u64,
+    /// Per-test level of the all-pairs family (familywise: Holm's first step).
+    all: f64,
+    /// Shared-network partners per session.
+    degree: Vec<usize>,
+}
+
 /// Runs the all-pairs similarity detector and adds its flags to `ctx`.
 pub(crate) fn similarity(ctx: &mut Ctx, prep: &Prepared, irt: &IrtModel) -> SimilarityStats {
     let n = prep.n_sessions as u64;
     let pairs = n * n.saturating_sub(1) / 2;
     let alpha = ctx.config.alpha_pairs;
+    let error_rate = ctx.config.pair_error_rate;
     let net = network_pairs(prep);
     // Split α between the two families only when the second one exists.
     let (alpha_all, alpha_net) = if net.is_empty() {
@@ -259,12 +385,31 @@ pub(crate) fn similarity(ctx: &mut Ctx, prep: &Prepared, irt: &IrtModel) -> Simi
     } else {
         (alpha / 2.0, alpha / 2.0)
     };
-    let threshold_all = alpha_all / (2 * pairs).max(1) as f64;
-    let threshold_net = alpha_net / (2 * net.len()).max(1) as f64;
+    let mut degree = vec![0usize; prep.n_sessions];
+    for &(a, b) in net.keys() {
+        degree[a as usize] += 1;
+        degree[b as usize] += 1;
+    }
+    let all_tests = match error_rate {
+        PairErrorRate::PerSession => 2 * n.saturating_sub(1),
+        PairErrorRate::Familywise => 2 * pairs,
+    };
+    let levels = Levels {
+        alpha_all,
+        alpha_net,
+        all_tests,
+        all: alpha_all / all_tests.max(1) as f64,
+        degree,
+    };
+    let threshold_net = match error_rate {
+        PairErrorRate::PerSession => alpha_net / 2.0,
+        PairErrorRate::Familywise => alpha_net / (2 * net.len()).max(1) as f64,
+    };
     let mut stats = SimilarityStats {
+        error_rate,
         pairs,
         shared_network_pairs: net.len() as u64,
-        threshold_all,
+        threshold_all: levels.all,
         threshold_network: threshold_net,
         ..Default::default()
     };
@@ -282,7 +427,14 @@ pub(crate) fn similarity(ctx: &mut Ctx, prep: &Prepared, irt: &IrtModel) -> Simi
             *person_ids.entry(e.as_str()).or_insert(k)
         })
         .collect();
-    let candidates = screen(prep, irt, &t, &same_person);
+    // The loosest level any pair can be tested at decides how deep to screen.
+    let loosest = levels.all.max(if net.is_empty() { 0.0 } else { threshold_net });
+    let z = if loosest < STRICT_LEVEL {
+        Z_SCREEN
+    } else {
+        Z_SCREEN_LOOSE
+    };
+    let candidates = screen(prep, irt, &t, &same_person, z);
     stats.exact_evaluated = candidates.len() as u64;
     let min_common = ctx.config.min_common_items;
     let tested: Vec<(Candidate, Exact)> = candidates
@@ -304,20 +456,13 @@ pub(crate) fn similarity(ctx: &mut Ctx, prep: &Prepared, irt: &IrtModel) -> Simi
             }
         }
     }
-    let mut flagged: Vec<Flagged> = best
-        .into_iter()
-        .filter_map(|(key, (c, e))| {
-            let shared = net.get(&key).cloned().unwrap_or_default();
-            let threshold = if e.p <= threshold_all {
-                threshold_all
-            } else if !shared.is_empty() && e.p <= threshold_net {
-                threshold_net
-            } else {
-                return None;
-            };
-            Some((key, c, e, threshold, shared))
-        })
-        .collect();
+    let mut best: Vec<((u32, u32), (Candidate, Exact))> = best.into_iter().collect();
+    best.sort_by_key(|b| b.0);
+    let scope = match error_rate {
+        PairErrorRate::PerSession => FalseAlarmScope::PerSessionAnyPartner,
+        PairErrorRate::Familywise => FalseAlarmScope::FamilywiseAllPairs,
+    };
+    let mut flagged = decide(error_rate, best, &net, &levels);
     flagged.sort_by_key(|f| f.0);
     let clusters = clusters(prep.n_sessions, flagged.iter().map(|f| f.0));
     for (key, c, e, threshold, shared) in flagged {
@@ -350,7 +495,7 @@ pub(crate) fn similarity(ctx: &mut Ctx, prep: &Prepared, irt: &IrtModel) -> Simi
             p_value: e.p,
             threshold,
             nominal_false_alarm_rate: alpha,
-            false_alarm_scope: FalseAlarmScope::FamilywiseAllPairs,
+            false_alarm_scope: scope,
             summary,
             evidence: Evidence::AnswerSimilarity {
                 copier: sessions[0].clone(),
@@ -410,7 +555,52 @@ fn clusters(n: usize, edges: impl Iterator<Item = (u32, u32)>) -> Vec<Vec<u32>> 
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
+
+    /// The screen is only safe if a pair under it cannot reach the levels in
+    /// use: on an honest cohort, every directed pair with 2 ≤ z < 3 gets the
+    /// exact tail, and the smallest must stay above [`STRICT_LEVEL`].
+    #[test]
+    fn pairs_under_the_screen_never_reach_the_strict_level() {
+        let sim = crate::simulate::simulate(&crate::simulate::SimSpec {
+            examinees: 300,
+            items: 80,
+            options: 4,
+            cheat: None,
+            seed: 11,
+        });
+        let prep = crate::prepare::prepare(&sim.dataset);
+        let irt = crate::irt::fit(&prep, None);
+        let t = tables(&prep, &irt);
+        let same: Vec<u32> = (0..prep.n_sessions as u32).collect();
+        let loose: HashSet<(u32, u32)> = screen(&prep, &irt, &t, &same, Z_SCREEN_LOOSE)
+            .into_iter()
+            .map(|c| (c.copier, c.source))
+            .collect();
+        let strict: HashSet<(u32, u32)> = screen(&prep, &irt, &t, &same, Z_SCREEN)
+            .into_iter()
+            .map(|c| (c.copier, c.source))
+            .collect();
+        let between: Vec<&(u32, u32)> = loose.difference(&strict).collect();
+        assert!(between.len() > 500, "{} pairs with 2 ≤ z < 3", between.len());
+        let smallest = between
+            .iter()
+            .map(|&&(c, s)| exact(&prep, &irt, c as usize, s as usize).p)
+            .fold(1.0, f64::min);
+        assert!(smallest > STRICT_LEVEL, "p = {smallest:e} under the screen");
+    }
+
+    #[test]
+    fn holm_steps_down_and_stops_at_the_first_failure() {
+        // m = 10, α = 0.05: levels 0.005, 0.0056, 0.00625, …
+        let rejected = holm(&[0.004, 0.0055, 0.03, 0.0061], 10, 0.05);
+        let idx: Vec<usize> = rejected.iter().map(|r| r.0).collect();
+        assert_eq!(idx, vec![0, 1, 3]);
+        assert!((rejected[2].1 - 0.05 / 8.0).abs() < 1e-12);
+        assert!(holm(&[0.006], 10, 0.05).is_empty());
+    }
 
     #[test]
     fn union_find_groups_chains() {

@@ -3,6 +3,7 @@
 mod catalog;
 mod competition;
 mod people;
+pub(crate) mod proctoring;
 mod records;
 mod system;
 
@@ -54,6 +55,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/audit/verify", get(records::verify_audit))
         .route("/events", get(records::events))
         .route("/events/dead", get(records::dead_events))
+        .merge(proctoring::routes())
 }
 
 /// `?after=&limit=` for lists keyed by id.

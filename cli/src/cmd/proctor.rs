@@ -230,6 +230,12 @@ fn analyze(file: PathBuf, json: bool, alpha_session: f64, alpha_pairs: f64) -> a
                     proctoring::FalseAlarmScope::PerSession => {
                         format!("{} per honest session", f.nominal_false_alarm_rate)
                     }
+                    proctoring::FalseAlarmScope::PerSessionAnyPartner => {
+                        format!(
+                            "{} per honest session, any partner",
+                            f.nominal_false_alarm_rate
+                        )
+                    }
                     proctoring::FalseAlarmScope::FamilywiseAllPairs => {
                         format!("{} for the whole cohort", f.nominal_false_alarm_rate)
                     }
