@@ -45,7 +45,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/proctoring/flags/{id}/review", post(review_flag))
 }
 
-/// A run and its flags in the store's terms, from an analysis of `data`.
+/// A run and its flags in the store's terms, from `report`, the analysis of
+/// `data`, which was read from the bytes `input`.
 ///
 /// The run id is derived from the input bytes, the thresholds and the vacancy,
 /// so submitting the same file twice saves once. Each flag's evidence is the
@@ -54,14 +55,17 @@ pub(crate) fn routes() -> Router<AppState> {
 pub fn queue_entries(
     input: &[u8],
     data: &proctoring::Dataset,
-    config: &proctoring::Config,
+    report: &proctoring::Report,
     vacancy_id: Option<&str>,
     created_by: &str,
 ) -> (NewRun, Vec<NewFlag>) {
-    let report = proctoring::analyze(data, config);
     let mut hasher = Sha256::new();
     hasher.update(input);
-    hasher.update(serde_json::to_string(config).unwrap_or_default().as_bytes());
+    hasher.update(
+        serde_json::to_string(&report.config)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     hasher.update(vacancy_id.unwrap_or("").as_bytes());
     let sha = hex::encode(hasher.finalize());
     let mut review = proctoring::review_evidence(data, &report.flags);
@@ -150,10 +154,11 @@ async fn create_analysis(
     let (run, flags) = tokio::task::spawn_blocking(move || {
         let data: proctoring::Dataset = parse_body(&body)?;
         proctoring::validate(&data).map_err(|e| ApiError::invalid(e.path, e.message))?;
+        let report = proctoring::analyze(&data, &proctoring::Config::default());
         Ok::<_, ApiError>(queue_entries(
             &body,
             &data,
-            &proctoring::Config::default(),
+            &report,
             vacancy_id.as_deref(),
             &actor,
         ))
