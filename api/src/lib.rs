@@ -41,9 +41,9 @@ pub use auth::{
     BootstrapError, NewUser, Principal,
 };
 pub use error::{ApiError, ApiJson};
-pub use routes::proctoring::{queue_entries, ANALYSIS_BODY_LIMIT};
 pub use metrics::Metrics;
 pub use qabilet_store::Role;
+pub use routes::proctoring::{queue_entries, ANALYSIS_BODY_LIMIT};
 
 /// Settings of one server.
 #[derive(Clone)]

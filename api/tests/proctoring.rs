@@ -57,7 +57,13 @@ async fn the_queue_allows_and_refuses_the_right_roles() {
             ("hr_mf", ""),
         ] {
             let r = analyse(&s, token(&t, who), query, &body).await;
-            assert_eq!(r.status, StatusCode::FORBIDDEN, "[{}] {who}: {}", s.name(), r.text);
+            assert_eq!(
+                r.status,
+                StatusCode::FORBIDDEN,
+                "[{}] {who}: {}",
+                s.name(),
+                r.text
+            );
             r.code();
         }
         let r = s.post("/proctoring/analyses", None, &body).await;
@@ -78,7 +84,13 @@ async fn the_queue_allows_and_refuses_the_right_roles() {
         assert!(flags >= 3, "[{}] three copiers: {}", s.name(), r.text);
         // The same input again saves nothing new.
         let again = analyse(&s, &t.admin, "?vacancy_id=V-1", &body).await;
-        assert_eq!(again.status, StatusCode::OK, "[{}] {}", s.name(), again.text);
+        assert_eq!(
+            again.status,
+            StatusCode::OK,
+            "[{}] {}",
+            s.name(),
+            again.text
+        );
         assert_eq!(again.json["run_id"], run_id.as_str());
         assert_eq!(again.json["created"], false);
 
@@ -93,7 +105,10 @@ async fn the_queue_allows_and_refuses_the_right_roles() {
             ("hrm", None),
         ] {
             let r = s
-                .get("/proctoring/flags?status=open&limit=500", Some(token(&t, who)))
+                .get(
+                    "/proctoring/flags?status=open&limit=500",
+                    Some(token(&t, who)),
+                )
                 .await;
             match expected {
                 Some(n) => {
@@ -136,7 +151,10 @@ async fn the_queue_allows_and_refuses_the_right_roles() {
         let r = s.get(&path, Some(&t.com1)).await;
         assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
         let review = &r.json["evidence"]["review"];
-        assert_eq!(review["answer_grid"]["answers"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            review["answer_grid"]["answers"].as_array().unwrap().len(),
+            2
+        );
         assert_eq!(review["answer_grid"]["key"].as_str().unwrap().len(), 40);
         assert_eq!(review["sessions"][0]["items"].as_array().unwrap().len(), 40);
         assert!(review["sessions"][0]["events"].is_array());
@@ -148,7 +166,10 @@ async fn the_queue_allows_and_refuses_the_right_roles() {
         }
         // A missing flag: 404 only for admins; everyone else cannot tell.
         let missing = "/proctoring/flags/sim-0000000000000000";
-        assert_eq!(s.get(missing, Some(&t.admin)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            s.get(missing, Some(&t.admin)).await.status,
+            StatusCode::NOT_FOUND
+        );
         for who in ["hr_mf", "com1", "cand1", "hrm"] {
             let r = s.get(missing, Some(token(&t, who))).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "[{}] {who}", s.name());
@@ -207,14 +228,15 @@ async fn the_queue_allows_and_refuses_the_right_roles() {
         assert_eq!(confirms[0].subject_id, pair_id);
         let events = store.events_after(0, 1000).await.unwrap();
         assert!(events.iter().any(|e| {
-            e.kind == qabilet_store::EventKind::ProctoringFlagConfirmed
-                && e.aggregate_id == pair_id
+            e.kind == qabilet_store::EventKind::ProctoringFlagConfirmed && e.aggregate_id == pair_id
         }));
         let confirmed = s
             .get("/proctoring/flags?status=confirmed", Some(&t.hr_mf))
             .await;
         assert_eq!(confirmed.json["flags"].as_array().unwrap().len(), 1);
-        let bad_status = s.get("/proctoring/flags?status=maybe", Some(&t.admin)).await;
+        let bad_status = s
+            .get("/proctoring/flags?status=maybe", Some(&t.admin))
+            .await;
         assert_eq!(bad_status.status, StatusCode::BAD_REQUEST);
     }
 }

@@ -192,6 +192,8 @@ pub fn scenarios() -> Vec<(Cheat, Detector)> {
         (Cheat::Copy(0.5), Detector::AnswerSimilarity),
         (Cheat::PreKnowledge(0.25), Detector::FastCorrect),
         (Cheat::Speeding(0.25), Detector::SpeedShift),
+        (Cheat::CopyNearby(0.2), Detector::AnswerSimilarity),
+        (Cheat::CopyNearby(0.3), Detector::AnswerSimilarity),
     ]
 }
 
@@ -218,7 +220,7 @@ pub fn power(spec: &CalibrationSpec, only: Option<Cheat>) -> Vec<CalibrationRow>
         if only.is_some_and(|o| o != cheat) {
             continue;
         }
-        let copying = matches!(cheat, Cheat::Copy(_));
+        let copying = matches!(cheat, Cheat::Copy(_) | Cheat::CopyNearby(_));
         let modes: &[PairErrorRate] = if copying { &MODES } else { &MODES[..1] };
         // (label, nominal, hits) per mode, then "any" under the default.
         let mut main_hits = vec![0usize; modes.len()];

@@ -230,7 +230,10 @@ mod tests {
         assert!(grid.marks.chars().filter(|&c| c != '.').count() >= 24);
         assert_eq!(e.sessions.len(), 2);
         assert_eq!(e.sessions[0].items.len(), 40);
-        assert!(e.sessions[0].items.iter().all(|t| t.cohort_median_seconds.is_some()));
+        assert!(e.sessions[0]
+            .items
+            .iter()
+            .all(|t| t.cohort_median_seconds.is_some()));
         let session_flag = report.flags.iter().find(|f| f.sessions.len() == 1);
         if let Some(f) = session_flag {
             assert!(evidence[&f.id].answer_grid.is_none());

@@ -39,8 +39,11 @@
 //! Speed: 12.5M pairs × 80 items. θ is rounded to a 0.1 grid and
 //! (p, p(1−p)) for every (grid point, item, option) is precomputed, so the
 //! inner loop is one table load per item and direction; a cheap z-score
-//! screen selects the few pairs that get the exact tail: z ≥ 3 when every
-//! per-test threshold is below 10⁻⁶ (large cohorts), z ≥ 2 otherwise. No pair
+//! screen selects the few pairs that get the exact tail: z ≥ 3 when the
+//! all-pairs level is below 10⁻⁶ (large cohorts), z ≥ 2 otherwise and always
+//! for shared-network pairs (tested at a looser level). The screen can only
+//! drop flags, never add them, so it cannot raise a false-alarm rate; it
+//! could only cost power if a pair under it had reached the level. No pair
 //! under the screen reaches those levels (checked in the tests on a simulated
 //! cohort: the smallest exact p-value of a pair with z < 3 stays above 10⁻⁶).
 
@@ -159,18 +162,30 @@ struct Candidate {
     source: u32,
 }
 
-/// Scans all pairs; returns directed candidates for the exact test.
+/// Scans all pairs; returns directed candidates for the exact test: those at
+/// least `z` SDs above expectation, and the pairs in `loose_pairs` (the
+/// shared-network family, tested at a looser level) from [`Z_SCREEN_LOOSE`].
 fn screen(
     prep: &Prepared,
     irt: &IrtModel,
     t: &Tables,
     same_person: &[u32],
     z: f32,
+    loose_pairs: &HashMap<(u32, u32), Vec<String>>,
 ) -> Vec<Candidate> {
     let (ni, n, s) = (prep.n_items, prep.n_sessions, t.slots);
     let omit = (s - 1) as u8;
     let grids: Vec<usize> = irt.theta.iter().map(|&th| grid(th)).collect();
     let z2 = z * z;
+    let z2_loose = (Z_SCREEN_LOOSE * Z_SCREEN_LOOSE).min(z2);
+    // Only pairs past the loose screen look the pair up, so the map costs nothing
+    // in the inner loop.
+    let passes = |excess: f32, var: f32, j: usize, l: usize| {
+        excess > 0.0
+            && (excess * excess >= z2 * var
+                || (excess * excess >= z2_loose * var
+                    && loose_pairs.contains_key(&(j as u32, l as u32))))
+    };
     (0..n)
         .into_par_iter()
         .with_max_len(1)
@@ -199,13 +214,13 @@ fn screen(
                     mu2 += y[0];
                     v2 += y[1];
                 }
-                if m1 > mu1 && (m1 - mu1) * (m1 - mu1) >= z2 * v1 {
+                if passes(m1 - mu1, v1, j, l) {
                     out.push(Candidate {
                         copier: j as u32,
                         source: l as u32,
                     });
                 }
-                if m2 > mu2 && (m2 - mu2) * (m2 - mu2) >= z2 * v2 {
+                if passes(m2 - mu2, v2, j, l) {
                     out.push(Candidate {
                         copier: l as u32,
                         source: j as u32,
@@ -427,14 +442,14 @@ pub(crate) fn similarity(ctx: &mut Ctx, prep: &Prepared, irt: &IrtModel) -> Simi
             *person_ids.entry(e.as_str()).or_insert(k)
         })
         .collect();
-    // The loosest level any pair can be tested at decides how deep to screen.
-    let loosest = levels.all.max(if net.is_empty() { 0.0 } else { threshold_net });
-    let z = if loosest < STRICT_LEVEL {
+    // The all-pairs level decides how deep to screen every pair; the (few)
+    // shared-network pairs, tested at a looser level, always get the deep screen.
+    let z = if levels.all < STRICT_LEVEL {
         Z_SCREEN
     } else {
         Z_SCREEN_LOOSE
     };
-    let candidates = screen(prep, irt, &t, &same_person, z);
+    let candidates = screen(prep, irt, &t, &same_person, z, &net);
     stats.exact_evaluated = candidates.len() as u64;
     let min_common = ctx.config.min_common_items;
     let tested: Vec<(Candidate, Exact)> = candidates
@@ -575,16 +590,21 @@ mod tests {
         let irt = crate::irt::fit(&prep, None);
         let t = tables(&prep, &irt);
         let same: Vec<u32> = (0..prep.n_sessions as u32).collect();
-        let loose: HashSet<(u32, u32)> = screen(&prep, &irt, &t, &same, Z_SCREEN_LOOSE)
-            .into_iter()
-            .map(|c| (c.copier, c.source))
-            .collect();
-        let strict: HashSet<(u32, u32)> = screen(&prep, &irt, &t, &same, Z_SCREEN)
+        let loose: HashSet<(u32, u32)> =
+            screen(&prep, &irt, &t, &same, Z_SCREEN_LOOSE, &HashMap::new())
+                .into_iter()
+                .map(|c| (c.copier, c.source))
+                .collect();
+        let strict: HashSet<(u32, u32)> = screen(&prep, &irt, &t, &same, Z_SCREEN, &HashMap::new())
             .into_iter()
             .map(|c| (c.copier, c.source))
             .collect();
         let between: Vec<&(u32, u32)> = loose.difference(&strict).collect();
-        assert!(between.len() > 500, "{} pairs with 2 ≤ z < 3", between.len());
+        assert!(
+            between.len() > 500,
+            "{} pairs with 2 ≤ z < 3",
+            between.len()
+        );
         let smallest = between
             .iter()
             .map(|&&(c, s)| exact(&prep, &irt, c as usize, s as usize).p)

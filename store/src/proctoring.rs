@@ -42,9 +42,13 @@ impl FlagStatus {
     }
 
     pub fn parse(s: &str) -> Option<FlagStatus> {
-        [FlagStatus::Open, FlagStatus::Confirmed, FlagStatus::Dismissed]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            FlagStatus::Open,
+            FlagStatus::Confirmed,
+            FlagStatus::Dismissed,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -323,8 +327,7 @@ impl Store {
             let existing = self.proctoring_run(&run.id).await?.ok_or_else(|| {
                 StoreError::Conflict(format!("run {} was saved concurrently; retry", run.id))
             })?;
-            if existing.input_sha256 != run.input_sha256 || existing.vacancy_id != run.vacancy_id
-            {
+            if existing.input_sha256 != run.input_sha256 || existing.vacancy_id != run.vacancy_id {
                 return Err(StoreError::Conflict(format!(
                     "run {} was saved before with other input or another vacancy; run ids cannot be reused",
                     run.id

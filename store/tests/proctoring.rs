@@ -4,9 +4,7 @@
 
 use qabilet_domain::{parse_json, Organisation, Vacancy};
 use qabilet_store::test_support::{self, Expect, TestStore};
-use qabilet_store::{
-    EventKind, FlagFilter, FlagScope, FlagStatus, NewFlag, NewRun, StoreError,
-};
+use qabilet_store::{EventKind, FlagFilter, FlagScope, FlagStatus, NewFlag, NewRun, StoreError};
 use serde_json::json;
 
 async fn seed_vacancy(t: &TestStore) {
@@ -182,7 +180,11 @@ async fn a_review_is_audited_once_and_a_confirmation_reaches_the_outbox() {
         let blank = s
             .review_proctoring_flag("sim-1", FlagStatus::Confirmed, "  ", "rev-1")
             .await;
-        assert!(matches!(blank, Err(StoreError::Conflict(_))), "[{}]", t.name);
+        assert!(
+            matches!(blank, Err(StoreError::Conflict(_))),
+            "[{}]",
+            t.name
+        );
 
         let confirmed = s
             .review_proctoring_flag(
@@ -207,7 +209,11 @@ async fn a_review_is_audited_once_and_a_confirmation_reaches_the_outbox() {
         let missing = s
             .review_proctoring_flag("nope", FlagStatus::Dismissed, "x", "rev-1")
             .await;
-        assert!(matches!(missing, Err(StoreError::NotFound { .. })), "[{}]", t.name);
+        assert!(
+            matches!(missing, Err(StoreError::NotFound { .. })),
+            "[{}]",
+            t.name
+        );
 
         s.review_proctoring_flag("fst-1", FlagStatus::Dismissed, "slow network", "rev-1")
             .await
@@ -227,7 +233,9 @@ async fn a_review_is_audited_once_and_a_confirmation_reaches_the_outbox() {
             "[{}] failed reviews leave no audit entry",
             t.name
         );
-        assert!(audit[audit_before].detail.contains("seated next to each other"));
+        assert!(audit[audit_before]
+            .detail
+            .contains("seated next to each other"));
         assert!(s.verify_audit_chain().await.on(&t, "verify").is_ok());
 
         let events = s.events_after(0, 100).await.on(&t, "events");
@@ -256,7 +264,11 @@ async fn a_run_for_an_unknown_vacancy_writes_nothing() {
         let bad = s
             .save_proctoring_run(&run("run-x", "abc"), &[flag("f", "low", 5e-7, &["s"])])
             .await;
-        assert!(matches!(bad, Err(StoreError::Conflict(_))), "[{}] {bad:?}", t.name);
+        assert!(
+            matches!(bad, Err(StoreError::Conflict(_))),
+            "[{}] {bad:?}",
+            t.name
+        );
         assert!(s.proctoring_run("run-x").await.on(&t, "run").is_none());
         let bad_severity = s
             .save_proctoring_run(

@@ -127,19 +127,18 @@ async fn create_analysis(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     p.require(&[Role::Admin, Role::Hr])?;
-    let vacancy_id = match &query.vacancy_id {
-        Some(raw) => {
-            let id: VacancyId = parse_id("vacancy", raw)?;
-            access::managed_vacancy(&state, &p, &id).await?;
-            Some(id.to_string())
-        }
-        None if p.role == Role::Admin => None,
-        None => {
-            return Err(ApiError::forbidden(
+    let vacancy_id =
+        match &query.vacancy_id {
+            Some(raw) => {
+                let id: VacancyId = parse_id("vacancy", raw)?;
+                access::managed_vacancy(&state, &p, &id).await?;
+                Some(id.to_string())
+            }
+            None if p.role == Role::Admin => None,
+            None => return Err(ApiError::forbidden(
                 "HR officers analyse tests of their organisation's vacancies: pass ?vacancy_id=",
-            ))
-        }
-    };
+            )),
+        };
     let is_json = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

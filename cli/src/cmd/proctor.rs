@@ -291,12 +291,7 @@ where
     })
 }
 
-fn analyze(
-    file: PathBuf,
-    json: bool,
-    config: Config,
-    save: Option<SaveTo>,
-) -> anyhow::Result<()> {
+fn analyze(file: PathBuf, json: bool, config: Config, save: Option<SaveTo>) -> anyhow::Result<()> {
     for (name, a) in [
         ("--alpha-session", config.alpha_session),
         ("--alpha-pairs", config.alpha_pairs),
