@@ -48,6 +48,7 @@ mod dossier;
 mod flag;
 mod input;
 mod irt;
+mod pair_family;
 mod personfit;
 mod prepare;
 mod rt;

@@ -56,6 +56,7 @@ use serde::{Deserialize, Serialize};
 use crate::analyze::Ctx;
 use crate::flag::{Detector, Evidence, FalseAlarmScope, Flag, FlagId, Severity};
 use crate::irt::IrtModel;
+use crate::pair_family::{decide, Levels};
 use crate::prepare::{Prepared, OMIT};
 use crate::stats::weighted_bernoulli_sf;
 
@@ -157,9 +158,9 @@ fn tables(prep: &Prepared, irt: &IrtModel) -> Tables {
 }
 
 /// A directed pair that passed the screen.
-struct Candidate {
-    copier: u32,
-    source: u32,
+pub(crate) struct Candidate {
+    pub copier: u32,
+    pub source: u32,
 }
 
 /// Scans all pairs; returns directed candidates for the exact test: those at
@@ -233,8 +234,8 @@ fn screen(
 }
 
 /// Exact test for one directed pair.
-struct Exact {
-    p: f64,
+pub(crate) struct Exact {
+    pub p: f64,
     /// Weighted statistic in nats.
     statistic: f64,
     identical: usize,
@@ -280,7 +281,7 @@ fn exact(prep: &Prepared, irt: &IrtModel, c: usize, s: usize) -> Exact {
 }
 
 /// A flagged pair: (unordered key, direction, test, threshold used, shared networks).
-type Flagged = ((u32, u32), Candidate, Exact, f64, Vec<String>);
+pub(crate) type Flagged = ((u32, u32), Candidate, Exact, f64, Vec<String>);
 
 /// Pairs of sessions sharing an IP or device (groups above the cap excluded).
 fn network_pairs(prep: &Prepared) -> HashMap<(u32, u32), Vec<String>> {
@@ -305,86 +306,6 @@ fn network_pairs(prep: &Prepared) -> HashMap<(u32, u32), Vec<String>> {
         }
     }
     pairs
-}
-
-/// Holm's step-down over a family of `m` tests of which only `tested` (the
-/// screened ones; every other test's p-value is above every Holm level) are
-/// given: returns, per rejected entry, its index and the level it cleared.
-fn holm(tested: &[f64], m: u64, alpha: f64) -> Vec<(usize, f64)> {
-    let mut order: Vec<usize> = (0..tested.len()).collect();
-    order.sort_by(|&a, &b| tested[a].total_cmp(&tested[b]));
-    let mut out = Vec::new();
-    for (k, &idx) in order.iter().enumerate() {
-        let level = alpha / m.saturating_sub(k as u64).max(1) as f64;
-        if tested[idx] > level {
-            break;
-        }
-        out.push((idx, level));
-    }
-    out
-}
-
-/// Chooses the pairs to flag among the tested ones, per the error rate.
-fn decide(
-    error_rate: PairErrorRate,
-    best: Vec<((u32, u32), (Candidate, Exact))>,
-    net: &HashMap<(u32, u32), Vec<String>>,
-    levels: &Levels,
-) -> Vec<Flagged> {
-    let mut threshold_of: Vec<Option<f64>> = vec![None; best.len()];
-    match error_rate {
-        PairErrorRate::PerSession => {
-            for (slot, (key, (_, e))) in threshold_of.iter_mut().zip(&best) {
-                if e.p <= levels.all {
-                    *slot = Some(levels.all);
-                } else if net.contains_key(key) {
-                    let degree = levels.degree[key.0 as usize].max(levels.degree[key.1 as usize]);
-                    let level = levels.alpha_net / (2 * degree.max(1)) as f64;
-                    if e.p <= level {
-                        *slot = Some(level);
-                    }
-                }
-            }
-        }
-        PairErrorRate::Familywise => {
-            let ps: Vec<f64> = best.iter().map(|(_, (_, e))| e.p).collect();
-            for (idx, level) in holm(&ps, levels.all_tests, levels.alpha_all) {
-                threshold_of[idx] = Some(level);
-            }
-            let net_idx: Vec<usize> = (0..best.len())
-                .filter(|&i| net.contains_key(&best[i].0))
-                .collect();
-            let net_ps: Vec<f64> = net_idx.iter().map(|&i| best[i].1 .1.p).collect();
-            for (k, level) in holm(&net_ps, 2 * net.len() as u64, levels.alpha_net) {
-                let slot = &mut threshold_of[net_idx[k]];
-                if slot.is_none() {
-                    *slot = Some(level);
-                }
-            }
-        }
-    }
-    best.into_iter()
-        .zip(threshold_of)
-        .filter_map(|((key, (c, e)), threshold)| {
-            let threshold = threshold?;
-            let shared = net.get(&key).cloned().unwrap_or_default();
-            Some((key, c, e, threshold, shared))
-        })
-        .collect()
-}
-
-/// The levels the similarity tests run at.
-struct Levels {
-    /// α of the all-pairs family.
-    alpha_all: f64,
-    /// α of the shared-network family (0 when there is none).
-    alpha_net: f64,
-    /// Directed tests in the all-pairs family (per session or whole cohort).
-    all_tests: u64,
-    /// Per-test level of the all-pairs family (familywise: Holm's first step).
-    all: f64,
-    /// Shared-network partners per session.
-    degree: Vec<usize>,
 }
 
 /// Runs the all-pairs similarity detector and adds its flags to `ctx`.
@@ -610,16 +531,6 @@ mod tests {
             .map(|&&(c, s)| exact(&prep, &irt, c as usize, s as usize).p)
             .fold(1.0, f64::min);
         assert!(smallest > STRICT_LEVEL, "p = {smallest:e} under the screen");
-    }
-
-    #[test]
-    fn holm_steps_down_and_stops_at_the_first_failure() {
-        // m = 10, α = 0.05: levels 0.005, 0.0056, 0.00625, …
-        let rejected = holm(&[0.004, 0.0055, 0.03, 0.0061], 10, 0.05);
-        let idx: Vec<usize> = rejected.iter().map(|r| r.0).collect();
-        assert_eq!(idx, vec![0, 1, 3]);
-        assert!((rejected[2].1 - 0.05 / 8.0).abs() < 1e-12);
-        assert!(holm(&[0.006], 10, 0.05).is_empty());
     }
 
     #[test]
