@@ -45,6 +45,7 @@ pub use auth::{
 pub use error::{ApiError, ApiJson};
 pub use metrics::Metrics;
 pub use qabilet_store::Role;
+pub use routes::proctoring::{queue_entries, ANALYSIS_BODY_LIMIT};
 
 /// Settings of one server.
 #[derive(Clone)]

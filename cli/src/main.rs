@@ -108,7 +108,7 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
             .build()
     };
     match command {
-        Command::Proctor(cmd) => cmd::proctor::run(cmd),
+        Command::Proctor(cmd) => cmd::proctor::run(cmd, ctx),
         Command::Models(cmd) => cmd::models::run_models(cmd, &ctx.data_dir),
         Command::Embed(args) => cmd::models::run_embed(args, &ctx.data_dir),
         Command::Bench(cmd::bench::BenchCommand::Embed(args)) => {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::flag::{Detector, Evidence, FalseAlarmScope, Flag, FlagId, Severity, DISCLAIMER};
 use crate::input::Dataset;
 use crate::prepare::{prepare, DataNote};
-use crate::similarity::SimilarityStats;
+use crate::similarity::{PairErrorRate, SimilarityStats};
 use crate::{behaviour, irt, personfit, rt, similarity};
 
 /// Thresholds and assumptions of an analysis. Every number here is printed
@@ -19,8 +19,10 @@ use crate::{behaviour, irt, personfit, rt, similarity};
 pub struct Config {
     /// Per-session false-alarm rate of the per-session detectors.
     pub alpha_session: f64,
-    /// Familywise false-alarm rate of the similarity detector over all pairs.
+    /// False-alarm rate of the similarity detector; what it bounds is `pair_error_rate`.
     pub alpha_pairs: f64,
+    /// Per honest session (default) or familywise over the whole cohort.
+    pub pair_error_rate: PairErrorRate,
     /// Standardized log-time residual below which an answer counts as "fast"
     /// (−2.326 is the fastest 1 % of honest answers).
     pub fast_z: f64,
@@ -35,6 +37,7 @@ impl Default for Config {
         Config {
             alpha_session: 0.001,
             alpha_pairs: 0.001,
+            pair_error_rate: PairErrorRate::PerSession,
             fast_z: -2.326,
             practice_gain: 0.05,
             min_common_items: 10,

@@ -4,9 +4,11 @@
 //! False alarms are measured at two levels per detector from a single run: the
 //! analysis runs at the looser level and a flag counts at the stricter level
 //! when its p-value also clears the stricter threshold (thresholds scale
-//! linearly with α, Bonferroni included). For the all-pairs similarity the
-//! unit is the whole cohort (familywise: "did any honest pair get flagged?"),
-//! for the other detectors it is the session.
+//! linearly with α, Bonferroni and Holm included — for Holm this can only
+//! over-count). The similarity detector is measured under both error rates:
+//! per session ("was this honest session flagged with any partner?") and
+//! familywise ("did any honest pair in the cohort get flagged?"); for the
+//! other detectors the unit is the session.
 
 use std::collections::HashSet;
 use std::time::Instant;
@@ -15,7 +17,8 @@ use comfy_table::{presets::UTF8_FULL, Table};
 use serde::Serialize;
 
 use crate::analyze::{analyze, Config, Timings};
-use crate::flag::{Detector, FalseAlarmScope};
+use crate::flag::Detector;
+use crate::similarity::PairErrorRate;
 use crate::simulate::{simulate, Cheat, SimSpec};
 
 /// What to run.
@@ -85,16 +88,29 @@ const PER_SESSION: [Detector; 5] = [
     Detector::ScoreJump,
 ];
 
+/// Label of the similarity detector under an error-rate mode.
+fn similarity_label(mode: PairErrorRate) -> String {
+    match mode {
+        PairErrorRate::PerSession => "answer_similarity (per session)".into(),
+        PairErrorRate::Familywise => "answer_similarity (familywise, Holm)".into(),
+    }
+}
+
+const MODES: [PairErrorRate; 2] = [PairErrorRate::PerSession, PairErrorRate::Familywise];
+
 /// Empirical false-alarm rates on honest cohorts.
 pub fn false_alarms(spec: &CalibrationSpec) -> Vec<CalibrationRow> {
     let loosest = spec.levels.iter().copied().fold(0.0, f64::max);
-    let config = Config {
+    let config = |mode| Config {
         alpha_session: loosest,
         alpha_pairs: loosest,
+        pair_error_rate: mode,
         ..Config::default()
     };
     // hits[level][detector]
     let mut session_hits = vec![[0usize; 5]; spec.levels.len()];
+    // Sessions in any similarity flag (per-session mode), cohorts with any (familywise).
+    let mut pair_session_hits = vec![0usize; spec.levels.len()];
     let mut cohort_hits = vec![0usize; spec.levels.len()];
     let mut sessions = 0;
     for r in 0..spec.clean_replications {
@@ -105,30 +121,45 @@ pub fn false_alarms(spec: &CalibrationSpec) -> Vec<CalibrationRow> {
             cheat: None,
             seed: spec.seed + r as u64,
         });
-        let report = analyze(&sim.dataset, &config);
         sessions += spec.examinees;
-        for (l, &level) in spec.levels.iter().enumerate() {
-            let scale = level / loosest;
-            let mut any_pair = false;
-            for f in &report.flags {
-                if f.p_value > f.threshold * scale {
-                    continue;
+        for mode in MODES {
+            let report = analyze(&sim.dataset, &config(mode));
+            for (l, &level) in spec.levels.iter().enumerate() {
+                let scale = level / loosest;
+                let mut in_pair: HashSet<&str> = HashSet::new();
+                for f in &report.flags {
+                    if f.p_value > f.threshold * scale {
+                        continue;
+                    }
+                    match PER_SESSION.iter().position(|d| *d == f.detector) {
+                        // The behaviour tail is discrete (multiples of 1/N) and
+                        // only defined down to 1/N: count it only where it can be tested.
+                        Some(k) if mode == PairErrorRate::PerSession => session_hits[l][k] += 1,
+                        Some(_) => {}
+                        None => in_pair.extend(f.sessions.iter().map(String::as_str)),
+                    }
                 }
-                match PER_SESSION.iter().position(|d| *d == f.detector) {
-                    // The behaviour tail is discrete (multiples of 1/N) and
-                    // only defined down to 1/N: count it only where it can be tested.
-                    Some(k) => session_hits[l][k] += 1,
-                    None => any_pair = true,
+                match mode {
+                    PairErrorRate::PerSession => pair_session_hits[l] += in_pair.len(),
+                    PairErrorRate::Familywise => cohort_hits[l] += usize::from(!in_pair.is_empty()),
                 }
             }
-            cohort_hits[l] += usize::from(any_pair);
         }
     }
     let mut rows = Vec::new();
     for (l, &level) in spec.levels.iter().enumerate() {
         rows.push(CalibrationRow {
             scenario: "honest".into(),
-            detector: Detector::AnswerSimilarity.name().into(),
+            detector: similarity_label(PairErrorRate::PerSession),
+            nominal: level,
+            scope: "session (any partner)".into(),
+            measure: "false alarm",
+            hits: pair_session_hits[l],
+            trials: sessions,
+        });
+        rows.push(CalibrationRow {
+            scenario: "honest".into(),
+            detector: similarity_label(PairErrorRate::Familywise),
             nominal: level,
             scope: format!(
                 "cohort ({} pairs)",
@@ -161,19 +192,39 @@ pub fn scenarios() -> Vec<(Cheat, Detector)> {
         (Cheat::Copy(0.5), Detector::AnswerSimilarity),
         (Cheat::PreKnowledge(0.25), Detector::FastCorrect),
         (Cheat::Speeding(0.25), Detector::SpeedShift),
+        (Cheat::CopyNearby(0.2), Detector::AnswerSimilarity),
+        (Cheat::CopyNearby(0.3), Detector::AnswerSimilarity),
     ]
 }
 
+/// Flagged session sets of one report: by `detector` (or any) as sorted id lists.
+fn flagged_by(report: &crate::Report, d: Option<Detector>) -> HashSet<Vec<String>> {
+    report
+        .flags
+        .iter()
+        .filter(|f| d.is_none_or(|d| f.detector == d))
+        .map(|f| {
+            let mut s = f.sessions.clone();
+            s.sort();
+            s
+        })
+        .collect()
+}
+
 /// Power of the main detector (and of any detector) per scenario at the
-/// default thresholds.
+/// default thresholds. Copying is measured under both similarity error rates.
 pub fn power(spec: &CalibrationSpec, only: Option<Cheat>) -> Vec<CalibrationRow> {
-    let config = Config::default();
+    let default = Config::default();
     let mut rows = Vec::new();
     for (s_idx, (cheat, main)) in scenarios().into_iter().enumerate() {
         if only.is_some_and(|o| o != cheat) {
             continue;
         }
-        let (mut main_hits, mut any_hits, mut trials) = (0, 0, 0);
+        let copying = matches!(cheat, Cheat::Copy(_) | Cheat::CopyNearby(_));
+        let modes: &[PairErrorRate] = if copying { &MODES } else { &MODES[..1] };
+        // (label, nominal, hits) per mode, then "any" under the default.
+        let mut main_hits = vec![0usize; modes.len()];
+        let (mut any_hits, mut trials) = (0, 0);
         for r in 0..spec.power_replications {
             let sim = simulate(&SimSpec {
                 examinees: spec.examinees,
@@ -182,54 +233,64 @@ pub fn power(spec: &CalibrationSpec, only: Option<Cheat>) -> Vec<CalibrationRow>
                 cheat: Some((cheat, spec.cheaters)),
                 seed: spec.seed + 10_000 * (s_idx as u64 + 1) + r as u64,
             });
-            let report = analyze(&sim.dataset, &config);
             let id = |j: usize| sim.dataset.sessions[j].id.clone();
-            let flagged_by = |d: Option<Detector>| -> HashSet<Vec<String>> {
-                report
-                    .flags
-                    .iter()
-                    .filter(|f| d.is_none_or(|d| f.detector == d))
-                    .map(|f| {
-                        let mut s = f.sessions.clone();
-                        s.sort();
-                        s
-                    })
-                    .collect()
-            };
-            let main_set = flagged_by(Some(main));
-            let any_set = flagged_by(None);
-            let any_session: HashSet<&String> = any_set.iter().flatten().collect();
-            if let Cheat::Copy(_) = cheat {
-                for &(c, s) in &sim.copy_pairs {
-                    let mut key = vec![id(c), id(s)];
-                    key.sort();
-                    main_hits += usize::from(main_set.contains(&key));
-                    any_hits +=
-                        usize::from(main_set.contains(&key) || any_session.contains(&id(c)));
-                    trials += 1;
-                }
-            } else {
-                for &c in &sim.cheaters {
-                    main_hits += usize::from(main_set.contains(&vec![id(c)]));
-                    any_hits += usize::from(any_session.contains(&id(c)));
-                    trials += 1;
+            for (m, &mode) in modes.iter().enumerate() {
+                let config = Config {
+                    pair_error_rate: mode,
+                    ..default.clone()
+                };
+                let report = analyze(&sim.dataset, &config);
+                let main_set = flagged_by(&report, Some(main));
+                let any_set = flagged_by(&report, None);
+                let any_session: HashSet<&String> = any_set.iter().flatten().collect();
+                let first = m == 0;
+                if copying {
+                    for &(c, s) in &sim.copy_pairs {
+                        let mut key = vec![id(c), id(s)];
+                        key.sort();
+                        main_hits[m] += usize::from(main_set.contains(&key));
+                        if first {
+                            any_hits += usize::from(
+                                main_set.contains(&key) || any_session.contains(&id(c)),
+                            );
+                            trials += 1;
+                        }
+                    }
+                } else {
+                    for &c in &sim.cheaters {
+                        main_hits[m] += usize::from(main_set.contains(&vec![id(c)]));
+                        if first {
+                            any_hits += usize::from(any_session.contains(&id(c)));
+                            trials += 1;
+                        }
+                    }
                 }
             }
         }
-        let (unit, scope) = match main {
-            Detector::AnswerSimilarity => {
-                ("copier–source pair", FalseAlarmScope::FamilywiseAllPairs)
-            }
-            _ => ("cheating session", FalseAlarmScope::PerSession),
+        let unit = if copying {
+            "copier–source pair"
+        } else {
+            "cheating session"
         };
-        let nominal = match scope {
-            FalseAlarmScope::FamilywiseAllPairs => config.alpha_pairs,
-            FalseAlarmScope::PerSession => config.alpha_session,
+        let nominal = if copying {
+            default.alpha_pairs
+        } else {
+            default.alpha_session
         };
-        for (detector, hits) in [
-            (main.name().to_string(), main_hits),
-            ("any".into(), any_hits),
-        ] {
+        let mut entries: Vec<(String, usize)> = modes
+            .iter()
+            .zip(&main_hits)
+            .map(|(&mode, &hits)| {
+                let label = if copying {
+                    similarity_label(mode)
+                } else {
+                    main.name().to_string()
+                };
+                (label, hits)
+            })
+            .collect();
+        entries.push(("any".into(), any_hits));
+        for (detector, hits) in entries {
             rows.push(CalibrationRow {
                 scenario: cheat.label(),
                 detector,

@@ -131,8 +131,11 @@ impl Severity {
 pub enum FalseAlarmScope {
     /// Probability that an honest session gets this flag.
     PerSession,
+    /// Probability that an honest session gets a flag of this kind with any
+    /// partner (Bonferroni over the session's 2(N−1) directed pair tests).
+    PerSessionAnyPartner,
     /// Probability that any honest pair in the whole cohort gets this flag
-    /// (Bonferroni over all directed pairs).
+    /// (Holm over all directed pairs).
     FamilywiseAllPairs,
 }
 

@@ -16,18 +16,22 @@
 //!    runs the detectors:
 //!    * `behaviour` — client events against the cohort (empirical tails);
 //!    * `fast_correct`, `speed_shift` — response times;
-//!    * `answer_similarity` — all pairs, exact Poisson-binomial tail of identical
-//!      answers given the copier's ability and the source's answers, Bonferroni
-//!      over all directed pairs, shared IP/device pairs as a second family,
-//!      flagged pairs grouped into clusters;
+//!    * `answer_similarity` — all pairs, exact tail of likelihood-ratio-weighted
+//!      identical answers given the copier's ability and the source's answers;
+//!      α bounds either the chance that an honest session is flagged with any
+//!      partner (default; Bonferroni over its 2(N−1) tests) or the chance that
+//!      any honest pair is flagged (Holm over all pairs); shared IP/device pairs
+//!      form a second family; flagged pairs are grouped into clusters;
 //!    * `person_fit` — Snijders' lz* with Guttman errors as evidence;
 //!    * `score_jump` — against the examinee's earlier attempts.
 //! 3. [`simulate`] generates honest and cheating cohorts and [`calibrate`]
 //!    measures each detector's false-alarm rate against its nominal level and
 //!    its power per cheating scenario; [`bench`] times the 5,000 × 80 case.
 //!
-//! The review queue itself lives elsewhere; [`Review`] and the stable
-//! [`FlagId`] are defined here so it can be built on them.
+//! [`review_evidence`] adds, per flag, what a review page plots (event
+//! timeline, per-item times against the cohort, the answer grid of a pair).
+//! The review queue itself lives in the store (`qabilet_store::proctoring`);
+//! the stable [`FlagId`] is what decisions attach to.
 //!
 //! # Example
 //! ```
@@ -40,9 +44,11 @@
 mod analyze;
 mod behaviour;
 pub mod calibrate;
+mod dossier;
 mod flag;
 mod input;
 mod irt;
+mod pair_family;
 mod personfit;
 mod prepare;
 mod rt;
@@ -52,6 +58,9 @@ mod stats;
 
 pub use analyze::{analyze, Config, ModelSummary, Report, Timings};
 pub use calibrate::{bench, calibrate, BenchResult, CalibrationRow, CalibrationSpec};
+pub use dossier::{
+    review_evidence, AnswerGrid, ItemTime, ReviewEvidence, SessionTrace, TimelineEvent,
+};
 pub use flag::{
     Decision, Detector, EventStat, Evidence, FalseAlarmScope, Flag, FlagId, Review, Severity,
     DISCLAIMER,
@@ -61,4 +70,4 @@ pub use input::{
     Item, PreviousAttempt, Session, TestForm,
 };
 pub use prepare::{DataNote, NoteKind};
-pub use similarity::SimilarityStats;
+pub use similarity::{PairErrorRate, SimilarityStats};

@@ -16,34 +16,73 @@
 //! (≈ 10⁻¹¹). Identical and identical-incorrect counts are reported as
 //! evidence.
 //!
-//! Both directions are tested, so the family has 2·N(N−1)/2 tests; Bonferroni
-//! keeps the chance of *any* honest pair being flagged at most α. Pairs that
-//! share an IP or device fingerprint form a second, small family that gets
-//! half of α: a shared network is prior evidence, so such pairs need less
-//! answer agreement to be flagged, while the overall familywise rate stays ≤ α.
+//! Both directions are tested. Which false-alarm rate α refers to is a
+//! [`PairErrorRate`] in the configuration:
+//!
+//! * **per session** (default): the probability that an honest session ends
+//!   up in *any* similarity flag is at most α. A session takes part in
+//!   2(N−1) directed tests (as copier and as source against everyone else),
+//!   so each pair is tested at α/(2(N−1)) — Bonferroni within the session's
+//!   own family. This is the same unit as every other detector (α per honest
+//!   session), so a cohort of N honest sessions expects at most α·N similarity
+//!   flags. At N = 1,000 the per-test level is 5·10⁻⁷ instead of 5·10⁻¹⁰.
+//! * **familywise**: the probability that *any* honest pair in the cohort is
+//!   flagged is at most α (Holm's step-down over all 2·N(N−1)/2 directed
+//!   tests; uniformly at least as powerful as Bonferroni, same guarantee).
+//!
+//! Pairs that share an IP or device fingerprint form a second, pre-declared
+//! family that gets half of α (per session: split over the session's own
+//! shared-network partners; familywise: Holm over all such pairs): a shared
+//! network is prior evidence, so such pairs need less answer agreement, while
+//! the rate stays ≤ α by the union bound over the two halves.
 //!
 //! Speed: 12.5M pairs × 80 items. θ is rounded to a 0.1 grid and
 //! (p, p(1−p)) for every (grid point, item, option) is precomputed, so the
 //! inner loop is one table load per item and direction; a cheap z-score
-//! screen (z ≥ 3) selects the few pairs that get the exact tail. The
-//! thresholds used are below 10⁻⁸, which no pair with z < 3 reaches (checked in
-//! the tests).
+//! screen selects the few pairs that get the exact tail: z ≥ 3 when the
+//! all-pairs level is below 10⁻⁶ (large cohorts), z ≥ 2 otherwise and always
+//! for shared-network pairs (tested at a looser level). The screen can only
+//! drop flags, never add them, so it cannot raise a false-alarm rate; it
+//! could only cost power if a pair under it had reached the level. No pair
+//! under the screen reaches those levels (checked in the tests on a simulated
+//! cohort: the smallest exact p-value of a pair with z < 3 stays above 10⁻⁶).
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use serde::{Deserialize, Serialize};
+
 use crate::analyze::Ctx;
 use crate::flag::{Detector, Evidence, FalseAlarmScope, Flag, FlagId, Severity};
 use crate::irt::IrtModel;
+use crate::pair_family::{decide, Levels};
 use crate::prepare::{Prepared, OMIT};
 use crate::stats::weighted_bernoulli_sf;
 
 const GRID_MIN: f64 = -4.0;
 const GRID_STEP: f64 = 0.1;
 const GRID_N: usize = 81;
-/// Screen: only pairs at least this many SDs above expectation get the exact tail.
+/// Screen: only pairs at least this many SDs above expectation get the exact
+/// tail, when every threshold in use is below [`STRICT_LEVEL`].
 pub(crate) const Z_SCREEN: f32 = 3.0;
+/// The looser screen used when some threshold is at or above [`STRICT_LEVEL`].
+const Z_SCREEN_LOOSE: f32 = 2.0;
+/// Below this per-test level, no pair with z < 3 has been seen to reach it.
+pub(crate) const STRICT_LEVEL: f64 = 1e-6;
+
+/// What the similarity detector's α bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PairErrorRate {
+    /// P(an honest session appears in any similarity flag) ≤ α: Bonferroni
+    /// over the session's own 2(N−1) directed tests.
+    #[default]
+    PerSession,
+    /// P(any honest pair in the cohort is flagged) ≤ α: Holm over all
+    /// directed pairs.
+    Familywise,
+}
 /// Sessions sharing one IP/device beyond this count are a test centre or NAT,
 /// not evidence of collusion, and do not enter the shared-network family.
 const MAX_NETWORK_GROUP: usize = 50;
@@ -51,15 +90,19 @@ const MAX_NETWORK_GROUP: usize = 50;
 /// Counts for the report.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
 pub struct SimilarityStats {
+    /// What α bounds.
+    pub error_rate: PairErrorRate,
     /// Unordered pairs compared.
     pub pairs: u64,
     /// Directed pairs that passed the screen and got an exact p-value.
     pub exact_evaluated: u64,
     /// Pairs in the shared-network family.
     pub shared_network_pairs: u64,
-    /// Per-test threshold for all pairs.
+    /// Per-test threshold for all pairs (familywise: Holm's first, strictest step).
     pub threshold_all: f64,
-    /// Per-test threshold for shared-network pairs.
+    /// Per-test threshold for shared-network pairs (per session: for a pair
+    /// whose sessions each have one shared-network partner; familywise: Holm's
+    /// first step).
     pub threshold_network: f64,
 }
 
@@ -115,17 +158,35 @@ fn tables(prep: &Prepared, irt: &IrtModel) -> Tables {
 }
 
 /// A directed pair that passed the screen.
-struct Candidate {
-    copier: u32,
-    source: u32,
+pub(crate) struct Candidate {
+    pub copier: u32,
+    pub source: u32,
 }
 
-/// Scans all pairs; returns directed candidates for the exact test.
-fn screen(prep: &Prepared, irt: &IrtModel, t: &Tables, same_person: &[u32]) -> Vec<Candidate> {
+/// Scans all pairs; returns directed candidates for the exact test: those at
+/// least `z` SDs above expectation, and the pairs in `loose_pairs` (the
+/// shared-network family, tested at a looser level) from [`Z_SCREEN_LOOSE`].
+fn screen(
+    prep: &Prepared,
+    irt: &IrtModel,
+    t: &Tables,
+    same_person: &[u32],
+    z: f32,
+    loose_pairs: &HashMap<(u32, u32), Vec<String>>,
+) -> Vec<Candidate> {
     let (ni, n, s) = (prep.n_items, prep.n_sessions, t.slots);
     let omit = (s - 1) as u8;
     let grids: Vec<usize> = irt.theta.iter().map(|&th| grid(th)).collect();
-    let z2 = Z_SCREEN * Z_SCREEN;
+    let z2 = z * z;
+    let z2_loose = (Z_SCREEN_LOOSE * Z_SCREEN_LOOSE).min(z2);
+    // Only pairs past the loose screen look the pair up, so the map costs nothing
+    // in the inner loop.
+    let passes = |excess: f32, var: f32, j: usize, l: usize| {
+        excess > 0.0
+            && (excess * excess >= z2 * var
+                || (excess * excess >= z2_loose * var
+                    && loose_pairs.contains_key(&(j as u32, l as u32))))
+    };
     (0..n)
         .into_par_iter()
         .with_max_len(1)
@@ -154,13 +215,13 @@ fn screen(prep: &Prepared, irt: &IrtModel, t: &Tables, same_person: &[u32]) -> V
                     mu2 += y[0];
                     v2 += y[1];
                 }
-                if m1 > mu1 && (m1 - mu1) * (m1 - mu1) >= z2 * v1 {
+                if passes(m1 - mu1, v1, j, l) {
                     out.push(Candidate {
                         copier: j as u32,
                         source: l as u32,
                     });
                 }
-                if m2 > mu2 && (m2 - mu2) * (m2 - mu2) >= z2 * v2 {
+                if passes(m2 - mu2, v2, j, l) {
                     out.push(Candidate {
                         copier: l as u32,
                         source: j as u32,
@@ -173,8 +234,8 @@ fn screen(prep: &Prepared, irt: &IrtModel, t: &Tables, same_person: &[u32]) -> V
 }
 
 /// Exact test for one directed pair.
-struct Exact {
-    p: f64,
+pub(crate) struct Exact {
+    pub p: f64,
     /// Weighted statistic in nats.
     statistic: f64,
     identical: usize,
@@ -220,7 +281,7 @@ fn exact(prep: &Prepared, irt: &IrtModel, c: usize, s: usize) -> Exact {
 }
 
 /// A flagged pair: (unordered key, direction, test, threshold used, shared networks).
-type Flagged = ((u32, u32), Candidate, Exact, f64, Vec<String>);
+pub(crate) type Flagged = ((u32, u32), Candidate, Exact, f64, Vec<String>);
 
 /// Pairs of sessions sharing an IP or device (groups above the cap excluded).
 fn network_pairs(prep: &Prepared) -> HashMap<(u32, u32), Vec<String>> {
@@ -252,6 +313,7 @@ pub(crate) fn similarity(ctx: &mut Ctx, prep: &Prepared, irt: &IrtModel) -> Simi
     let n = prep.n_sessions as u64;
     let pairs = n * n.saturating_sub(1) / 2;
     let alpha = ctx.config.alpha_pairs;
+    let error_rate = ctx.config.pair_error_rate;
     let net = network_pairs(prep);
     // Split α between the two families only when the second one exists.
     let (alpha_all, alpha_net) = if net.is_empty() {
@@ -259,12 +321,31 @@ pub(crate) fn similarity(ctx: &mut Ctx, prep: &Prepared, irt: &IrtModel) -> Simi
     } else {
         (alpha / 2.0, alpha / 2.0)
     };
-    let threshold_all = alpha_all / (2 * pairs).max(1) as f64;
-    let threshold_net = alpha_net / (2 * net.len()).max(1) as f64;
+    let mut degree = vec![0usize; prep.n_sessions];
+    for &(a, b) in net.keys() {
+        degree[a as usize] += 1;
+        degree[b as usize] += 1;
+    }
+    let all_tests = match error_rate {
+        PairErrorRate::PerSession => 2 * n.saturating_sub(1),
+        PairErrorRate::Familywise => 2 * pairs,
+    };
+    let levels = Levels {
+        alpha_all,
+        alpha_net,
+        all_tests,
+        all: alpha_all / all_tests.max(1) as f64,
+        degree,
+    };
+    let threshold_net = match error_rate {
+        PairErrorRate::PerSession => alpha_net / 2.0,
+        PairErrorRate::Familywise => alpha_net / (2 * net.len()).max(1) as f64,
+    };
     let mut stats = SimilarityStats {
+        error_rate,
         pairs,
         shared_network_pairs: net.len() as u64,
-        threshold_all,
+        threshold_all: levels.all,
         threshold_network: threshold_net,
         ..Default::default()
     };
@@ -282,7 +363,14 @@ pub(crate) fn similarity(ctx: &mut Ctx, prep: &Prepared, irt: &IrtModel) -> Simi
             *person_ids.entry(e.as_str()).or_insert(k)
         })
         .collect();
-    let candidates = screen(prep, irt, &t, &same_person);
+    // The all-pairs level decides how deep to screen every pair; the (few)
+    // shared-network pairs, tested at a looser level, always get the deep screen.
+    let z = if levels.all < STRICT_LEVEL {
+        Z_SCREEN
+    } else {
+        Z_SCREEN_LOOSE
+    };
+    let candidates = screen(prep, irt, &t, &same_person, z, &net);
     stats.exact_evaluated = candidates.len() as u64;
     let min_common = ctx.config.min_common_items;
     let tested: Vec<(Candidate, Exact)> = candidates
@@ -304,20 +392,13 @@ pub(crate) fn similarity(ctx: &mut Ctx, prep: &Prepared, irt: &IrtModel) -> Simi
             }
         }
     }
-    let mut flagged: Vec<Flagged> = best
-        .into_iter()
-        .filter_map(|(key, (c, e))| {
-            let shared = net.get(&key).cloned().unwrap_or_default();
-            let threshold = if e.p <= threshold_all {
-                threshold_all
-            } else if !shared.is_empty() && e.p <= threshold_net {
-                threshold_net
-            } else {
-                return None;
-            };
-            Some((key, c, e, threshold, shared))
-        })
-        .collect();
+    let mut best: Vec<((u32, u32), (Candidate, Exact))> = best.into_iter().collect();
+    best.sort_by_key(|b| b.0);
+    let scope = match error_rate {
+        PairErrorRate::PerSession => FalseAlarmScope::PerSessionAnyPartner,
+        PairErrorRate::Familywise => FalseAlarmScope::FamilywiseAllPairs,
+    };
+    let mut flagged = decide(error_rate, best, &net, &levels);
     flagged.sort_by_key(|f| f.0);
     let clusters = clusters(prep.n_sessions, flagged.iter().map(|f| f.0));
     for (key, c, e, threshold, shared) in flagged {
@@ -350,7 +431,7 @@ pub(crate) fn similarity(ctx: &mut Ctx, prep: &Prepared, irt: &IrtModel) -> Simi
             p_value: e.p,
             threshold,
             nominal_false_alarm_rate: alpha,
-            false_alarm_scope: FalseAlarmScope::FamilywiseAllPairs,
+            false_alarm_scope: scope,
             summary,
             evidence: Evidence::AnswerSimilarity {
                 copier: sessions[0].clone(),
@@ -410,7 +491,47 @@ fn clusters(n: usize, edges: impl Iterator<Item = (u32, u32)>) -> Vec<Vec<u32>> 
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
+
+    /// The screen is only safe if a pair under it cannot reach the levels in
+    /// use: on an honest cohort, every directed pair with 2 ≤ z < 3 gets the
+    /// exact tail, and the smallest must stay above [`STRICT_LEVEL`].
+    #[test]
+    fn pairs_under_the_screen_never_reach_the_strict_level() {
+        let sim = crate::simulate::simulate(&crate::simulate::SimSpec {
+            examinees: 300,
+            items: 80,
+            options: 4,
+            cheat: None,
+            seed: 11,
+        });
+        let prep = crate::prepare::prepare(&sim.dataset);
+        let irt = crate::irt::fit(&prep, None);
+        let t = tables(&prep, &irt);
+        let same: Vec<u32> = (0..prep.n_sessions as u32).collect();
+        let loose: HashSet<(u32, u32)> =
+            screen(&prep, &irt, &t, &same, Z_SCREEN_LOOSE, &HashMap::new())
+                .into_iter()
+                .map(|c| (c.copier, c.source))
+                .collect();
+        let strict: HashSet<(u32, u32)> = screen(&prep, &irt, &t, &same, Z_SCREEN, &HashMap::new())
+            .into_iter()
+            .map(|c| (c.copier, c.source))
+            .collect();
+        let between: Vec<&(u32, u32)> = loose.difference(&strict).collect();
+        assert!(
+            between.len() > 500,
+            "{} pairs with 2 ≤ z < 3",
+            between.len()
+        );
+        let smallest = between
+            .iter()
+            .map(|&&(c, s)| exact(&prep, &irt, c as usize, s as usize).p)
+            .fold(1.0, f64::min);
+        assert!(smallest > STRICT_LEVEL, "p = {smallest:e} under the screen");
+    }
 
     #[test]
     fn union_find_groups_chains() {

@@ -23,6 +23,9 @@ use crate::input::{
 pub enum Cheat {
     /// Copy this fraction of items from a source examinee.
     Copy(f64),
+    /// Copy this fraction from a source on the same network (same IP: one
+    /// room or household), the case the pre-declared shared-network family is for.
+    CopyNearby(f64),
     /// Know the answers of this fraction of items in advance (one leaked set for
     /// all cheaters): correct and fast on them.
     PreKnowledge(f64),
@@ -35,6 +38,9 @@ impl Cheat {
     pub fn label(self) -> String {
         match self {
             Cheat::Copy(f) => format!("copying {:.0}% of items", f * 100.0),
+            Cheat::CopyNearby(f) => {
+                format!("copying {:.0}% from a source on the same IP", f * 100.0)
+            }
             Cheat::PreKnowledge(f) => format!("pre-knowledge of {:.0}% of items", f * 100.0),
             Cheat::Speeding(f) => format!("speeding: rapid guessing on last {:.0}%", f * 100.0),
         }
@@ -192,7 +198,7 @@ pub fn simulate(spec: &SimSpec) -> Simulated {
     let mut leaked: Vec<usize> = (0..spec.items).collect();
     leaked.shuffle(&mut rng);
     let frac = match cheat {
-        Cheat::Copy(f) | Cheat::PreKnowledge(f) | Cheat::Speeding(f) => f,
+        Cheat::Copy(f) | Cheat::CopyNearby(f) | Cheat::PreKnowledge(f) | Cheat::Speeding(f) => f,
     };
     let n_affected = ((spec.items as f64) * frac).round() as usize;
     leaked.truncate(n_affected);
@@ -220,7 +226,7 @@ pub fn simulate(spec: &SimSpec) -> Simulated {
     let mut copy_pairs = Vec::new();
     for (c_idx, &c) in cheaters.iter().enumerate() {
         match cheat {
-            Cheat::Copy(_) => {
+            Cheat::Copy(_) | Cheat::CopyNearby(_) => {
                 let s = sources[c_idx];
                 let mut copied: Vec<usize> = (0..spec.items).collect();
                 copied.shuffle(&mut rng);
@@ -291,11 +297,19 @@ pub fn simulate(spec: &SimSpec) -> Simulated {
         }
         events.sort_by_key(|e| e.at);
         // Households: 5 % share the IP of the previous examinee.
-        let ip_owner = if j > 0 && rng.gen::<f64>() < 0.05 {
+        let mut ip_owner = if j > 0 && rng.gen::<f64>() < 0.05 {
             j - 1
         } else {
             j
         };
+        if let Cheat::CopyNearby(_) = cheat {
+            // The source keeps its own IP (never a household's), the copier takes it.
+            if let Some(&(_, source)) = copy_pairs.iter().find(|&&(c, _)| c == j) {
+                ip_owner = source;
+            } else if copy_pairs.iter().any(|&(_, s)| s == j) {
+                ip_owner = j;
+            }
+        }
         let retaker = rng.gen::<f64>() < 0.2;
         let previous = if retaker {
             let theta_prev = thetas[j] - (0.05 + 0.1 * normal(&mut rng));

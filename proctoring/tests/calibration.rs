@@ -43,7 +43,7 @@ fn copying_half_the_test_is_detected() {
     let rows = power(&spec(), Some(Cheat::Copy(0.5)));
     let sim = rows
         .iter()
-        .find(|r| r.detector == "answer_similarity")
+        .find(|r| r.detector == "answer_similarity (per session)")
         .expect("similarity row");
     assert!(sim.rate() >= 0.6, "power {}/{}", sim.hits, sim.trials);
 }

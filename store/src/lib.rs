@@ -15,6 +15,7 @@ mod changes;
 mod error;
 mod outbox;
 mod portal;
+mod proctoring;
 mod queries;
 #[doc(hidden)]
 pub mod test_support;
@@ -33,6 +34,9 @@ pub use auth::{ApiKey, Declaration, Role, User};
 pub use changes::{Change, ChangeOp, RecordKind};
 pub use error::StoreError;
 pub use outbox::{EventKind, OutboxEvent};
+pub use proctoring::{
+    FlagFilter, FlagReview, FlagScope, FlagStatus, NewFlag, NewRun, SavedRun, StoredFlag, StoredRun,
+};
 pub use queries::{Counts, VacancyFilter};
 pub use write::{Put, WriteTx};
 

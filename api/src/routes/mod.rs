@@ -3,6 +3,7 @@
 mod catalog;
 pub(crate) mod competition;
 mod people;
+pub(crate) mod proctoring;
 mod records;
 mod system;
 
@@ -55,6 +56,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/events", get(records::events))
         .route("/events/dead", get(records::dead_events))
         .merge(crate::web::routes())
+        .merge(proctoring::routes())
 }
 
 /// `?after=&limit=` for lists keyed by id.

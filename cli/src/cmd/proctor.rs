@@ -3,8 +3,10 @@
 //! `analyze` reads a session file (format: `proctoring/FORMAT.md`) and prints
 //! flags per session, most severe first, with their evidence; `simulate`
 //! prints the false-alarm and power table from simulated cohorts; `bench`
-//! times the 5,000 × 80 all-pairs analysis. Flags are evidence for a human
-//! reviewer, never verdicts, and every output says so.
+//! times the 5,000 × 80 all-pairs analysis. `analyze --save` puts the run and
+//! its flags in the review queue; `flags` lists the queue and `review` decides
+//! a flag (see `proctor_queue.rs`). Flags are evidence for a human reviewer,
+//! never verdicts, and every output says so.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -12,6 +14,12 @@ use std::path::PathBuf;
 use anyhow::{bail, Context as _};
 use comfy_table::{presets::UTF8_FULL, ContentArrangement, Table};
 use qabilet_proctoring::{self as proctoring, Config, Evidence, Flag};
+use qabilet_store::Store;
+
+use crate::Context;
+
+#[path = "proctor_queue.rs"]
+mod queue;
 
 /// Proctoring commands.
 #[derive(clap::Subcommand)]
@@ -26,9 +34,58 @@ pub enum ProctorCommand {
         /// Per-session false-alarm rate of the per-session detectors.
         #[arg(long, default_value_t = 0.001)]
         alpha_session: f64,
-        /// Familywise false-alarm rate of the answer-similarity search over all pairs.
+        /// False-alarm rate of the answer-similarity search (see --pair-error-rate).
         #[arg(long, default_value_t = 0.001)]
         alpha_pairs: f64,
+        /// What --alpha-pairs bounds: `per-session` (an honest session is flagged
+        /// with any partner) or `familywise` (any honest pair in the cohort).
+        #[arg(long, value_enum, default_value_t = PairRate::PerSession)]
+        pair_error_rate: PairRate,
+        /// Save the run and its flags to the review queue (the store).
+        #[arg(long)]
+        save: bool,
+        /// The vacancy the test belongs to (decides who may review; with --save).
+        #[arg(long, requires = "save")]
+        vacancy: Option<String>,
+        /// Who ran the analysis, for the audit log (default: $USER).
+        #[arg(long, requires = "save")]
+        by: Option<String>,
+    },
+    /// List queued flags, most severe first.
+    Flags {
+        /// open, confirmed or dismissed (default: every status).
+        #[arg(long)]
+        status: Option<String>,
+        /// Only flags of this vacancy.
+        #[arg(long)]
+        vacancy: Option<String>,
+        /// Only flags of this analysis run.
+        #[arg(long)]
+        run: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        /// Print JSON (with evidence) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Confirm or dismiss a queued flag, with a comment; audited, and a
+    /// confirmation is sent to the HRM system.
+    Review {
+        /// The flag id (see `qabilet proctor flags`).
+        flag_id: String,
+        /// The concern is substantiated.
+        #[arg(long, conflicts_with = "dismiss", required_unless_present = "dismiss")]
+        confirm: bool,
+        /// There is an innocent explanation.
+        #[arg(long)]
+        dismiss: bool,
+        /// Why (required).
+        #[arg(long)]
+        comment: String,
+        /// The reviewer, for the audit log.
+        #[arg(long)]
+        by: String,
     },
     /// Measure false-alarm rates on simulated honest cohorts and power on planted cheating.
     Simulate {
@@ -72,15 +129,68 @@ pub enum ProctorCommand {
     },
 }
 
+/// What the similarity search's α bounds (`--pair-error-rate`).
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum PairRate {
+    PerSession,
+    Familywise,
+}
+
+/// Where `analyze --save` puts the run.
+struct SaveTo<'a> {
+    ctx: &'a Context,
+    vacancy: Option<String>,
+    by: String,
+}
+
 /// Runs a proctoring command.
-pub fn run(cmd: ProctorCommand) -> anyhow::Result<()> {
+pub fn run(cmd: ProctorCommand, ctx: &Context) -> anyhow::Result<()> {
     match cmd {
         ProctorCommand::Analyze {
             file,
             json,
             alpha_session,
             alpha_pairs,
-        } => analyze(file, json, alpha_session, alpha_pairs),
+            pair_error_rate,
+            save,
+            vacancy,
+            by,
+        } => {
+            let save = save.then(|| SaveTo {
+                ctx,
+                vacancy,
+                by: by.unwrap_or_else(|| std::env::var("USER").unwrap_or_else(|_| "cli".into())),
+            });
+            let pair_error_rate = match pair_error_rate {
+                PairRate::PerSession => proctoring::PairErrorRate::PerSession,
+                PairRate::Familywise => proctoring::PairErrorRate::Familywise,
+            };
+            let config = Config {
+                alpha_session,
+                alpha_pairs,
+                pair_error_rate,
+                ..Config::default()
+            };
+            analyze(file, json, config, save)
+        }
+        ProctorCommand::Flags {
+            status,
+            vacancy,
+            run,
+            limit,
+            json,
+        } => with_store(ctx, |store| async move {
+            queue::list(&store, status, vacancy, run, limit, json).await
+        }),
+        ProctorCommand::Review {
+            flag_id,
+            confirm,
+            dismiss: _,
+            comment,
+            by,
+        } => with_store(ctx, |store| async move {
+            queue::review(&store, &flag_id, confirm, &comment, &by).await
+        }),
         ProctorCommand::Simulate {
             examinees,
             items,
@@ -164,10 +274,27 @@ pub fn run(cmd: ProctorCommand) -> anyhow::Result<()> {
     }
 }
 
-fn analyze(file: PathBuf, json: bool, alpha_session: f64, alpha_pairs: f64) -> anyhow::Result<()> {
+/// Runs `f` on the configured store inside a runtime, then closes the store.
+fn with_store<F, Fut>(ctx: &Context, f: F) -> anyhow::Result<()>
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let store = ctx.store().await?;
+        let result = f(store.clone()).await;
+        store.close().await;
+        result
+    })
+}
+
+fn analyze(file: PathBuf, json: bool, config: Config, save: Option<SaveTo>) -> anyhow::Result<()> {
     for (name, a) in [
-        ("--alpha-session", alpha_session),
-        ("--alpha-pairs", alpha_pairs),
+        ("--alpha-session", config.alpha_session),
+        ("--alpha-pairs", config.alpha_pairs),
     ] {
         if !(a > 0.0 && a < 1.0) {
             bail!("{name} must be in (0, 1), got {a}");
@@ -177,12 +304,31 @@ fn analyze(file: PathBuf, json: bool, alpha_session: f64, alpha_pairs: f64) -> a
         .with_context(|| format!("cannot read {}", file.display()))?;
     let data = proctoring::parse_dataset(&text)
         .with_context(|| format!("invalid session file {}", file.display()))?;
-    let config = Config {
-        alpha_session,
-        alpha_pairs,
-        ..Config::default()
-    };
     let report = proctoring::analyze(&data, &config);
+    if let Some(save) = save {
+        let (run, flags) = qabilet_api::queue_entries(
+            text.as_bytes(),
+            &data,
+            &report,
+            save.vacancy.as_deref(),
+            &save.by,
+        );
+        with_store(save.ctx, |store| async move {
+            let saved = store.save_proctoring_run(&run, &flags).await?;
+            if saved.created {
+                eprintln!(
+                    "saved run {}: {} flags, {} newly queued, {} already in the queue",
+                    saved.run_id, saved.flags, saved.flags_queued, saved.flags_already_queued
+                );
+            } else {
+                eprintln!(
+                    "run {} was saved before (same input); nothing changed",
+                    saved.run_id
+                );
+            }
+            Ok(())
+        })?;
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
@@ -229,6 +375,12 @@ fn analyze(file: PathBuf, json: bool, alpha_session: f64, alpha_pairs: f64) -> a
                 match f.false_alarm_scope {
                     proctoring::FalseAlarmScope::PerSession => {
                         format!("{} per honest session", f.nominal_false_alarm_rate)
+                    }
+                    proctoring::FalseAlarmScope::PerSessionAnyPartner => {
+                        format!(
+                            "{} per honest session, any partner",
+                            f.nominal_false_alarm_rate
+                        )
                     }
                     proctoring::FalseAlarmScope::FamilywiseAllPairs => {
                         format!("{} for the whole cohort", f.nominal_false_alarm_rate)
