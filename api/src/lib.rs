@@ -9,14 +9,19 @@
 //! - `auth`: bearer tokens (API keys, signed sessions) and bootstrap of users/keys.
 //! - `access`: who may see which vacancy, profile, application and shortlist.
 //! - `routes`: one module per resource.
+//! - [`follower`]: applies the store's change feed to the index while serving.
+//! - [`matching`]: the ranked shortlist use case (store + index + matcher).
 //! - `metrics`: Prometheus counters and histograms.
 //! - `outbox`: signed webhook delivery of HRM events with retries and dead letters.
 
 mod access;
 mod auth;
 mod error;
+pub mod follower;
+pub mod matching;
 mod metrics;
 pub mod outbox;
+mod reserve;
 mod routes;
 
 use std::future::Future;
@@ -82,6 +87,8 @@ pub struct AppState {
     pub index: Option<Arc<RwLock<Index>>>,
     pub config: Arc<ApiConfig>,
     pub metrics: Arc<Metrics>,
+    /// Ranking settings, the embedding model and its query-vector cache.
+    pub matching: Arc<matching::Matching>,
 }
 
 impl AppState {
@@ -91,7 +98,14 @@ impl AppState {
             index: None,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
+            matching: Arc::new(matching::Matching::new(None)),
         }
+    }
+
+    /// Ranks with the dense signal: query embeddings come from `model`.
+    pub fn with_model(mut self, model: Arc<qabilet_models::EmbeddingModel>) -> AppState {
+        self.matching = Arc::new(matching::Matching::new(Some(model)));
+        self
     }
 
     /// Serves searches from `index`.
@@ -99,6 +113,12 @@ impl AppState {
         self.index = Some(index);
         self
     }
+}
+
+/// The OpenAPI 3 document served at `GET /openapi.json`, built from the same route
+/// table as the router.
+pub fn openapi_document() -> serde_json::Value {
+    routes::openapi_document()
 }
 
 /// The whole API with its layers.

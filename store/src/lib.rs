@@ -14,6 +14,7 @@ mod auth;
 mod changes;
 mod error;
 mod outbox;
+mod overrides;
 mod queries;
 #[doc(hidden)]
 pub mod test_support;
@@ -32,6 +33,7 @@ pub use auth::{ApiKey, Declaration, Role, User};
 pub use changes::{Change, ChangeOp, RecordKind};
 pub use error::StoreError;
 pub use outbox::{EventKind, OutboxEvent};
+pub use overrides::{CompetitionVersion, EligibilityOverride};
 pub use queries::{Counts, VacancyFilter};
 pub use write::{Put, WriteTx};
 
