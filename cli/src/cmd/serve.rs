@@ -74,6 +74,14 @@ fn key_file(path: &Path) -> anyhow::Result<Vec<u8>> {
 /// it every `--index-follow-ms`; with the embedding model fetched, the shortlist
 /// ranks with the dense signal (query embeddings cached per vacancy).
 pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Result<()> {
+    // The server's log on stderr (RUST_LOG to change; default: info). A 500's cause
+    // is only written here, so this must exist. Already set (tests): keep it.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
     let mut config = ApiConfig::new(key_file(&data_dir.join("session.key"))?);
