@@ -70,8 +70,12 @@ pub fn spawn_follower(
             }
             match follow_once(&store, &index, model.as_ref()).await {
                 Ok(Some(r)) => tracing::debug!(
-                    changes = r.changes, upserted = r.upserted, removed = r.removed,
-                    embedded = r.embedded, to_seq = r.to_seq, "index caught up"
+                    changes = r.changes,
+                    upserted = r.upserted,
+                    removed = r.removed,
+                    embedded = r.embedded,
+                    to_seq = r.to_seq,
+                    "index caught up"
                 ),
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "index follower: will retry"),

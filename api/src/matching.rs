@@ -416,10 +416,8 @@ pub async fn rank(
             .collect();
         let ranker = Ranker::new(&matching.config, &matching.checker, provenance.clone());
         let list = ranker.shortlist_with_overrides(&vacancy, &candidates, &overrides, limit);
-        let by_profile: HashMap<&str, &(Application, Profile)> = applicants
-            .iter()
-            .map(|ap| (ap.1.id.as_str(), ap))
-            .collect();
+        let by_profile: HashMap<&str, &(Application, Profile)> =
+            applicants.iter().map(|ap| (ap.1.id.as_str(), ap)).collect();
         // The matcher stops explaining eligible candidates at `limit` but lists every
         // ineligible one, so the eligible count is what remains.
         let ineligible_total = list.ineligible.len();

@@ -103,7 +103,12 @@ pub(crate) async fn enter_runners_up(
     let policy = &state.matching.reserve_policy;
     let mut added = Vec::new();
     for entry in on_competition_closed(vacancy, &ranked, policy, now) {
-        if state.store.reserve_entry(entry.id.as_str()).await?.is_some() {
+        if state
+            .store
+            .reserve_entry(entry.id.as_str())
+            .await?
+            .is_some()
+        {
             continue;
         }
         tx.put_reserve_entry(&entry).await?;

@@ -42,7 +42,10 @@ async fn the_document_matches_the_routes() {
         ("get", "/events"),
         ("get", "/openapi.json"),
     ] {
-        assert!(documented.contains(&(method.to_owned(), path.to_owned())), "{method} {path}");
+        assert!(
+            documented.contains(&(method.to_owned(), path.to_owned())),
+            "{method} {path}"
+        );
     }
 
     for (path, item) in paths {

@@ -23,20 +23,35 @@ async fn reserve_endpoints_respect_roles_scope_and_consent() {
         let s = common::start(db).await;
         let name = s.name();
         let t = fixture(&s).await;
-        let r = s.post("/import/profiles", Some(&t.hrm), &json!([consenting("P-5")])).await;
+        let r = s
+            .post(
+                "/import/profiles",
+                Some(&t.hrm),
+                &json!([consenting("P-5")]),
+            )
+            .await;
         assert_eq!(r.status.as_u16(), 200, "{}", r.text);
 
         // Add: consent-gated, HR only from a competition of their organisation.
         let general = json!({"profile_id": "P-5", "reason": "сильный кандидат"});
-        let from_v1 = json!({"profile_id": "P-5", "reason": "второе место", "vacancy_id": "V-1", "days": 30});
+        let from_v1 =
+            json!({"profile_id": "P-5", "reason": "второе место", "vacancy_id": "V-1", "days": 30});
         for (token, body, status) in [
             (&t.cand1, &general, 403),
             (&t.com1, &general, 403),
             (&t.hr_mf, &general, 422),
             (&t.hr_mj, &from_v1, 403),
-            (&t.admin, &json!({"profile_id": "P-1", "reason": "no consent"}), 409),
+            (
+                &t.admin,
+                &json!({"profile_id": "P-1", "reason": "no consent"}),
+                409,
+            ),
             (&t.admin, &json!({"profile_id": "P-5", "reason": ""}), 422),
-            (&t.admin, &json!({"profile_id": "P-5", "reason": "x", "days": 0}), 422),
+            (
+                &t.admin,
+                &json!({"profile_id": "P-5", "reason": "x", "days": 0}),
+                422,
+            ),
         ] {
             let r = s.post("/reserve", Some(token), body).await;
             assert_eq!(r.status.as_u16(), status, "[{name}] {body} → {}", r.text);
@@ -89,28 +104,61 @@ async fn reserve_endpoints_respect_roles_scope_and_consent() {
             (&t.com1, v1_id.as_str(), 403),
             (&t.admin, "R-missing", 404),
         ] {
-            let r = s.post(&format!("/reserve/{id}/extend"), Some(token), &extend).await;
+            let r = s
+                .post(&format!("/reserve/{id}/extend"), Some(token), &extend)
+                .await;
             assert_eq!(r.status.as_u16(), status, "[{name}] {id} → {}", r.text);
         }
         let past = json!({"until": "2020-01-01T00:00:00Z", "reason": "x"});
-        let r = s.post(&format!("/reserve/{v1_id}/extend"), Some(&t.hr_mf), &past).await;
+        let r = s
+            .post(&format!("/reserve/{v1_id}/extend"), Some(&t.hr_mf), &past)
+            .await;
         assert_eq!(r.status.as_u16(), 422, "[{name}] {}", r.text);
-        let r = s.post(&format!("/reserve/{v1_id}/extend"), Some(&t.hr_mf), &extend).await;
+        let r = s
+            .post(&format!("/reserve/{v1_id}/extend"), Some(&t.hr_mf), &extend)
+            .await;
         assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
         assert!(r.json["expires_at"].as_str().unwrap() > "2027");
 
         // Remove.
         for (token, status) in [(&t.hr_mj, 403), (&t.cand1, 403), (&t.com1, 403)] {
-            let r = s.send(Method::DELETE, &format!("/reserve/{v1_id}"), Some(token), &json!({})).await;
+            let r = s
+                .send(
+                    Method::DELETE,
+                    &format!("/reserve/{v1_id}"),
+                    Some(token),
+                    &json!({}),
+                )
+                .await;
             assert_eq!(r.status.as_u16(), status, "[{name}] {}", r.text);
         }
-        let r = s.send(Method::DELETE, &format!("/reserve/{v1_id}"), Some(&t.hr_mf), &json!({})).await;
+        let r = s
+            .send(
+                Method::DELETE,
+                &format!("/reserve/{v1_id}"),
+                Some(&t.hr_mf),
+                &json!({}),
+            )
+            .await;
         assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
-        let r = s.send(Method::DELETE, &format!("/reserve/{v1_id}"), Some(&t.admin), &json!({})).await;
+        let r = s
+            .send(
+                Method::DELETE,
+                &format!("/reserve/{v1_id}"),
+                Some(&t.admin),
+                &json!({}),
+            )
+            .await;
         assert_eq!(r.status.as_u16(), 404, "[{name}] {}", r.text);
 
         let r = s.get("/audit?limit=500", Some(&t.admin)).await;
-        let actions: Vec<&str> = r.json.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        let actions: Vec<&str> = r
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
         for action in ["reserve.add", "reserve.extend", "reserve.remove"] {
             assert!(actions.contains(&action), "[{name}] {action} not audited");
         }

@@ -26,14 +26,7 @@ type OverrideRow = (String, String, String, String, String, DateTime<Utc>);
 /// vacancy, its applications, its applicants' profiles, the overrides. Cheap to
 /// read (one indexed query), so a cached shortlist can be checked on every view.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CompetitionVersion(
-    i64,
-    i64,
-    Option<String>,
-    Option<i64>,
-    i64,
-    Option<String>,
-);
+pub struct CompetitionVersion(i64, i64, Option<String>, Option<i64>, i64, Option<String>);
 
 impl Store {
     /// The applications to a vacancy with their profiles (`None` when the profile
@@ -43,17 +36,16 @@ impl Store {
         &self,
         vacancy: &VacancyId,
     ) -> Result<Vec<(Application, Option<Profile>)>, StoreError> {
-        let rows: Vec<(Json<Application>, Option<Json<Profile>>)> =
-            on_backend!(&self.backend, pool => {
-                sqlx::query_as(
-                    "SELECT a.body, p.body FROM applications a \
-                     LEFT JOIN profiles p ON p.id = a.profile_id \
-                     WHERE a.vacancy_id = $1 ORDER BY a.id",
-                )
-                .bind(vacancy.as_str())
-                .fetch_all(pool)
-                .await?
-            });
+        let rows: Vec<(Json<Application>, Option<Json<Profile>>)> = on_backend!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT a.body, p.body FROM applications a \
+                 LEFT JOIN profiles p ON p.id = a.profile_id \
+                 WHERE a.vacancy_id = $1 ORDER BY a.id",
+            )
+            .bind(vacancy.as_str())
+            .fetch_all(pool)
+            .await?
+        });
         Ok(rows
             .into_iter()
             .map(|(Json(a), p)| (a, p.map(|Json(p)| p)))

@@ -62,10 +62,11 @@ async fn hrm_receive(
         .unwrap_or("")
         .to_owned();
     let payload: Value = serde_json::from_slice(&body).unwrap();
-    if hrm.events.contains_key(&key) {
-        hrm.duplicates += 1;
-    } else {
-        hrm.events.insert(key, json!({"kind": kind, "payload": payload}));
+    match hrm.events.entry(key) {
+        std::collections::btree_map::Entry::Occupied(_) => hrm.duplicates += 1,
+        std::collections::btree_map::Entry::Vacant(slot) => {
+            slot.insert(json!({"kind": kind, "payload": payload}));
+        }
     }
     StatusCode::OK
 }
@@ -76,7 +77,13 @@ struct Api {
 }
 
 impl Api {
-    async fn call(&self, method: Method, path: &str, token: &str, body: Option<&Value>) -> (u16, Value) {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
         let mut req = hyper::Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.base));
@@ -165,8 +172,11 @@ async fn a_competition_from_import_to_reserve_match() {
         tokio::spawn(async move { axum::serve(hrm_listener, receiver).await });
 
         let dir = tempfile::tempdir().unwrap();
-        let index = Arc::new(RwLock::new(Index::open(dir.path(), IndexConfig::default()).unwrap()));
-        let state = AppState::new(store.clone(), ApiConfig::new(vec![7; 32])).with_index(index.clone());
+        let index = Arc::new(RwLock::new(
+            Index::open(dir.path(), IndexConfig::default()).unwrap(),
+        ));
+        let state =
+            AppState::new(store.clone(), ApiConfig::new(vec![7; 32])).with_index(index.clone());
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -174,8 +184,17 @@ async fn a_competition_from_import_to_reserve_match() {
         let server = tokio::spawn(qabilet_api::serve_on(state, listener, async move {
             let _ = shutdown.wait_for(|s| *s).await;
         }));
-        let follower = spawn_follower(store.clone(), index.clone(), None, DEFAULT_TICK, stopped.clone());
-        let mut webhook = WebhookConfig::new(format!("http://{hrm_addr}/hrm/events"), WEBHOOK_SECRET.to_vec());
+        let follower = spawn_follower(
+            store.clone(),
+            index.clone(),
+            None,
+            DEFAULT_TICK,
+            stopped.clone(),
+        );
+        let mut webhook = WebhookConfig::new(
+            format!("http://{hrm_addr}/hrm/events"),
+            WEBHOOK_SECRET.to_vec(),
+        );
         webhook.poll_interval = Duration::from_millis(50);
         let delivery = spawn_delivery(store.clone(), webhook, stopped);
         let api = Api {
@@ -184,42 +203,70 @@ async fn a_competition_from_import_to_reserve_match() {
         };
 
         // 1. Import.
-        let hrm_key = qabilet_api::create_api_key(&store, "setup", "hrm-1", Role::Hrm).await.unwrap();
-        let admin_key = qabilet_api::create_api_key(&store, "setup", "admin-1", Role::Admin).await.unwrap();
+        let hrm_key = qabilet_api::create_api_key(&store, "setup", "hrm-1", Role::Hrm)
+            .await
+            .unwrap();
+        let admin_key = qabilet_api::create_api_key(&store, "setup", "admin-1", Role::Admin)
+            .await
+            .unwrap();
         let org = json!([{"id": "MF", "name_kk": "Қаржы министрлігі", "name_ru": "Министерство финансов",
                           "kind": "ministry", "region": "astana"}]);
-        assert_eq!(api.post("/import/organisations", &hrm_key, org).await.0, 200);
-        let (status, body) = api.post("/import/vacancies", &hrm_key, json!([vacancy("V-1", "open")])).await;
+        assert_eq!(
+            api.post("/import/organisations", &hrm_key, org).await.0,
+            200
+        );
+        let (status, body) = api
+            .post(
+                "/import/vacancies",
+                &hrm_key,
+                json!([vacancy("V-1", "open")]),
+            )
+            .await;
         assert_eq!(status, 200, "[{name}] {body}");
         let profiles = json!([
             profile("P-1", "Айгүл Нұрланқызы", "master", 9, true),
             profile("P-2", "Марат Сейітов", "higher", 6, true),
             profile("P-3", "Олжас Бекұлы", "secondary", 4, true),
         ]);
-        assert_eq!(api.post("/import/profiles", &hrm_key, profiles).await.0, 200);
+        assert_eq!(
+            api.post("/import/profiles", &hrm_key, profiles).await.0,
+            200
+        );
 
         // 2. Candidates sign in and apply.
         let mut applications = BTreeMap::new();
         for p in ["P-1", "P-2", "P-3"] {
             let user = format!("cand-{p}");
             let token = api
-                .user(&admin_key, json!({"id": user, "role": "candidate", "profile_id": p}))
+                .user(
+                    &admin_key,
+                    json!({"id": user, "role": "candidate", "profile_id": p}),
+                )
                 .await;
-            let (status, app) = api.post("/vacancies/V-1/applications", &token, json!({})).await;
+            let (status, app) = api
+                .post("/vacancies/V-1/applications", &token, json!({}))
+                .await;
             assert_eq!(status, 201, "[{name}] {app}");
             applications.insert(p.to_owned(), app["id"].as_str().unwrap().to_owned());
         }
 
         // 3. Eligibility: HR reads the ranked shortlist and records stage 1 from it.
         let hr = api
-            .user(&admin_key, json!({"id": "hr-mf", "role": "hr", "organisation_id": "MF"}))
+            .user(
+                &admin_key,
+                json!({"id": "hr-mf", "role": "hr", "organisation_id": "MF"}),
+            )
             .await;
         let (status, list) = api.get("/vacancies/V-1/shortlist?blind=false", &hr).await;
         assert_eq!(status, 200, "[{name}] {list}");
         assert_eq!(list["ranked"], true);
         assert_eq!(list["signals"]["dense"], false);
-        let eligible: Vec<String> = list["eligible"].as_array().unwrap().iter()
-            .map(|e| e["profile_id"].as_str().unwrap().to_owned()).collect();
+        let eligible: Vec<String> = list["eligible"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["profile_id"].as_str().unwrap().to_owned())
+            .collect();
         assert_eq!(eligible.len(), 2, "[{name}] {list}");
         assert_eq!(list["ineligible"][0]["profile_id"], "P-3");
         assert_eq!(list["ineligible"][0]["failed"][0]["rule"], "education");
@@ -229,33 +276,65 @@ async fn a_competition_from_import_to_reserve_match() {
             } else {
                 ("failed", "education: secondary, higher required")
             };
-            let stage = json!({"stage": "qualification_check", "outcome": outcome, "reason": reason});
-            let (status, body) = api.post(&format!("/applications/{app}/stages"), &hr, stage).await;
+            let stage =
+                json!({"stage": "qualification_check", "outcome": outcome, "reason": reason});
+            let (status, body) = api
+                .post(&format!("/applications/{app}/stages"), &hr, stage)
+                .await;
             assert_eq!(status, 200, "[{name}] {body}");
         }
 
         // 4. The commission: seated, refused until declared, then reviews blind.
-        let member = api.user(&admin_key, json!({"id": "com-1", "role": "commission"})).await;
-        let (status, _) = api.call(Method::PUT, "/vacancies/V-1/commission/com-1", &hr, Some(&json!({}))).await;
+        let member = api
+            .user(&admin_key, json!({"id": "com-1", "role": "commission"}))
+            .await;
+        let (status, _) = api
+            .call(
+                Method::PUT,
+                "/vacancies/V-1/commission/com-1",
+                &hr,
+                Some(&json!({})),
+            )
+            .await;
         assert_eq!(status, 200);
         assert_eq!(api.get("/vacancies/V-1/shortlist", &member).await.0, 403);
-        let declaration = json!({"no_conflict_of_interest": true, "statement": "Родственных связей нет"});
-        assert_eq!(api.post("/vacancies/V-1/declaration", &member, declaration).await.0, 201);
+        let declaration =
+            json!({"no_conflict_of_interest": true, "statement": "Родственных связей нет"});
+        assert_eq!(
+            api.post("/vacancies/V-1/declaration", &member, declaration)
+                .await
+                .0,
+            201
+        );
         let (status, blind) = api.get("/vacancies/V-1/shortlist", &member).await;
         assert_eq!(status, 200, "[{name}] {blind}");
         let text = blind.to_string();
-        assert!(!text.contains("Айгүл") && !text.contains("Сейітов") && !text.contains("example.kz"));
-        assert_eq!(blind["eligible"][0]["profile_id"], "P-1", "[{name}] the stronger first");
-        let (status, _) = api.post("/vacancies/V-1/shortlist/publish", &hr, json!({})).await;
+        assert!(
+            !text.contains("Айгүл") && !text.contains("Сейітов") && !text.contains("example.kz")
+        );
+        assert_eq!(
+            blind["eligible"][0]["profile_id"], "P-1",
+            "[{name}] the stronger first"
+        );
+        let (status, _) = api
+            .post("/vacancies/V-1/shortlist/publish", &hr, json!({}))
+            .await;
         assert_eq!(status, 200);
 
         // 5. Test and interview (HR, commission), then the decisions.
         for (p, score) in [("P-1", 88.0), ("P-2", 81.0)] {
             let app = &applications[p];
             let test = json!({"stage": "test", "outcome": "passed", "score": score, "reason": "test passed"});
-            assert_eq!(api.post(&format!("/applications/{app}/stages"), &hr, test).await.0, 200);
+            assert_eq!(
+                api.post(&format!("/applications/{app}/stages"), &hr, test)
+                    .await
+                    .0,
+                200
+            );
             let interview = json!({"stage": "interview", "outcome": "passed", "score": score, "reason": "interviewed"});
-            let (status, body) = api.post(&format!("/applications/{app}/stages"), &member, interview).await;
+            let (status, body) = api
+                .post(&format!("/applications/{app}/stages"), &member, interview)
+                .await;
             assert_eq!(status, 200, "[{name}] {body}");
         }
         let decide = |outcome: &str, score: f64| {
@@ -263,11 +342,19 @@ async fn a_competition_from_import_to_reserve_match() {
                    "reason": "по итогам собеседования"})
         };
         let (status, body) = api
-            .post(&format!("/applications/{}/stages", applications["P-2"]), &member, decide("failed", 81.0))
+            .post(
+                &format!("/applications/{}/stages", applications["P-2"]),
+                &member,
+                decide("failed", 81.0),
+            )
             .await;
         assert_eq!(status, 200, "[{name}] {body}");
         let (status, body) = api
-            .post(&format!("/applications/{}/stages", applications["P-1"]), &member, decide("passed", 88.0))
+            .post(
+                &format!("/applications/{}/stages", applications["P-1"]),
+                &member,
+                decide("passed", 88.0),
+            )
             .await;
         assert_eq!(status, 200, "[{name}] {body}");
 
@@ -282,9 +369,24 @@ async fn a_competition_from_import_to_reserve_match() {
 
         // 7. A new vacancy opens (imported as draft, then opened): the reserve is
         // matched first.
-        let (_, body) = api.post("/import/vacancies", &hrm_key, json!([vacancy("V-2", "draft")])).await;
-        assert_eq!(body["reserve_matches"], 0, "[{name}] a draft notifies nobody");
-        let (status, body) = api.post("/import/vacancies", &hrm_key, json!([vacancy("V-2", "open")])).await;
+        let (_, body) = api
+            .post(
+                "/import/vacancies",
+                &hrm_key,
+                json!([vacancy("V-2", "draft")]),
+            )
+            .await;
+        assert_eq!(
+            body["reserve_matches"], 0,
+            "[{name}] a draft notifies nobody"
+        );
+        let (status, body) = api
+            .post(
+                "/import/vacancies",
+                &hrm_key,
+                json!([vacancy("V-2", "open")]),
+            )
+            .await;
         assert_eq!(status, 200, "[{name}] {body}");
         assert_eq!(body["reserve_matches"], 1, "[{name}] {body}");
 
@@ -296,32 +398,55 @@ async fn a_competition_from_import_to_reserve_match() {
             if hrm.lock().unwrap().events.len() >= feed.len() {
                 break;
             }
-            assert!(started.elapsed() < Duration::from_secs(20), "[{name}] events not delivered");
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "[{name}] events not delivered"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let hrm_seen = hrm.lock().unwrap();
-        assert_eq!(hrm_seen.bad_signatures, 0);
-        assert_eq!(hrm_seen.duplicates, 0);
-        let kinds: Vec<&str> = hrm_seen.events.values().map(|e| e["kind"].as_str().unwrap()).collect();
-        for kind in ["shortlist_published", "stage_result", "decision", "reserve_match"] {
-            assert!(kinds.contains(&kind), "[{name}] no {kind}: {kinds:?}");
+        {
+            let hrm_seen = hrm.lock().unwrap();
+            assert_eq!(hrm_seen.bad_signatures, 0);
+            assert_eq!(hrm_seen.duplicates, 0);
+            let kinds: Vec<&str> = hrm_seen
+                .events
+                .values()
+                .map(|e| e["kind"].as_str().unwrap())
+                .collect();
+            for kind in [
+                "shortlist_published",
+                "stage_result",
+                "decision",
+                "reserve_match",
+            ] {
+                assert!(kinds.contains(&kind), "[{name}] no {kind}: {kinds:?}");
+            }
+            // 3 qualification + 2 tests + 2 interviews + 2 decisions + publish + match.
+            assert_eq!(hrm_seen.events.len(), 11, "[{name}] {kinds:?}");
+            assert_eq!(feed.len(), 11);
+            let matched = hrm_seen
+                .events
+                .values()
+                .find(|e| e["kind"] == "reserve_match")
+                .unwrap();
+            assert_eq!(matched["payload"]["profile_id"], "P-2");
+            assert_eq!(matched["payload"]["vacancy_id"], "V-2");
         }
-        // 3 qualification + 2 tests + 2 interviews + 2 decisions + publish + match.
-        assert_eq!(hrm_seen.events.len(), 11, "[{name}] {kinds:?}");
-        assert_eq!(feed.len(), 11);
-        let matched = hrm_seen
-            .events
-            .values()
-            .find(|e| e["kind"] == "reserve_match")
-            .unwrap();
-        assert_eq!(matched["payload"]["profile_id"], "P-2");
-        assert_eq!(matched["payload"]["vacancy_id"], "V-2");
-        drop(hrm_seen);
 
         // The audit chain holds and names the reviews and decisions.
         let (_, audit) = api.get("/audit?limit=500", &admin_key).await;
-        let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-        for action in ["shortlist.view", "commission.declare", "decision.record", "reserve.enter"] {
+        let actions: Vec<&str> = audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        for action in [
+            "shortlist.view",
+            "commission.declare",
+            "decision.record",
+            "reserve.enter",
+        ] {
             assert!(actions.contains(&action), "[{name}] {action} missing");
         }
         assert_eq!(api.get("/audit/verify", &admin_key).await.1["intact"], true);

@@ -83,7 +83,10 @@ where
     H: Handler<T, AppState>,
     T: 'static,
 {
-    let auth = !matches!(path, "/healthz" | "/readyz" | "/metrics" | "/sessions" | "/openapi.json");
+    let auth = !matches!(
+        path,
+        "/healthz" | "/readyz" | "/metrics" | "/sessions" | "/openapi.json"
+    );
     Route {
         doc: RouteDoc {
             method,
@@ -147,9 +150,9 @@ pub(crate) use openapi::build as openapi_document;
 
 /// Every route of the API, from [`table`].
 pub(crate) fn routes() -> Router<AppState> {
-    table()
-        .into_iter()
-        .fold(Router::new(), |router, r| router.route(r.doc.path, r.handler))
+    table().into_iter().fold(Router::new(), |router, r| {
+        router.route(r.doc.path, r.handler)
+    })
 }
 
 /// `?after=&limit=` for lists keyed by id.

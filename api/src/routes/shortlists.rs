@@ -95,7 +95,8 @@ pub(crate) async fn override_rule(
             "the applicant revoked processing consent; nothing may be decided on them".into(),
         ));
     }
-    let o = Override::new(rule, reason, &p.id).map_err(|e| ApiError::invalid("reason", e.to_string()))?;
+    let o = Override::new(rule, reason, &p.id)
+        .map_err(|e| ApiError::invalid("reason", e.to_string()))?;
     // The rule must exist and be unmet now: checked with the matcher itself.
     let prepared = state.matching.checker.prepare(&vacancy);
     let mut eligibility = state
