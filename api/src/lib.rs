@@ -11,6 +11,7 @@
 //! - `routes`: one module per resource.
 //! - [`follower`]: applies the store's change feed to the index while serving.
 //! - [`matching`]: the ranked shortlist use case (store + index + matcher).
+//! - [`view_audit`]: group commit of the audit entries of shortlist views.
 //! - `metrics`: Prometheus counters and histograms.
 //! - `outbox`: signed webhook delivery of HRM events with retries and dead letters.
 
@@ -23,6 +24,7 @@ mod metrics;
 pub mod outbox;
 mod reserve;
 mod routes;
+pub mod view_audit;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -89,6 +91,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Ranking settings, the embedding model and its query-vector cache.
     pub matching: Arc<matching::Matching>,
+    /// Group commit of shortlist-view audit entries.
+    pub view_audit: Arc<view_audit::ViewAudit>,
 }
 
 impl AppState {
@@ -99,6 +103,7 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             matching: Arc::new(matching::Matching::new(None)),
+            view_audit: Arc::new(view_audit::ViewAudit::default()),
         }
     }
 

@@ -31,6 +31,7 @@ use qabilet_store::CompetitionVersion;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::view_audit::ViewRecord;
 use crate::{access, ApiError, AppState, Principal};
 
 /// Vacancies whose query embedding is kept; ~1.5 KiB each at 384 dimensions.
@@ -237,7 +238,6 @@ pub async fn shortlist(
 ) -> Result<Arc<ShortlistView>, ApiError> {
     let vacancy = access::shortlist_vacancy(state, viewer, vacancy_id).await?;
     let view = cached_rank(state, vacancy, opts).await?;
-    let mut tx = state.store.begin().await?;
     let detail = json!({
         "blind": view.blind,
         "eligible": view.eligible.len(),
@@ -245,15 +245,15 @@ pub async fn shortlist(
         "index_version": view.provenance.index_version,
         "model": view.provenance.model_id,
     });
-    tx.audit(
-        &viewer.id,
-        "shortlist.view",
-        "vacancy",
-        vacancy_id.as_str(),
-        &detail.to_string(),
-    )
-    .await?;
-    tx.commit().await?;
+    let record = ViewRecord {
+        actor: viewer.id.clone(),
+        action: "shortlist.view",
+        subject_kind: "vacancy",
+        subject_id: vacancy_id.to_string(),
+        detail: detail.to_string(),
+    };
+    // Committed before the view is returned; see `view_audit`.
+    state.view_audit.record(&state.store, record).await?;
     Ok(view)
 }
 
