@@ -9,6 +9,9 @@
 //! - `auth`: bearer tokens (API keys, signed sessions) and bootstrap of users/keys.
 //! - `access`: who may see which vacancy, profile, application and shortlist.
 //! - `routes`: one module per resource.
+//! - [`follower`]: applies the store's change feed to the index while serving.
+//! - [`matching`]: the ranked shortlist use case (store + index + matcher).
+//! - [`view_audit`]: group commit of the audit entries of shortlist views.
 //! - `metrics`: Prometheus counters and histograms.
 //! - `outbox`: signed webhook delivery of HRM events with retries and dead letters.
 //! - `web`: server-rendered pages for candidates, commissions and HR (cookie sessions).
@@ -16,10 +19,14 @@
 mod access;
 mod auth;
 mod error;
+pub mod follower;
+pub mod matching;
 mod metrics;
 pub mod outbox;
+mod reserve;
 mod routes;
 mod web;
+pub mod view_audit;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -85,6 +92,10 @@ pub struct AppState {
     pub index: Option<Arc<RwLock<Index>>>,
     pub config: Arc<ApiConfig>,
     pub metrics: Arc<Metrics>,
+    /// Ranking settings, the embedding model and its query-vector cache.
+    pub matching: Arc<matching::Matching>,
+    /// Group commit of shortlist-view audit entries.
+    pub view_audit: Arc<view_audit::ViewAudit>,
 }
 
 impl AppState {
@@ -94,7 +105,15 @@ impl AppState {
             index: None,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
+            matching: Arc::new(matching::Matching::new(None)),
+            view_audit: Arc::new(view_audit::ViewAudit::default()),
         }
+    }
+
+    /// Ranks with the dense signal: query embeddings come from `model`.
+    pub fn with_model(mut self, model: Arc<qabilet_models::EmbeddingModel>) -> AppState {
+        self.matching = Arc::new(matching::Matching::new(Some(model)));
+        self
     }
 
     /// Serves searches from `index`.
@@ -102,6 +121,12 @@ impl AppState {
         self.index = Some(index);
         self
     }
+}
+
+/// The OpenAPI 3 document served at `GET /openapi.json`, built from the same route
+/// table as the router.
+pub fn openapi_document() -> serde_json::Value {
+    routes::openapi_document()
 }
 
 /// The whole API with its layers.

@@ -16,6 +16,7 @@ mod error;
 mod outbox;
 mod portal;
 mod proctoring;
+mod overrides;
 mod queries;
 #[doc(hidden)]
 pub mod test_support;
@@ -37,6 +38,7 @@ pub use outbox::{EventKind, OutboxEvent};
 pub use proctoring::{
     FlagFilter, FlagReview, FlagScope, FlagStatus, NewFlag, NewRun, SavedRun, StoredFlag, StoredRun,
 };
+pub use overrides::{CompetitionVersion, EligibilityOverride};
 pub use queries::{Counts, VacancyFilter};
 pub use write::{Put, WriteTx};
 

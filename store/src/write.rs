@@ -72,7 +72,12 @@ fn written(existed: bool, changed: bool) -> Put {
 impl WriteTx {
     pub(crate) async fn begin(store: &Store) -> Result<WriteTx, StoreError> {
         let tx = match &store.backend {
-            Backend::Sqlite(pool) => TxBackend::Sqlite(pool.begin().await?),
+            // IMMEDIATE takes the write lock at BEGIN, waiting up to the busy timeout.
+            // A deferred transaction that reads before it writes (the audit chain reads
+            // the previous hash) fails at once with SQLITE_BUSY when another writer
+            // committed in between, because its read snapshot is stale: seen as 500s
+            // under concurrent shortlist views.
+            Backend::Sqlite(pool) => TxBackend::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Backend::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::error::{parse_id, ApiJson, ApiPath, ApiQuery};
 use crate::routes::{Page, MAX_PAGE};
-use crate::{ApiError, AppState, Principal};
+use crate::{reserve, ApiError, AppState, Principal};
 
 /// Most records one import request may carry; larger imports are split by the
 /// client (or use `qabilet import`).
@@ -204,7 +204,9 @@ pub(crate) async fn import_organisations(
 }
 
 /// `POST /import/vacancies`: HRM client, admins, and HR officers for their own
-/// organisation; idempotent by id.
+/// organisation; idempotent by id. A vacancy that opens (new and open, or changed
+/// to open) is matched against the reserve first: `reserve_match` events go to the
+/// outbox in the same transaction.
 pub(crate) async fn import_vacancies(
     State(state): State<AppState>,
     p: Principal,
@@ -233,8 +235,23 @@ pub(crate) async fn import_vacancies(
     }
     let mut tally = Tally::default();
     let mut tx = state.store.begin().await?;
+    let now = chrono::Utc::now();
+    let mut opened = Vec::new();
     for v in &records {
+        let old = state.store.vacancy(&v.id).await?;
+        if reserve::opens(old.as_ref(), v) {
+            opened.push(v);
+        }
         tally.add(tx.put_vacancy(v).await?);
+    }
+    // The reserve is matched first: its notifications commit with the vacancy.
+    let mut reserve_matches = 0;
+    if !opened.is_empty() {
+        let entries = reserve::all_entries(&state).await?;
+        for v in opened {
+            reserve_matches +=
+                reserve::notify_reserve_matches(&state, &mut tx, v, &entries, now).await?;
+        }
     }
     tx.audit(
         &p.id,
@@ -245,5 +262,10 @@ pub(crate) async fn import_vacancies(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(tally.json()))
+    for v in &records {
+        state.matching.forget_vacancy(&v.id);
+    }
+    let mut body = tally.json();
+    body["reserve_matches"] = reserve_matches.into();
+    Ok(Json(body))
 }

@@ -18,8 +18,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::error::{parse_id, ApiJson, ApiPath, ApiQuery};
-use crate::{access, ApiError, AppState, Principal};
+use crate::error::{parse_id, ApiJson, ApiPath};
+use crate::{access, reserve, ApiError, AppState, Principal};
 
 /// Deadlines are calendar days in Kazakhstan (UTC+5 since 2024), not in UTC: an
 /// application at 23:30 in Astana on the last day is on time.
@@ -29,7 +29,7 @@ fn today_in_kazakhstan() -> chrono::NaiveDate {
 }
 
 /// Checks a human-written reason: required, bounded, printable.
-fn reason_of(reason: &str) -> Result<&str, ApiError> {
+pub(crate) fn reason_of(reason: &str) -> Result<&str, ApiError> {
     let trimmed = reason.trim();
     if trimmed.is_empty() {
         return Err(ApiError::invalid("reason", "a reason is required"));
@@ -134,7 +134,8 @@ pub(crate) struct StageInput {
 
 /// `POST /applications/{id}/stages`: records the next stage's result with its
 /// reason. HR officers of the organisation and admins record any stage; declared
-/// commission members record interviews and decisions.
+/// commission members record interviews and decisions. Once a decision names a
+/// winner, the runners-up enter the second-best registry (see `reserve`).
 pub(crate) async fn record_stage(
     State(state): State<AppState>,
     p: Principal,
@@ -147,7 +148,7 @@ pub(crate) async fn record_stage(
     // Begin first: on PostgreSQL this takes the writers' lock, so the application
     // read next cannot be changed by another writer before we write it back.
     let mut tx = state.store.begin().await?;
-    let (mut app, _vacancy) = access::readable_application(&state, &p, id.as_str()).await?;
+    let (mut app, vacancy) = access::readable_application(&state, &p, id.as_str()).await?;
     if p.role == Role::Commission && !matches!(input.stage, Stage::Interview | Stage::Decision) {
         return Err(ApiError::forbidden(
             "commission members record interviews and decisions only",
@@ -186,6 +187,10 @@ pub(crate) async fn record_stage(
     });
     tx.enqueue_event(kind, "application", app.id.as_str(), &payload)
         .await?;
+    if input.stage == Stage::Decision {
+        reserve::enter_runners_up(&state, &mut tx, &vacancy, &app, &p.id, result.decided_at)
+            .await?;
+    }
     tx.commit().await?;
     Ok(Json(app))
 }
@@ -310,81 +315,6 @@ pub(crate) async fn recuse(
     .await?;
     tx.commit().await?;
     Ok(Json(json!({ "vacancy_id": vacancy_id, "recused": true })))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ShortlistQuery {
-    /// Hide name, gender, age, contacts and photo; on unless asked otherwise.
-    blind: Option<bool>,
-}
-
-/// Profile fields hidden in blind mode (see `qabilet_domain::Profile`).
-const PERSONAL_FIELDS: [&str; 7] = [
-    "id",
-    "full_name",
-    "gender",
-    "birth_date",
-    "email",
-    "phone",
-    "photo_url",
-];
-
-/// `GET /vacancies/{id}/shortlist`: the applications with their stage results and
-/// profiles, in application order. Ranking with explanations comes from the
-/// matcher; until it is wired in, no score is invented here. People without
-/// processing consent are left out. Every view is audited.
-pub(crate) async fn shortlist(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiPath(id): ApiPath<String>,
-    ApiQuery(q): ApiQuery<ShortlistQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let vacancy_id: VacancyId = parse_id("vacancy", &id)?;
-    let vacancy = access::shortlist_vacancy(&state, &p, &vacancy_id).await?;
-    let blind = q.blind.unwrap_or(true);
-    let mut entries = Vec::new();
-    for app in state.store.applications_for_vacancy(&vacancy_id).await? {
-        let Some(profile) = state.store.profile(&app.profile_id).await? else {
-            continue;
-        };
-        if !profile.consents_to(ConsentPurpose::Processing) {
-            continue;
-        }
-        let mut profile = serde_json::to_value(&profile)
-            .map_err(|e| ApiError::Internal(format!("profile to JSON: {e}")))?;
-        if blind {
-            if let Some(fields) = profile.as_object_mut() {
-                for field in PERSONAL_FIELDS {
-                    fields.remove(field);
-                }
-            }
-        }
-        entries.push(json!({
-            "application_id": app.id,
-            "profile_id": (!blind).then_some(&app.profile_id),
-            "stages": app.stages,
-            "profile": profile,
-        }));
-    }
-    let mut tx = state.store.begin().await?;
-    let detail = json!({ "blind": blind, "entries": entries.len() });
-    tx.audit(
-        &p.id,
-        "shortlist.view",
-        "vacancy",
-        vacancy_id.as_str(),
-        &detail.to_string(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(json!({
-        "vacancy_id": vacancy.id,
-        "title": vacancy.title,
-        "blind": blind,
-        "ranked": false,
-        "entries": entries,
-    })))
 }
 
 /// `POST /vacancies/{id}/shortlist/publish`: HR officers of the organisation and

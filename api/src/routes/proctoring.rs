@@ -12,11 +12,10 @@
 //! (see `qabilet_store::proctoring`).
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use qabilet_domain::{limits::REASON_CHARS, VacancyId};
 use qabilet_proctoring as proctoring;
 use qabilet_store::{FlagFilter, FlagScope, FlagStatus, NewFlag, NewRun, Role, StoredFlag};
@@ -33,17 +32,6 @@ use crate::{access, ApiError, AppState, Principal};
 /// analyze --save`.
 pub const ANALYSIS_BODY_LIMIT: usize = 32 << 20;
 
-/// The proctoring routes, to be merged into the API's router.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/proctoring/analyses",
-            post(create_analysis).layer(DefaultBodyLimit::max(ANALYSIS_BODY_LIMIT)),
-        )
-        .route("/proctoring/flags", get(list_flags))
-        .route("/proctoring/flags/{id}", get(get_flag))
-        .route("/proctoring/flags/{id}/review", post(review_flag))
-}
 
 /// A run and its flags in the store's terms, from `report`, the analysis of
 /// `data`, which was read from the bytes `input`.
@@ -112,14 +100,14 @@ pub fn queue_entries(
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AnalysisQuery {
+pub(crate) struct AnalysisQuery {
     vacancy_id: Option<String>,
 }
 
 /// `POST /proctoring/analyses?vacancy_id=`: the body is the input of
 /// `proctoring/FORMAT.md`. The analysis runs on the blocking pool; the run and
 /// its flags are queued; the answer is the run id and the counts.
-async fn create_analysis(
+pub(crate) async fn create_analysis(
     State(state): State<AppState>,
     p: Principal,
     ApiQuery(query): ApiQuery<AnalysisQuery>,
@@ -207,7 +195,7 @@ fn scope_of(p: &Principal) -> Result<FlagScope, ApiError> {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FlagQuery {
+pub(crate) struct FlagQuery {
     status: Option<String>,
     vacancy_id: Option<String>,
     run_id: Option<String>,
@@ -219,7 +207,7 @@ struct FlagQuery {
 /// `GET /proctoring/flags?status=&vacancy_id=&run_id=&after=&limit=`: the queue,
 /// most severe first, limited to the caller's vacancies. Items leave out the
 /// (large) evidence; `GET /proctoring/flags/{id}` has it.
-async fn list_flags(
+pub(crate) async fn list_flags(
     State(state): State<AppState>,
     p: Principal,
     ApiQuery(q): ApiQuery<FlagQuery>,
@@ -314,7 +302,7 @@ async fn visible_flag(state: &AppState, p: &Principal, id: &str) -> Result<Store
 }
 
 /// `GET /proctoring/flags/{id}`: one flag with its evidence and review.
-async fn get_flag(
+pub(crate) async fn get_flag(
     State(state): State<AppState>,
     p: Principal,
     ApiPath(id): ApiPath<String>,
@@ -332,14 +320,14 @@ enum ReviewDecision {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReviewInput {
+pub(crate) struct ReviewInput {
     decision: ReviewDecision,
     comment: String,
 }
 
 /// `POST /proctoring/flags/{id}/review` `{decision, comment}`: decides an open
 /// flag. A decided flag is a 409 (decisions are final and audited).
-async fn review_flag(
+pub(crate) async fn review_flag(
     State(state): State<AppState>,
     p: Principal,
     ApiPath(id): ApiPath<String>,

@@ -51,7 +51,7 @@ pub async fn start_with(db: TestStore, tweak: impl FnOnce(&mut ApiConfig)) -> Se
     start_state(db, state).await
 }
 
-async fn start_state(db: TestStore, state: AppState) -> Server {
+pub async fn start_state(db: TestStore, state: AppState) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();

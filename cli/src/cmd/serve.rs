@@ -10,6 +10,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use anyhow::Context as _;
+use qabilet_api::follower::spawn_follower;
 use qabilet_api::outbox::{spawn_delivery, WebhookConfig};
 use qabilet_api::{ApiConfig, AppState, NewUser, Role};
 use qabilet_domain::{OrganisationId, ProfileId};
@@ -39,6 +40,13 @@ pub struct ServeArgs {
     /// Requests running longer than this many seconds are answered 408.
     #[arg(long, default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// Rank without the dense signal even when the embedding model is fetched
+    /// (saves its memory; query embeddings are not computed).
+    #[arg(long)]
+    pub no_model: bool,
+    /// How often the index follows the store's change feed, in milliseconds.
+    #[arg(long, default_value_t = 500)]
+    pub index_follow_ms: u64,
 }
 
 /// Reads a 32-byte hex key from `path`, creating it (mode 0600) when missing.
@@ -62,19 +70,54 @@ fn key_file(path: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Runs the server until Ctrl-C, then finishes in-flight requests and the webhook
-/// attempt in flight.
+/// attempt in flight. With an index, a follower applies the store's change feed to
+/// it every `--index-follow-ms`; with the embedding model fetched, the shortlist
+/// ranks with the dense signal (query embeddings cached per vacancy).
 pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Result<()> {
+    // The server's log on stderr (RUST_LOG to change; default: info). A 500's cause
+    // is only written here, so this must exist. Already set (tests): keep it.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
     let mut config = ApiConfig::new(key_file(&data_dir.join("session.key"))?);
     config.body_limit = args.body_limit;
     config.request_timeout = Duration::from_secs(args.request_timeout_secs);
     let mut state = AppState::new(store.clone(), config);
+    let model = if args.no_model {
+        None
+    } else {
+        super::default_model(data_dir)?.map(Arc::new)
+    };
+    match &model {
+        Some(m) => {
+            tracing::info!(model = m.model_id(), "dense ranking on");
+            state = state.with_model(m.clone());
+        }
+        None => tracing::info!("no embedding model: ranking without the dense signal"),
+    }
 
     let index_dir = args.index_dir.unwrap_or_else(|| data_dir.join("index"));
+    let mut index_handle = None;
     if index_dir.exists() {
-        match Index::open(&index_dir, IndexConfig::default()) {
-            Ok(index) => state = state.with_index(Arc::new(RwLock::new(index))),
+        let dim = Index::stored_dim(&index_dir)
+            .ok()
+            .flatten()
+            .unwrap_or(IndexConfig::default().dim);
+        let config = IndexConfig {
+            dim,
+            ..IndexConfig::default()
+        };
+        match Index::open(&index_dir, config) {
+            Ok(index) => {
+                let index = Arc::new(RwLock::new(index));
+                index_handle = Some(index.clone());
+                state = state.with_index(index);
+            }
             // Serving without search beats not serving: the rest of the API works.
             Err(e) => {
                 tracing::warn!(error = %e, dir = %index_dir.display(), "search disabled: cannot open the index")
@@ -89,10 +132,22 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
         Some(url) => {
             let mut webhook = WebhookConfig::new(url, key_file(&data_dir.join("webhook.key"))?);
             webhook.max_attempts = args.webhook_max_attempts.max(1);
-            Some(spawn_delivery(store, webhook, stop_rx.clone()))
+            Some(spawn_delivery(store.clone(), webhook, stop_rx.clone()))
         }
         None => None,
     };
+
+    // The index follows the store while serving: consent revocations and imports
+    // reach search within a tick.
+    let follower = index_handle.map(|index| {
+        spawn_follower(
+            store.clone(),
+            index,
+            model.clone(),
+            Duration::from_millis(args.index_follow_ms.max(50)),
+            stop_rx.clone(),
+        )
+    });
 
     let mut shutdown_rx = stop_rx;
     let shutdown = async move {
@@ -106,6 +161,9 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
     server.await??;
     if let Some(worker) = worker {
         worker.await?;
+    }
+    if let Some(follower) = follower {
+        follower.await?;
     }
     Ok(())
 }

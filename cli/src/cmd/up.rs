@@ -68,8 +68,8 @@ pub async fn run(args: UpArgs, ctx: &Context) -> anyhow::Result<()> {
         .map(|m| m as &dyn qabilet_indexer::sync::Embedder);
     super::index::sync(&store, &super::index_dir(&ctx.data_dir), embedder).await?;
 
-    // The model is needed again only for query embeddings, which the server does
-    // not compute yet; free its memory before serving.
+    // `serve` loads the model again for query embeddings (unless --no-model); this
+    // copy is freed first so the two are never in memory together.
     drop(model);
     if !args.no_demo {
         super::demo_accounts::ensure(&store, &ctx.data_dir).await?;

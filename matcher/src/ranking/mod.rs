@@ -489,10 +489,31 @@ impl<'a> Ranker<'a> {
         candidates: &[Candidate<Profile>],
         limit: usize,
     ) -> Shortlist {
+        self.shortlist_with_overrides(vacancy, candidates, &HashMap::new(), limit)
+    }
+
+    /// [`Self::shortlist`] with the commission's overrides applied, keyed by profile
+    /// id. An override that no longer fits (the rule is now met, or was not checked)
+    /// is ignored: the check it overrode has changed under it. The structured fit is
+    /// computed before the overrides, so an override lets a candidate through but
+    /// does not raise their score.
+    pub fn shortlist_with_overrides(
+        &self,
+        vacancy: &Vacancy,
+        candidates: &[Candidate<Profile>],
+        overrides: &HashMap<String, Vec<crate::eligibility::Override>>,
+        limit: usize,
+    ) -> Shortlist {
         let pv = self.checker.prepare(vacancy);
         let pairs: Vec<Pair> = candidates
             .iter()
-            .map(|c| self.pair(&pv, c.record, vacancy.deadline))
+            .map(|c| {
+                let mut pair = self.pair(&pv, c.record, vacancy.deadline);
+                for o in overrides.get(c.record.id.as_str()).into_iter().flatten() {
+                    let _ = pair.eligibility.apply_override(o);
+                }
+                pair
+            })
             .collect();
         let bm25: Vec<Option<f32>> = candidates.iter().map(|c| c.bm25).collect();
         let dense: Vec<Option<f32>> = candidates.iter().map(|c| c.dense).collect();

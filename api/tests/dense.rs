@@ -1,0 +1,108 @@
+//! The dense signal with the real e5 model: the shortlist ranks with it, names the
+//! model in every explanation, embeds the vacancy's query once and reuses it, and
+//! re-embeds when the vacancy's text changes. Slow (a model load), hence one test
+//! on SQLite only; the ranking code is the same on both backends.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use qabilet_api::{ApiConfig, AppState};
+use qabilet_indexer::sync::{catch_up, Embedder};
+use qabilet_indexer::{Index, IndexConfig};
+use qabilet_models::EmbeddingModel;
+use qabilet_store::test_support;
+use serde_json::json;
+
+/// The e5 model from the shared test cache (fetched once, as the models tests do).
+fn e5() -> EmbeddingModel {
+    let cache = std::env::var_os("QABILET_TEST_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp/qabilet-test-cache"));
+    let fetched = qabilet_models::fetch_models(&cache, false).expect("fetching the test models");
+    EmbeddingModel::load(&fetched.e5).expect("loading e5")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shortlist_ranks_with_cached_query_embeddings() {
+    let db = test_support::sqlite().await;
+    let model = Arc::new(tokio::task::spawn_blocking(e5).await.unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(
+        dir.path(),
+        IndexConfig {
+            dim: model.dim(),
+            ..IndexConfig::default()
+        },
+    )
+    .unwrap();
+    let index = Arc::new(RwLock::new(index));
+    let state = AppState::new(
+        db.store.clone(),
+        ApiConfig::new(common::SESSION_KEY.to_vec()),
+    )
+    .with_index(index.clone())
+    .with_model(model.clone());
+    let s = common::start_state(db, state.clone()).await;
+    let t = common::fixture(&s).await;
+    for token in [&t.cand1, &t.cand2] {
+        let r = s
+            .post("/vacancies/V-1/applications", Some(token), &json!({}))
+            .await;
+        assert_eq!(r.status.as_u16(), 201, "{}", r.text);
+    }
+    let r = s
+        .post(
+            "/vacancies/V-1/declaration",
+            Some(&t.com1),
+            &json!({"no_conflict_of_interest": true}),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 201);
+    let store = s.db.store.clone();
+    let (idx, m) = (index.clone(), model.clone());
+    tokio::task::spawn_blocking(move || {
+        let mut index = idx.write().unwrap();
+        let embedder = m.as_ref() as &dyn Embedder;
+        tokio::runtime::Handle::current().block_on(catch_up(
+            &store,
+            &mut index,
+            Some(embedder),
+            &(),
+        ))
+    })
+    .await
+    .unwrap()
+    .unwrap();
+
+    assert_eq!(state.matching.cached_embeddings(), 0);
+    let r = s.get("/vacancies/V-1/shortlist", Some(&t.com1)).await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    assert_eq!(r.json["signals"]["dense"], true, "{}", r.text);
+    let top = &r.json["eligible"][0]["explanation"];
+    assert_eq!(top["model_id"].as_str(), Some(model.model_id()), "{top}");
+    let cosine = top["parts"]["dense"]["raw"].as_f64().unwrap();
+    assert!(cosine > 0.5 && cosine <= 1.0, "{cosine}");
+    assert_eq!(state.matching.cached_embeddings(), 1);
+
+    // A changed vacancy text gets a new query embedding; the old one is not used.
+    let mut v = common::vacancy(
+        "V-1",
+        "MF",
+        chrono::Utc::now().date_naive() + chrono::Duration::days(10),
+    );
+    v["description"] = json!("Юрист: правовая экспертиза договоров");
+    let r = s.post("/import/vacancies", Some(&t.hrm), &json!([v])).await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    assert_eq!(state.matching.cached_embeddings(), 0, "forgotten on import");
+    let r2 = s.get("/vacancies/V-1/shortlist", Some(&t.com1)).await;
+    let cosine2 = r2.json["eligible"][0]["explanation"]["parts"]["dense"]["raw"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        (cosine - cosine2).abs() > 1e-4,
+        "{cosine} vs {cosine2}: stale embedding"
+    );
+    assert_eq!(state.matching.cached_embeddings(), 1);
+}

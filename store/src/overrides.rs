@@ -1,0 +1,146 @@
+//! What the ranked shortlist reads in one go: a vacancy's applicants with their
+//! profiles, and the commission's eligibility overrides for them.
+
+use chrono::{DateTime, Utc};
+use qabilet_domain::{Application, Profile, VacancyId};
+use sqlx::types::Json;
+
+use crate::write::{on_tx, WriteTx};
+use crate::{on_backend, Store, StoreError};
+
+/// A commission's override of one rule for one applicant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EligibilityOverride {
+    pub vacancy_id: String,
+    pub profile_id: String,
+    /// The matcher's rule code (`education`, `language:kk`, …).
+    pub rule: String,
+    pub reason: String,
+    pub decided_by: String,
+    pub decided_at: DateTime<Utc>,
+}
+
+type OverrideRow = (String, String, String, String, String, DateTime<Utc>);
+
+/// Changes whenever anything a vacancy's shortlist is computed from changes: the
+/// vacancy, its applications, its applicants' profiles, the overrides. Cheap to
+/// read (one indexed query), so a cached shortlist can be checked on every view.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CompetitionVersion(i64, i64, Option<String>, Option<i64>, i64, Option<String>);
+
+impl Store {
+    /// The applications to a vacancy with their profiles (`None` when the profile
+    /// was deleted meanwhile), in application id order: one query instead of one
+    /// per applicant.
+    pub async fn applicants(
+        &self,
+        vacancy: &VacancyId,
+    ) -> Result<Vec<(Application, Option<Profile>)>, StoreError> {
+        let rows: Vec<(Json<Application>, Option<Json<Profile>>)> = on_backend!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT a.body, p.body FROM applications a \
+                 LEFT JOIN profiles p ON p.id = a.profile_id \
+                 WHERE a.vacancy_id = $1 ORDER BY a.id",
+            )
+            .bind(vacancy.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(Json(a), p)| (a, p.map(|Json(p)| p)))
+            .collect())
+    }
+
+    /// The vacancy's [`CompetitionVersion`]; `None` if it does not exist. Versions only
+    /// grow and an application's `updated_at` moves with every stage written, so the
+    /// sums and maxima below change with every relevant write (deleting a profile
+    /// deletes its applications, which changes the count).
+    pub async fn competition_version(
+        &self,
+        vacancy: &VacancyId,
+    ) -> Result<Option<CompetitionVersion>, StoreError> {
+        type Row = (i64, i64, Option<String>, Option<i64>, i64, Option<String>);
+        let row: Option<Row> = on_backend!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT v.version, \
+                   (SELECT COUNT(*) FROM applications a WHERE a.vacancy_id = v.id), \
+                   (SELECT CAST(MAX(a.updated_at) AS TEXT) FROM applications a \
+                     WHERE a.vacancy_id = v.id), \
+                   (SELECT CAST(SUM(p.version) AS BIGINT) FROM applications a \
+                     JOIN profiles p ON p.id = a.profile_id WHERE a.vacancy_id = v.id), \
+                   (SELECT COUNT(*) FROM eligibility_overrides o WHERE o.vacancy_id = v.id), \
+                   (SELECT CAST(MAX(o.decided_at) AS TEXT) FROM eligibility_overrides o \
+                     WHERE o.vacancy_id = v.id) \
+                 FROM vacancies v WHERE v.id = $1",
+            )
+            .bind(vacancy.as_str())
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(|(a, b, c, d, e, f)| CompetitionVersion(a, b, c, d, e, f)))
+    }
+
+    /// Every override recorded for the vacancy.
+    pub async fn eligibility_overrides(
+        &self,
+        vacancy: &VacancyId,
+    ) -> Result<Vec<EligibilityOverride>, StoreError> {
+        let rows: Vec<OverrideRow> = on_backend!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT vacancy_id, profile_id, rule, reason, decided_by, decided_at \
+                 FROM eligibility_overrides WHERE vacancy_id = $1 ORDER BY profile_id, rule",
+            )
+            .bind(vacancy.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(vacancy_id, profile_id, rule, reason, decided_by, decided_at)| {
+                    EligibilityOverride {
+                        vacancy_id,
+                        profile_id,
+                        rule,
+                        reason,
+                        decided_by,
+                        decided_at,
+                    }
+                },
+            )
+            .collect())
+    }
+}
+
+impl WriteTx {
+    /// Records (or replaces) an override; `decided_at` is the transaction's time.
+    pub async fn put_eligibility_override(
+        &mut self,
+        o: &EligibilityOverride,
+    ) -> Result<(), StoreError> {
+        let now = self.now;
+        on_tx!(&mut self.tx, tx => {
+            sqlx::query(
+                "INSERT INTO eligibility_overrides \
+                   (vacancy_id, profile_id, rule, reason, decided_by, decided_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (vacancy_id, profile_id, rule) DO UPDATE SET \
+                   reason = excluded.reason, decided_by = excluded.decided_by, \
+                   decided_at = excluded.decided_at",
+            )
+            .bind(&o.vacancy_id)
+            .bind(&o.profile_id)
+            .bind(&o.rule)
+            .bind(&o.reason)
+            .bind(&o.decided_by)
+            .bind(now)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| StoreError::from_constraint(e, || format!(
+                "override: vacancy {} and profile {} must exist", o.vacancy_id, o.profile_id
+            )))?;
+        });
+        Ok(())
+    }
+}
