@@ -61,6 +61,16 @@ pub struct SkillOverlap {
     pub missing: Vec<String>,
 }
 
+/// Share of the vacancy's competencies shown; 1 when it asks for none.
+pub fn skills_share(skills: &SkillOverlap) -> f32 {
+    let n = skills.matched.len() + skills.missing.len();
+    if n == 0 {
+        1.0
+    } else {
+        skills.matched.len() as f32 / n as f32
+    }
+}
+
 /// A competency counts as shown when at least half of its content terms occur in the
 /// profile: "1С: Бухгалтерия" is shown by "1С Бухгалтерия 8.3", not by "Excel".
 pub fn skill_overlap(
@@ -134,12 +144,7 @@ pub fn fit(
     } else {
         edu.iter().sum::<f32>() / edu.len() as f32
     };
-    let n = skills.matched.len() + skills.missing.len();
-    let skills = if n == 0 {
-        1.0
-    } else {
-        skills.matched.len() as f32 / n as f32
-    };
+    let skills = skills_share(skills);
     let requirements = eligibility.share_met();
     let mut out = StructuredFit {
         requirements,

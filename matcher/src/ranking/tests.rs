@@ -102,7 +102,7 @@ fn a_profile_sees_which_requirements_it_meets() {
 #[test]
 fn queries_from_vacancies_are_bounded_and_operator_free() {
     let mut v = vacancy();
-    v.duties = "-исключить \"кавычки\" +плюс ".repeat(200);
+    v.requirements.competencies = vec!["-исключить \"кавычки\" +плюс ".repeat(200)];
     let q = vacancy_query(&v);
     assert!(q.chars().count() <= 1_000);
     assert!(!q.contains(['-', '"', '+']));
