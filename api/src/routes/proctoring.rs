@@ -189,7 +189,7 @@ async fn create_analysis(
 }
 
 /// Which flags the caller may see at all; candidates and the HRM client none.
-fn scope_of(p: &Principal) -> Result<FlagScope, ApiError> {
+pub(crate) fn scope_of(p: &Principal) -> Result<FlagScope, ApiError> {
     match p.role {
         Role::Admin => Ok(FlagScope::All),
         Role::Hr => p
@@ -266,7 +266,7 @@ async fn list_flags(
 }
 
 /// Flag ids are `{detector code}-{16 hex}`; anything else is refused before a lookup.
-fn flag_id(raw: &str) -> Result<&str, ApiError> {
+pub(crate) fn flag_id(raw: &str) -> Result<&str, ApiError> {
     let ok = !raw.is_empty()
         && raw.len() <= 64
         && raw
@@ -283,7 +283,7 @@ fn flag_id(raw: &str) -> Result<&str, ApiError> {
 }
 
 /// The flag, if the caller may see it; 403 otherwise, whether or not it exists.
-async fn visible_flag(state: &AppState, p: &Principal, id: &str) -> Result<StoredFlag, ApiError> {
+pub(crate) async fn visible_flag(state: &AppState, p: &Principal, id: &str) -> Result<StoredFlag, ApiError> {
     let scope = scope_of(p)?;
     let flag = state.store.proctoring_flag(id).await?;
     let refused = || ApiError::forbidden("you may not access this proctoring flag");
@@ -325,21 +325,21 @@ async fn get_flag(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "snake_case")]
-enum ReviewDecision {
+pub(crate) enum ReviewDecision {
     Confirmed,
     Dismissed,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReviewInput {
-    decision: ReviewDecision,
-    comment: String,
+pub(crate) struct ReviewInput {
+    pub decision: ReviewDecision,
+    pub comment: String,
 }
 
 /// `POST /proctoring/flags/{id}/review` `{decision, comment}`: decides an open
 /// flag. A decided flag is a 409 (decisions are final and audited).
-async fn review_flag(
+pub(crate) async fn review_flag(
     State(state): State<AppState>,
     p: Principal,
     ApiPath(id): ApiPath<String>,
