@@ -103,10 +103,23 @@ async fn the_queue_and_flag_pages_are_scoped_like_the_api() {
         assert_eq!(r.location, "/web/login?next=/web/proctoring");
         for user in ["hr-mf", "com-1", "admin"] {
             let r = get(&s, "/web/proctoring", Some(user)).await;
-            assert_eq!(r.status, StatusCode::OK, "[{}] {user}: {}", s.name(), r.text);
+            assert_eq!(
+                r.status,
+                StatusCode::OK,
+                "[{}] {user}: {}",
+                s.name(),
+                r.text
+            );
             assert!(r.text.contains("never a verdict"), "disclaimer");
-            assert!(r.text.contains(&format!("href=\"{flag_path}\"")), "[{}] {user}", s.name());
-            assert!(r.text.contains(&format!("Flags: {}", flags.len())), "{user}");
+            assert!(
+                r.text.contains(&format!("href=\"{flag_path}\"")),
+                "[{}] {user}",
+                s.name()
+            );
+            assert!(
+                r.text.contains(&format!("Flags: {}", flags.len())),
+                "{user}"
+            );
         }
         // Most severe first, as the API lists them.
         let hr = get(&s, "/web/proctoring", Some("hr-mf")).await;
@@ -118,7 +131,11 @@ async fn the_queue_and_flag_pages_are_scoped_like_the_api() {
         for user in ["hr-mj", "com-2"] {
             let r = get(&s, "/web/proctoring", Some(user)).await;
             assert_eq!(r.status, StatusCode::OK);
-            assert!(r.text.contains("No flags match"), "[{}] {user} sees none", s.name());
+            assert!(
+                r.text.contains("No flags match"),
+                "[{}] {user} sees none",
+                s.name()
+            );
             assert!(!r.text.contains("/web/proctoring/flags/"));
         }
         let r = get(&s, "/web/proctoring?status=open&vacancy=V-1", Some("hr-mf")).await;
@@ -151,7 +168,12 @@ async fn the_queue_and_flag_pages_are_scoped_like_the_api() {
             ("/web/proctoring/flags/sim-0000000000000000", "hr-mf"),
         ] {
             let r = get(&s, path, Some(user)).await;
-            assert_eq!(r.status, StatusCode::FORBIDDEN, "[{}] {user} {path}", s.name());
+            assert_eq!(
+                r.status,
+                StatusCode::FORBIDDEN,
+                "[{}] {user} {path}",
+                s.name()
+            );
             assert!(r.text.contains("<h1>Access refused</h1>"));
         }
         let r = get(&s, "/web/proctoring/flags/Bad%3Cid%3E", Some("hr-mf")).await;
@@ -172,11 +194,24 @@ async fn a_review_goes_round_trip_through_the_form() {
         let page = get(&s, &flag_path, Some("hr-mf")).await;
         let csrf = page.csrf();
 
-        let r = web(&s, Method::POST, &review_path, Some("hr-mf"), "decision=confirmed&comment=x").await;
+        let r = web(
+            &s,
+            Method::POST,
+            &review_path,
+            Some("hr-mf"),
+            "decision=confirmed&comment=x",
+        )
+        .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token");
         let form = format!("csrf={csrf}&decision=confirmed&comment=+++");
         let r = web(&s, Method::POST, &review_path, Some("hr-mf"), &form).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "[{}] {}", s.name(), r.text);
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{}] {}",
+            s.name(),
+            r.text
+        );
         assert!(r.text.contains("A decision needs a comment"));
         // Someone not seated on the vacancy cannot decide it, even with their own token.
         let other = get(&s, "/web/proctoring", Some("com-2")).await.csrf();
@@ -198,7 +233,9 @@ async fn a_review_goes_round_trip_through_the_form() {
         assert!(r.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(!r.text.contains("<script>"));
         assert!(!r.text.contains("name=\"comment\""), "no form once decided");
-        let api = s.get(&format!("/proctoring/flags/{pair}"), Some(&t.admin)).await;
+        let api = s
+            .get(&format!("/proctoring/flags/{pair}"), Some(&t.admin))
+            .await;
         assert_eq!(api.json["status"], "confirmed");
         assert_eq!(api.json["review"]["reviewer"], "hr-mf");
 
@@ -208,7 +245,9 @@ async fn a_review_goes_round_trip_through_the_form() {
         assert_eq!(r.status, StatusCode::CONFLICT, "[{}] {}", s.name(), r.text);
         assert!(r.text.contains("already decided"));
         assert!(r.text.contains("<dd>hr-mf</dd>"));
-        let api = s.get(&format!("/proctoring/flags/{pair}"), Some(&t.admin)).await;
+        let api = s
+            .get(&format!("/proctoring/flags/{pair}"), Some(&t.admin))
+            .await;
         assert_eq!(api.json["status"], "confirmed", "unchanged");
 
         let r = get(&s, "/web/proctoring?status=confirmed", Some("com-1")).await;

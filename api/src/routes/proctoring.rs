@@ -283,7 +283,11 @@ pub(crate) fn flag_id(raw: &str) -> Result<&str, ApiError> {
 }
 
 /// The flag, if the caller may see it; 403 otherwise, whether or not it exists.
-pub(crate) async fn visible_flag(state: &AppState, p: &Principal, id: &str) -> Result<StoredFlag, ApiError> {
+pub(crate) async fn visible_flag(
+    state: &AppState,
+    p: &Principal,
+    id: &str,
+) -> Result<StoredFlag, ApiError> {
     let scope = scope_of(p)?;
     let flag = state.store.proctoring_flag(id).await?;
     let refused = || ApiError::forbidden("you may not access this proctoring flag");

@@ -64,7 +64,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/web/hr/vacancies/{id}/fairness", get(hr::fairness))
         .route("/web/proctoring", get(proctoring::queue))
         .route("/web/proctoring/flags/{id}", get(proctoring::flag))
-        .route("/web/proctoring/flags/{id}/review", post(proctoring::review))
+        .route(
+            "/web/proctoring/flags/{id}/review",
+            post(proctoring::review),
+        )
 }
 
 /// The eligibility checker, built once: it parses the specialty synonym table.

@@ -20,8 +20,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::i18n::Msg;
-use super::proctoring_charts::{answer_grid, response_times, timeline};
 use super::layout;
+use super::proctoring_charts::{answer_grid, response_times, timeline};
 use super::session::{html_response, percent_encode, see_other};
 use super::Ctx;
 use crate::error::{parse_id, ApiJson, ApiPath};

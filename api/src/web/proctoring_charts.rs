@@ -44,12 +44,24 @@ fn mark(shape: usize, x: f64, y: f64) -> Markup {
     let (fill, width) = if hollow { ("#fff", 2.0) } else { (ACCENT, 1.0) };
     let r = 5.5;
     match shape % 6 {
-        0 => html! { circle cx=(f(x)) cy=(f(y)) r=(r) fill=(fill) stroke=(ACCENT) stroke-width=(width) {} },
-        1 => html! { rect x=(f(x - r)) y=(f(y - r)) width=(2.0 * r) height=(2.0 * r) fill=(fill) stroke=(ACCENT) stroke-width=(width) {} },
-        2 => html! { polygon points=(format!("{},{} {},{} {},{}", f(x), f(y - r - 1.0), f(x + r + 1.0), f(y + r), f(x - r - 1.0), f(y + r))) fill=(fill) stroke=(ACCENT) stroke-width=(width) {} },
-        3 => html! { polygon points=(format!("{},{} {},{} {},{} {},{}", f(x), f(y - r - 1.0), f(x + r + 1.0), f(y), f(x), f(y + r + 1.0), f(x - r - 1.0), f(y))) fill=(fill) stroke=(ACCENT) stroke-width=(width) {} },
-        4 => html! { polygon points=(format!("{},{} {},{} {},{}", f(x - r - 1.0), f(y - r), f(x + r + 1.0), f(y - r), f(x), f(y + r + 1.0))) fill=(fill) stroke=(ACCENT) stroke-width=(width) {} },
-        _ => html! { path d=(format!("M{} {}h{}M{} {}v{}", f(x - r), f(y), 2.0 * r, f(x), f(y - r), 2.0 * r)) stroke=(ACCENT) stroke-width=(if hollow { 2.0 } else { 3.5 }) {} },
+        0 => {
+            html! { circle cx=(f(x)) cy=(f(y)) r=(r) fill=(fill) stroke=(ACCENT) stroke-width=(width) {} }
+        }
+        1 => {
+            html! { rect x=(f(x - r)) y=(f(y - r)) width=(2.0 * r) height=(2.0 * r) fill=(fill) stroke=(ACCENT) stroke-width=(width) {} }
+        }
+        2 => {
+            html! { polygon points=(format!("{},{} {},{} {},{}", f(x), f(y - r - 1.0), f(x + r + 1.0), f(y + r), f(x - r - 1.0), f(y + r))) fill=(fill) stroke=(ACCENT) stroke-width=(width) {} }
+        }
+        3 => {
+            html! { polygon points=(format!("{},{} {},{} {},{} {},{}", f(x), f(y - r - 1.0), f(x + r + 1.0), f(y), f(x), f(y + r + 1.0), f(x - r - 1.0), f(y))) fill=(fill) stroke=(ACCENT) stroke-width=(width) {} }
+        }
+        4 => {
+            html! { polygon points=(format!("{},{} {},{} {},{}", f(x - r - 1.0), f(y - r), f(x + r + 1.0), f(y - r), f(x), f(y + r + 1.0))) fill=(fill) stroke=(ACCENT) stroke-width=(width) {} }
+        }
+        _ => {
+            html! { path d=(format!("M{} {}h{}M{} {}v{}", f(x - r), f(y), 2.0 * r, f(x), f(y - r), 2.0 * r)) stroke=(ACCENT) stroke-width=(if hollow { 2.0 } else { 3.5 }) {} }
+        }
     }
 }
 
@@ -78,7 +90,11 @@ fn session_span(t: &SessionTrace) -> f64 {
         .iter()
         .map(|e| e.offset_s + e.duration_s.unwrap_or(0.0))
         .fold(0.0, f64::max);
-    by_end.unwrap_or(by_items).max(by_items).max(by_events).max(60.0)
+    by_end
+        .unwrap_or(by_items)
+        .max(by_items)
+        .max(by_events)
+        .max(60.0)
 }
 
 /// A round tick step in minutes giving 4–10 ticks over `total` minutes.
@@ -116,7 +132,12 @@ pub(crate) fn timeline(ctx: &Ctx, t: &SessionTrace) -> Markup {
                 .filter(|e| e.kind == *k)
                 .map(|e| minutes(e.offset_s))
                 .collect();
-            format!("{} × {} ({})", at.len(), ctx.t(event_name(*k)), at.join(", "))
+            format!(
+                "{} × {} ({})",
+                at.len(),
+                ctx.t(event_name(*k)),
+                at.join(", ")
+            )
         })
         .collect();
     let alt = format!(
@@ -198,8 +219,19 @@ pub(crate) fn response_times(ctx: &Ctx, t: &SessionTrace) -> Markup {
     if times.is_empty() {
         return html! { p { (ctx.t(Msg::PrNoSessionData)) } };
     }
-    let lo = times.iter().copied().fold(f64::INFINITY, f64::min).log2().floor();
-    let hi = times.iter().copied().fold(0.0, f64::max).log2().ceil().max(lo + 1.0);
+    let lo = times
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min)
+        .log2()
+        .floor();
+    let hi = times
+        .iter()
+        .copied()
+        .fold(0.0, f64::max)
+        .log2()
+        .ceil()
+        .max(lo + 1.0);
     let (top, plot_h, left) = (10.0, 220.0, 60.0);
     let n = t.items.len().max(1);
     let step = (PLOT_W + LABEL_W - left) / n as f64;
@@ -212,7 +244,9 @@ pub(crate) fn response_times(ctx: &Ctx, t: &SessionTrace) -> Markup {
     let much_faster = t
         .items
         .iter()
-        .filter(|i| matches!((i.seconds, i.cohort_median_seconds), (Some(s), Some(m)) if s < m / 2.0))
+        .filter(
+            |i| matches!((i.seconds, i.cohort_median_seconds), (Some(s), Some(m)) if s < m / 2.0),
+        )
         .count();
     let alt = format!(
         "{} — {}: {} {}, {} {}; {} < ½ × {}",
@@ -255,7 +289,7 @@ pub(crate) fn response_times(ctx: &Ctx, t: &SessionTrace) -> Markup {
                             path d=(format!("M{} {}l9 9m0 -9l-9 9", f(cx - 4.5), f(cy - 4.5))) stroke=(BAD) stroke-width="2.5" {}
                         }
                     }
-                    @if n <= 40 || i % 5 == 4 {
+                    @if n <= 20 || i == 0 || i % 5 == 4 {
                         text x=(f(cx)) y=(f(bottom + 14.0)) text-anchor="middle" font-size="10" { (i + 1) }
                     }
                 }
