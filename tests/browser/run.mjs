@@ -302,5 +302,51 @@ await check("HR: vacancies, reserve with filters and expiry, fairness report, re
   });
 });
 
+await check("HR: proctoring queue, a flag's evidence charts, confirming it with a comment", async () => {
+  await asPerson(async (page) => {
+    await signIn(page, "hr");
+    await setEnglish(page);
+    await page.getByRole("link", { name: "Proctoring flags" }).first().click();
+    await page.waitForLoadState();
+    assert.match(page.url(), /\/web\/proctoring$/);
+    assert.match(await page.textContent("main"), /never a verdict/);
+    const rows = await page.locator("tbody tr").count();
+    assert.ok(rows >= 2, `the demo analysis queued flags (${rows})`);
+    const detectors = new Set(await page.locator("tbody tr td:nth-child(2) a").allTextContents());
+    assert.ok(detectors.size >= 2, `flags of several kinds: ${[...detectors].join(", ")}`);
+    await shot(page, "proctoring-queue");
+    // The copying pair: its page has the answer grid as well as both sessions' charts.
+    await page.getByRole("link", { name: "Answer similarity (pair)" }).first().click();
+    await page.waitForLoadState();
+    assert.match(await page.textContent("h1"), /Proctoring flag/);
+    assert.equal(await page.locator("svg.chart.timeline[role=img]").count() + await page.locator("main p", { hasText: "No client events" }).count(), 2, "a timeline per session");
+    assert.equal(await page.locator("svg.chart.rt[role=img]").count(), 2, "response times per session");
+    assert.ok((await page.locator("td.same-wrong").count()) > 0, "same wrong answers marked");
+    for (const svg of await page.locator("svg.chart").all()) {
+      assert.ok(((await svg.getAttribute("aria-label")) ?? "").length > 20, "every chart has a text alternative");
+    }
+    await page.locator("details summary", { hasText: "Data table: Response time" }).first().click();
+    assert.ok(await page.locator("details[open] table tbody tr").first().isVisible(), "data table opens");
+    await shot(page, "proctoring-flag");
+    await page.getByLabel("Comment (required)").fill("Twenty identical wrong answers with the neighbouring seat; confirmed after checking the room plan.");
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await page.waitForLoadState();
+    const decision = await page.textContent("#decision");
+    assert.match(decision, /Confirmed/);
+    assert.match(decision, /demo-hr/);
+    assert.match(decision, /room plan/);
+    assert.equal(await page.locator("textarea[name=comment]").count(), 0, "no second decision");
+    await page.locator("#decision").scrollIntoViewIfNeeded();
+    await shot(page, "proctoring-confirmed");
+    await page.goto(`${BASE}/web/proctoring?status=confirmed`);
+    assert.equal(await page.locator("tbody tr").count(), 1, "the confirmed filter shows it");
+  });
+  await asPerson(async (page) => {
+    await signIn(page, "candidate");
+    const response = await page.goto(`${BASE}/web/proctoring`);
+    assert.equal(response.status(), 403, "candidates may not see the queue");
+  });
+});
+
 console.log(`\npage weights (the stylesheet is cached after the first page):\n  ${sizes.join("\n  ")}`);
 console.log(`\n${results.length} browser checks passed; screenshots in ${ARTIFACTS}`);

@@ -176,7 +176,7 @@ pub(crate) async fn create_analysis(
 }
 
 /// Which flags the caller may see at all; candidates and the HRM client none.
-fn scope_of(p: &Principal) -> Result<FlagScope, ApiError> {
+pub(crate) fn scope_of(p: &Principal) -> Result<FlagScope, ApiError> {
     match p.role {
         Role::Admin => Ok(FlagScope::All),
         Role::Hr => p
@@ -253,7 +253,7 @@ pub(crate) async fn list_flags(
 }
 
 /// Flag ids are `{detector code}-{16 hex}`; anything else is refused before a lookup.
-fn flag_id(raw: &str) -> Result<&str, ApiError> {
+pub(crate) fn flag_id(raw: &str) -> Result<&str, ApiError> {
     let ok = !raw.is_empty()
         && raw.len() <= 64
         && raw
@@ -270,7 +270,11 @@ fn flag_id(raw: &str) -> Result<&str, ApiError> {
 }
 
 /// The flag, if the caller may see it; 403 otherwise, whether or not it exists.
-async fn visible_flag(state: &AppState, p: &Principal, id: &str) -> Result<StoredFlag, ApiError> {
+pub(crate) async fn visible_flag(
+    state: &AppState,
+    p: &Principal,
+    id: &str,
+) -> Result<StoredFlag, ApiError> {
     let scope = scope_of(p)?;
     let flag = state.store.proctoring_flag(id).await?;
     let refused = || ApiError::forbidden("you may not access this proctoring flag");
@@ -312,7 +316,7 @@ pub(crate) async fn get_flag(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "snake_case")]
-enum ReviewDecision {
+pub(crate) enum ReviewDecision {
     Confirmed,
     Dismissed,
 }
@@ -320,8 +324,8 @@ enum ReviewDecision {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ReviewInput {
-    decision: ReviewDecision,
-    comment: String,
+    pub decision: ReviewDecision,
+    pub comment: String,
 }
 
 /// `POST /proctoring/flags/{id}/review` `{decision, comment}`: decides an open

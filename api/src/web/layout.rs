@@ -37,11 +37,13 @@ fn nav(ctx: &Ctx) -> Markup {
         ],
         Role::Commission => vec![
             ("/web/commission", Msg::NavCommission),
+            ("/web/proctoring", Msg::NavProctoring),
             ("/web/vacancies", Msg::NavSearch),
         ],
         Role::Hr | Role::Admin => vec![
             ("/web/hr", Msg::NavHr),
             ("/web/hr/reserve", Msg::NavReserve),
+            ("/web/proctoring", Msg::NavProctoring),
             ("/web/vacancies", Msg::NavSearch),
         ],
         Role::Hrm => vec![("/web/vacancies", Msg::NavSearch)],
@@ -191,6 +193,11 @@ th{background:#f0f0f0}
 .entry .cols{display:flex;flex-wrap:wrap;gap:1rem 2rem}.entry .cols>*{flex:1 1 16rem}
 details{margin:.5rem 0}summary{cursor:pointer;font-weight:600}
 svg.chart{max-width:100%;height:auto}
+figure{margin:.5rem 0}.legend{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;padding:0;margin:.25rem 0}.legend svg{vertical-align:middle}
+.scroll{overflow-x:auto;max-width:100%}.scroll:focus-visible{outline:3px solid var(--fg)}
+table.grid{width:auto}table.grid td,table.grid th{padding:.15rem .3rem;text-align:center;font-family:ui-monospace,monospace}table.grid tbody th{text-align:left;white-space:nowrap;font-family:inherit}
+td.same-wrong{background:repeating-linear-gradient(45deg,var(--bad-bg) 0 4px,#f2b8b5 4px 7px);font-weight:700;outline:2px solid var(--bad);outline-offset:-2px}td.same-right{background:var(--good-bg)}
+dl.decision{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dl.decision dt{font-weight:600}dl.decision dd{margin:0}
 svg text{font:12px system-ui,sans-serif;fill:var(--fg)}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .print-only{display:none}
@@ -201,6 +208,7 @@ body.lv button,body.lv .button{background:#000;color:#ff0;border-color:#000}
 body.lv button[aria-pressed=false],body.lv .tools button{background:#fff;color:#000}
 body.lv button[aria-pressed=true]{background:#000;color:#ff0}
 body.lv svg text{font-size:15px}
+body.lv td.same-wrong{background:#fff;outline:3px solid #000;text-decoration:underline}
 body.lv :focus-visible{outline:4px solid #000;box-shadow:0 0 0 8px #ff0}
 @media print{.no-print,header,footer,form,.skip{display:none!important}.print-only{display:block}body{font-size:11pt}main{max-width:none;padding:0}.entry,table{break-inside:avoid}a{color:#000;text-decoration:none}}
 "#;

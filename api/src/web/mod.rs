@@ -3,7 +3,8 @@
 //! Candidates search vacancies, see which requirements their profile meets, apply
 //! and follow their stages (`candidate`); commission members declare, review the
 //! explained ranking and record results (`commission`); HR officers browse the
-//! reserve, preview reserve matches and read the fairness report (`hr`).
+//! reserve, preview reserve matches and read the fairness report (`hr`); HR officers,
+//! commission members and admins work the proctoring flag queue (`proctoring`).
 //!
 //! The pages hold no rules of their own: access is decided by `access` and `auth`
 //! exactly as for the JSON API, and every change goes through the API's handlers
@@ -24,6 +25,8 @@ mod commission;
 mod hr;
 mod i18n;
 mod layout;
+mod proctoring;
+mod proctoring_charts;
 mod ranking;
 mod session;
 
@@ -59,6 +62,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/web/hr/reserve", get(hr::reserve))
         .route("/web/hr/vacancies/{id}/matches", get(hr::matches))
         .route("/web/hr/vacancies/{id}/fairness", get(hr::fairness))
+        .route("/web/proctoring", get(proctoring::queue))
+        .route("/web/proctoring/flags/{id}", get(proctoring::flag))
+        .route(
+            "/web/proctoring/flags/{id}/review",
+            post(proctoring::review),
+        )
 }
 
 /// The eligibility checker, built once: it parses the specialty synonym table.

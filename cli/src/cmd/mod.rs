@@ -4,6 +4,7 @@ pub mod bench;
 pub mod bench_matching;
 pub mod demo;
 pub mod demo_accounts;
+pub mod demo_proctoring;
 pub mod export;
 pub mod import;
 pub mod index;

@@ -3,7 +3,8 @@
 //! Each step is skipped when already done, so running it again is quick: fetch the
 //! embedding models, open the store, load the demo data when the store is empty,
 //! bring the index and vectors up to date with the store, create the demo accounts
-//! (once, see `demo_accounts`), then serve the API and the web pages.
+//! (once, see `demo_accounts`) and a demo proctoring analysis for the flag queue
+//! (once, see `demo_proctoring`), then serve the API and the web pages.
 
 use clap::Args;
 use qabilet_models::fetch_models;
@@ -73,6 +74,7 @@ pub async fn run(args: UpArgs, ctx: &Context) -> anyhow::Result<()> {
     drop(model);
     if !args.no_demo {
         super::demo_accounts::ensure(&store, &ctx.data_dir).await?;
+        super::demo_proctoring::ensure(&store).await?;
     }
     eprintln!("[4/4] serve on http://{}", args.serve.addr);
     super::serve::run(args.serve, store, &ctx.data_dir).await
