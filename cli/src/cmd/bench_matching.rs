@@ -314,7 +314,7 @@ pub async fn bench_search(
             &query,
             Filters::default(),
             embedding.as_deref(),
-            config.depth,
+            config.vacancy_depth,
         )?;
         let t_retrieve = started.elapsed();
         let ids: Vec<&str> = retrieved.iter().map(|r| r.id.as_str()).collect();

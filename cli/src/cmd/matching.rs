@@ -334,7 +334,7 @@ pub async fn run_search_vacancies(
         &query,
         Filters::default(),
         embedding.as_deref(),
-        config.depth,
+        config.vacancy_depth,
     )?;
     let mut vacancies = Vec::new();
     for r in &retrieved {

@@ -43,8 +43,12 @@ pub struct RankingConfig {
     pub structured_weight: f32,
     /// The k of reciprocal-rank fusion; 60 as in Cormack et al. (2009).
     pub rrf_k: f32,
-    /// How many candidates each retriever returns before fusion.
+    /// How many profiles each retriever returns before fusion (vacancy → people).
     pub depth: usize,
+    /// How many vacancies each retriever returns for a candidate's search. A person
+    /// reads the first page or two, and every vacancy in the pool is checked rule by
+    /// rule, so this is smaller than `depth`.
+    pub vacancy_depth: usize,
     pub structured: StructuredWeights,
     /// Best-matching sentences shown per item.
     pub sentences: usize,
@@ -66,6 +70,7 @@ impl Default for RankingConfig {
             structured_weight: 0.9,
             rrf_k: 60.0,
             depth: 300,
+            vacancy_depth: 100,
             structured: StructuredWeights::default(),
             sentences: 3,
         }
