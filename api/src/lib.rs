@@ -25,8 +25,8 @@ mod metrics;
 pub mod outbox;
 mod reserve;
 mod routes;
-mod web;
 pub mod view_audit;
+mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -493,7 +493,10 @@ async fn each_page_view_is_audited_once_and_only_after_the_declaration() {
             let r = get(&s, path, Some("com-1")).await;
             assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
             assert!(r.text.contains("Declaration of no conflict of interest"));
-            assert!(!r.text.contains(app.id.as_str()), "{path} leaks the ranking");
+            assert!(
+                !r.text.contains(app.id.as_str()),
+                "{path} leaks the ranking"
+            );
         }
         let csrf = get(&s, "/web/commission", Some("com-1")).await.csrf();
         let form = format!(
@@ -511,7 +514,7 @@ async fn each_page_view_is_audited_once_and_only_after_the_declaration() {
                 &json!({"no_conflict_of_interest": true, "statement": ""}),
             )
             .await;
-        assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+        assert_eq!(r.status, StatusCode::CREATED, "[{}] {}", s.name(), r.text);
 
         // One entry per page view, naming the page.
         let r = get(&s, "/web/shortlist/V-1", Some("com-1")).await;

@@ -180,7 +180,12 @@ async fn reviewed(
 /// ranking: it passes while a better-ranked applicant failed that stage, fails while
 /// a worse-ranked one passed it, or passes an ineligible applicant. An eligible
 /// applicant beyond the listed ranks counts as ranked below all of them.
-fn deviates(view: &ShortlistView, application_id: &str, stage: Stage, outcome: StageOutcome) -> bool {
+fn deviates(
+    view: &ShortlistView,
+    application_id: &str,
+    stage: Stage,
+    outcome: StageOutcome,
+) -> bool {
     let listed_ineligible = view
         .ineligible
         .iter()
@@ -195,10 +200,19 @@ fn deviates(view: &ShortlistView, application_id: &str, stage: Stage, outcome: S
         None if listed_ineligible => return outcome == StageOutcome::Passed,
         None => usize::MAX,
     };
-    let outcome_of = |r: &RankedEntry| r.stages.iter().find(|s| s.stage == stage).map(|s| s.outcome);
+    let outcome_of = |r: &RankedEntry| {
+        r.stages
+            .iter()
+            .find(|s| s.stage == stage)
+            .map(|s| s.outcome)
+    };
     view.eligible.iter().any(|other| match outcome {
-        StageOutcome::Passed => other.rank < rank && outcome_of(other) == Some(StageOutcome::Failed),
-        StageOutcome::Failed => other.rank > rank && outcome_of(other) == Some(StageOutcome::Passed),
+        StageOutcome::Passed => {
+            other.rank < rank && outcome_of(other) == Some(StageOutcome::Failed)
+        }
+        StageOutcome::Failed => {
+            other.rank > rank && outcome_of(other) == Some(StageOutcome::Passed)
+        }
         _ => false,
     })
 }
@@ -474,7 +488,10 @@ pub(crate) async fn record_stage(
         .await?;
         let blind = if form.blind == "0" { "?blind=0" } else { "" };
         Ok(see_other(
-            &format!("/web/shortlist/{vacancy_id}{blind}#app-{}", form.application_id),
+            &format!(
+                "/web/shortlist/{vacancy_id}{blind}#app-{}",
+                form.application_id
+            ),
             &[],
         ))
     }
