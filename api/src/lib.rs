@@ -25,8 +25,8 @@ mod metrics;
 pub mod outbox;
 mod reserve;
 mod routes;
-pub mod view_audit;
 mod web;
+pub mod view_audit;
 
 use std::future::Future;
 use std::net::SocketAddr;

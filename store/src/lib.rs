@@ -14,9 +14,9 @@ mod auth;
 mod changes;
 mod error;
 mod outbox;
-mod overrides;
 mod portal;
 mod proctoring;
+mod overrides;
 mod queries;
 #[doc(hidden)]
 pub mod test_support;
@@ -35,10 +35,10 @@ pub use auth::{ApiKey, Declaration, Role, User};
 pub use changes::{Change, ChangeOp, RecordKind};
 pub use error::StoreError;
 pub use outbox::{EventKind, OutboxEvent};
-pub use overrides::{CompetitionVersion, EligibilityOverride};
 pub use proctoring::{
     FlagFilter, FlagReview, FlagScope, FlagStatus, NewFlag, NewRun, SavedRun, StoredFlag, StoredRun,
 };
+pub use overrides::{CompetitionVersion, EligibilityOverride};
 pub use queries::{Counts, VacancyFilter};
 pub use write::{Put, WriteTx};
 

@@ -102,7 +102,9 @@ where
 
 /// `route` with its own body limit (the server-wide limit still applies first).
 fn with_body_limit(mut r: Route, bytes: usize) -> Route {
-    r.handler = r.handler.layer(axum::extract::DefaultBodyLimit::max(bytes));
+    r.handler = r
+        .handler
+        .layer(axum::extract::DefaultBodyLimit::max(bytes));
     r
 }
 
@@ -164,9 +166,7 @@ pub(crate) fn routes() -> Router<AppState> {
     // The web pages are HTML for people, not part of the documented JSON API.
     table()
         .into_iter()
-        .fold(Router::new(), |router, r| {
-            router.route(r.doc.path, r.handler)
-        })
+        .fold(Router::new(), |router, r| router.route(r.doc.path, r.handler))
         .merge(crate::web::routes())
 }
 

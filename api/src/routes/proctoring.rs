@@ -32,6 +32,7 @@ use crate::{access, ApiError, AppState, Principal};
 /// analyze --save`.
 pub const ANALYSIS_BODY_LIMIT: usize = 32 << 20;
 
+
 /// A run and its flags in the store's terms, from `report`, the analysis of
 /// `data`, which was read from the bytes `input`.
 ///
