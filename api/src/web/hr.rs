@@ -275,9 +275,9 @@ pub(crate) async fn fairness(
         let applicants = state.store.applicants(&id).await?;
         let pool: Vec<(&Profile, bool)> = applicants
             .iter()
-            .filter_map(|(a, p)| Some((a, p.as_ref()?)))
-            .filter(|(_, p)| p.consents_to(ConsentPurpose::Processing))
-            .map(|(a, p)| (p, selected.contains(a.id.as_str())))
+            .filter_map(|(app, profile)| Some((app, profile.as_ref()?)))
+            .filter(|(_, profile)| profile.consents_to(ConsentPurpose::Processing))
+            .map(|(app, profile)| (profile, selected.contains(app.id.as_str())))
             .collect();
         let r = report(&pool, super::today());
         let body = html! {
