@@ -236,15 +236,30 @@ pub async fn shortlist(
     vacancy_id: &VacancyId,
     opts: ShortlistOptions,
 ) -> Result<Arc<ShortlistView>, ApiError> {
-    let vacancy = access::shortlist_vacancy(state, viewer, vacancy_id).await?;
-    let view = cached_rank(state, vacancy, opts).await?;
-    let detail = json!({
+    shortlist_via(state, viewer, vacancy_id, opts, None).await
+}
+
+/// [`shortlist`] for another surface than the JSON API (a web page, a report): the
+/// audit entry's detail names it as `via`, so the log tells a commission member's
+/// review from HR reading a fairness report built on the same ranking.
+pub async fn shortlist_via(
+    state: &AppState,
+    viewer: &Principal,
+    vacancy_id: &VacancyId,
+    opts: ShortlistOptions,
+    via: Option<&'static str>,
+) -> Result<Arc<ShortlistView>, ApiError> {
+    let view = shortlist_unaudited(state, viewer, vacancy_id, opts).await?;
+    let mut detail = json!({
         "blind": view.blind,
         "eligible": view.eligible.len(),
         "ineligible": view.ineligible.len(),
         "index_version": view.provenance.index_version,
         "model": view.provenance.model_id,
     });
+    if let Some(via) = via {
+        detail["via"] = json!(via);
+    }
     let record = ViewRecord {
         actor: viewer.id.clone(),
         action: "shortlist.view",
@@ -255,6 +270,19 @@ pub async fn shortlist(
     // Committed before the view is returned; see `view_audit`.
     state.view_audit.record(&state.store, record).await?;
     Ok(view)
+}
+
+/// The access check and ranking of [`shortlist`] without its audit entry, for a
+/// caller that checks an action against the ranking without showing it (the web's
+/// deviation rule when a stage result is recorded; the result itself is audited).
+pub(crate) async fn shortlist_unaudited(
+    state: &AppState,
+    viewer: &Principal,
+    vacancy_id: &VacancyId,
+    opts: ShortlistOptions,
+) -> Result<Arc<ShortlistView>, ApiError> {
+    let vacancy = access::shortlist_vacancy(state, viewer, vacancy_id).await?;
+    cached_rank(state, vacancy, opts).await
 }
 
 /// [`rank`], reusing the last result while nothing it depends on has changed: the

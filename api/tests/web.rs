@@ -456,3 +456,93 @@ async fn apply_declare_and_record_through_the_pages_with_csrf_and_escaping() {
         assert!(r.text.contains("Interview: "), "{}", r.text);
     }
 }
+
+/// The `via` of every `shortlist.view` audit entry so far, with its actor.
+async fn shortlist_views(s: &Server) -> Vec<(String, String)> {
+    let entries = s.db.store.audit_entries(0, 10_000).await.unwrap();
+    entries
+        .into_iter()
+        .filter(|e| e.action == "shortlist.view")
+        .map(|e| {
+            let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap();
+            let via = detail["via"].as_str().unwrap_or("api").to_owned();
+            (e.actor, via)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn each_page_view_is_audited_once_and_only_after_the_declaration() {
+    for db in test_support::all().await {
+        let s = start(db).await;
+        let t = fixture(&s).await;
+        let r = s
+            .post("/vacancies/V-1/applications", Some(&t.cand1), &json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{}] {}", s.name(), r.text);
+        let app = &s
+            .db
+            .store
+            .applications_for_vacancy(&"V-1".parse().unwrap())
+            .await
+            .unwrap()[0];
+
+        // Before the declaration: neither page shows the ranking, recording is
+        // refused, and nothing counts as a view.
+        for path in ["/web/shortlist/V-1", "/web/shortlist/V-1/protocol"] {
+            let r = get(&s, path, Some("com-1")).await;
+            assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+            assert!(r.text.contains("Declaration of no conflict of interest"));
+            assert!(
+                !r.text.contains(app.id.as_str()),
+                "{path} leaks the ranking"
+            );
+        }
+        let csrf = get(&s, "/web/commission", Some("com-1")).await.csrf();
+        let form = format!(
+            "csrf={csrf}&application_id={}&stage=interview&outcome=passed&reason=ok",
+            app.id
+        );
+        let r = post(&s, "/web/shortlist/V-1/stages", "com-1", &form).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "[{}] {}", s.name(), r.text);
+        assert!(shortlist_views(&s).await.is_empty(), "[{}]", s.name());
+
+        let r = s
+            .post(
+                "/vacancies/V-1/declaration",
+                Some(&t.com1),
+                &json!({"no_conflict_of_interest": true, "statement": ""}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{}] {}", s.name(), r.text);
+
+        // One entry per page view, naming the page.
+        let r = get(&s, "/web/shortlist/V-1", Some("com-1")).await;
+        assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+        assert!(r.text.contains(&format!("id=\"app-{}\"", app.id)));
+        assert!(r.text.contains("id=\"provenance\""));
+        let r = get(&s, "/web/shortlist/V-1/protocol?blind=0", Some("com-1")).await;
+        assert!(r.text.contains("Айгерім Сапарова"), "{}", r.text);
+        // Recording checks the ranking without counting as a view (the result is
+        // audited as a stage record).
+        let csrf = get(&s, "/web/hr", Some("hr-mf")).await.csrf();
+        let form = format!(
+            "csrf={csrf}&application_id={}&stage=qualification_check&outcome=passed&reason=ok&blind=1",
+            app.id
+        );
+        let r = post(&s, "/web/shortlist/V-1/stages", "hr-mf", &form).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{}] {}", s.name(), r.text);
+        let r = get(&s, "/web/hr/vacancies/V-1/fairness", Some("hr-mf")).await;
+        assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+        assert!(r.text.contains("Considered: 1"), "{}", r.text);
+        let expected: Vec<(String, String)> = [
+            ("com-1", "web"),
+            ("com-1", "web.protocol"),
+            ("hr-mf", "web.fairness"),
+        ]
+        .iter()
+        .map(|(a, v)| (a.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(shortlist_views(&s).await, expected, "[{}]", s.name());
+    }
+}

@@ -3,25 +3,30 @@
 //! list, recording stage results (with a reason for any deviation from the
 //! ranking), and the printable decision protocol.
 //!
-//! Who may see a shortlist is `access::shortlist_vacancy` (declared, seated, not
-//! recused commission members; HR of the organisation; admins), and every change is
-//! made by the API's handlers, so the rules cannot drift apart.
+//! The ranking is the API's own use case, `matching::shortlist`: the same access
+//! rule (`access::shortlist_vacancy`: declared, seated, not recused commission
+//! members; HR of the organisation; admins), the same cached ranking and one audit
+//! entry per page view. Every change is made by the API's handlers, so the rules
+//! cannot drift apart.
 
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Form;
 use maud::{html, Markup};
-use qabilet_domain::{Stage, StageOutcome, Vacancy, VacancyId};
+use std::sync::Arc;
+
+use qabilet_domain::{Application, Stage, StageOutcome, Vacancy, VacancyId};
 use qabilet_store::Role;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::i18n::{outcome_name, stage_name, Msg};
 use super::layout::stage_badge;
-use super::ranking::{explanation, label, ranked_shortlist, Applicant, RankedApplicants};
+use super::ranking::{explanation, provenance, Applications};
 use super::session::see_other;
 use super::Ctx;
 use crate::error::{parse_id, ApiJson, ApiPath};
+use crate::matching::{self, RankedEntry, ShortlistOptions, ShortlistView, MAX_LIMIT};
 use crate::routes::competition;
 use crate::{access, ApiError, AppState, Principal};
 
@@ -147,41 +152,81 @@ async fn before_declaration(
     }
 }
 
-/// Loads the vacancy the caller may review, its ranking, and audits the view as
-/// `GET /vacancies/{id}/shortlist` does.
+/// The shortlist the caller may review, ranked and audited once as a view by
+/// `matching::shortlist` (`via` tells the page apart in the audit log), with the
+/// vacancy and its applications.
 async fn reviewed(
     state: &AppState,
     p: &Principal,
     id: &VacancyId,
     blind: bool,
-    what: &str,
-) -> Result<(Vacancy, RankedApplicants), ApiError> {
-    let vacancy = access::shortlist_vacancy(state, p, id).await?;
-    let ranked = ranked_shortlist(state, &vacancy).await?;
-    let mut tx = state.store.begin().await?;
-    let detail = json!({ "blind": blind, "entries": ranked.applicants.len(), "via": what });
-    tx.audit(
-        &p.id,
-        "shortlist.view",
-        "vacancy",
-        id.as_str(),
-        &detail.to_string(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((vacancy, ranked))
+    via: &'static str,
+) -> Result<(Vacancy, Arc<ShortlistView>, Applications), ApiError> {
+    let opts = ShortlistOptions {
+        blind,
+        limit: MAX_LIMIT,
+    };
+    let view = matching::shortlist_via(state, p, id, opts, Some(via)).await?;
+    let vacancy = state
+        .store
+        .vacancy(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("vacancy {id} does not exist")))?;
+    let applications = Applications::load(state, id).await?;
+    Ok((vacancy, view, applications))
+}
+
+/// Whether recording `outcome` at `stage` for `application_id` goes against the
+/// ranking: it passes while a better-ranked applicant failed that stage, fails while
+/// a worse-ranked one passed it, or passes an ineligible applicant. An eligible
+/// applicant beyond the listed ranks counts as ranked below all of them.
+fn deviates(
+    view: &ShortlistView,
+    application_id: &str,
+    stage: Stage,
+    outcome: StageOutcome,
+) -> bool {
+    let listed_ineligible = view
+        .ineligible
+        .iter()
+        .any(|i| i.application_id == application_id);
+    let rank = view
+        .eligible
+        .iter()
+        .find(|r| r.application_id == application_id)
+        .map(|r| r.rank);
+    let rank = match rank {
+        Some(rank) => rank,
+        None if listed_ineligible => return outcome == StageOutcome::Passed,
+        None => usize::MAX,
+    };
+    let outcome_of = |r: &RankedEntry| {
+        r.stages
+            .iter()
+            .find(|s| s.stage == stage)
+            .map(|s| s.outcome)
+    };
+    view.eligible.iter().any(|other| match outcome {
+        StageOutcome::Passed => {
+            other.rank < rank && outcome_of(other) == Some(StageOutcome::Failed)
+        }
+        StageOutcome::Failed => {
+            other.rank > rank && outcome_of(other) == Some(StageOutcome::Passed)
+        }
+        _ => false,
+    })
 }
 
 /// The stage to record next for an application, if the competition goes on.
-fn next_stage(a: &Applicant) -> Option<Stage> {
-    match a.app.stages.last() {
+fn next_stage(a: &Application) -> Option<Stage> {
+    match a.stages.last() {
         None => Some(Stage::QualificationCheck),
         Some(last) if last.outcome != StageOutcome::Passed => None,
         Some(last) => Stage::ALL.into_iter().find(|s| *s > last.stage),
     }
 }
 
-fn stage_form(ctx: &Ctx, p: &Principal, v: &Vacancy, a: &Applicant, blind: bool) -> Markup {
+fn stage_form(ctx: &Ctx, p: &Principal, v: &Vacancy, a: &Application, blind: bool) -> Markup {
     let Some(stage) = next_stage(a) else {
         return html! { p class="hint" { (ctx.t(Msg::Finished)) } };
     };
@@ -189,7 +234,7 @@ fn stage_form(ctx: &Ctx, p: &Principal, v: &Vacancy, a: &Applicant, blind: bool)
     if p.role == Role::Commission && !matches!(stage, Stage::Interview | Stage::Decision) {
         return html! { p class="hint" { (ctx.t(Msg::NextStage)) ": " (ctx.t(stage_name(stage))) } };
     }
-    let key = a.app.id.as_str();
+    let key = a.id.as_str();
     html! {
         details {
             summary { (ctx.t(Msg::RecordResult)) ": " (ctx.t(stage_name(stage))) }
@@ -251,7 +296,7 @@ pub(crate) async fn shortlist(
             return Ok(page);
         }
         let blind = q.blind();
-        let (v, ranked) = reviewed(&state, p, &id, blind, "web").await?;
+        let (v, view, apps) = reviewed(&state, p, &id, blind, "web").await?;
         let base = format!("/web/shortlist/{}", v.id);
         let body = html! {
             h1 { (ctx.t(Msg::Shortlist)) ": " (v.title) }
@@ -266,37 +311,39 @@ pub(crate) async fn shortlist(
             }
             p { a href=(format!("{base}/protocol{}", if blind { "" } else { "?blind=0" })) { (ctx.t(Msg::Protocol)) } }
             h2 { (ctx.t(Msg::Ranking)) }
-            @if ranked.applicants.is_empty() { p { (ctx.t(Msg::NoApplicants)) } }
+            @if view.applicants == 0 { p { (ctx.t(Msg::NoApplicants)) } }
             ol class="results" {
-                @for r in &ranked.shortlist.eligible {
-                    @let a = ranked.applicant(&r.profile_id)?;
-                    li class="entry" id=(format!("app-{}", a.app.id)) {
-                        h3 { "#" (r.rank) " · " (label(&ctx, a, blind)) " · " (ctx.t(Msg::Total)) " " (format!("{:.3}", r.score)) }
-                        p { @for s in &a.app.stages { (stage_badge(&ctx, s)) } }
+                @for r in &view.eligible {
+                    @let a = apps.get(&r.application_id)?;
+                    li class="entry" id=(format!("app-{}", a.id)) {
+                        h3 { "#" (r.rank) " · " (apps.label(&ctx, &r.application_id, blind)) " · " (ctx.t(Msg::Total)) " " (format!("{:.3}", r.score)) }
+                        p { @for s in &a.stages { (stage_badge(&ctx, s)) } }
                         (explanation(&ctx, r))
                         (stage_form(&ctx, p, &v, a, blind))
                     }
                 }
             }
+            @if view.eligible_total > view.eligible.len() { p class="hint" { (view.eligible.len()) " / " (view.eligible_total) } }
             h2 id="ineligible" { (ctx.t(Msg::Ineligible)) }
-            @if ranked.shortlist.ineligible.is_empty() { p { (ctx.t(Msg::IneligibleNone)) } } @else {
+            @if view.ineligible.is_empty() { p { (ctx.t(Msg::IneligibleNone)) } } @else {
                 table aria-labelledby="ineligible" {
                     thead { tr { th scope="col" { (ctx.t(Msg::Candidate)) } th scope="col" { (ctx.t(Msg::FailedRules)) } th scope="col" { (ctx.t(Msg::Stage)) } } }
                     tbody {
-                        @for i in &ranked.shortlist.ineligible {
-                            @let a = ranked.applicant(&i.profile_id)?;
-                            tr id=(format!("app-{}", a.app.id)) {
-                                td { (label(&ctx, a, blind)) }
+                        @for i in &view.ineligible {
+                            @let a = apps.get(&i.application_id)?;
+                            tr id=(format!("app-{}", a.id)) {
+                                td { (apps.label(&ctx, &i.application_id, blind)) }
                                 td { ul { @for f in &i.failed {
                                     li { strong { (super::i18n::rule_name(f.rule, ctx.lang)) } ": " (ctx.t(Msg::Required)) " " (f.required) "; " (ctx.t(Msg::FoundOther)) " " (f.found) }
                                 } } }
-                                td { @for s in &a.app.stages { (stage_badge(&ctx, s)) } (stage_form(&ctx, p, &v, a, blind)) }
+                                td { @for s in &a.stages { (stage_badge(&ctx, s)) } (stage_form(&ctx, p, &v, a, blind)) }
                             }
                         }
                     }
                 }
             }
-            p class="hint" { (ctx.t(Msg::Provenance)) ": index " (ranked.provenance.index_version) }
+            @if view.ineligible_total > view.ineligible.len() { p class="hint" { (view.ineligible.len()) " / " (view.ineligible_total) } }
+            (provenance(&ctx, &view))
             @if p.role == Role::Commission { (recusal_form(&ctx, &v)) }
         };
         Ok(ctx.page(&v.title, body))
@@ -395,11 +442,19 @@ pub(crate) async fn record_stage(
         ctx.check_csrf(&form.csrf)?;
         let p = ctx.user()?.clone();
         let vacancy_id: VacancyId = parse_id("vacancy", &id)?;
-        let (v, ranked) = reviewed(&state, &p, &vacancy_id, true, "web.record").await?;
-        let belongs = ranked
-            .applicants
-            .values()
-            .any(|a| a.app.id.as_str() == form.application_id);
+        // Checked against the ranking, not shown: the recorded result is the audited act.
+        let opts = ShortlistOptions {
+            blind: true,
+            limit: MAX_LIMIT,
+        };
+        let view = matching::shortlist_unaudited(&state, &p, &vacancy_id, opts).await?;
+        // Only what the page lists can be recorded from it.
+        let belongs = view
+            .eligible
+            .iter()
+            .map(|r| &r.application_id)
+            .chain(view.ineligible.iter().map(|i| &i.application_id))
+            .any(|a| *a == form.application_id);
         if !belongs {
             return Err(ApiError::forbidden("you may not access this application"));
         }
@@ -411,7 +466,7 @@ pub(crate) async fn record_stage(
             ),
         };
         let mut reason = form.reason.trim().to_owned();
-        if ranked.deviates(&form.application_id, form.stage, form.outcome) {
+        if deviates(&view, &form.application_id, form.stage, form.outcome) {
             let why = form.deviation_reason.trim();
             if why.is_empty() {
                 return Err(ApiError::invalid(
@@ -433,7 +488,10 @@ pub(crate) async fn record_stage(
         .await?;
         let blind = if form.blind == "0" { "?blind=0" } else { "" };
         Ok(see_other(
-            &format!("/web/shortlist/{}{blind}#app-{}", v.id, form.application_id),
+            &format!(
+                "/web/shortlist/{vacancy_id}{blind}#app-{}",
+                form.application_id
+            ),
             &[],
         ))
     }
@@ -455,14 +513,13 @@ pub(crate) async fn protocol(
             return Ok(page);
         }
         let blind = q.blind();
-        let (v, ranked) = reviewed(&state, p, &id, blind, "web.protocol").await?;
+        let (v, view, apps) = reviewed(&state, p, &id, blind, "web.protocol").await?;
         let organisation = state.store.organisation(v.organisation_id.as_str()).await?;
-        let rows: Vec<(Option<usize>, f32, &Applicant)> = ranked
-            .shortlist
+        let rows: Vec<(Option<usize>, f32, &Application)> = view
             .eligible
             .iter()
-            .map(|r| Ok((Some(r.rank), r.score, ranked.applicant(&r.profile_id)?)))
-            .chain(ranked.shortlist.ineligible.iter().map(|i| Ok((None, i.score, ranked.applicant(&i.profile_id)?))))
+            .map(|r| Ok((Some(r.rank), r.score, apps.get(&r.application_id)?)))
+            .chain(view.ineligible.iter().map(|i| Ok((None, i.score, apps.get(&i.application_id)?))))
             .collect::<Result<_, ApiError>>()?;
         let body = html! {
             h1 { (ctx.t(Msg::Protocol)) }
@@ -482,11 +539,11 @@ pub(crate) async fn protocol(
                     @for (rank, score, a) in &rows {
                         tr {
                             td { @match rank { Some(r) => (r), None => (ctx.t(Msg::NotMet)) } }
-                            td { (label(&ctx, a, blind)) }
+                            td { (apps.label(&ctx, a.id.as_str(), blind)) }
                             td { (format!("{score:.3}")) }
                             @for s in Stage::ALL {
                                 td {
-                                    @if let Some(r) = a.app.stages.iter().find(|r| r.stage == s) {
+                                    @if let Some(r) = a.stages.iter().find(|r| r.stage == s) {
                                         (ctx.t(outcome_name(r.outcome)))
                                         @if let Some(sc) = r.score { " (" (format!("{sc:.0}")) ")" }
                                         @if let Some(reason) = &r.reason {
@@ -501,7 +558,7 @@ pub(crate) async fn protocol(
                     }
                 }
             }
-            p class="hint" { (ctx.t(Msg::Provenance)) ": index " (ranked.provenance.index_version) }
+            (provenance(&ctx, &view))
             h2 { (ctx.t(Msg::Signatures)) }
             table { tbody { @for _ in 0..3 { tr { td style="height:2.5rem;width:60%" {} td {} } } } }
         };

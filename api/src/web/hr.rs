@@ -11,7 +11,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::Utc;
 use maud::html;
-use qabilet_domain::{Profile, ReserveEntry, ReserveKind, VacancyId};
+use qabilet_domain::{ConsentPurpose, Profile, ReserveEntry, ReserveKind, VacancyId};
 use qabilet_matcher::fairness::{report, FOUR_FIFTHS};
 use qabilet_matcher::ranking::{Provenance, Ranker, RankingConfig};
 use qabilet_matcher::reserve::{on_vacancy_opened, ReserveFilter, ReservePolicy};
@@ -20,9 +20,9 @@ use serde::Deserialize;
 
 use super::charts::{bars, Bar};
 use super::i18n::{group_name, rule_name, Msg};
-use super::ranking::ranked_shortlist;
 use super::{checker, Ctx};
 use crate::error::{parse_id, ApiPath};
+use crate::matching::{self, ShortlistOptions, MAX_LIMIT};
 use crate::{access, ApiError, AppState};
 
 /// Most reserve entries read for one page; the registry is small (people kept for a
@@ -248,7 +248,9 @@ pub(crate) struct FairnessQuery {
 
 /// `GET /web/hr/vacancies/{id}/fairness`: selection rates of the vacancy's
 /// applicants by gender, age band and locality, selected meaning "eligible and
-/// within the first N ranks".
+/// within the first N ranks". The ranks are the shared shortlist's
+/// (`matching::shortlist_via`), so reading the report is audited as a shortlist view
+/// with `"via": "web.fairness"`: it reveals who ranks where, in aggregate.
 pub(crate) async fn fairness(
     ctx: Ctx,
     State(state): State<AppState>,
@@ -259,20 +261,23 @@ pub(crate) async fn fairness(
         let p = ctx.user()?;
         let id: VacancyId = parse_id("vacancy", &id)?;
         let v = access::managed_vacancy(&state, p, &id).await?;
-        let top = q.top.unwrap_or(10).clamp(1, 1000);
-        let ranked = ranked_shortlist(&state, &v).await?;
-        let selected: std::collections::HashSet<&str> = ranked
-            .shortlist
+        let top = q.top.unwrap_or(10).clamp(1, MAX_LIMIT);
+        // Blind: the report needs ranks only; the attributes come from the store.
+        let opts = ShortlistOptions { blind: true, limit: top };
+        let view = matching::shortlist_via(&state, p, &id, opts, Some("web.fairness")).await?;
+        let selected: std::collections::HashSet<&str> = view
             .eligible
             .iter()
             .filter(|r| r.rank <= top)
-            .map(|r| r.profile_id.as_str())
+            .map(|r| r.application_id.as_str())
             .collect();
-        let mut ids: Vec<&String> = ranked.applicants.keys().collect();
-        ids.sort();
-        let pool: Vec<(&Profile, bool)> = ids
+        // The same pool the ranking considered: applicants consenting to processing.
+        let applicants = state.store.applicants(&id).await?;
+        let pool: Vec<(&Profile, bool)> = applicants
             .iter()
-            .map(|id| (&ranked.applicants[*id].profile, selected.contains(id.as_str())))
+            .filter_map(|(app, profile)| Some((app, profile.as_ref()?)))
+            .filter(|(_, profile)| profile.consents_to(ConsentPurpose::Processing))
+            .map(|(app, profile)| (profile, selected.contains(app.id.as_str())))
             .collect();
         let r = report(&pool, super::today());
         let body = html! {
@@ -281,7 +286,7 @@ pub(crate) async fn fairness(
             form method="get" class="filters" {
                 div {
                     label for="top" { (ctx.t(Msg::TopN)) }
-                    input id="top" name="top" type="number" min="1" max="1000" value=(top) aria-describedby="top-hint";
+                    input id="top" name="top" type="number" min="1" max=(MAX_LIMIT) value=(top) aria-describedby="top-hint";
                     div id="top-hint" class="hint" { (ctx.t(Msg::FairnessBasis)) }
                 }
                 div { button type="submit" { (ctx.t(Msg::Show)) } }

@@ -1,154 +1,69 @@
-//! The vacancy's applicants ranked by the matcher, and how one ranked applicant is
-//! shown (score parts as a bar chart, rules, skills, best sentences).
+//! How the pages show a ranked shortlist: applicant labels, score parts as a bar
+//! chart, rules, skills, best sentences and provenance.
 //!
-//! [`ranked_shortlist`] is the one place the pages rank: it calls `qabilet_matcher`
-//! as `qabilet shortlist` does, but over the vacancy's *applicants* rather than the
-//! whole index. It is meant to be replaced by the API's shared shortlist use case
-//! once that lands, without touching the pages.
+//! The ranking itself is the API's one use case, `crate::matching::shortlist` (access
+//! check, BM25 + dense + structured ranking, caching, audit); nothing here ranks.
+//! [`Applications`] adds what the shortlist view leaves out for the pages: the stage
+//! results and names of the applicants it lists as ineligible.
 
 use std::collections::HashMap;
 
 use maud::{html, Markup};
-use qabilet_domain::{Application, ConsentPurpose, Profile, Stage, StageOutcome, Vacancy};
+use qabilet_domain::{Application, Profile, VacancyId};
 use qabilet_matcher::eligibility::RuleStatus;
-use qabilet_matcher::ranking::{
-    retrieve_profiles, Candidate, Provenance, RankedProfile, Ranker, RankingConfig, Shortlist,
-};
 
 use super::charts::{bars, Bar};
 use super::i18n::{rule_name, Msg};
 use super::layout::status_badge;
-use super::{checker, Ctx};
+use super::Ctx;
+use crate::matching::{RankedEntry, ShortlistView};
 use crate::{ApiError, AppState};
 
-/// An applicant who consents to processing, with their profile.
-pub(crate) struct Applicant {
-    pub app: Application,
-    pub profile: Profile,
-}
+/// The vacancy's applications with their profiles, by application id.
+pub(crate) struct Applications(HashMap<String, (Application, Option<Profile>)>);
 
-/// The ranked shortlist of a vacancy's applicants.
-pub(crate) struct RankedApplicants {
-    pub shortlist: Shortlist,
-    /// By profile id.
-    pub applicants: HashMap<String, Applicant>,
-    pub provenance: Provenance,
-}
-
-impl RankedApplicants {
-    /// The applicant behind a ranked or ineligible profile id.
-    pub fn applicant(&self, profile_id: &str) -> Result<&Applicant, ApiError> {
-        self.applicants
-            .get(profile_id)
-            .ok_or_else(|| ApiError::Internal(format!("ranked {profile_id} is not an applicant")))
+impl Applications {
+    pub async fn load(state: &AppState, vacancy: &VacancyId) -> Result<Applications, ApiError> {
+        let rows = state.store.applicants(vacancy).await?;
+        Ok(Applications(
+            rows.into_iter()
+                .map(|(a, p)| (a.id.to_string(), (a, p)))
+                .collect(),
+        ))
     }
 
-    /// The rank of an application among the eligible, if it is eligible.
-    pub fn rank_of(&self, application_id: &str) -> Option<usize> {
-        self.shortlist.eligible.iter().find_map(|r| {
-            let a = self.applicants.get(&r.profile_id)?;
-            (a.app.id.as_str() == application_id).then_some(r.rank)
+    /// The application behind an entry of the shortlist view.
+    pub fn get(&self, application_id: &str) -> Result<&Application, ApiError> {
+        self.0.get(application_id).map(|(a, _)| a).ok_or_else(|| {
+            ApiError::Internal(format!("ranked {application_id} is not an application"))
         })
     }
 
-    /// Whether recording `outcome` at `stage` for `application_id` goes against the
-    /// ranking: it passes while a better-ranked applicant failed that stage, fails
-    /// while a worse-ranked one passed it, or passes an ineligible applicant.
-    pub fn deviates(&self, application_id: &str, stage: Stage, outcome: StageOutcome) -> bool {
-        let Some(rank) = self.rank_of(application_id) else {
-            return outcome == StageOutcome::Passed;
-        };
-        let outcome_of = |r: &RankedProfile| {
-            self.applicants
-                .get(&r.profile_id)
-                .and_then(|a| a.app.stages.iter().find(|s| s.stage == stage))
-                .map(|s| s.outcome)
-        };
-        self.shortlist.eligible.iter().any(|other| match outcome {
-            StageOutcome::Passed => {
-                other.rank < rank && outcome_of(other) == Some(StageOutcome::Failed)
-            }
-            StageOutcome::Failed => {
-                other.rank > rank && outcome_of(other) == Some(StageOutcome::Passed)
-            }
-            _ => false,
-        })
-    }
-}
-
-/// Ranks the applicants of `vacancy` who consent to processing: eligible ones by
-/// fused score with explanations, ineligible ones apart with their failed rules.
-/// BM25 scores come from the index where it retrieves the applicant; without an
-/// index the ranking rests on the structured fit alone.
-pub(crate) async fn ranked_shortlist(
-    state: &AppState,
-    vacancy: &Vacancy,
-) -> Result<RankedApplicants, ApiError> {
-    let mut applicants = HashMap::new();
-    for app in state.store.applications_for_vacancy(&vacancy.id).await? {
-        let Some(profile) = state.store.profile(&app.profile_id).await? else {
-            continue;
-        };
-        if profile.consents_to(ConsentPurpose::Processing) {
-            applicants.insert(profile.id.to_string(), Applicant { app, profile });
+    /// How an applicant is named: by application id in blind mode (it carries
+    /// nothing personal), by name otherwise.
+    pub fn label(&self, ctx: &Ctx, application_id: &str, blind: bool) -> String {
+        match self.0.get(application_id) {
+            Some((_, Some(p))) if !blind => format!("{} ({})", p.full_name, p.id),
+            _ => format!("{} {}", ctx.t(Msg::Candidate), application_id),
         }
     }
-    let config = RankingConfig::default();
-    let (retrieved, index_version) = match state.index.clone() {
-        Some(index) => {
-            let v = vacancy.clone();
-            let depth = config.depth;
-            tokio::task::spawn_blocking(move || {
-                let index = index.read().unwrap_or_else(|p| p.into_inner());
-                retrieve_profiles(&index, &v, None, depth).map(|r| (r, index.last_applied_seq()))
-            })
-            .await
-            .map_err(|e| ApiError::Internal(format!("shortlist task: {e}")))??
-        }
-        None => (Vec::new(), 0),
-    };
-    let scores: HashMap<&str, (Option<f32>, Option<f32>)> = retrieved
-        .iter()
-        .map(|r| (r.id.as_str(), (r.bm25, r.dense)))
-        .collect();
-    let mut ids: Vec<&String> = applicants.keys().collect();
-    ids.sort();
-    let candidates: Vec<Candidate<Profile>> = ids
-        .iter()
-        .map(|id| {
-            let (bm25, dense) = scores.get(id.as_str()).copied().unwrap_or((None, None));
-            Candidate {
-                record: &applicants[*id].profile,
-                bm25,
-                dense,
-            }
-        })
-        .collect();
-    let provenance = Provenance {
-        model_id: None,
-        index_version,
-    };
-    let ranker = Ranker::new(&config, checker(), provenance.clone());
-    let shortlist = ranker.shortlist(vacancy, &candidates, candidates.len());
-    Ok(RankedApplicants {
-        shortlist,
-        applicants,
-        provenance,
-    })
 }
 
-/// How an applicant is named: by application id in blind mode (it carries nothing
-/// personal), by name otherwise.
-pub(crate) fn label(ctx: &Ctx, a: &Applicant, blind: bool) -> String {
-    if blind {
-        format!("{} {}", ctx.t(Msg::Candidate), a.app.id)
-    } else {
-        format!("{} ({})", a.profile.full_name, a.profile.id)
+/// Which index (and model, when the dense signal took part) the ranking came from,
+/// and why a signal is missing.
+pub(crate) fn provenance(ctx: &Ctx, view: &ShortlistView) -> Markup {
+    let p = &view.provenance;
+    html! {
+        p class="hint" id="provenance" {
+            (ctx.t(Msg::Provenance)) ": index " (p.index_version)
+            @if let Some(model) = &p.model_id { " · " (ctx.t(Msg::Dense)) ": " (model) }
+            @for note in &view.signals.notes { br; (note) }
+        }
     }
 }
 
 /// The score parts as a bar chart on the fused score's scale.
-pub(crate) fn score_chart(ctx: &Ctx, r: &RankedProfile) -> Markup {
+pub(crate) fn score_chart(ctx: &Ctx, r: &RankedEntry) -> Markup {
     let parts = &r.explanation.parts;
     let mut rows = Vec::new();
     for (msg, part) in [
@@ -176,7 +91,7 @@ pub(crate) fn score_chart(ctx: &Ctx, r: &RankedProfile) -> Markup {
 }
 
 /// The explanation of one rank: chart, rules, skills, sentences.
-pub(crate) fn explanation(ctx: &Ctx, r: &RankedProfile) -> Markup {
+pub(crate) fn explanation(ctx: &Ctx, r: &RankedEntry) -> Markup {
     let e = &r.explanation;
     html! {
         div class="cols" {
