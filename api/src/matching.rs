@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use qabilet_domain::{Application, ConsentPurpose, Profile, Vacancy, VacancyId};
-use qabilet_indexer::{text_hash, vacancy_embedding_text, Filters, SearchRequest};
+use qabilet_indexer::{text_hash, vacancy_embedding_text, Filters};
 use qabilet_matcher::eligibility::{Checker, Override, RuleOutcome};
 use qabilet_matcher::ranking::{
     vacancy_query, BlindProfileView, Candidate, Provenance, Ranker, RankingConfig,
@@ -359,14 +359,9 @@ async fn signals_for(
     tokio::task::spawn_blocking(move || {
         let index = index.read().unwrap_or_else(|p| p.into_inner());
         let mut scores: ScoreMap = HashMap::new();
-        let request = SearchRequest {
-            text: query,
-            filters: Filters::default(),
-            limit: depth,
-            offset: 0,
-            snippets: false,
-        };
-        for hit in index.search_profiles(&request)? {
+        // The same BM25 as the matcher's profile retrieval, so scores agree with
+        // `qabilet shortlist` and the evaluation.
+        for hit in index.match_profiles(&query, &Filters::default(), depth)? {
             if ids.contains(&hit.id) {
                 scores.entry(hit.id).or_default().0 = Some(hit.score);
             }

@@ -28,7 +28,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use crate::querying::{self, Hit, SearchRequest};
+use crate::querying::{self, Filters, Hit, SearchRequest};
 use crate::schema::{self, Fields, Kind};
 use crate::vectors::{text_hash, VectorHit, VectorStore};
 use crate::{analysis, Error, Result};
@@ -483,6 +483,13 @@ impl Index {
     /// Full-text search of profiles (what commissions and HR officers use).
     pub fn search_profiles(&self, request: &SearchRequest) -> Result<Vec<Hit>> {
         querying::search(&self.profiles, request)
+    }
+
+    /// Profiles for a machine-built bag of words (a vacancy as the query), narrowed
+    /// by `filters`; see [`querying::search_terms`] for why it differs from
+    /// [`Self::search_profiles`].
+    pub fn match_profiles(&self, text: &str, filters: &Filters, limit: usize) -> Result<Vec<Hit>> {
+        querying::search_terms(&self.profiles, text, filters, limit)
     }
 
     /// Profiles whose embedding is closest to `embedding`, best first.

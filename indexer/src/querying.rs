@@ -400,6 +400,95 @@ pub(crate) fn search(part: &Part, request: &SearchRequest) -> Result<Vec<Hit>> {
         .collect())
 }
 
+/// Most distinct terms [`search_terms`] scores; a vacancy's title, competencies and
+/// specialties stay well under it.
+const MAX_FLAT_TERMS: usize = 64;
+
+/// Ranks by BM25 over every default text field for a machine-built bag of words (a
+/// vacancy used as the query for people), best first, at most `limit` hits.
+///
+/// Unlike [`search`], there is no grammar (no phrases, must or must-not) and no
+/// field boosts: every analysed term in every field is one plain term query, all of
+/// them optional. That shape is what lets tantivy score with block-max WAND and
+/// skip most of a million documents, where the per-term disjunctions of [`search`]
+/// score every matching document. Duplicate terms are scored once.
+pub(crate) fn search_terms(
+    part: &Part,
+    text: &str,
+    filters: &Filters,
+    limit: usize,
+) -> Result<Vec<Hit>> {
+    let chars = text.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(Error::Query(format!(
+            "the query is {chars} characters long; at most {MAX_QUERY_CHARS} are allowed"
+        )));
+    }
+    if limit > MAX_RESULTS {
+        return Err(Error::Query(format!(
+            "limit is {limit}; at most {MAX_RESULTS} results can be fetched"
+        )));
+    }
+    let mut words: Vec<String> = Vec::new();
+    for t in analyze_query(text) {
+        for w in std::iter::once(t.term).chain(t.alternative) {
+            if !words.contains(&w) && words.len() < MAX_FLAT_TERMS {
+                words.push(w);
+            }
+        }
+    }
+    if limit == 0 || words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let f = &part.fields;
+    let union: Vec<(Occur, Box<dyn Query>)> = f
+        .boosted_text()
+        .iter()
+        .flat_map(|&(field, _)| {
+            words.iter().map(move |w| {
+                let q = TermQuery::new(
+                    Term::from_field_text(field, w),
+                    IndexRecordOption::WithFreqs,
+                );
+                (Occur::Should, Box::new(q) as Box<dyn Query>)
+            })
+        })
+        .collect();
+    let union: Box<dyn Query> = Box::new(BooleanQuery::new(union));
+    let filters = filter_queries(f, filters);
+    let query: Box<dyn Query> = if filters.is_empty() {
+        union
+    } else {
+        let mut clauses = vec![(Occur::Must, union)];
+        for filter in filters {
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(filter, 0.0)) as Box<dyn Query>,
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    };
+    let searcher = part.reader.searcher();
+    let extra = part.hidden.len().min(MAX_RESULTS);
+    let found = searcher.search(&query, &TopDocs::with_limit(limit + extra))?;
+    let mut hits = Vec::with_capacity(found.len());
+    for (score, address) in found {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let Some(id) = doc.get_first(f.id).and_then(|v| v.as_str()) else {
+            continue;
+        };
+        if !part.hidden.contains(id) {
+            hits.push(Hit {
+                id: id.to_owned(),
+                score,
+                snippets: Vec::new(),
+            });
+        }
+    }
+    hits.truncate(limit);
+    Ok(hits)
+}
+
 /// Stored text fields snippets are taken from, in the order they are shown.
 fn snippet_fields(f: &Fields) -> [(&'static str, Field); 6] {
     [

@@ -24,8 +24,8 @@ use qabilet_domain::{Profile, Vacancy};
 use qabilet_indexer::{Filters, Index, IndexConfig};
 use qabilet_matcher::eligibility::Checker;
 use qabilet_matcher::ranking::{
-    join_candidates, profile_query, retrieve_profiles, retrieve_vacancies, Candidate, Provenance,
-    Ranker, RankingConfig,
+    join_candidates, profile_query, requirement_filters, retrieve_profiles, retrieve_vacancies,
+    vacancy_query, Candidate, Provenance, Ranker, RankingConfig,
 };
 use qabilet_models::EmbeddingModel;
 use qabilet_store::Store;
@@ -231,6 +231,21 @@ pub async fn bench_shortlist(args: BenchShortlistArgs, data_dir: &Path) -> anyho
             continue; // warm-up: first touches of the mmap'd files
         }
         pool_sizes.push(candidates.len() as f64);
+        // Each retriever alone, sequentially, to show where retrieval time goes.
+        let query = vacancy_query(v);
+        let t = Instant::now();
+        std::hint::black_box(index.match_profiles(&query, &Filters::default(), config.depth)?);
+        phases.record("· BM25 alone", t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        std::hint::black_box(index.match_profiles(
+            &query,
+            &requirement_filters(v),
+            config.depth,
+        )?);
+        phases.record("· BM25 filtered alone", t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        std::hint::black_box(index.similar_profiles(&embeddings[i], config.depth)?);
+        phases.record("· vectors alone", t.elapsed().as_secs_f64() * 1e3);
         phases.record("retrieve", t_retrieve.as_secs_f64() * 1e3);
         phases.record("load pool", (t_load - t_retrieve).as_secs_f64() * 1e3);
         phases.record("rank", (t_total - t_load).as_secs_f64() * 1e3);

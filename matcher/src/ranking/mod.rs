@@ -21,6 +21,8 @@ pub mod structured;
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use chrono::NaiveDate;
 use qabilet_domain::{Profile, Vacancy};
 use qabilet_indexer::{Filters, Index, LanguageFilter, SearchRequest};
@@ -301,20 +303,12 @@ pub fn retrieve_profiles(
     embedding: Option<&[f32]>,
     depth: usize,
 ) -> qabilet_indexer::Result<Vec<Retrieved>> {
-    let open = SearchRequest {
-        text: vacancy_query(vacancy),
-        filters: Filters::default(),
-        limit: depth.min(1_000),
-        offset: 0,
-        snippets: false,
-    };
-    let filtered = SearchRequest {
-        filters: requirement_filters(vacancy),
-        ..open.clone()
-    };
-    let bm25_of = |request: &SearchRequest| -> qabilet_indexer::Result<Vec<(String, f32)>> {
+    let query = vacancy_query(vacancy);
+    let limit = depth.min(1_000);
+    let requirements = requirement_filters(vacancy);
+    let bm25_of = |filters: &Filters| -> qabilet_indexer::Result<Vec<(String, f32)>> {
         Ok(index
-            .search_profiles(request)?
+            .match_profiles(&query, filters, limit)?
             .into_iter()
             .map(|h| (h.id, h.score))
             .collect())
@@ -322,7 +316,7 @@ pub fn retrieve_profiles(
     // The three retrievers are independent reads of immutable segments: run them on
     // scoped threads so a shortlist waits for the slowest, not for their sum.
     let (open_hits, filtered_hits, dense) = std::thread::scope(|scope| {
-        let filtered = scope.spawn(|| bm25_of(&filtered));
+        let filtered = scope.spawn(|| bm25_of(&requirements));
         let dense = scope.spawn(|| match embedding {
             Some(e) => index.similar_profiles(e, depth).map(|hits| {
                 hits.into_iter()
@@ -331,7 +325,7 @@ pub fn retrieve_profiles(
             }),
             None => Ok(Vec::new()),
         });
-        let open_hits = bm25_of(&open);
+        let open_hits = bm25_of(&Filters::default());
         let joined = |h: std::thread::ScopedJoinHandle<'_, _>| {
             h.join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -382,7 +376,7 @@ pub struct Ranker<'a> {
     pub config: &'a RankingConfig,
     pub checker: &'a Checker,
     pub provenance: Provenance,
-    pub embedder: Option<&'a dyn SentenceEmbedder>,
+    pub embedder: Option<&'a (dyn SentenceEmbedder + Sync)>,
     generic: HashSet<String>,
 }
 
@@ -568,7 +562,7 @@ impl<'a> Ranker<'a> {
     ) -> Shortlist {
         let pv = self.checker.prepare(vacancy);
         let pairs: Vec<Pair> = candidates
-            .iter()
+            .par_iter()
             .map(|c| {
                 let mut pair = self.pool_pair(&pv, c.record, vacancy.deadline);
                 for o in overrides.get(c.record.id.as_str()).into_iter().flatten() {
@@ -639,7 +633,7 @@ impl<'a> Ranker<'a> {
         // One profile against many vacancies: its terms are analysed once.
         let pterms = structured::profile_terms(profile, &self.generic);
         let pairs: Vec<Pair> = candidates
-            .iter()
+            .par_iter()
             .map(|c| {
                 self.pair(
                     &self.checker.prepare(c.record),
