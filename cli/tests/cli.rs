@@ -1,32 +1,12 @@
 //! The `qabilet` binary end to end, on SQLite and PostgreSQL: demo data round-trips
 //! through export and import, and a malformed file is rejected whole.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
+use common::{ok, qabilet};
+use std::process::Command;
 
 use qabilet_store::test_support;
-
-fn qabilet(data_dir: &Path, db_url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qabilet"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("--database-url")
-        .arg(db_url)
-        .args(args)
-        .env_remove("QABILET_DATA_DIR")
-        .env_remove("QABILET_DATABASE_URL")
-        .output()
-        .expect("run qabilet")
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "qabilet failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 const FILES: [&str; 5] = [
     "organisations.jsonl",

@@ -2,33 +2,12 @@
 //! and PostgreSQL: a planted copy is queued once, decided once, audited, and its
 //! confirmation reaches the HRM outbox.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
+use common::{ok, qabilet};
 
 use qabilet_store::test_support;
 use serde_json::Value;
-
-fn qabilet(data_dir: &Path, db_url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qabilet"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("--database-url")
-        .arg(db_url)
-        .args(args)
-        .env_remove("QABILET_DATA_DIR")
-        .env_remove("QABILET_DATABASE_URL")
-        .output()
-        .expect("run qabilet")
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "qabilet failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[tokio::test]
 async fn a_planted_copy_is_queued_reviewed_once_and_sent_to_the_hrm_system() {

@@ -322,13 +322,19 @@ fn filter_queries(f: &Fields, filters: &Filters) -> Vec<Box<dyn Query>> {
 }
 
 /// Runs `request` against one part of the index.
-pub(crate) fn search(part: &Part, request: &SearchRequest) -> Result<Vec<Hit>> {
-    let chars = request.text.chars().count();
+/// Refuses query text longer than [`MAX_QUERY_CHARS`].
+fn check_query_length(text: &str) -> Result<()> {
+    let chars = text.chars().count();
     if chars > MAX_QUERY_CHARS {
         return Err(Error::Query(format!(
             "the query is {chars} characters long; at most {MAX_QUERY_CHARS} are allowed"
         )));
     }
+    Ok(())
+}
+
+pub(crate) fn search(part: &Part, request: &SearchRequest) -> Result<Vec<Hit>> {
+    check_query_length(&request.text)?;
     let wanted = request.limit.saturating_add(request.offset);
     if wanted > MAX_RESULTS {
         return Err(Error::Query(format!(
@@ -366,17 +372,32 @@ pub(crate) fn search(part: &Part, request: &SearchRequest) -> Result<Vec<Hit>> {
             .collect::<Result<Vec<_>>>()?,
         _ => Vec::new(),
     };
-    let mut hits = Vec::new();
+    Ok(collect_hits(part, &searcher, found, &generators)?
+        .into_iter()
+        .skip(request.offset)
+        .take(request.limit)
+        .collect())
+}
+
+/// The hits of `found`, in order, without records deleted since the last commit,
+/// each with the snippets `generators` make of it.
+fn collect_hits(
+    part: &Part,
+    searcher: &tantivy::Searcher,
+    found: Vec<(f32, tantivy::DocAddress)>,
+    generators: &[(&'static str, SnippetGenerator)],
+) -> Result<Vec<Hit>> {
+    let mut hits = Vec::with_capacity(found.len());
     for (score, address) in found {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let Some(id) = doc.get_first(f.id).and_then(|v| v.as_str()) else {
+        let Some(id) = doc.get_first(part.fields.id).and_then(|v| v.as_str()) else {
             continue;
         };
         if part.hidden.contains(id) {
             continue;
         }
         let mut snippets = Vec::new();
-        for (name, generator) in &generators {
+        for (name, generator) in generators {
             let s = generator.snippet_from_doc(&doc);
             if !s.is_empty() {
                 snippets.push(Snippet {
@@ -393,11 +414,7 @@ pub(crate) fn search(part: &Part, request: &SearchRequest) -> Result<Vec<Hit>> {
             snippets,
         });
     }
-    Ok(hits
-        .into_iter()
-        .skip(request.offset)
-        .take(request.limit)
-        .collect())
+    Ok(hits)
 }
 
 /// Most distinct terms [`search_terms`] scores; a vacancy's title, competencies and
@@ -418,12 +435,7 @@ pub(crate) fn search_terms(
     filters: &Filters,
     limit: usize,
 ) -> Result<Vec<Hit>> {
-    let chars = text.chars().count();
-    if chars > MAX_QUERY_CHARS {
-        return Err(Error::Query(format!(
-            "the query is {chars} characters long; at most {MAX_QUERY_CHARS} are allowed"
-        )));
-    }
+    check_query_length(text)?;
     if limit > MAX_RESULTS {
         return Err(Error::Query(format!(
             "limit is {limit}; at most {MAX_RESULTS} results can be fetched"
@@ -471,20 +483,7 @@ pub(crate) fn search_terms(
     let searcher = part.reader.searcher();
     let extra = part.hidden.len().min(MAX_RESULTS);
     let found = searcher.search(&query, &TopDocs::with_limit(limit + extra))?;
-    let mut hits = Vec::with_capacity(found.len());
-    for (score, address) in found {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let Some(id) = doc.get_first(f.id).and_then(|v| v.as_str()) else {
-            continue;
-        };
-        if !part.hidden.contains(id) {
-            hits.push(Hit {
-                id: id.to_owned(),
-                score,
-                snippets: Vec::new(),
-            });
-        }
-    }
+    let mut hits = collect_hits(part, &searcher, found, &[])?;
     hits.truncate(limit);
     Ok(hits)
 }
