@@ -36,8 +36,8 @@ pub struct BenchShortlistArgs {
     #[arg(long, default_value_t = 1_000_000)]
     pub profiles: usize,
     /// Shortlists to time (cycling over the demo vacancies).
-    #[arg(long, default_value_t = 200)]
-    pub queries: usize,
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub queries: u32,
     /// Where the corpus is built and kept; default DATA_DIR/bench/shortlist-N.
     #[arg(long)]
     pub dir: Option<PathBuf>,
@@ -49,8 +49,8 @@ pub struct BenchSearchArgs {
     #[arg(long, default_value_t = 50_000)]
     pub vacancies: usize,
     /// Searches to time (one per demo profile, cycling).
-    #[arg(long, default_value_t = 200)]
-    pub queries: usize,
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub queries: u32,
     /// Where the corpus is built and kept; default DATA_DIR/bench/search-N.
     #[arg(long)]
     pub dir: Option<PathBuf>,
@@ -74,8 +74,11 @@ fn unit_vector(seed: u64) -> Vec<f32> {
     v.into_iter().map(|x| x / norm).collect()
 }
 
-/// p-th percentile (0–100) of `ms`, nearest rank.
+/// p-th percentile (0–100) of `ms`, nearest rank; NaN when there are none.
 fn percentile(ms: &mut [f64], p: f64) -> f64 {
+    if ms.is_empty() {
+        return f64::NAN;
+    }
     ms.sort_by(f64::total_cmp);
     let rank = ((p / 100.0) * ms.len() as f64).ceil().max(1.0) as usize;
     ms[rank.min(ms.len()) - 1]
@@ -214,7 +217,7 @@ pub async fn bench_shortlist(args: BenchShortlistArgs, data_dir: &Path) -> anyho
         .collect();
     let mut phases = Phases::default();
     let mut pool_sizes = Vec::new();
-    for q in 0..args.queries + 3 {
+    for q in 0..args.queries as usize + 3 {
         let i = q % vacancies.len();
         let v = &vacancies[i];
         let started = Instant::now();
@@ -313,12 +316,12 @@ pub async fn bench_search(
     let config = RankingConfig::default();
     let checker = Checker::default();
     let ranker = Ranker::new(&config, &checker, Provenance::default());
-    let people: Vec<Profile> = generator(args.queries.clamp(1, 2_000), 1)
+    let people: Vec<Profile> = generator((args.queries as usize).min(2_000), 1)
         .profiles()
         .collect();
     let today = Utc::now().date_naive();
     let mut phases = Phases::default();
-    for q in 0..args.queries + 3 {
+    for q in 0..args.queries as usize + 3 {
         let p = &people[q % people.len()];
         let query = profile_query(p);
         let started = Instant::now();
