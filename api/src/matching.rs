@@ -361,7 +361,10 @@ async fn signals_for(
         let mut scores: ScoreMap = HashMap::new();
         // The same BM25 as the matcher's profile retrieval, so scores agree with
         // `qabilet shortlist` and the evaluation.
-        for hit in index.match_profiles(&query, &Filters::default(), depth)? {
+        for hit in index
+            .match_profiles(&query, &Filters::default(), depth)?
+            .all
+        {
             if ids.contains(&hit.id) {
                 scores.entry(hit.id).or_default().0 = Some(hit.score);
             }

@@ -18,6 +18,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Weak};
 
 use chrono::{NaiveDate, Utc};
 use qabilet_domain::{ConsentPurpose, Profile, ProfileId, Vacancy, VacancyId};
@@ -26,8 +27,10 @@ use tantivy::collector::Count;
 use tantivy::directory::MmapDirectory;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, Warmer};
 
+use crate::ids::IdCache;
+use crate::matching::Matches;
 use crate::querying::{self, Filters, Hit, SearchRequest};
 use crate::schema::{self, Fields, Kind};
 use crate::vectors::{text_hash, VectorHit, VectorStore};
@@ -72,6 +75,8 @@ pub(crate) struct Part {
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
     pub(crate) vectors: VectorStore,
+    /// Record ids by document, filled as segments appear.
+    pub(crate) ids: Arc<IdCache>,
     /// Sequence number in the last tantivy commit payload.
     committed_seq: u64,
     /// Ids deleted since the last commit, filtered out of results until it lands.
@@ -125,9 +130,12 @@ impl Part {
             config.writer_threads.max(1),
             config.writer_memory_bytes.max(30 << 20),
         )?;
+        let ids = Arc::new(IdCache::default());
+        let warmer: Weak<dyn Warmer> = Arc::downgrade(&ids) as Weak<IdCache>;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .warmers(vec![warmer])
             .try_into()?;
         let committed_seq = index
             .load_metas()?
@@ -140,6 +148,7 @@ impl Part {
             reader,
             fields,
             vectors,
+            ids,
             committed_seq,
             hidden: HashSet::new(),
         })
@@ -240,7 +249,7 @@ pub struct Index {
     /// Where the index lives, for error messages.
     dir: PathBuf,
     vacancies: Part,
-    profiles: Part,
+    pub(crate) profiles: Part,
     config: IndexConfig,
     /// Changes since the last commit.
     pending: usize,
@@ -485,11 +494,11 @@ impl Index {
         querying::search(&self.profiles, request)
     }
 
-    /// Profiles for a machine-built bag of words (a vacancy as the query), narrowed
-    /// by `filters`; see [`querying::search_terms`] for why it differs from
-    /// [`Self::search_profiles`].
-    pub fn match_profiles(&self, text: &str, filters: &Filters, limit: usize) -> Result<Vec<Hit>> {
-        querying::search_terms(&self.profiles, text, filters, limit)
+    /// The best `limit` profiles for a machine-built bag of words (a vacancy as the
+    /// query), among everyone and among those passing `filters`, in one pass; see
+    /// [`crate::matching`] for why it differs from [`Self::search_profiles`].
+    pub fn match_profiles(&self, text: &str, filters: &Filters, limit: usize) -> Result<Matches> {
+        crate::matching::match_terms(&self.profiles, text, filters, limit)
     }
 
     /// Profiles whose embedding is closest to `embedding`, best first.

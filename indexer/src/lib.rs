@@ -16,17 +16,22 @@
 //! - `schema`: the two tantivy schemas and how records become documents.
 //! - `indexing`: [`Index`], upserts, deletes, batched commits.
 //! - `querying`: safe parsing of user queries, BM25 with boosts, filters, snippets.
+//! - `matching`: a vacancy's bag of words against a million profiles, block-max
+//!   WAND with filters checked inside the pruning.
 //! - `vectors`: int8/f16 embedding store with exact top-k search.
 //! - [`sync`]: following the store's change feed; rebuilds.
 
 pub mod analysis;
+mod ids;
 mod indexing;
+mod matching;
 mod querying;
 mod schema;
 pub mod sync;
 mod vectors;
 
 pub use indexing::{Index, IndexConfig, IndexStatus};
+pub use matching::Matches;
 pub use querying::{Filters, Hit, LanguageFilter, SearchRequest, Snippet};
 pub use schema::{profile_embedding_text, vacancy_embedding_text};
 pub use vectors::{text_hash, VectorHit, VectorStore};

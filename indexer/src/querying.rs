@@ -23,7 +23,7 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery,
     Query, RangeQuery, TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{TantivyDocument, Term};
 
@@ -36,7 +36,7 @@ use crate::{Error, Result};
 /// keeps a pasted CV from turning into a thousand-clause query.
 pub(crate) const MAX_QUERY_CHARS: usize = 1_000;
 /// Most results one request may ask for (limit + offset).
-const MAX_RESULTS: usize = 1_000;
+pub(crate) const MAX_RESULTS: usize = 1_000;
 /// Longest snippet, in characters.
 const SNIPPET_CHARS: usize = 200;
 
@@ -242,13 +242,21 @@ fn text_query(fields: &Fields, text: &str) -> Option<Box<dyn Query>> {
 }
 
 fn any_of(field: Field, values: impl Iterator<Item = String>) -> Box<dyn Query> {
-    let terms: Vec<(Occur, Box<dyn Query>)> = values
+    let mut terms: Vec<(Occur, Box<dyn Query>)> = values
         .map(|v| {
             let q = TermQuery::new(Term::from_field_text(field, &v), IndexRecordOption::Basic);
             (Occur::Should, Box::new(q) as Box<dyn Query>)
         })
         .collect();
-    Box::new(BooleanQuery::new(terms))
+    // A union of one is still a buffered union scorer: seeking through it (as the
+    // shortlist's filter check does) costs far more than through the term itself.
+    match terms.len() {
+        1 => terms
+            .pop()
+            .map(|(_, q)| q)
+            .unwrap_or_else(|| Box::new(BooleanQuery::new(vec![]))),
+        _ => Box::new(BooleanQuery::new(terms)),
+    }
 }
 
 fn u64_range(field: Field, min: Option<u64>, max: Option<u64>) -> Box<dyn Query> {
@@ -261,7 +269,7 @@ fn u64_range(field: Field, min: Option<u64>, max: Option<u64>) -> Box<dyn Query>
 }
 
 /// The filter clauses of a request.
-fn filter_queries(f: &Fields, filters: &Filters) -> Vec<Box<dyn Query>> {
+pub(crate) fn filter_queries(f: &Fields, filters: &Filters) -> Vec<Box<dyn Query>> {
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     if !filters.regions.is_empty() {
         out.push(any_of(
@@ -323,7 +331,7 @@ fn filter_queries(f: &Fields, filters: &Filters) -> Vec<Box<dyn Query>> {
 
 /// Runs `request` against one part of the index.
 /// Refuses query text longer than [`MAX_QUERY_CHARS`].
-fn check_query_length(text: &str) -> Result<()> {
+pub(crate) fn check_query_length(text: &str) -> Result<()> {
     let chars = text.chars().count();
     if chars > MAX_QUERY_CHARS {
         return Err(Error::Query(format!(
@@ -389,102 +397,35 @@ fn collect_hits(
 ) -> Result<Vec<Hit>> {
     let mut hits = Vec::with_capacity(found.len());
     for (score, address) in found {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let Some(id) = doc.get_first(part.fields.id).and_then(|v| v.as_str()) else {
+        let reader = searcher.segment_reader(address.segment_ord);
+        let Some(id) = part.ids.id(reader, address.doc_id)? else {
             continue;
         };
-        if part.hidden.contains(id) {
+        if part.hidden.contains(&id) {
             continue;
         }
         let mut snippets = Vec::new();
-        for (name, generator) in generators {
-            let s = generator.snippet_from_doc(&doc);
-            if !s.is_empty() {
-                snippets.push(Snippet {
-                    field: (*name).to_owned(),
-                    fragment: s.fragment().to_owned(),
-                    highlights: s.highlighted().to_vec(),
-                    html: s.to_html(),
-                });
+        // The stored document is read only when snippets are wanted.
+        if !generators.is_empty() {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            for (name, generator) in generators {
+                let s = generator.snippet_from_doc(&doc);
+                if !s.is_empty() {
+                    snippets.push(Snippet {
+                        field: (*name).to_owned(),
+                        fragment: s.fragment().to_owned(),
+                        highlights: s.highlighted().to_vec(),
+                        html: s.to_html(),
+                    });
+                }
             }
         }
         hits.push(Hit {
-            id: id.to_owned(),
+            id,
             score,
             snippets,
         });
     }
-    Ok(hits)
-}
-
-/// Most distinct terms [`search_terms`] scores; a vacancy's title, competencies and
-/// specialties stay well under it.
-const MAX_FLAT_TERMS: usize = 64;
-
-/// Ranks by BM25 over every default text field for a machine-built bag of words (a
-/// vacancy used as the query for people), best first, at most `limit` hits.
-///
-/// Unlike [`search`], there is no grammar (no phrases, must or must-not) and no
-/// field boosts: every analysed term in every field is one plain term query, all of
-/// them optional. That shape is what lets tantivy score with block-max WAND and
-/// skip most of a million documents, where the per-term disjunctions of [`search`]
-/// score every matching document. Duplicate terms are scored once.
-pub(crate) fn search_terms(
-    part: &Part,
-    text: &str,
-    filters: &Filters,
-    limit: usize,
-) -> Result<Vec<Hit>> {
-    check_query_length(text)?;
-    if limit > MAX_RESULTS {
-        return Err(Error::Query(format!(
-            "limit is {limit}; at most {MAX_RESULTS} results can be fetched"
-        )));
-    }
-    let mut words: Vec<String> = Vec::new();
-    for t in analyze_query(text) {
-        for w in std::iter::once(t.term).chain(t.alternative) {
-            if !words.contains(&w) && words.len() < MAX_FLAT_TERMS {
-                words.push(w);
-            }
-        }
-    }
-    if limit == 0 || words.is_empty() {
-        return Ok(Vec::new());
-    }
-    let f = &part.fields;
-    let union: Vec<(Occur, Box<dyn Query>)> = f
-        .boosted_text()
-        .iter()
-        .flat_map(|&(field, _)| {
-            words.iter().map(move |w| {
-                let q = TermQuery::new(
-                    Term::from_field_text(field, w),
-                    IndexRecordOption::WithFreqs,
-                );
-                (Occur::Should, Box::new(q) as Box<dyn Query>)
-            })
-        })
-        .collect();
-    let union: Box<dyn Query> = Box::new(BooleanQuery::new(union));
-    let filters = filter_queries(f, filters);
-    let query: Box<dyn Query> = if filters.is_empty() {
-        union
-    } else {
-        let mut clauses = vec![(Occur::Must, union)];
-        for filter in filters {
-            clauses.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(filter, 0.0)) as Box<dyn Query>,
-            ));
-        }
-        Box::new(BooleanQuery::new(clauses))
-    };
-    let searcher = part.reader.searcher();
-    let extra = part.hidden.len().min(MAX_RESULTS);
-    let found = searcher.search(&query, &TopDocs::with_limit(limit + extra))?;
-    let mut hits = collect_hits(part, &searcher, found, &[])?;
-    hits.truncate(limit);
     Ok(hits)
 }
 

@@ -84,6 +84,40 @@ fn agrees(prev: char, suffix: &str) -> bool {
     }
 }
 
+/// A suffix ready for matching.
+struct Suffix {
+    text: &'static str,
+    chars: Vec<char>,
+    /// Shortest stem it may leave.
+    min_stem: usize,
+}
+
+/// [`SUFFIXES`] longest first (in list order among equals), decoded once: stemming
+/// runs for every Kazakh word indexed, searched or compared while ranking.
+static SUFFIX_TABLE: std::sync::LazyLock<Vec<Suffix>> = std::sync::LazyLock::new(|| {
+    let mut table: Vec<Suffix> = SUFFIXES
+        .iter()
+        .map(|&text| {
+            let chars: Vec<char> = text.chars().collect();
+            let min_stem = match chars.first() {
+                _ if chars.len() == 1 => MIN_STEM_CHARS + 1,
+                // -ны/-на/-нан after a vowel compete with -ы/-а after an н: маман-ы
+                // (their specialist) vs мама-ны (mother, accusative). Job titles
+                // (бас маманы) matter most here, so the н-reading needs a long stem.
+                Some('н') => MIN_NSTEM_CHARS,
+                _ => MIN_STEM_CHARS,
+            };
+            Suffix {
+                text,
+                chars,
+                min_stem,
+            }
+        })
+        .collect();
+    table.sort_by_key(|s| std::cmp::Reverse(s.chars.len()));
+    table
+});
+
 /// Stems one lowercase Cyrillic Kazakh word.
 pub(crate) fn stem(word: &str) -> String {
     let mut chars: Vec<char> = word
@@ -95,31 +129,19 @@ pub(crate) fn stem(word: &str) -> String {
         })
         .collect();
     for _ in 0..MAX_STRIPS {
-        let mut best: Option<usize> = None;
-        for suffix in SUFFIXES {
-            let n = suffix.chars().count();
-            let min_stem = match suffix.chars().next() {
-                _ if n == 1 => MIN_STEM_CHARS + 1,
-                // -ны/-на/-нан after a vowel compete with -ы/-а after an н: маман-ы
-                // (their specialist) vs мама-ны (mother, accusative). Job titles
-                // (бас маманы) matter most here, so the н-reading needs a long stem.
-                Some('н') => MIN_NSTEM_CHARS,
-                _ => MIN_STEM_CHARS,
-            };
-            if chars.len() < n + min_stem || best.is_some_and(|b| b >= n) {
-                continue;
+        // Longest first, so the first suffix that fits is the one to strip.
+        let fits = SUFFIX_TABLE.iter().find(|suffix| {
+            let n = suffix.chars.len();
+            if chars.len() < n + suffix.min_stem {
+                return false;
             }
             let cut = chars.len() - n;
-            if !chars[cut..].iter().copied().eq(suffix.chars()) {
-                continue;
-            }
-            if !chars[..cut].iter().any(|&c| is_vowel(c)) || !agrees(chars[cut - 1], suffix) {
-                continue;
-            }
-            best = Some(n);
-        }
-        match best {
-            Some(n) => chars.truncate(chars.len() - n),
+            chars[cut..] == suffix.chars[..]
+                && chars[..cut].iter().any(|&c| is_vowel(c))
+                && agrees(chars[cut - 1], suffix.text)
+        });
+        match fits {
+            Some(suffix) => chars.truncate(chars.len() - suffix.chars.len()),
             None => break,
         }
     }

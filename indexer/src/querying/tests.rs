@@ -380,35 +380,3 @@ fn random_queries_never_panic() {
         let _ = crate::analysis::detect_language(&text);
     }
 }
-
-#[test]
-fn bag_of_words_matching_ranks_filters_and_bounds() {
-    let (_dir, index) = fixture();
-    let none = Filters::default();
-    // Operators mean nothing here: "-" and quotes are just characters between words.
-    let hits = index
-        .match_profiles("Бухгалтерский -учёт \"Excel\" юрист", &none, 10)
-        .unwrap();
-    assert_eq!(ids(&hits), ["P-1", "P-2"]);
-    assert_eq!(
-        hits[0].id, "P-1",
-        "more matching words rank first: {hits:?}"
-    );
-    assert!(hits[0].score > hits[1].score);
-    // The requirement filters narrow as in `search`.
-    let higher = Filters {
-        min_education: Some(EducationLevel::Higher),
-        ..Filters::default()
-    };
-    let hits = index
-        .match_profiles("юрист бухгалтерский", &higher, 10)
-        .unwrap();
-    assert_eq!(ids(&hits), ["P-1"]);
-    assert!(index.match_profiles("   ", &none, 10).unwrap().is_empty());
-    assert!(index.match_profiles("юрист", &none, 0).unwrap().is_empty());
-    let long = "слово ".repeat(400);
-    assert!(matches!(
-        index.match_profiles(&long, &none, 10),
-        Err(crate::Error::Query(_))
-    ));
-}

@@ -34,7 +34,7 @@ use qabilet_domain::{EducationLevel, Language, Profile, Sector, Vacancy};
 use serde::{Deserialize, Serialize};
 
 pub use experience::{FieldMatch, FieldProfile, FIELD_MIN_SHARED_TERMS};
-pub use specialties::{SpecialtyTable, TableError};
+pub use specialties::{SpecialtyKey, SpecialtyTable, TableError};
 
 use crate::text::generic_terms;
 
@@ -301,6 +301,8 @@ impl Default for Checker {
 pub struct PreparedVacancy<'a> {
     pub vacancy: &'a Vacancy,
     field: FieldProfile,
+    /// The accepted specialties, looked up in the synonym table.
+    specialties: Vec<SpecialtyKey>,
 }
 
 impl Checker {
@@ -315,6 +317,12 @@ impl Checker {
         PreparedVacancy {
             vacancy,
             field: FieldProfile::of(vacancy, &self.generic),
+            specialties: vacancy
+                .requirements
+                .specialties
+                .iter()
+                .map(|s| self.specialties.lookup(s))
+                .collect(),
         }
     }
 
@@ -332,7 +340,7 @@ impl Checker {
             rules.push(o);
         }
         if !r.specialties.is_empty() {
-            rules.push(self.specialty_rule(&r.specialties, profile));
+            rules.push(self.specialty_rule(&r.specialties, &v.specialties, profile));
         }
         let jobs = &profile.experience;
         if r.min_years_total > 0 {
@@ -383,7 +391,12 @@ impl Checker {
         Eligibility::from_rules(rules)
     }
 
-    fn specialty_rule(&self, accepted: &[String], profile: &Profile) -> RuleOutcome {
+    fn specialty_rule(
+        &self,
+        accepted: &[String],
+        accepted_keys: &[SpecialtyKey],
+        profile: &Profile,
+    ) -> RuleOutcome {
         let required = format!("one of: {}", accepted.join("; "));
         let mut outcome = RuleOutcome {
             rule: Rule::Specialty,
@@ -398,10 +411,8 @@ impl Checker {
         }
         let mut undecided = Vec::new();
         for (i, e) in profile.education.iter().enumerate() {
-            let verdicts: Vec<Option<bool>> = accepted
-                .iter()
-                .map(|a| self.specialties.same(&e.specialty, a))
-                .collect();
+            let held = self.specialties.lookup(&e.specialty);
+            let verdicts: Vec<Option<bool>> = accepted_keys.iter().map(|a| held.same(a)).collect();
             if let Some(j) = verdicts.iter().position(|v| *v == Some(true)) {
                 outcome.status = RuleStatus::Met;
                 outcome.found = format!("{:?} ≈ {:?}", e.specialty, accepted[j]);

@@ -113,11 +113,31 @@ impl SpecialtyTable {
     /// table knows both or they normalise to the same words, `None` when it cannot
     /// tell (a name outside the table, in words that differ).
     pub fn same(&self, a: &str, b: &str) -> Option<bool> {
-        let (ka, kb) = (key(a), key(b));
-        if !ka.is_empty() && ka == kb {
+        self.lookup(a).same(&self.lookup(b))
+    }
+
+    /// A name analysed once, for comparing with many others.
+    pub fn lookup(&self, name: &str) -> SpecialtyKey {
+        let key = key(name);
+        let id = self.ids.get(&key).copied();
+        SpecialtyKey { key, id }
+    }
+}
+
+/// A specialty name's comparison key and synonym set (see [`SpecialtyTable::lookup`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecialtyKey {
+    key: String,
+    id: Option<usize>,
+}
+
+impl SpecialtyKey {
+    /// [`SpecialtyTable::same`] on looked-up names.
+    pub fn same(&self, other: &SpecialtyKey) -> Option<bool> {
+        if !self.key.is_empty() && self.key == other.key {
             return Some(true);
         }
-        match (self.ids.get(&ka), self.ids.get(&kb)) {
+        match (self.id, other.id) {
             (Some(x), Some(y)) => Some(x == y),
             _ => None,
         }

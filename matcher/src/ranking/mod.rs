@@ -293,10 +293,11 @@ pub fn requirement_filters(vacancy: &Vacancy) -> Filters {
     }
 }
 
-/// Candidates for a vacancy, the union of three retrievers, each top-`depth`:
-/// BM25 over everyone, BM25 over those who pass the [`requirement_filters`] (so the
-/// eligible are not crowded out of the pool by wordier ineligible profiles), and the
-/// nearest vectors when the vacancy's embedding is given.
+/// Candidates for a vacancy, the union of three lists, each top-`depth`: BM25 over
+/// everyone and BM25 over those who pass the [`requirement_filters`] (so the
+/// eligible are not crowded out of the pool by wordier ineligible profiles), both
+/// from one index pass, and the nearest vectors when the vacancy's embedding is
+/// given.
 pub fn retrieve_profiles(
     index: &Index,
     vacancy: &Vacancy,
@@ -306,17 +307,9 @@ pub fn retrieve_profiles(
     let query = vacancy_query(vacancy);
     let limit = depth.min(1_000);
     let requirements = requirement_filters(vacancy);
-    let bm25_of = |filters: &Filters| -> qabilet_indexer::Result<Vec<(String, f32)>> {
-        Ok(index
-            .match_profiles(&query, filters, limit)?
-            .into_iter()
-            .map(|h| (h.id, h.score))
-            .collect())
-    };
-    // The three retrievers are independent reads of immutable segments: run them on
-    // scoped threads so a shortlist waits for the slowest, not for their sum.
-    let (open_hits, filtered_hits, dense) = std::thread::scope(|scope| {
-        let filtered = scope.spawn(|| bm25_of(&requirements));
+    // BM25 and the vector scan are independent reads of immutable data: run the
+    // scan on a scoped thread so a shortlist waits for the slower, not their sum.
+    let (matches, dense) = std::thread::scope(|scope| {
         let dense = scope.spawn(|| match embedding {
             Some(e) => index.similar_profiles(e, depth).map(|hits| {
                 hits.into_iter()
@@ -325,17 +318,21 @@ pub fn retrieve_profiles(
             }),
             None => Ok(Vec::new()),
         });
-        let open_hits = bm25_of(&Filters::default());
-        let joined = |h: std::thread::ScopedJoinHandle<'_, _>| {
-            h.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        };
-        (open_hits, joined(filtered), joined(dense))
+        let matches = index.match_profiles(&query, &requirements, limit);
+        let dense = dense
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (matches, dense)
     });
-    let mut bm25 = open_hits?;
-    // Filters score nothing (they are constant-score clauses), so a profile found by
-    // both BM25 passes has the same score in each and `merge` keeps one.
-    bm25.extend(filtered_hits?);
+    let matches = matches?;
+    // Filters score nothing (they are constant-score clauses), so a profile in both
+    // lists has the same score in each and `merge` keeps one.
+    let bm25 = matches
+        .all
+        .into_iter()
+        .chain(matches.passing)
+        .map(|h| (h.id, h.score))
+        .collect();
     Ok(merge(bm25, dense?))
 }
 
@@ -596,6 +593,7 @@ impl<'a> Ranker<'a> {
             eligible: Vec::new(),
             ineligible: Vec::new(),
         };
+        let mut shown = Vec::with_capacity(limit);
         for i in order {
             let (pair, p) = (&pairs[i], candidates[i].record);
             if !pair.eligibility.eligible {
@@ -604,19 +602,29 @@ impl<'a> Ranker<'a> {
                     score: parts[i].score,
                     failed: pair.eligibility.failed().cloned().collect(),
                 });
-            } else if out.eligible.len() < limit {
-                let best =
-                    self.best_sentences(&vterms, &vacancy_text(vacancy), &profile_sentences(p));
+            } else if shown.len() < limit {
+                shown.push(i);
+            }
+        }
+        // Explanations analyse every sentence of a profile: built for the shown
+        // items only, across cores.
+        let vtext = vacancy_text(vacancy);
+        out.eligible = shown
+            .par_iter()
+            .enumerate()
+            .map(|(rank, &i)| {
+                let (pair, p) = (&pairs[i], candidates[i].record);
+                let best = self.best_sentences(&vterms, &vtext, &profile_sentences(p));
                 let shown = self.shown(vacancy, p, pair);
-                out.eligible.push(RankedProfile {
-                    rank: out.eligible.len() + 1,
+                RankedProfile {
+                    rank: rank + 1,
                     profile_id: p.id.to_string(),
                     score: parts[i].score,
                     eligibility: pair.eligibility.clone(),
                     explanation: self.explanation(&shown, parts[i], best),
-                });
-            }
-        }
+                }
+            })
+            .collect();
         out
     }
 
@@ -654,11 +662,11 @@ impl<'a> Ranker<'a> {
                 .then_with(|| candidates[a].record.id.cmp(&candidates[b].record.id))
         });
         let ptext = profile_text(profile);
+        order.truncate(limit);
         order
-            .into_iter()
-            .take(limit)
+            .par_iter()
             .enumerate()
-            .map(|(rank, i)| {
+            .map(|(rank, &i)| {
                 let v = candidates[i].record;
                 let best = self.best_sentences(&pterms, &ptext, &vacancy_sentences(v));
                 RankedVacancy {
