@@ -501,6 +501,12 @@ impl Index {
         crate::matching::match_terms(&self.profiles, text, filters, limit)
     }
 
+    /// The best `limit` vacancies for a machine-built bag of words (a candidate's
+    /// profile as the query); like [`Self::match_profiles`].
+    pub fn match_vacancies(&self, text: &str, filters: &Filters, limit: usize) -> Result<Matches> {
+        crate::matching::match_terms(&self.vacancies, text, filters, limit)
+    }
+
     /// Profiles whose embedding is closest to `embedding`, best first.
     pub fn similar_profiles(&self, embedding: &[f32], k: usize) -> Result<Vec<VectorHit>> {
         self.profiles.vectors.search(embedding, k)

@@ -1,5 +1,6 @@
-//! Ranking profiles for a machine-built bag of words (a vacancy used as the query),
-//! fast enough for a shortlist over a million profiles.
+//! Ranking records for a machine-built bag of words (a vacancy used as the query
+//! for people, a profile as the query for vacancies), fast enough for a shortlist
+//! over a million profiles.
 //!
 //! [`crate::querying`] serves what people type (grammar, phrases, field boosts).
 //! This module serves the shortlist's retrieval:
@@ -166,8 +167,8 @@ fn union_query<'a>(terms: impl Iterator<Item = &'a Term>) -> BooleanQuery {
     BooleanQuery::new(clauses)
 }
 
-/// The best `limit` profiles for `text` among everyone and among those passing
-/// `filters`; see the module docs.
+/// The best `limit` records of `part` for `text` among everyone and among those
+/// passing `filters`; see the module docs.
 pub(crate) fn match_terms(
     part: &Part,
     text: &str,

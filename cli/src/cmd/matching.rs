@@ -16,8 +16,8 @@ use qabilet_indexer::{Filters, Index, IndexConfig};
 use qabilet_matcher::eligibility::Checker;
 use qabilet_matcher::eval::{calibrate, collect_pools, evaluate_pools, Qrels, QueryPool};
 use qabilet_matcher::ranking::{
-    join_candidates, profile_query, retrieve_profiles, retrieve_vacancies, BlindProfileView,
-    Candidate, Provenance, Ranker, RankingConfig,
+    join_candidates, profile_query, retrieve_profiles, retrieve_vacancies,
+    retrieve_vacancies_for_profile, BlindProfileView, Candidate, Provenance, Ranker, RankingConfig,
 };
 use qabilet_matcher::reserve::{extend, ReserveFilter};
 use qabilet_models::EmbeddingModel;
@@ -325,17 +325,45 @@ pub async fn run_search_vacancies(
         _ => args.query.clone(),
     };
     let config = ranking_config(data_dir)?;
-    let embedding = match model {
-        Some(m) if !query.trim().is_empty() => m.embed_queries(&[query.as_str()])?.pop(),
-        _ => None,
+    let retrieved = match (&profile, args.query.trim().is_empty()) {
+        // The profile is the query: machine-built, so the flat bag of words, with
+        // the embedding computed while BM25 runs.
+        (Some(p), true) => {
+            let mut failed = None;
+            let retrieved = retrieve_vacancies_for_profile(
+                index,
+                p,
+                &Filters::default(),
+                config.vacancy_depth,
+                |query| match model.map(|m| m.embed_queries(&[query])) {
+                    Some(Ok(mut v)) => v.pop(),
+                    Some(Err(e)) => {
+                        failed = Some(e);
+                        None
+                    }
+                    None => None,
+                },
+            )?;
+            if let Some(e) = failed {
+                return Err(e.into());
+            }
+            retrieved
+        }
+        _ => {
+            let embedding = match model {
+                Some(m) if !query.trim().is_empty() => m.embed_queries(&[query.as_str()])?.pop(),
+                _ => None,
+            };
+            retrieve_vacancies(
+                index,
+                &query,
+                Filters::default(),
+                embedding.as_deref(),
+                config.vacancy_depth,
+            )?
+        }
     };
-    let retrieved = retrieve_vacancies(
-        index,
-        &query,
-        Filters::default(),
-        embedding.as_deref(),
-        config.vacancy_depth,
-    )?;
+    let used_dense = retrieved.iter().any(|r| r.dense.is_some());
     let mut vacancies = Vec::new();
     for r in &retrieved {
         if let Some(v) = store
@@ -400,9 +428,8 @@ pub async fn run_search_vacancies(
         &config,
         &checker,
         Provenance {
-            model_id: embedding
-                .as_ref()
-                .and(model)
+            model_id: model
+                .filter(|_| used_dense)
                 .map(|m| m.model_id().to_owned()),
             index_version: index.last_applied_seq(),
         },

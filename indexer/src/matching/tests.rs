@@ -173,11 +173,9 @@ fn one_pruned_pass_equals_exhaustive_top_k_with_and_without_filters() {
     }
     index.commit().unwrap();
     // Deleted and committed, then deleted but not yet committed (hidden).
-    let mut seq = n as u64 + 1;
-    for i in (0..n).step_by(7) {
+    for (seq, i) in (n as u64 + 1..).zip((0..n).step_by(7)) {
         let id = ProfileId::new(format!("P-{i:04}")).unwrap();
         index.delete_profile(&id, seq).unwrap();
-        seq += 1;
         if i == 700 {
             index.commit().unwrap();
         }

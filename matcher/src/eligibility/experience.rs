@@ -78,25 +78,39 @@ impl FieldProfile {
         }
     }
 
-    /// Classifies one job; `job_language` is the profile's text language if known.
-    pub fn classify(
-        &self,
-        job: &Experience,
-        job_language: Option<Language>,
-        generic: &HashSet<String>,
-    ) -> FieldMatch {
-        let text = format!("{}\n{}", job.position, job.duties);
-        let shared = content_terms(&text, generic)
-            .intersection(&self.terms)
-            .count();
+    /// Classifies one job.
+    pub fn classify(&self, job: &JobField) -> FieldMatch {
+        let shared = job.terms.intersection(&self.terms).count();
         if shared >= FIELD_MIN_SHARED_TERMS {
             return FieldMatch::In;
         }
-        let job_language = job_language.or_else(|| detect_language(&text));
-        match (job_language, self.language) {
+        match (job.language, self.language) {
             (Some(a), Some(b)) if a == b => FieldMatch::Out,
             // Another language, or unknown on either side: cannot tell.
             _ => FieldMatch::Undetermined,
+        }
+    }
+}
+
+/// The job side of the field heuristic, computed once per job: a candidate's search
+/// checks the same jobs against a hundred vacancies.
+#[derive(Debug, Clone)]
+pub struct JobField {
+    terms: HashSet<String>,
+    language: Option<Language>,
+}
+
+impl JobField {
+    /// `profile_language` is the profile's stated text language, if any.
+    pub fn of(
+        job: &Experience,
+        profile_language: Option<Language>,
+        generic: &HashSet<String>,
+    ) -> Self {
+        let text = format!("{}\n{}", job.position, job.duties);
+        JobField {
+            terms: content_terms(&text, generic),
+            language: profile_language.or_else(|| detect_language(&text)),
         }
     }
 }

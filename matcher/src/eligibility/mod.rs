@@ -27,13 +27,14 @@ mod specialties;
 
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use qabilet_domain::limits::REASON_CHARS;
 use qabilet_domain::{EducationLevel, Language, Profile, Sector, Vacancy};
 use serde::{Deserialize, Serialize};
 
-pub use experience::{FieldMatch, FieldProfile, FIELD_MIN_SHARED_TERMS};
+pub use experience::{FieldMatch, FieldProfile, JobField, FIELD_MIN_SHARED_TERMS};
 pub use specialties::{SpecialtyKey, SpecialtyTable, TableError};
 
 use crate::text::generic_terms;
@@ -300,9 +301,18 @@ impl Default for Checker {
 #[derive(Debug, Clone)]
 pub struct PreparedVacancy<'a> {
     pub vacancy: &'a Vacancy,
-    field: FieldProfile,
+    /// Only for a vacancy that asks for years in its field.
+    field: Option<FieldProfile>,
     /// The accepted specialties, looked up in the synonym table.
     specialties: Vec<SpecialtyKey>,
+}
+
+/// A profile prepared for checks against many vacancies (see
+/// [`Checker::prepare_profile`]).
+#[derive(Debug)]
+pub struct PreparedProfile<'a> {
+    pub profile: &'a Profile,
+    jobs: OnceLock<Vec<JobField>>,
 }
 
 impl Checker {
@@ -316,7 +326,8 @@ impl Checker {
     pub fn prepare<'a>(&self, vacancy: &'a Vacancy) -> PreparedVacancy<'a> {
         PreparedVacancy {
             vacancy,
-            field: FieldProfile::of(vacancy, &self.generic),
+            field: (vacancy.requirements.min_years_field > 0)
+                .then(|| FieldProfile::of(vacancy, &self.generic)),
             specialties: vacancy
                 .requirements
                 .specialties
@@ -326,9 +337,29 @@ impl Checker {
         }
     }
 
+    /// A profile prepared for checks against many vacancies; its jobs are analysed
+    /// on the first check that needs them, once.
+    pub fn prepare_profile<'a>(&self, profile: &'a Profile) -> PreparedProfile<'a> {
+        PreparedProfile {
+            profile,
+            jobs: OnceLock::new(),
+        }
+    }
+
     /// Checks `profile` against the vacancy as of `as_of` (normally the vacancy's
     /// deadline: experience gained after it does not count).
     pub fn check(&self, v: &PreparedVacancy, profile: &Profile, as_of: NaiveDate) -> Eligibility {
+        self.check_prepared(v, &self.prepare_profile(profile), as_of)
+    }
+
+    /// [`Self::check`] with a prepared profile.
+    pub fn check_prepared(
+        &self,
+        v: &PreparedVacancy,
+        prepared: &PreparedProfile,
+        as_of: NaiveDate,
+    ) -> Eligibility {
+        let profile = prepared.profile;
         let r = &v.vacancy.requirements;
         let mut rules = Vec::new();
         if let Some(level) = r.education_level {
@@ -367,10 +398,15 @@ impl Checker {
                 as_of,
             ));
         }
-        if r.min_years_field > 0 {
+        if let (true, Some(field)) = (r.min_years_field > 0, &v.field) {
             let (mut inside, mut undetermined) = (Vec::new(), Vec::new());
-            for (i, job) in jobs.iter().enumerate() {
-                match v.field.classify(job, profile.language, &self.generic) {
+            let fields = prepared.jobs.get_or_init(|| {
+                jobs.iter()
+                    .map(|j| JobField::of(j, profile.language, &self.generic))
+                    .collect()
+            });
+            for (i, job) in fields.iter().enumerate() {
+                match field.classify(job) {
                     FieldMatch::In => inside.push(i),
                     FieldMatch::Undetermined => undetermined.push(i),
                     FieldMatch::Out => {}

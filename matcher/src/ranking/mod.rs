@@ -32,7 +32,9 @@ pub use blind::BlindProfileView;
 pub use fusion::{FusionMethod, ScoreParts, SignalPart};
 pub use structured::{StructuredFit, StructuredWeights};
 
-use crate::eligibility::{Checker, Eligibility, Rule, RuleOutcome};
+use crate::eligibility::{
+    Checker, Eligibility, PreparedProfile, PreparedVacancy, Rule, RuleOutcome,
+};
 use crate::text::{content_terms, generic_terms, sentences};
 
 /// Ranking settings of a deployment, read from its config file.
@@ -368,6 +370,43 @@ pub fn retrieve_vacancies(
     Ok(merge(bm25, dense))
 }
 
+/// Vacancies for a candidate who typed nothing: their [`profile_query`] as a bag of
+/// words (the fast flat BM25 of [`Index::match_vacancies`]), and the vectors nearest
+/// the embedding `embed` makes of the same text. `embed` runs on a scoped thread
+/// while BM25 runs, since the query embedding is the slowest part of a search.
+pub fn retrieve_vacancies_for_profile(
+    index: &Index,
+    profile: &Profile,
+    filters: &Filters,
+    depth: usize,
+    embed: impl FnOnce(&str) -> Option<Vec<f32>> + Send,
+) -> qabilet_indexer::Result<Vec<Retrieved>> {
+    let query = profile_query(profile);
+    let limit = depth.min(1_000);
+    let (matches, embedding) = std::thread::scope(|scope| {
+        let embedding = scope.spawn(|| embed(&query));
+        let matches = index.match_vacancies(&query, filters, limit);
+        let embedding = embedding
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (matches, embedding)
+    });
+    let bm25 = matches?
+        .passing
+        .into_iter()
+        .map(|h| (h.id, h.score))
+        .collect();
+    let dense = match embedding {
+        Some(e) => index
+            .similar_vacancies(&e, depth)?
+            .into_iter()
+            .map(|h| (h.id, h.score))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(merge(bm25, dense))
+}
+
 /// Ranks with one configuration; build once per request (or per process).
 pub struct Ranker<'a> {
     pub config: &'a RankingConfig,
@@ -403,12 +442,13 @@ impl<'a> Ranker<'a> {
     /// [`Self::skills_count`]) and is filled in for the items shown ([`Self::shown`]).
     fn pair(
         &self,
-        v: &crate::eligibility::PreparedVacancy,
-        p: &Profile,
+        v: &PreparedVacancy,
+        prepared: &PreparedProfile,
         as_of: NaiveDate,
         profile_terms: Option<&HashSet<String>>,
     ) -> Pair {
-        let eligibility = self.checker.check(v, p, as_of);
+        let p = prepared.profile;
+        let eligibility = self.checker.check_prepared(v, prepared, as_of);
         let skills = match profile_terms {
             Some(terms) => structured::skill_overlap(
                 &v.vacancy.requirements.competencies,
@@ -438,16 +478,12 @@ impl<'a> Ranker<'a> {
     }
 
     /// A pair scored for a pool: with skills only when they count.
-    fn pool_pair(
-        &self,
-        v: &crate::eligibility::PreparedVacancy,
-        p: &Profile,
-        as_of: NaiveDate,
-    ) -> Pair {
+    fn pool_pair(&self, v: &PreparedVacancy, p: &Profile, as_of: NaiveDate) -> Pair {
         let terms = self
             .skills_count()
             .then(|| structured::profile_terms(p, &self.generic));
-        self.pair(v, p, as_of, terms.as_ref())
+        let prepared = self.checker.prepare_profile(p);
+        self.pair(v, &prepared, as_of, terms.as_ref())
     }
 
     /// `pair` completed for display: matched and missing skills filled in when the
@@ -508,7 +544,9 @@ impl<'a> Ranker<'a> {
             .iter()
             .map(|c| {
                 let terms = structured::profile_terms(c.record, &self.generic);
-                self.pair(&pv, c.record, vacancy.deadline, Some(&terms)).fit
+                let prepared = self.checker.prepare_profile(c.record);
+                self.pair(&pv, &prepared, vacancy.deadline, Some(&terms))
+                    .fit
             })
             .collect()
     }
@@ -638,14 +676,15 @@ impl<'a> Ranker<'a> {
         as_of: NaiveDate,
         limit: usize,
     ) -> Vec<RankedVacancy> {
-        // One profile against many vacancies: its terms are analysed once.
+        // One profile against many vacancies: its terms and jobs are analysed once.
         let pterms = structured::profile_terms(profile, &self.generic);
+        let prepared = self.checker.prepare_profile(profile);
         let pairs: Vec<Pair> = candidates
             .par_iter()
             .map(|c| {
                 self.pair(
                     &self.checker.prepare(c.record),
-                    profile,
+                    &prepared,
                     as_of.min(c.record.deadline),
                     Some(&pterms),
                 )
@@ -754,6 +793,10 @@ pub fn profile_query(p: &Profile) -> String {
     let mut parts: Vec<&str> = p.experience.iter().map(|e| e.position.as_str()).collect();
     parts.extend(p.skills.iter().map(String::as_str));
     parts.extend(p.education.iter().map(|e| e.specialty.as_str()));
+    // A bachelor's and a master's in one specialty, or one position held twice,
+    // are said once: repeats add tokens to embed, not meaning.
+    let mut seen = HashSet::new();
+    parts.retain(|part| seen.insert(part.trim().to_lowercase()));
     clean_query(&parts.join(" "))
 }
 
