@@ -25,9 +25,9 @@
 pub mod experience;
 mod specialties;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use qabilet_domain::limits::REASON_CHARS;
@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 pub use experience::{FieldMatch, FieldProfile, JobField, FIELD_MIN_SHARED_TERMS};
 pub use specialties::{SpecialtyKey, SpecialtyTable, TableError};
 
-use crate::text::generic_terms;
+use crate::text::{content_terms, generic_terms};
 
 /// One rule of the qualification check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -284,11 +284,97 @@ impl Override {
     }
 }
 
-/// What the check needs besides the two records; build once, reuse for many checks.
-#[derive(Debug, Clone)]
+/// What the check needs besides the two records; build once, reuse for many checks
+/// (it keeps the analysis of the vacancies it has seen, see [`AnalysisCache`]).
+#[derive(Debug)]
 pub struct Checker {
     pub specialties: SpecialtyTable,
     generic: HashSet<String>,
+    analyses: AnalysisCache,
+}
+
+impl Clone for Checker {
+    /// A clone starts with an empty cache.
+    fn clone(&self) -> Self {
+        Checker::new(self.specialties.clone())
+    }
+}
+
+/// What a vacancy's checks and skill overlap need from its texts, analysed once.
+#[derive(Debug)]
+pub struct VacancyAnalysis {
+    /// Only for a vacancy that asks for years in its field.
+    field: Option<FieldProfile>,
+    /// The accepted specialties, looked up in the synonym table.
+    specialties: Vec<SpecialtyKey>,
+    /// The content terms of each competency, in order.
+    competencies: Vec<HashSet<String>>,
+}
+
+/// Most vacancy analyses a [`Checker`] keeps: all the open vacancies of a large
+/// agency, a few KB each.
+const ANALYSIS_CACHE_ENTRIES: usize = 20_000;
+
+/// Vacancy analyses by id, each with a hash of the texts it was made from, so an
+/// edited vacancy is analysed again. A candidate's search checks ~150 vacancies and
+/// analysing them was most of its ranking time; the same vacancies come back for
+/// the next candidate. When full, an arbitrary half is dropped: simple, and a
+/// dropped entry only costs one analysis.
+#[derive(Debug, Default)]
+struct AnalysisCache(std::sync::Mutex<HashMap<String, (u64, Arc<VacancyAnalysis>)>>);
+
+impl AnalysisCache {
+    fn get_or_insert(
+        &self,
+        vacancy: &Vacancy,
+        analyse: impl FnOnce() -> VacancyAnalysis,
+    ) -> Arc<VacancyAnalysis> {
+        let hash = analysis_hash(vacancy);
+        let key = vacancy.id.as_str();
+        {
+            let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((h, a)) = map.get(key) {
+                if *h == hash {
+                    return a.clone();
+                }
+            }
+        }
+        // Analysed outside the lock: two threads may both analyse one vacancy,
+        // which is harmless, while a lock held through analysis would serialise all.
+        let analysis = Arc::new(analyse());
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= ANALYSIS_CACHE_ENTRIES {
+            let drop: Vec<String> = map.keys().step_by(2).cloned().collect();
+            for k in drop {
+                map.remove(&k);
+            }
+        }
+        map.insert(key.to_owned(), (hash, analysis.clone()));
+        analysis
+    }
+}
+
+/// FNV-1a of every vacancy field the analysis reads.
+fn analysis_hash(v: &Vacancy) -> u64 {
+    let r = &v.requirements;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |s: &str| {
+        for b in s.bytes().chain(std::iter::once(0xff)) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    eat(&v.title);
+    eat(&v.duties);
+    eat(v.language.map_or("", |l| l.code()));
+    eat(if r.min_years_field > 0 { "field" } else { "" });
+    for c in &r.competencies {
+        eat(c);
+    }
+    eat("specialties");
+    for s in &r.specialties {
+        eat(s);
+    }
+    h
 }
 
 impl Default for Checker {
@@ -301,10 +387,14 @@ impl Default for Checker {
 #[derive(Debug, Clone)]
 pub struct PreparedVacancy<'a> {
     pub vacancy: &'a Vacancy,
-    /// Only for a vacancy that asks for years in its field.
-    field: Option<FieldProfile>,
-    /// The accepted specialties, looked up in the synonym table.
-    specialties: Vec<SpecialtyKey>,
+    analysis: Arc<VacancyAnalysis>,
+}
+
+impl PreparedVacancy<'_> {
+    /// The content terms of each of the vacancy's competencies, in order.
+    pub fn competency_terms(&self) -> &[HashSet<String>] {
+        &self.analysis.competencies
+    }
 }
 
 /// A profile prepared for checks against many vacancies (see
@@ -320,21 +410,28 @@ impl Checker {
         Checker {
             specialties,
             generic: generic_terms(),
+            analyses: AnalysisCache::default(),
         }
     }
 
     pub fn prepare<'a>(&self, vacancy: &'a Vacancy) -> PreparedVacancy<'a> {
-        PreparedVacancy {
-            vacancy,
-            field: (vacancy.requirements.min_years_field > 0)
-                .then(|| FieldProfile::of(vacancy, &self.generic)),
-            specialties: vacancy
-                .requirements
-                .specialties
-                .iter()
-                .map(|s| self.specialties.lookup(s))
-                .collect(),
-        }
+        let analysis = self.analyses.get_or_insert(vacancy, || {
+            let r = &vacancy.requirements;
+            VacancyAnalysis {
+                field: (r.min_years_field > 0).then(|| FieldProfile::of(vacancy, &self.generic)),
+                specialties: r
+                    .specialties
+                    .iter()
+                    .map(|s| self.specialties.lookup(s))
+                    .collect(),
+                competencies: r
+                    .competencies
+                    .iter()
+                    .map(|c| content_terms(c, &self.generic))
+                    .collect(),
+            }
+        });
+        PreparedVacancy { vacancy, analysis }
     }
 
     /// A profile prepared for checks against many vacancies; its jobs are analysed
@@ -371,7 +468,7 @@ impl Checker {
             rules.push(o);
         }
         if !r.specialties.is_empty() {
-            rules.push(self.specialty_rule(&r.specialties, &v.specialties, profile));
+            rules.push(self.specialty_rule(&r.specialties, &v.analysis.specialties, profile));
         }
         let jobs = &profile.experience;
         if r.min_years_total > 0 {
@@ -398,7 +495,7 @@ impl Checker {
                 as_of,
             ));
         }
-        if let (true, Some(field)) = (r.min_years_field > 0, &v.field) {
+        if let (true, Some(field)) = (r.min_years_field > 0, &v.analysis.field) {
             let (mut inside, mut undetermined) = (Vec::new(), Vec::new());
             let fields = prepared.jobs.get_or_init(|| {
                 jobs.iter()

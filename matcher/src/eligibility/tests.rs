@@ -322,3 +322,26 @@ fn overrides_need_a_reason_and_a_failed_rule() {
     let back: Eligibility = serde_json::from_str(&json).unwrap();
     assert_eq!(back, e);
 }
+
+#[test]
+fn a_reused_checker_sees_an_edited_vacancy() {
+    // The checker keeps each vacancy's analysis; an edit must not be checked
+    // against the old one.
+    let c = Checker::default();
+    let p = profile();
+    let mut v = vacancy();
+    let before = c.check(&c.prepare(&v), &p, v.deadline);
+    assert_eq!(status(&before, Rule::Specialty), RuleStatus::Met);
+    assert_eq!(status(&before, Rule::ExperienceField), RuleStatus::Met);
+    v.requirements.specialties = vec!["Юриспруденция".into()];
+    v.title = "Главный специалист юридического отдела".into();
+    v.duties = "Правовая экспертиза проектов приказов; представительство в суде".into();
+    v.requirements.competencies = vec!["Гражданский процесс".into()];
+    let after = c.check(&c.prepare(&v), &p, v.deadline);
+    assert_eq!(status(&after, Rule::Specialty), RuleStatus::NotMet);
+    assert_ne!(status(&after, Rule::ExperienceField), RuleStatus::Met);
+    assert_eq!(c.prepare(&v).competency_terms().len(), 1);
+    // A fresh checker agrees with the reused one.
+    let fresh = Checker::default();
+    assert_eq!(fresh.check(&fresh.prepare(&v), &p, v.deadline), after);
+}

@@ -452,8 +452,8 @@ impl<'a> Ranker<'a> {
         let skills = match profile_terms {
             Some(terms) => structured::skill_overlap(
                 &v.vacancy.requirements.competencies,
+                v.competency_terms(),
                 terms,
-                &self.generic,
             ),
             None => structured::SkillOverlap::default(),
         };
@@ -488,12 +488,16 @@ impl<'a> Ranker<'a> {
 
     /// `pair` completed for display: matched and missing skills filled in when the
     /// pool was scored without them. The score is untouched (their weight is zero).
-    fn shown(&self, v: &Vacancy, p: &Profile, pair: &Pair) -> Pair {
+    fn shown(&self, v: &PreparedVacancy, p: &Profile, pair: &Pair) -> Pair {
         if self.skills_count() {
             return pair.clone();
         }
         let terms = structured::profile_terms(p, &self.generic);
-        let skills = structured::skill_overlap(&v.requirements.competencies, &terms, &self.generic);
+        let skills = structured::skill_overlap(
+            &v.vacancy.requirements.competencies,
+            v.competency_terms(),
+            &terms,
+        );
         let mut fit = pair.fit.clone();
         fit.skills = structured::skills_share(&skills);
         Pair {
@@ -653,7 +657,7 @@ impl<'a> Ranker<'a> {
             .map(|(rank, &i)| {
                 let (pair, p) = (&pairs[i], candidates[i].record);
                 let best = self.best_sentences(&vterms, &vtext, &profile_sentences(p));
-                let shown = self.shown(vacancy, p, pair);
+                let shown = self.shown(&pv, p, pair);
                 RankedProfile {
                     rank: rank + 1,
                     profile_id: p.id.to_string(),

@@ -73,15 +73,17 @@ pub fn skills_share(skills: &SkillOverlap) -> f32 {
 
 /// A competency counts as shown when at least half of its content terms occur in the
 /// profile: "1С: Бухгалтерия" is shown by "1С Бухгалтерия 8.3", not by "Excel".
+///
+/// `competency_terms` are the content terms of each competency, in order (see
+/// [`crate::eligibility::PreparedVacancy::competency_terms`]).
 pub fn skill_overlap(
     competencies: &[String],
+    competency_terms: &[HashSet<String>],
     profile_terms: &HashSet<String>,
-    generic: &HashSet<String>,
 ) -> SkillOverlap {
     let mut out = SkillOverlap::default();
-    for c in competencies {
-        let t = content_terms(c, generic);
-        if !t.is_empty() && coverage(&t, profile_terms) >= 0.5 {
+    for (c, t) in competencies.iter().zip(competency_terms) {
+        if !t.is_empty() && coverage(t, profile_terms) >= 0.5 {
             out.matched.push(c.clone());
         } else {
             out.missing.push(c.clone());
