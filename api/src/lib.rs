@@ -23,6 +23,7 @@ pub mod follower;
 pub mod matching;
 mod metrics;
 pub mod outbox;
+pub mod recommend;
 mod reserve;
 mod routes;
 pub mod view_audit;

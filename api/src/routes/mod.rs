@@ -127,6 +127,7 @@ pub(crate) fn table() -> Vec<Route> {
         route(Post, "/import/vacancies", "import", "Bulk import of vacancies, idempotent by id (hrm, admin, hr for own organisation); opening vacancies are matched against the reserve.", catalog::import_vacancies),
         route(Post, "/import/profiles", "import", "Bulk import of profiles, idempotent by id (hrm, admin).", people::import_profiles),
         route(Get, "/profiles/{id}", "people", "One profile (owner, hr of an organisation applied to, hrm, admin).", people::get_profile),
+        route(Get, "/profiles/{id}/vacancies", "people", "Open vacancies ranked for the person, with the requirements they meet; ?q=&limit= (whoever may read the profile).", people::vacancies_for),
         route(Post, "/profiles/{id}/consent/revoke", "people", "Revoke processing consent: stops processing and removes the person from search.", people::revoke_consent),
         route(Post, "/vacancies/{id}/applications", "competition", "Apply with one's own profile (candidate).", competition::apply),
         route(Get, "/applications/{id}", "competition", "One application with its stage results.", competition::get_application),

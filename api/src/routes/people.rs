@@ -1,4 +1,5 @@
-//! Users and API keys (admin), candidate profiles and consent.
+//! Users and API keys (admin), candidate profiles, the vacancies ranked for a
+//! profile, and consent.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -9,7 +10,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::auth::{self, BootstrapError, NewUser};
-use crate::error::{parse_id, ApiJson, ApiPath};
+use crate::error::{parse_id, ApiJson, ApiPath, ApiQuery};
+use crate::recommend::{self, Recommendations};
 use crate::routes::catalog::{validate_all, Tally};
 use crate::{access, ApiError, AppState, Principal};
 
@@ -124,6 +126,30 @@ pub(crate) async fn get_profile(
         tx.commit().await?;
     }
     Ok(Json(profile))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VacanciesQuery {
+    /// Typed words; without them the profile itself is the query.
+    q: Option<String>,
+    /// Most vacancies returned; 20 unless asked otherwise, at most 100.
+    limit: Option<usize>,
+}
+
+/// `GET /profiles/{id}/vacancies`: open vacancies ranked for the person, each with
+/// the requirements they meet and why it ranks where it does. Whoever may read the
+/// profile (the candidate themself, HR for applicants to their organisation, the
+/// HRM client, admins).
+pub(crate) async fn vacancies_for(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<VacanciesQuery>,
+) -> Result<Json<Recommendations>, ApiError> {
+    let id: ProfileId = parse_id("profile", &id)?;
+    let found = recommend::vacancies_for(&state, &p, &id, q.q, q.limit.unwrap_or(20)).await?;
+    Ok(Json(found))
 }
 
 #[derive(Deserialize)]

@@ -185,8 +185,14 @@ pub struct Tokens {
     pub cand2: String,
 }
 
+/// The user's session token. One expiry for the whole test process, so a user's
+/// token (and the CSRF token derived from it) is the same on every request: with
+/// `now + 1h` per call, a form fetched in one second and posted in the next was
+/// refused as stale, now and then.
 pub fn session(user: &str) -> String {
-    qabilet_api::issue_session(&SESSION_KEY, user, Utc::now() + Duration::hours(1))
+    static EXPIRY: std::sync::LazyLock<chrono::DateTime<Utc>> =
+        std::sync::LazyLock::new(|| Utc::now() + Duration::hours(1));
+    qabilet_api::issue_session(&SESSION_KEY, user, *EXPIRY)
 }
 
 pub fn organisation(id: &str) -> Value {
