@@ -546,3 +546,46 @@ async fn each_page_view_is_audited_once_and_only_after_the_declaration() {
         assert_eq!(shortlist_views(&s).await, expected, "[{}]", s.name());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_candidate_sees_the_vacancies_ranked_for_their_profile() {
+    use std::sync::{Arc, RwLock};
+
+    let db = test_support::sqlite().await;
+    let dir = tempfile::tempdir().unwrap();
+    let index = Arc::new(RwLock::new(
+        qabilet_indexer::Index::open(dir.path(), qabilet_indexer::IndexConfig::default()).unwrap(),
+    ));
+    let s = common::start_with_index(db, index.clone()).await;
+    let t = fixture(&s).await;
+    let mut p1 = common::profile("P-1", "Айгерім Сапарова");
+    p1["experience"] = json!([{"organisation": "Қаржы министрлігі",
+        "position": "Главный бухгалтер", "sector": "public", "start": "2015-01-01",
+        "duties": "Ведение бухгалтерского учета и отчетности"}]);
+    let r = s.post("/import/profiles", Some(&t.hrm), &json!([p1])).await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    qabilet_api::follower::follow_once(&s.db.store, &index, None)
+        .await
+        .unwrap();
+
+    let page = get(&s, "/web/for-you", Some("cand-1")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("Vacancies for you"));
+    assert!(
+        page.text.contains("href=\"/web/vacancies/V-1\""),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("href=\"/web/vacancies/V-2\""));
+    assert!(
+        !page.text.contains("V-OLD"),
+        "a closed competition is not offered"
+    );
+    assert!(page.text.contains("Requirements met") || page.text.contains("You meet every"));
+    // The candidate's menu leads there; other roles are refused the page.
+    assert!(page.text.contains("aria-current=\"page\""));
+    let page = get(&s, "/web/for-you", Some("hr-mf")).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let page = get(&s, "/web/for-you", None).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+}

@@ -206,6 +206,15 @@ await check("candidate: search → vacancy → apply → see the stages", async 
     // The demo competition is at the interview stage for this candidate.
     assert.match(await page.textContent("main"), /Test: Passed/);
     await shot(page, "candidate-applications");
+    // The menu's "Vacancies for you": open vacancies ranked for the own profile,
+    // each with the requirements met.
+    await page.getByRole("link", { name: "Vacancies for you" }).click();
+    await page.waitForLoadState();
+    assert.equal(await page.textContent("h1"), "Vacancies for you");
+    const ranked = await page.locator("ol.results > li").count();
+    assert.ok(ranked > 0, "the demo candidate gets vacancies");
+    assert.match(await page.locator("ol.results > li").first().textContent(), /Requirements met|You meet every requirement/);
+    await shot(page, "candidate-for-you");
     // Candidates are refused the HR pages with a 403 page.
     const response = await page.goto(`${BASE}/web/hr`);
     assert.equal(response.status(), 403);

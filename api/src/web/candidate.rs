@@ -1,6 +1,9 @@
-//! Candidate pages: search vacancies (full text through the index, with region,
-//! category and language filters), a vacancy with the requirements the candidate's
+//! Candidate pages: the vacancies ranked for the candidate's own profile, search
+//! vacancies (full text through the index, with region, category and language
+//! filters), a vacancy with the requirements the candidate's
 //! own profile meets, applying, and following their applications' stages.
+
+use std::collections::HashMap;
 
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -17,6 +20,7 @@ use super::layout::{stage_badge, status_badge};
 use super::session::see_other;
 use super::{checker, org_name, today, Csrf, Ctx};
 use crate::error::{parse_id, ApiPath};
+use crate::recommend;
 use crate::routes::competition;
 use crate::{ApiError, AppState, Principal};
 
@@ -242,6 +246,81 @@ fn result_item(ctx: &Ctx, v: &Vacancy, snippet: Option<&str>, profile: Option<&P
                     (ctx.t(Msg::MeetsCount)) ": " (e.met().count()) " / " (e.rules.len())
                 }
             }
+        }
+    }
+}
+
+/// `GET /web/for-you`: a candidate's own profile as the query; the open vacancies
+/// ranked for it ([`crate::recommend`]), each with the requirements met and the
+/// skills it asks for that the profile shows or lacks.
+pub(crate) async fn for_you(ctx: Ctx, State(state): State<AppState>) -> Response {
+    let result = async {
+        let p = ctx.user()?;
+        p.require(&[Role::Candidate])?;
+        let Some(pid) = p.profile_id.clone() else {
+            let body = html! {
+                h1 { (ctx.t(Msg::NavForYou)) }
+                p { (ctx.t(Msg::NoProfileYet)) }
+            };
+            return Ok(ctx.page(ctx.t(Msg::NavForYou), body));
+        };
+        let found = match recommend::vacancies_for(&state, p, &pid, None, PER_PAGE).await {
+            Ok(found) => Some(found),
+            // No index yet (a fresh install before its first sync): say so.
+            Err(ApiError::Unavailable(_)) => None,
+            Err(e) => return Err(e),
+        };
+        // Organisation names, each read once.
+        let mut orgs: HashMap<String, String> = HashMap::new();
+        for v in found.iter().flat_map(|f| &f.vacancies) {
+            if !orgs.contains_key(&v.organisation_id) {
+                let name = match state.store.organisation(&v.organisation_id).await? {
+                    Some(o) => org_name(&o, ctx.lang).to_owned(),
+                    None => v.organisation_id.clone(),
+                };
+                orgs.insert(v.organisation_id.clone(), name);
+            }
+        }
+        let body = html! {
+            h1 { (ctx.t(Msg::NavForYou)) }
+            p class="hint" { (ctx.t(Msg::ForYouIntro)) }
+            @match &found {
+                None => div class="notice warn" role="status" { p { (ctx.t(Msg::SearchUnavailable)) } },
+                Some(found) if found.vacancies.is_empty() => p { (ctx.t(Msg::NoResults)) },
+                Some(found) => ol class="results" aria-label=(ctx.t(Msg::NavForYou)) {
+                    @for v in &found.vacancies {
+                        li { (recommended_item(&ctx, v, orgs.get(&v.organisation_id).map_or("", String::as_str))) }
+                    }
+                },
+            }
+        };
+        Ok(ctx.page(ctx.t(Msg::NavForYou), body))
+    }
+    .await;
+    ctx.respond(result)
+}
+
+fn recommended_item(ctx: &Ctx, v: &recommend::RecommendedVacancy, organisation: &str) -> Markup {
+    let e = &v.ranked.eligibility;
+    let x = &v.ranked.explanation;
+    html! {
+        h2 { a href=(format!("/web/vacancies/{}", v.ranked.vacancy_id)) { (v.title) } }
+        p class="meta" {
+            (organisation) " · " (ctx.t(Msg::Deadline)) " "
+            time datetime=(v.deadline.to_string()) { (v.deadline) }
+        }
+        @if e.eligible && !e.needs_review {
+            span class="badge good" { span aria-hidden="true" { "✔ " } (ctx.t(Msg::MeetsAll)) }
+        } @else {
+            span class=(if e.eligible { "badge warn" } else { "badge bad" }) {
+                (ctx.t(Msg::MeetsCount)) ": " (e.met().count()) " / " (e.rules.len())
+            }
+        }
+        @if !x.matched_skills.is_empty() {
+            p { (ctx.t(Msg::MatchedSkills)) ": " (x.matched_skills.join(", ")) }
+        }
+        @if !x.missing_skills.is_empty() {
+            p { (ctx.t(Msg::MissingSkills)) ": " (x.missing_skills.join(", ")) }
         }
     }
 }

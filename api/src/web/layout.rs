@@ -32,6 +32,7 @@ fn nav(ctx: &Ctx) -> Markup {
     };
     let links: Vec<(&str, Msg)> = match p.role {
         Role::Candidate => vec![
+            ("/web/for-you", Msg::NavForYou),
             ("/web/vacancies", Msg::NavSearch),
             ("/web/applications", Msg::NavApplications),
         ],

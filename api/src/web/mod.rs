@@ -48,6 +48,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/web/logout", post(session::logout))
         .route("/web/prefs", post(session::prefs))
         .route("/web/style.css", get(layout::stylesheet))
+        .route("/web/for-you", get(candidate::for_you))
         .route("/web/vacancies", get(candidate::search))
         .route("/web/vacancies/{id}", get(candidate::vacancy))
         .route("/web/vacancies/{id}/apply", post(candidate::apply))
