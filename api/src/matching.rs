@@ -36,6 +36,9 @@ use crate::{access, ApiError, AppState, Principal};
 
 /// Vacancies whose query embedding is kept; ~1.5 KiB each at 384 dimensions.
 const EMBEDDING_CACHE: usize = 4_096;
+/// Search queries whose embedding is kept; a query is at most 1,000 characters, so
+/// with its vector ~4 KiB at most.
+const SEARCH_EMBEDDING_CACHE: usize = 4_096;
 /// Computed shortlists kept (per vacancy, blind or not, limit); tens of KiB each.
 const SHORTLIST_CACHE: usize = 256;
 /// Most entries one shortlist returns in each list.
@@ -50,6 +53,9 @@ pub struct Matching {
     /// The embedding model for query vectors; `None` ranks without the dense signal.
     pub model: Option<Arc<EmbeddingModel>>,
     embeddings: Mutex<Bounded<CachedEmbedding>>,
+    /// Query embeddings of people's searches, keyed by the query text itself: a
+    /// candidate reloading their page, or many typing "юрист", embed it once.
+    searches: Mutex<Bounded<Arc<Vec<f32>>>>,
     shortlists: Mutex<Bounded<CachedShortlist>>,
 }
 
@@ -120,6 +126,7 @@ impl Matching {
             reserve_policy: ReservePolicy::default(),
             model,
             embeddings: Mutex::new(Bounded::new(EMBEDDING_CACHE)),
+            searches: Mutex::new(Bounded::new(SEARCH_EMBEDDING_CACHE)),
             shortlists: Mutex::new(Bounded::new(SHORTLIST_CACHE)),
         }
     }
@@ -129,6 +136,31 @@ impl Matching {
     pub fn forget_vacancy(&self, id: &VacancyId) {
         lock(&self.embeddings).remove_prefix(&format!("{id}\u{0}"));
         lock(&self.shortlists).remove_prefix(&format!("{id}\u{0}"));
+    }
+
+    /// The query embedding of a person's search text (typed, or built from their
+    /// profile), from the cache or `model`. Blocking: call it off the async workers.
+    pub fn search_embedding(
+        &self,
+        model: &EmbeddingModel,
+        text: &str,
+    ) -> Result<Option<Arc<Vec<f32>>>, qabilet_models::ModelError> {
+        // The key carries the model, so a model swapped at run time is never mixed in.
+        let key = format!("{}\u{0}{text}", model.model_id());
+        if let Some(v) = lock(&self.searches).get(&key) {
+            return Ok(Some(v));
+        }
+        let Some(vector) = model.embed_queries(&[text])?.pop() else {
+            return Ok(None);
+        };
+        let vector = Arc::new(vector);
+        lock(&self.searches).insert(key, vector.clone());
+        Ok(Some(vector))
+    }
+
+    /// How many search embeddings are cached.
+    pub fn cached_search_embeddings(&self) -> usize {
+        lock(&self.searches).len()
     }
 
     /// How many query embeddings are cached.

@@ -6,7 +6,9 @@
 //! the structured fit, each with "which requirements I meet" and its explanation.
 //! Without `q` the profile itself is the query (its positions, skills and
 //! specialties, embedded while BM25 runs); with `q` the typed words are, through
-//! the same safe query grammar as `GET /search/vacancies`. Eligibility is shown,
+//! the same safe query grammar as `GET /search/vacancies`. Query embeddings are
+//! cached by text ([`crate::matching::Matching::search_embedding`]), so reloading
+//! the page costs no model call. Eligibility is shown,
 //! never used to hide a vacancy: the candidate decides whether to apply.
 
 use chrono::{NaiveDate, Utc};
@@ -96,14 +98,15 @@ pub async fn vacancies_for(
         };
         let depth = matching.config.vacancy_depth;
         let mut failed = None;
-        let mut embed = |text: &str| match model.as_ref().map(|m| m.embed_queries(&[text])) {
-            Some(Ok(mut v)) => v.pop(),
-            Some(Err(e)) => {
-                failed = Some(e);
-                None
-            }
-            None => None,
-        };
+        let mut embed =
+            |text: &str| match model.as_ref().map(|m| matching.search_embedding(m, text)) {
+                Some(Ok(v)) => v.map(|v| v.as_ref().clone()),
+                Some(Err(e)) => {
+                    failed = Some(e);
+                    None
+                }
+                None => None,
+            };
         let retrieved = match &typed {
             None => retrieve_vacancies_for_profile(&index, &searcher, &filters, depth, embed)?,
             Some(text) => {

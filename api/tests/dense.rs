@@ -1,6 +1,7 @@
 //! The dense signal with the real e5 model: the shortlist ranks with it, names the
 //! model in every explanation, embeds the vacancy's query once and reuses it, and
-//! re-embeds when the vacancy's text changes. Slow (a model load), hence one test
+//! re-embeds when the vacancy's text changes; a person's ranked vacancies use it
+//! as well, embedding each search text once. Slow (a model load), hence one test
 //! on SQLite only; the ranking code is the same on both backends.
 
 mod common;
@@ -105,4 +106,26 @@ async fn the_shortlist_ranks_with_cached_query_embeddings() {
         "{cosine} vs {cosine2}: stale embedding"
     );
     assert_eq!(state.matching.cached_embeddings(), 1);
+
+    // A person's ranked vacancies use the model too, and embed a query once.
+    assert_eq!(state.matching.cached_search_embeddings(), 0);
+    let r = s.get("/profiles/P-1/vacancies", Some(&t.cand1)).await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    assert_eq!(
+        r.json["provenance"]["model_id"].as_str(),
+        Some(model.model_id()),
+        "{}",
+        r.text
+    );
+    let dense = |v: &serde_json::Value| v["explanation"]["parts"]["dense"]["raw"].as_f64();
+    let first = &r.json["vacancies"][0];
+    assert!(dense(first).is_some_and(|c| c > 0.5), "{first}");
+    assert_eq!(state.matching.cached_search_embeddings(), 1);
+    let again = s.get("/profiles/P-1/vacancies", Some(&t.cand1)).await;
+    assert_eq!(again.json["vacancies"], r.json["vacancies"]);
+    assert_eq!(
+        state.matching.cached_search_embeddings(),
+        1,
+        "embedded once"
+    );
 }
