@@ -130,6 +130,15 @@ pub fn openapi_document() -> serde_json::Value {
     routes::openapi_document()
 }
 
+/// Deadlines are calendar days in Kazakhstan (UTC+5 since 2024), not in UTC: an
+/// application at 23:30 in Astana on the last day is on time, and a vacancy whose
+/// last day was yesterday in Astana is closed at 01:00 there.
+pub(crate) fn today_in_kazakhstan() -> chrono::NaiveDate {
+    let offset =
+        chrono::FixedOffset::east_opt(5 * 3600).unwrap_or_else(|| unreachable!("valid offset"));
+    chrono::Utc::now().with_timezone(&offset).date_naive()
+}
+
 /// The whole API with its layers.
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");

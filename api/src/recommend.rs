@@ -11,7 +11,7 @@
 //! the page costs no model call. Eligibility is shown,
 //! never used to hide a vacancy: the candidate decides whether to apply.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use qabilet_domain::{ConsentPurpose, Profile, ProfileId, Vacancy, VacancyStatus};
 use qabilet_indexer::Filters;
 use qabilet_matcher::ranking::{
@@ -61,6 +61,20 @@ pub async fn vacancies_for(
             "profile {profile_id} has no processing consent: it is not matched"
         )));
     }
+    // Someone else's matches show their work history and rule evidence: audited,
+    // as reading the profile is.
+    if viewer.profile_id.as_ref() != Some(profile_id) {
+        let mut tx = state.store.begin().await?;
+        tx.audit(
+            &viewer.id,
+            "profile.vacancies",
+            "profile",
+            profile_id.as_str(),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+    }
     let typed = typed.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
     if let Some(q) = &typed {
         let chars = q.chars().count();
@@ -77,7 +91,7 @@ pub async fn vacancies_for(
         .index
         .clone()
         .ok_or_else(|| ApiError::Unavailable("the search index is not built yet".into()))?;
-    let today = Utc::now().date_naive();
+    let today = crate::today_in_kazakhstan();
     let query = typed
         .clone()
         .unwrap_or_else(|| qabilet_matcher::ranking::profile_query(&profile));

@@ -128,4 +128,14 @@ async fn the_shortlist_ranks_with_cached_query_embeddings() {
         1,
         "embedded once"
     );
+    // A profile with nothing to embed is an empty list, not a model error.
+    let bare = json!({"id": "P-BARE", "full_name": "Бос Профиль", "region": "astana",
+        "consents": [{"purpose": "processing", "granted_at": "2026-01-01T00:00:00Z"}]});
+    let r = s
+        .post("/import/profiles", Some(&t.hrm), &json!([bare]))
+        .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    let r = s.get("/profiles/P-BARE/vacancies", Some(&t.hrm)).await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    assert_eq!(r.json["vacancies"], json!([]));
 }

@@ -90,9 +90,15 @@ async fn a_profile_gets_open_vacancies_ranked_with_the_requirements_it_meets() {
         assert_eq!(found[0]["vacancy_id"], "V-LAW", "[{name}] {}", r.text);
         assert_eq!(r.json["query"], "юрист");
 
-        // HRM and admins may ask for anyone; another candidate may not.
+        // HRM and admins may ask for anyone, audited; another candidate may not.
         let r = s.get("/profiles/P-1/vacancies", Some(&t.hrm)).await;
         assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
+        let audit = s.get("/audit", Some(&t.admin)).await;
+        assert!(
+            audit.text.contains("profile.vacancies"),
+            "[{name}] {}",
+            audit.text
+        );
         let r = s.get("/profiles/P-1/vacancies", Some(&t.cand2)).await;
         assert_eq!(r.status.as_u16(), 403, "[{name}] {}", r.text);
         let r = s.get("/profiles/P-1/vacancies", None).await;
@@ -119,6 +125,17 @@ async fn a_profile_gets_open_vacancies_ranked_with_the_requirements_it_meets() {
         assert_eq!(r.status.as_u16(), 400, "{}", r.text);
         let r = s.get("/profiles/P%20%3B/vacancies", Some(&t.hrm)).await;
         assert_eq!(r.status.as_u16(), 400, "{}", r.text);
+
+        // A profile with nothing to search with gets an empty list, not an error.
+        let bare = json!({"id": "P-BARE", "full_name": "Бос Профиль", "region": "astana",
+            "consents": [{"purpose": "processing", "granted_at": "2026-01-01T00:00:00Z"}]});
+        let r = s
+            .post("/import/profiles", Some(&t.hrm), &json!([bare]))
+            .await;
+        assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
+        let r = s.get("/profiles/P-BARE/vacancies", Some(&t.admin)).await;
+        assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
+        assert_eq!(r.json["vacancies"], json!([]));
 
         // Without processing consent the person is not matched at all.
         let r = s

@@ -586,6 +586,14 @@ async fn a_candidate_sees_the_vacancies_ranked_for_their_profile() {
     assert!(page.text.contains("aria-current=\"page\""));
     let page = get(&s, "/web/for-you", Some("hr-mf")).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
+    // After revoking processing consent the page says why it is empty.
+    let r = s
+        .post("/profiles/P-1/consent/revoke", Some(&t.cand1), &json!({}))
+        .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    let page = get(&s, "/web/for-you", Some("cand-1")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("no processing consent"), "{}", page.text);
     let page = get(&s, "/web/for-you", None).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
 }

@@ -6,15 +6,18 @@
 //! the `id` fast field decompresses a zstd block of the column's dictionary per
 //! hit (with a fresh decompression context each time). For a shortlist's ~600
 //! hits over a million profiles either cost milliseconds. Here each segment's ids
-//! are read once, when tantivy warms a new searcher (the [`Warmer`] runs inside
-//! the reload, off the query path), into one string buffer plus an offset per
-//! document: about 13 bytes a profile.
+//! are read once, when the index opens or a commit brings new segments
+//! ([`IdCache::refresh`], off the query path), into one string buffer plus an
+//! offset per document: about 13 bytes a profile.
+//!
+//! Not a tantivy `Warmer`: in tantivy 0.24 every reader with a warmer starts a GC
+//! thread that never ends, one more each time an index is opened.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use tantivy::index::SegmentId;
-use tantivy::{DocId, Searcher, SearcherGeneration, SegmentReader, TantivyError, Warmer};
+use tantivy::{DocId, Searcher, SegmentReader, TantivyError};
 
 /// The ids of one segment, by document.
 struct SegmentIds {
@@ -62,7 +65,7 @@ impl SegmentIds {
     }
 }
 
-/// The ids of every live segment; registered with the reader as a warmer.
+/// The ids of every segment of the current searcher.
 #[derive(Default)]
 pub(crate) struct IdCache {
     segments: RwLock<HashMap<SegmentId, Arc<SegmentIds>>>,
@@ -70,7 +73,7 @@ pub(crate) struct IdCache {
 
 impl IdCache {
     /// The id of document `doc` of the segment read by `reader`, `None` if it has
-    /// none. A segment the warmer has not seen (it always has) is read on the spot.
+    /// none. A segment not refreshed yet is read on the spot.
     pub(crate) fn id(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Option<String>> {
         let segment = reader.segment_id();
         let cached = self
@@ -86,18 +89,19 @@ impl IdCache {
         Ok(ids.get(doc).map(str::to_owned))
     }
 
-    fn insert(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentIds>> {
-        let ids = Arc::new(SegmentIds::read(reader)?);
+    /// Reads the segments of `searcher` not read yet and forgets those it no longer
+    /// has (merged away). A search still holding an older searcher reads a
+    /// forgotten segment again on the spot, so this never makes a lookup wrong.
+    pub(crate) fn refresh(&self, searcher: &Searcher) -> tantivy::Result<()> {
+        let live: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(SegmentReader::segment_id)
+            .collect();
         self.segments
             .write()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(reader.segment_id(), ids.clone());
-        Ok(ids)
-    }
-}
-
-impl Warmer for IdCache {
-    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
+            .retain(|segment, _| live.contains(segment));
         for reader in searcher.segment_readers() {
             let known = self
                 .segments
@@ -111,14 +115,12 @@ impl Warmer for IdCache {
         Ok(())
     }
 
-    fn garbage_collect(&self, live_generations: &[&SearcherGeneration]) {
+    fn insert(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentIds>> {
+        let ids = Arc::new(SegmentIds::read(reader)?);
         self.segments
             .write()
             .unwrap_or_else(|p| p.into_inner())
-            .retain(|segment, _| {
-                live_generations
-                    .iter()
-                    .any(|g| g.segments().contains_key(segment))
-            });
+            .insert(reader.segment_id(), ids.clone());
+        Ok(ids)
     }
 }

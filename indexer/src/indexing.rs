@@ -18,7 +18,6 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Weak};
 
 use chrono::{NaiveDate, Utc};
 use qabilet_domain::{ConsentPurpose, Profile, ProfileId, Vacancy, VacancyId};
@@ -27,7 +26,7 @@ use tantivy::collector::Count;
 use tantivy::directory::MmapDirectory;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, Warmer};
+use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::ids::IdCache;
 use crate::matching::Matches;
@@ -76,7 +75,7 @@ pub(crate) struct Part {
     pub(crate) fields: Fields,
     pub(crate) vectors: VectorStore,
     /// Record ids by document, filled as segments appear.
-    pub(crate) ids: Arc<IdCache>,
+    pub(crate) ids: IdCache,
     /// Sequence number in the last tantivy commit payload.
     committed_seq: u64,
     /// Ids deleted since the last commit, filtered out of results until it lands.
@@ -130,13 +129,12 @@ impl Part {
             config.writer_threads.max(1),
             config.writer_memory_bytes.max(30 << 20),
         )?;
-        let ids = Arc::new(IdCache::default());
-        let warmer: Weak<dyn Warmer> = Arc::downgrade(&ids) as Weak<IdCache>;
-        let reader = index
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .warmers(vec![warmer])
             .try_into()?;
+        let ids = IdCache::default();
+        ids.refresh(&reader.searcher())?;
         let committed_seq = index
             .load_metas()?
             .payload
@@ -193,6 +191,7 @@ impl Part {
         self.reader.reload()?;
         self.committed_seq = seq;
         self.hidden.clear();
+        self.ids.refresh(&self.reader.searcher())?;
         Ok(())
     }
 

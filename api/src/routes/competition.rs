@@ -8,7 +8,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{FixedOffset, Utc};
+use chrono::Utc;
 use qabilet_domain::{
     limits::REASON_CHARS, Application, ApplicationId, ConsentPurpose, Stage, StageOutcome,
     StageResult, VacancyId, VacancyStatus, Validate,
@@ -20,13 +20,6 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{parse_id, ApiJson, ApiPath};
 use crate::{access, reserve, ApiError, AppState, Principal};
-
-/// Deadlines are calendar days in Kazakhstan (UTC+5 since 2024), not in UTC: an
-/// application at 23:30 in Astana on the last day is on time.
-fn today_in_kazakhstan() -> chrono::NaiveDate {
-    let offset = FixedOffset::east_opt(5 * 3600).unwrap_or_else(|| unreachable!("valid offset"));
-    Utc::now().with_timezone(&offset).date_naive()
-}
 
 /// Checks a human-written reason: required, bounded, printable.
 pub(crate) fn reason_of(reason: &str) -> Result<&str, ApiError> {
@@ -67,7 +60,7 @@ pub(crate) async fn apply(
             vacancy.status.code()
         )));
     }
-    if today_in_kazakhstan() > vacancy.deadline {
+    if crate::today_in_kazakhstan() > vacancy.deadline {
         return Err(ApiError::Conflict(format!(
             "the deadline {} has passed; nothing can be added after it",
             vacancy.deadline

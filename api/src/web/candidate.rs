@@ -268,6 +268,14 @@ pub(crate) async fn for_you(ctx: Ctx, State(state): State<AppState>) -> Response
             Ok(found) => Some(found),
             // No index yet (a fresh install before its first sync): say so.
             Err(ApiError::Unavailable(_)) => None,
+            // Processing consent revoked: nothing is matched, and the page says why.
+            Err(ApiError::Conflict(why)) => {
+                let body = html! {
+                    h1 { (ctx.t(Msg::NavForYou)) }
+                    div class="notice warn" role="status" { p lang="en" { (why) } }
+                };
+                return Ok(ctx.page(ctx.t(Msg::NavForYou), body));
+            }
             Err(e) => return Err(e),
         };
         // Organisation names, each read once.

@@ -80,7 +80,7 @@ pub(crate) fn checker() -> &'static qabilet_matcher::eligibility::Checker {
 
 /// Today in Kazakhstan (UTC+5), the calendar deadlines are kept in.
 pub(crate) fn today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(5)).date_naive()
+    crate::today_in_kazakhstan()
 }
 
 /// An organisation's name in the interface language (Kazakh when there is no

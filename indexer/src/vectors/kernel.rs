@@ -64,7 +64,9 @@ pub(super) fn scan_chunk(
 ) -> Vec<Scored> {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::is_x86_feature_detected!("avx512vnni") && std::is_x86_feature_detected!("avx512bw")
+        if std::is_x86_feature_detected!("avx512f")
+            && std::is_x86_feature_detected!("avx512bw")
+            && std::is_x86_feature_detected!("avx512vnni")
         {
             let query = vnni::Query::new(q);
             // SAFETY: the CPU supports AVX-512 F, BW and VNNI, checked just above.
@@ -252,8 +254,9 @@ mod tests {
                 .collect();
             let want = dot_i8(&row, &q);
             #[cfg(target_arch = "x86_64")]
-            if std::is_x86_feature_detected!("avx512vnni")
+            if std::is_x86_feature_detected!("avx512f")
                 && std::is_x86_feature_detected!("avx512bw")
+                && std::is_x86_feature_detected!("avx512vnni")
             {
                 // SAFETY: features checked just above.
                 let got = unsafe { vnni::Query::new(&q).dot(&row) };

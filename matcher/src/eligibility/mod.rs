@@ -288,7 +288,8 @@ impl Override {
 /// (it keeps the analysis of the vacancies it has seen, see [`AnalysisCache`]).
 #[derive(Debug)]
 pub struct Checker {
-    pub specialties: SpecialtyTable,
+    /// Private: the cached analyses hold keys looked up in it.
+    specialties: SpecialtyTable,
     generic: HashSet<String>,
     analyses: AnalysisCache,
 }
@@ -354,25 +355,29 @@ impl AnalysisCache {
     }
 }
 
-/// FNV-1a of every vacancy field the analysis reads.
+/// FNV-1a of every vacancy field the analysis reads. Each text ends with 0xff (never
+/// in UTF-8) and each list starts with its length, so no two inputs run together.
 fn analysis_hash(v: &Vacancy) -> u64 {
     let r = &v.requirements;
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |s: &str| {
-        for b in s.bytes().chain(std::iter::once(0xff)) {
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
             h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
     };
-    eat(&v.title);
-    eat(&v.duties);
-    eat(v.language.map_or("", |l| l.code()));
-    eat(if r.min_years_field > 0 { "field" } else { "" });
-    for c in &r.competencies {
-        eat(c);
-    }
-    eat("specialties");
-    for s in &r.specialties {
-        eat(s);
+    let mut text = |s: &str| {
+        eat(s.as_bytes());
+        eat(&[0xff]);
+    };
+    text(&v.title);
+    text(&v.duties);
+    text(v.language.map_or("", |l| l.code()));
+    text(if r.min_years_field > 0 { "field" } else { "" });
+    for list in [&r.competencies, &r.specialties] {
+        text(&list.len().to_string());
+        for item in list {
+            text(item);
+        }
     }
     h
 }
@@ -406,6 +411,11 @@ pub struct PreparedProfile<'a> {
 }
 
 impl Checker {
+    /// The synonym table specialties are compared with.
+    pub fn specialties(&self) -> &SpecialtyTable {
+        &self.specialties
+    }
+
     pub fn new(specialties: SpecialtyTable) -> Self {
         Checker {
             specialties,

@@ -382,6 +382,11 @@ pub fn retrieve_vacancies_for_profile(
     embed: impl FnOnce(&str) -> Option<Vec<f32>> + Send,
 ) -> qabilet_indexer::Result<Vec<Retrieved>> {
     let query = profile_query(profile);
+    if query.is_empty() {
+        // A profile with no positions, skills or specialties says nothing to search
+        // with (and an empty text cannot be embedded).
+        return Ok(Vec::new());
+    }
     let limit = depth.min(1_000);
     let (matches, embedding) = std::thread::scope(|scope| {
         let embedding = scope.spawn(|| embed(&query));
