@@ -194,6 +194,18 @@ impl Matching {
     }
 }
 
+/// A ranker for a request: sequential, because the server's concurrent requests
+/// are its parallelism (see `Ranker::parallel` for what rayon did under load).
+pub(crate) fn server_ranker<'a>(
+    config: &'a RankingConfig,
+    checker: &'a Checker,
+    provenance: Provenance,
+) -> Ranker<'a> {
+    let mut ranker = Ranker::new(config, checker, provenance);
+    ranker.parallel = false;
+    ranker
+}
+
 /// `?blind=&limit=` of a shortlist.
 #[derive(Debug, Clone, Copy)]
 pub struct ShortlistOptions {
@@ -472,7 +484,7 @@ pub async fn rank(
                 }
             })
             .collect();
-        let ranker = Ranker::new(&matching.config, &matching.checker, provenance.clone());
+        let ranker = server_ranker(&matching.config, &matching.checker, provenance.clone());
         let list = ranker.shortlist_with_overrides(&vacancy, &candidates, &overrides, limit);
         let by_profile: HashMap<&str, &(Application, Profile)> =
             applicants.iter().map(|ap| (ap.1.id.as_str(), ap)).collect();

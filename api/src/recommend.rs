@@ -16,7 +16,7 @@ use qabilet_domain::{ConsentPurpose, Profile, ProfileId, Vacancy, VacancyStatus}
 use qabilet_indexer::Filters;
 use qabilet_matcher::ranking::{
     join_candidates, retrieve_vacancies, retrieve_vacancies_for_profile, Candidate, Provenance,
-    RankedVacancy, Ranker, Retrieved,
+    RankedVacancy, Retrieved,
 };
 use serde::Serialize;
 
@@ -190,7 +190,7 @@ fn rank(
     today: NaiveDate,
     limit: usize,
 ) -> Vec<RecommendedVacancy> {
-    let ranker = Ranker::new(&matching.config, &matching.checker, provenance);
+    let ranker = crate::matching::server_ranker(&matching.config, &matching.checker, provenance);
     let candidates: Vec<Candidate<Vacancy>> = join_candidates(retrieved, vacancies);
     ranker
         .rank_vacancies(profile, &candidates, today, limit)

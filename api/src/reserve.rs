@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use qabilet_domain::{Application, ReserveEntry, Stage, StageOutcome, Vacancy, VacancyStatus};
-use qabilet_matcher::ranking::{Provenance, Ranker};
+use qabilet_matcher::ranking::Provenance;
 use qabilet_matcher::reserve::{on_competition_closed, on_vacancy_opened, Finalist};
 use qabilet_store::{EventKind, WriteTx};
 
@@ -154,7 +154,7 @@ pub(crate) async fn notify_reserve_matches(
         // The ranker holds a `&dyn` embedder slot that is not `Send`: keep it out of
         // the awaits below.
         let m = &state.matching;
-        let ranker = Ranker::new(&m.config, &m.checker, Provenance::default());
+        let ranker = crate::matching::server_ranker(&m.config, &m.checker, Provenance::default());
         on_vacancy_opened(&ranker, vacancy, &pairs, &m.reserve_policy, now)
     };
     for event in &events {

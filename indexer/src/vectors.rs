@@ -517,11 +517,17 @@ impl VectorStore {
         // empty, so a tenth of its rows went through a heap).
         let parts = (2 * rayon::current_num_threads()).max(1);
         let part_rows = self.mapped_rows.div_ceil(parts).max(MIN_PART_ROWS);
-        let tops: Vec<Vec<Scored>> = rows
-            .par_chunks(part_rows * self.dim)
-            .enumerate()
-            .map(|(i, part)| scan_chunk(part, i * part_rows, &q, &self.meta, candidates))
-            .collect();
+        let tops: Vec<Vec<Scored>> = if self.mapped_rows <= part_rows {
+            // One part: scanned here, without a round trip through the rayon pool
+            // (which, for the many small stores a server searches at once, only
+            // queues callers behind each other).
+            vec![scan_chunk(rows, 0, &q, &self.meta, candidates)]
+        } else {
+            rows.par_chunks(part_rows * self.dim)
+                .enumerate()
+                .map(|(i, part)| scan_chunk(part, i * part_rows, &q, &self.meta, candidates))
+                .collect()
+        };
         let mut all: Vec<Scored> = tops.into_iter().flatten().collect();
         all.sort_unstable_by(|a, b| b.cmp(a));
         all.truncate(candidates);

@@ -13,7 +13,7 @@ use chrono::Utc;
 use maud::html;
 use qabilet_domain::{ConsentPurpose, Profile, ReserveEntry, ReserveKind, VacancyId};
 use qabilet_matcher::fairness::{report, FOUR_FIFTHS};
-use qabilet_matcher::ranking::{Provenance, Ranker, RankingConfig};
+use qabilet_matcher::ranking::{Provenance, RankingConfig};
 use qabilet_matcher::reserve::{on_vacancy_opened, ReserveFilter, ReservePolicy};
 use qabilet_store::{Role, VacancyFilter};
 use serde::Deserialize;
@@ -208,7 +208,7 @@ pub(crate) async fn matches(
             .filter_map(|e| profiles.iter().find(|p| p.id == e.profile_id).map(|p| (e, p)))
             .collect();
         let config = RankingConfig::default();
-        let ranker = Ranker::new(&config, checker(), Provenance::default());
+        let ranker = crate::matching::server_ranker(&config, checker(), Provenance::default());
         let found = on_vacancy_opened(&ranker, &v, &pairs, &ReservePolicy::default(), now);
         let body = html! {
             h1 { (ctx.t(Msg::Matches)) ": " (v.title) }

@@ -418,6 +418,12 @@ pub struct Ranker<'a> {
     pub checker: &'a Checker,
     pub provenance: Provenance,
     pub embedder: Option<&'a (dyn SentenceEmbedder + Sync)>,
+    /// Rank across the rayon pool (the default): lowers one ranking's latency on an
+    /// idle machine. A server ranking many requests at once turns it off: its
+    /// requests are the parallelism, and rayon's work stealing among dozens of
+    /// waiting callers (each nests others' tasks while it waits) left some
+    /// requests waiting seconds in the load test.
+    pub parallel: bool,
     generic: HashSet<String>,
 }
 
@@ -436,7 +442,17 @@ impl<'a> Ranker<'a> {
             checker,
             provenance,
             embedder: None,
+            parallel: true,
             generic: generic_terms(),
+        }
+    }
+
+    /// `f(i, item)` for every item, in order; see [`Self::parallel`].
+    fn map_all<T: Sync, R: Send>(&self, items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+        if self.parallel {
+            items.par_iter().enumerate().map(|(i, t)| f(i, t)).collect()
+        } else {
+            items.iter().enumerate().map(|(i, t)| f(i, t)).collect()
         }
     }
 
@@ -605,16 +621,13 @@ impl<'a> Ranker<'a> {
         limit: usize,
     ) -> Shortlist {
         let pv = self.checker.prepare(vacancy);
-        let pairs: Vec<Pair> = candidates
-            .par_iter()
-            .map(|c| {
-                let mut pair = self.pool_pair(&pv, c.record, vacancy.deadline);
-                for o in overrides.get(c.record.id.as_str()).into_iter().flatten() {
-                    let _ = pair.eligibility.apply_override(o);
-                }
-                pair
-            })
-            .collect();
+        let pairs: Vec<Pair> = self.map_all(candidates, |_, c| {
+            let mut pair = self.pool_pair(&pv, c.record, vacancy.deadline);
+            for o in overrides.get(c.record.id.as_str()).into_iter().flatten() {
+                let _ = pair.eligibility.apply_override(o);
+            }
+            pair
+        });
         let bm25: Vec<Option<f32>> = candidates.iter().map(|c| c.bm25).collect();
         let dense: Vec<Option<f32>> = candidates.iter().map(|c| c.dense).collect();
         let parts = self.fuse(&pairs, &bm25, &dense);
@@ -656,22 +669,18 @@ impl<'a> Ranker<'a> {
         // Explanations analyse every sentence of a profile: built for the shown
         // items only, across cores.
         let vtext = vacancy_text(vacancy);
-        out.eligible = shown
-            .par_iter()
-            .enumerate()
-            .map(|(rank, &i)| {
-                let (pair, p) = (&pairs[i], candidates[i].record);
-                let best = self.best_sentences(&vterms, &vtext, &profile_sentences(p));
-                let shown = self.shown(&pv, p, pair);
-                RankedProfile {
-                    rank: rank + 1,
-                    profile_id: p.id.to_string(),
-                    score: parts[i].score,
-                    eligibility: pair.eligibility.clone(),
-                    explanation: self.explanation(&shown, parts[i], best),
-                }
-            })
-            .collect();
+        out.eligible = self.map_all(&shown, |rank, &i| {
+            let (pair, p) = (&pairs[i], candidates[i].record);
+            let best = self.best_sentences(&vterms, &vtext, &profile_sentences(p));
+            let shown = self.shown(&pv, p, pair);
+            RankedProfile {
+                rank: rank + 1,
+                profile_id: p.id.to_string(),
+                score: parts[i].score,
+                eligibility: pair.eligibility.clone(),
+                explanation: self.explanation(&shown, parts[i], best),
+            }
+        });
         out
     }
 
@@ -688,17 +697,14 @@ impl<'a> Ranker<'a> {
         // One profile against many vacancies: its terms and jobs are analysed once.
         let pterms = structured::profile_terms(profile, &self.generic);
         let prepared = self.checker.prepare_profile(profile);
-        let pairs: Vec<Pair> = candidates
-            .par_iter()
-            .map(|c| {
-                self.pair(
-                    &self.checker.prepare(c.record),
-                    &prepared,
-                    as_of.min(c.record.deadline),
-                    Some(&pterms),
-                )
-            })
-            .collect();
+        let pairs: Vec<Pair> = self.map_all(candidates, |_, c| {
+            self.pair(
+                &self.checker.prepare(c.record),
+                &prepared,
+                as_of.min(c.record.deadline),
+                Some(&pterms),
+            )
+        });
         let bm25: Vec<Option<f32>> = candidates.iter().map(|c| c.bm25).collect();
         let dense: Vec<Option<f32>> = candidates.iter().map(|c| c.dense).collect();
         let parts = self.fuse(&pairs, &bm25, &dense);
@@ -711,21 +717,17 @@ impl<'a> Ranker<'a> {
         });
         let ptext = profile_text(profile);
         order.truncate(limit);
-        order
-            .par_iter()
-            .enumerate()
-            .map(|(rank, &i)| {
-                let v = candidates[i].record;
-                let best = self.best_sentences(&pterms, &ptext, &vacancy_sentences(v));
-                RankedVacancy {
-                    rank: rank + 1,
-                    vacancy_id: v.id.to_string(),
-                    score: parts[i].score,
-                    eligibility: pairs[i].eligibility.clone(),
-                    explanation: self.explanation(&pairs[i], parts[i], best),
-                }
-            })
-            .collect()
+        self.map_all(&order, |rank, &i| {
+            let v = candidates[i].record;
+            let best = self.best_sentences(&pterms, &ptext, &vacancy_sentences(v));
+            RankedVacancy {
+                rank: rank + 1,
+                vacancy_id: v.id.to_string(),
+                score: parts[i].score,
+                eligibility: pairs[i].eligibility.clone(),
+                explanation: self.explanation(&pairs[i], parts[i], best),
+            }
+        })
     }
 
     /// The sentences of the other side closest to `query`: by cosine when an embedder
