@@ -158,7 +158,7 @@ pub(crate) fn tenge(amount: u32) -> String {
     let s = amount.to_string();
     let mut out = String::with_capacity(s.len() + 2);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(c);

@@ -96,7 +96,8 @@ impl Config {
                 ),
             });
         }
-        if cfg.num_attention_heads == 0 || cfg.hidden_size % cfg.num_attention_heads != 0 {
+        if cfg.num_attention_heads == 0 || !cfg.hidden_size.is_multiple_of(cfg.num_attention_heads)
+        {
             return Err(ModelError::corrupt(
                 path,
                 "hidden_size is not a multiple of num_attention_heads",

@@ -176,7 +176,7 @@ fn dequantise(name: &str, dtype: u8, n: usize, data: &[u8]) -> Result<Vec<f32>, 
             .chunks_exact(4)
             .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
             .collect()),
-        1 if n % QK == 0 && data.len() == n / QK * Q4_BLOCK_BYTES => {
+        1 if n.is_multiple_of(QK) && data.len() == n / QK * Q4_BLOCK_BYTES => {
             let mut out = Vec::with_capacity(n);
             for block in data.chunks_exact(Q4_BLOCK_BYTES) {
                 let d = half::f16::from_bits(u16::from_le_bytes([block[0], block[1]])).to_f32();
