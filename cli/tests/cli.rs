@@ -168,3 +168,45 @@ fn usage_errors_are_clear() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_shortlist_benchmark_builds_a_corpus_once_and_prints_its_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let corpus = dir.path().join("corpus");
+    let corpus = corpus.to_str().unwrap();
+    let args = [
+        "bench",
+        "shortlist",
+        "--profiles",
+        "300",
+        "--queries",
+        "3",
+        "--dir",
+        corpus,
+    ];
+    let first = qabilet(&data, &db, &args);
+    let stderr = String::from_utf8_lossy(&first.stderr).into_owned();
+    let out = ok(first);
+    assert!(
+        stderr.contains("building a corpus of 300 profiles"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("read the corpus once"), "{stderr}");
+    assert!(
+        out.contains("Shortlist (top 50) over 300 profiles, 3 queries"),
+        "{out}"
+    );
+    for phase in ["retrieve", "load pool", "rank", "shortlist p50"] {
+        assert!(out.contains(phase), "{phase}: {out}");
+    }
+    // The second run reuses the corpus.
+    let again = qabilet(&data, &db, &args);
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("building a corpus"));
+    ok(again);
+    // No queries to time is refused, with a message and a non-zero exit.
+    let none = qabilet(&data, &db, &["bench", "shortlist", "--queries", "0"]);
+    assert!(!none.status.success());
+    assert!(String::from_utf8_lossy(&none.stderr).contains("--queries"));
+}
