@@ -28,6 +28,7 @@ mod matching;
 mod querying;
 mod schema;
 pub mod sync;
+mod top_k;
 mod vectors;
 
 pub use indexing::{Index, IndexConfig, IndexStatus};

@@ -22,19 +22,17 @@
 //! the shortlist needs both (the eligible must not be crowded out by wordier
 //! ineligible profiles), and the second costs about a millisecond more.
 
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
-
 use tantivy::query::{
     BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, Term, TERMINATED};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, Term, TERMINATED};
 
 use crate::analysis::analyze_query;
 use crate::indexing::Part;
 use crate::querying::{check_query_length, filter_queries, Filters, Hit, MAX_RESULTS};
 use crate::schema::Fields;
+use crate::top_k::TopK;
 use crate::{Error, Result};
 
 /// Most distinct terms a bag of words is scored with; a vacancy's title,
@@ -50,74 +48,8 @@ pub struct Matches {
     pub passing: Vec<Hit>,
 }
 
-/// A scored document; the better one is greater (higher score, then lower address,
-/// the order in which tantivy's own top-k collector keeps ties).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Scored {
-    score: Score,
-    address: DocAddress,
-}
-
-impl Eq for Scored {}
-
-impl PartialOrd for Scored {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Scored {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.score
-            .total_cmp(&other.score)
-            .then_with(|| other.address.cmp(&self.address))
-    }
-}
-
-/// The best `limit` documents seen so far; its threshold tells tantivy which
-/// documents are worth proposing.
-struct TopK {
-    limit: usize,
-    /// Min-heap: the weakest kept document on top.
-    heap: BinaryHeap<Reverse<Scored>>,
-}
-
-impl TopK {
-    fn new(limit: usize) -> Self {
-        TopK {
-            limit,
-            heap: BinaryHeap::with_capacity(limit + 1),
-        }
-    }
-
-    /// The score a document must exceed to enter.
-    fn threshold(&self) -> Score {
-        if self.heap.len() < self.limit {
-            Score::MIN
-        } else {
-            self.heap.peek().map_or(Score::MIN, |s| s.0.score)
-        }
-    }
-
-    fn push(&mut self, scored: Scored) {
-        let full = self.heap.len() == self.limit;
-        // Documents arrive in address order, so an equal score loses the tie.
-        if self.limit == 0 || (full && scored.score <= self.threshold()) {
-            return;
-        }
-        self.heap.push(Reverse(scored));
-        if self.heap.len() > self.limit {
-            self.heap.pop();
-        }
-    }
-
-    /// Best first.
-    fn into_sorted(self) -> Vec<Scored> {
-        let mut v: Vec<Scored> = self.heap.into_iter().map(|s| s.0).collect();
-        v.sort_unstable_by(|a, b| b.cmp(a));
-        v
-    }
-}
+/// A scored document.
+type Scored = crate::top_k::Scored<DocAddress>;
 
 /// Whether documents, asked about in increasing order, are in a doc set.
 struct Membership(Box<dyn Scorer>);
@@ -231,7 +163,7 @@ fn traverse(
 ) -> Result<(Vec<Scored>, Option<Vec<Scored>>)> {
     let mut all = TopK::new(keep);
     let mut passing = filter.map(|_| TopK::new(keep));
-    let threshold = |all: &TopK, passing: &Option<TopK>| match passing {
+    let threshold = |all: &TopK<DocAddress>, passing: &Option<TopK<DocAddress>>| match passing {
         Some(p) => all.threshold().min(p.threshold()),
         None => all.threshold(),
     };
@@ -246,7 +178,7 @@ fn traverse(
             if alive.is_none_or(|a| a.is_alive(doc)) {
                 let scored = Scored {
                     score,
-                    address: DocAddress::new(segment_ord as u32, doc),
+                    key: DocAddress::new(segment_ord as u32, doc),
                 };
                 all.push(scored);
                 if let (Some(p), Some(m)) = (passing.as_mut(), members.as_mut()) {
@@ -266,8 +198,8 @@ fn traverse(
 fn hits(part: &Part, searcher: &Searcher, found: Vec<Scored>) -> Result<Vec<Hit>> {
     let mut out = Vec::with_capacity(found.len());
     for s in found {
-        let reader = searcher.segment_reader(s.address.segment_ord);
-        let Some(id) = part.ids.id(reader, s.address.doc_id)? else {
+        let reader = searcher.segment_reader(s.key.segment_ord);
+        let Some(id) = part.ids.id(reader, s.key.doc_id)? else {
             continue;
         };
         if part.hidden.contains(&id) {

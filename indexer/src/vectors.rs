@@ -535,7 +535,7 @@ impl VectorStore {
         let row_bytes = self.dim * 2;
         let mut hits = Vec::with_capacity(all.len());
         for s in &all {
-            let row = s.row as usize;
+            let row = s.key as usize;
             let at = row * row_bytes;
             // Rows appended since the map was made are read from the file.
             let stored = match self

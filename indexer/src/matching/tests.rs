@@ -115,7 +115,7 @@ fn reference(index: &Index, text: &str, filters: &Filters, limit: usize) -> Vec<
         .unwrap();
     let found = found
         .into_iter()
-        .map(|(score, address)| Scored { score, address })
+        .map(|(score, key)| Scored { score, key })
         .collect();
     let mut h = hits(part, &searcher, found).unwrap();
     h.truncate(limit);

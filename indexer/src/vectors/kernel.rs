@@ -2,8 +2,7 @@
 //! every row by int8 dot product, kept apart so its hot loop can be read (and its
 //! assembly checked) on its own.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use crate::top_k::TopK;
 
 use super::RowMeta;
 
@@ -29,28 +28,8 @@ pub(super) fn quantise(v: &[f32]) -> (Vec<i8>, f32) {
     (q, scale)
 }
 
-/// A candidate: approximate score and row. Ordered by score, ties by row.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Scored {
-    pub(super) score: f32,
-    pub(super) row: u32,
-}
-
-impl Eq for Scored {}
-
-impl PartialOrd for Scored {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Scored {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.score
-            .total_cmp(&other.score)
-            .then_with(|| other.row.cmp(&self.row))
-    }
-}
+/// A candidate: approximate score and row.
+pub(super) type Scored = crate::top_k::Scored<u32>;
 
 /// The best `keep` rows of one chunk by approximate score, with the fastest dot
 /// product the CPU has: AVX-512 VNNI (one instruction multiplies and sums 64 byte
@@ -119,30 +98,19 @@ fn top_rows(
     keep: usize,
     dot: impl Fn(&[u8]) -> i32,
 ) -> Vec<Scored> {
-    // Min-heap of the best `keep` so far (Reverse order via negated compare).
-    let mut heap: BinaryHeap<std::cmp::Reverse<Scored>> = BinaryHeap::with_capacity(keep + 1);
-    let mut floor = f32::NEG_INFINITY;
+    let mut top = TopK::new(keep);
     for (i, row) in chunk.chunks_exact(dim).enumerate() {
         let r = first + i;
         let m = meta[r];
         if !m.live {
             continue;
         }
-        let score = m.scale * dot(row) as f32;
-        if heap.len() < keep || score > floor {
-            heap.push(std::cmp::Reverse(Scored {
-                score,
-                row: r as u32,
-            }));
-            if heap.len() > keep {
-                heap.pop();
-            }
-            if heap.len() == keep {
-                floor = heap.peek().map_or(f32::NEG_INFINITY, |s| s.0.score);
-            }
-        }
+        top.push(Scored {
+            score: m.scale * dot(row) as f32,
+            key: r as u32,
+        });
     }
-    heap.into_iter().map(|s| s.0).collect()
+    top.into_vec()
 }
 
 /// Integer dot product written so that LLVM turns it into pmaddwd-style SIMD: i16
