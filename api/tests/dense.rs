@@ -129,8 +129,7 @@ async fn the_shortlist_ranks_with_cached_query_embeddings() {
         "embedded once"
     );
     // A profile with nothing to embed is an empty list, not a model error.
-    let bare = json!({"id": "P-BARE", "full_name": "Бос Профиль", "region": "astana",
-        "consents": [{"purpose": "processing", "granted_at": "2026-01-01T00:00:00Z"}]});
+    let bare = common::bare_profile("P-BARE");
     let r = s
         .post("/import/profiles", Some(&t.hrm), &json!([bare]))
         .await;

@@ -4,22 +4,15 @@
 
 mod common;
 
-use std::sync::{Arc, RwLock};
-
 use chrono::{Duration, Utc};
-use common::{fixture, profile, start, start_with_index, vacancy};
-use qabilet_indexer::{Index, IndexConfig};
+use common::{bare_profile, fixture, profile, start, start_indexed, vacancy};
 use qabilet_store::test_support;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_profile_gets_open_vacancies_ranked_with_the_requirements_it_meets() {
     for db in test_support::all().await {
-        let dir = tempfile::tempdir().unwrap();
-        let index = Arc::new(RwLock::new(
-            Index::open(dir.path(), IndexConfig::default()).unwrap(),
-        ));
-        let s = start_with_index(db, index.clone()).await;
+        let (s, index, _dir) = start_indexed(db).await;
         let name = s.name();
         let t = fixture(&s).await;
         let today = Utc::now().date_naive();
@@ -127,8 +120,7 @@ async fn a_profile_gets_open_vacancies_ranked_with_the_requirements_it_meets() {
         assert_eq!(r.status.as_u16(), 400, "{}", r.text);
 
         // A profile with nothing to search with gets an empty list, not an error.
-        let bare = json!({"id": "P-BARE", "full_name": "Бос Профиль", "region": "astana",
-            "consents": [{"purpose": "processing", "granted_at": "2026-01-01T00:00:00Z"}]});
+        let bare = bare_profile("P-BARE");
         let r = s
             .post("/import/profiles", Some(&t.hrm), &json!([bare]))
             .await;

@@ -4,12 +4,9 @@
 
 mod common;
 
-use std::sync::{Arc, RwLock};
-
-use common::{fixture, session, start_with_index, Server, Tokens};
+use common::{fixture, session, start_indexed, Server, Tokens};
 use qabilet_api::{NewUser, Role};
 use qabilet_domain::ProfileId;
-use qabilet_indexer::{Index, IndexConfig};
 use qabilet_store::test_support;
 use serde_json::{json, Value};
 
@@ -95,11 +92,7 @@ fn keys(v: &Value, out: &mut Vec<String>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn applicants_are_ranked_with_explanations_and_blind_mode_hides_identity() {
     for db in test_support::all().await {
-        let dir = tempfile::tempdir().unwrap();
-        let index = Arc::new(RwLock::new(
-            Index::open(dir.path(), IndexConfig::default()).unwrap(),
-        ));
-        let s = start_with_index(db, index.clone()).await;
+        let (s, index, _dir) = start_indexed(db).await;
         let name = s.name();
         let t = fixture(&s).await;
         competition(&s, &t).await;

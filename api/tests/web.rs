@@ -549,14 +549,7 @@ async fn each_page_view_is_audited_once_and_only_after_the_declaration() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_candidate_sees_the_vacancies_ranked_for_their_profile() {
-    use std::sync::{Arc, RwLock};
-
-    let db = test_support::sqlite().await;
-    let dir = tempfile::tempdir().unwrap();
-    let index = Arc::new(RwLock::new(
-        qabilet_indexer::Index::open(dir.path(), qabilet_indexer::IndexConfig::default()).unwrap(),
-    ));
-    let s = common::start_with_index(db, index.clone()).await;
+    let (s, index, _dir) = common::start_indexed(test_support::sqlite().await).await;
     let t = fixture(&s).await;
     let mut p1 = common::profile("P-1", "Айгерім Сапарова");
     p1["experience"] = json!([{"organisation": "Қаржы министрлігі",

@@ -78,6 +78,21 @@ pub async fn start_with_index(db: TestStore, index: Arc<RwLock<Index>>) -> Serve
     start_state(db, state).await
 }
 
+/// A server over `db` with an empty on-disk index, which the test fills with
+/// `qabilet_api::follower::follow_once`; the index lives as long as the directory.
+pub async fn start_indexed(db: TestStore) -> (Server, Arc<RwLock<Index>>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(dir.path(), qabilet_indexer::IndexConfig::default()).unwrap();
+    let index = Arc::new(RwLock::new(index));
+    (start_with_index(db, index.clone()).await, index, dir)
+}
+
+/// A consenting profile with nothing to search with: no jobs, skills or education.
+pub fn bare_profile(id: &str) -> Value {
+    json!({"id": id, "full_name": "Бос Профиль", "region": "astana",
+           "consents": [{"purpose": "processing", "granted_at": "2026-01-01T00:00:00Z"}]})
+}
+
 /// A response: status, headers, raw body and (when JSON) the parsed body.
 pub struct Reply {
     pub status: StatusCode,
