@@ -16,7 +16,7 @@ use qabilet_domain::{ConsentPurpose, Profile, ProfileId, Vacancy, VacancyStatus}
 use qabilet_indexer::Filters;
 use qabilet_matcher::ranking::{
     join_candidates, retrieve_vacancies, retrieve_vacancies_for_profile, Candidate, Provenance,
-    RankedVacancy, Retrieved,
+    RankedVacancy, Retrieved, QUERY_CHARS,
 };
 use serde::Serialize;
 
@@ -25,8 +25,6 @@ use crate::{access, ApiError, AppState, Principal};
 
 /// Most vacancies one request returns.
 pub const MAX_LIMIT: usize = 100;
-/// Longest typed query, as the index accepts it.
-const MAX_QUERY_CHARS: usize = 1_000;
 
 /// A ranked vacancy with what a person needs to recognise it.
 #[derive(Debug, Clone, Serialize)]
@@ -79,12 +77,10 @@ pub async fn vacancies_for(
     let typed = typed.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
     if let Some(q) = &typed {
         let chars = q.chars().count();
-        if chars > MAX_QUERY_CHARS {
+        if chars > QUERY_CHARS {
             return Err(ApiError::bad_request(
                 "invalid_query",
-                format!(
-                    "the query is {chars} characters long; at most {MAX_QUERY_CHARS} are allowed"
-                ),
+                format!("the query is {chars} characters long; at most {QUERY_CHARS} are allowed"),
             ));
         }
     }

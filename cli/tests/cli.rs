@@ -210,3 +210,18 @@ fn the_shortlist_benchmark_builds_a_corpus_once_and_prints_its_figures() {
     assert!(!none.status.success());
     assert!(String::from_utf8_lossy(&none.stderr).contains("--queries"));
 }
+
+#[test]
+fn a_typed_search_longer_than_the_limit_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let long = "юрист ".repeat(400);
+    let out = qabilet(&data, &db, &["search", "vacancies", &long]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("2400 characters long; at most 1000"),
+        "{stderr}"
+    );
+}

@@ -18,6 +18,7 @@ use qabilet_matcher::eval::{calibrate, collect_pools, evaluate_pools, Qrels, Que
 use qabilet_matcher::ranking::{
     join_candidates, profile_query, retrieve_profiles, retrieve_vacancies,
     retrieve_vacancies_for_profile, BlindProfileView, Candidate, Provenance, Ranker, RankingConfig,
+    QUERY_CHARS,
 };
 use qabilet_matcher::reserve::{extend, ReserveFilter};
 use qabilet_models::EmbeddingModel;
@@ -320,6 +321,11 @@ pub async fn run_search_vacancies(
         ),
         None => None,
     };
+    let typed = args.query.chars().count();
+    anyhow::ensure!(
+        typed <= QUERY_CHARS,
+        "the query is {typed} characters long; at most {QUERY_CHARS} are allowed"
+    );
     let query = match (&profile, args.query.trim().is_empty()) {
         (Some(p), true) => profile_query(p),
         _ => args.query.clone(),

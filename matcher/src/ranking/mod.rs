@@ -194,8 +194,9 @@ pub struct RankedVacancy {
     pub explanation: Explanation,
 }
 
-/// Longest query built from a vacancy: the indexer accepts 1,000 characters.
-const QUERY_CHARS: usize = 1_000;
+/// Longest query, in characters, as the indexer accepts it: machine-built queries
+/// are cut to it, typed ones longer than it are refused by the callers.
+pub const QUERY_CHARS: usize = 1_000;
 
 /// The BM25 query for a vacancy: its title, competencies and specialties, with the
 /// query grammar's operator characters removed so a hyphen in
