@@ -1,12 +1,14 @@
-//! The API's one error type and the extractors that produce it.
+//! The API's one error type, the extractors that produce it, and the one place an
+//! error becomes an HTTP answer.
 //!
-//! Every failure leaves the server as `{"error":{"code":"…","message":"…"}}`, with
-//! `path` added when one field is to blame. 4xx messages tell the caller what to fix;
-//! 5xx messages are generic and the cause is logged, because internals (SQL, file
-//! paths) are nobody's business outside the machine.
+//! Every failure leaves the server as `{"error":{"code":"…","message":"…"}}`
+//! ([`ErrorBody`]), with `path` added when one field is to blame. 4xx messages tell
+//! the caller what to fix; 5xx messages are generic and the cause is logged,
+//! because internals (SQL, file paths) are nobody's business outside the machine.
 //!
+//! A use case's [`AppError`] maps to a status by its kind, here and only here.
 //! axum's own extractors answer with plain-text bodies, so [`ApiJson`], [`ApiPath`]
-//! and [`ApiQuery`] wrap them and map each rejection to a 4xx here; responses made by
+//! and [`ApiQuery`] wrap them and map each rejection to a 4xx; responses made by
 //! layers (body limit, timeout, panics, unknown routes) are rewritten into the same
 //! shape by [`json_error_bodies`].
 
@@ -15,107 +17,104 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use qabilet_domain::{ParseError, ValidationErrors};
-use qabilet_store::StoreError;
+use qabilet_app::{parse_json, AppError, ErrorKind};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
+use utoipa::ToSchema;
 
-/// Why a request failed. Each variant's doc names the status it becomes.
+/// Why a request failed: a use case's refusal, or what HTTP itself refuses.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// 400: the request cannot be read (malformed JSON, bad id, bad query).
-    #[error("{message}")]
-    BadRequest { code: &'static str, message: String },
-    /// 401: no credentials, or credentials that are not valid.
-    #[error("{0}")]
-    Unauthenticated(String),
-    /// 403: valid credentials that do not allow this. Also used where a 404 would
-    /// tell a caller that a record they may not see exists.
-    #[error("{0}")]
-    Forbidden(String),
-    /// 404: the record does not exist (only said to callers allowed to know).
-    #[error("{0}")]
-    NotFound(String),
-    /// 409: the request clashes with what is stored (applying twice, deadline passed).
-    #[error("{0}")]
-    Conflict(String),
+    /// The use case's answer; its kind decides the status.
+    #[error(transparent)]
+    App(#[from] AppError),
     /// 413: the body is larger than the server accepts.
     #[error("{0}")]
     PayloadTooLarge(String),
     /// 415: the body is not declared as JSON.
     #[error("{0}")]
     UnsupportedMediaType(String),
-    /// 422: well-formed JSON that breaks a rule; `path` names the field.
-    #[error("{message}")]
-    Invalid { path: String, message: String },
-    /// 503: a dependency (the search index) is not available yet.
-    #[error("{0}")]
-    Unavailable(String),
-    /// 500: our fault. The message is logged, never sent.
-    #[error("{0}")]
-    Internal(String),
 }
 
 impl ApiError {
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::BadRequest {
-            code,
-            message: message.into(),
-        }
-    }
-
-    pub fn forbidden(message: impl Into<String>) -> ApiError {
-        ApiError::Forbidden(message.into())
-    }
-
-    pub fn invalid(path: impl Into<String>, message: impl Into<String>) -> ApiError {
-        ApiError::Invalid {
-            path: path.into(),
-            message: message.into(),
-        }
-    }
-
-    fn status_and_code(&self) -> (StatusCode, &'static str) {
-        match self {
-            ApiError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
-            ApiError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
-            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-            ApiError::UnsupportedMediaType(_) => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
-            }
-            ApiError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
-            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-        }
+        ApiError::App(AppError::bad_request(code, message))
     }
 }
 
-/// The JSON body of an error response.
-pub(crate) fn error_body(code: &str, message: &str, path: Option<&str>) -> serde_json::Value {
-    let mut error = serde_json::json!({ "code": code, "message": message });
-    if let Some(path) = path {
-        error["path"] = path.into();
+/// The status of each kind of failure.
+pub fn status_of(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+        ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
-    serde_json::json!({ "error": error })
+}
+
+/// The error of an error response.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable code: `invalid_query`, `forbidden`, `not_found`, `invalid`, …
+    pub code: String,
+    pub message: String,
+    /// The field to blame, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// The body of every error response.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+pub(crate) fn error_body(code: &str, message: &str, path: Option<&str>) -> String {
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.to_owned(),
+            message: message.to_owned(),
+            path: path.map(str::to_owned),
+        },
+    };
+    serde_json::to_string(&body).unwrap_or_default()
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code) = self.status_and_code();
-        let body = match &self {
-            ApiError::Internal(message) => {
-                tracing::error!(error = %message, "internal error");
-                error_body(code, "internal error; the cause is in the server log", None)
+        let (status, body) = match &self {
+            ApiError::App(e) if e.is_internal() => {
+                tracing::error!(error = %e, cause = ?e, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    error_body(
+                        "internal",
+                        "internal error; the cause is in the server log",
+                        None,
+                    ),
+                )
             }
-            ApiError::Invalid { path, message } => error_body(code, message, Some(path)),
-            other => error_body(code, &other.to_string(), None),
+            ApiError::App(e) => (
+                status_of(e.kind()),
+                error_body(e.code(), &e.to_string(), e.path()),
+            ),
+            ApiError::PayloadTooLarge(m) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                error_body("payload_too_large", m, None),
+            ),
+            ApiError::UnsupportedMediaType(m) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                error_body("unsupported_media_type", m, None),
+            ),
         };
-        let mut response = (status, axum::Json(body)).into_response();
+        let mut response = (status, [(CONTENT_TYPE, "application/json")], body).into_response();
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
@@ -126,89 +125,45 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> ApiError {
-        match e {
-            StoreError::NotFound { .. } => ApiError::NotFound(e.to_string()),
-            StoreError::Conflict(message) => ApiError::Conflict(message),
-            other => ApiError::Internal(other.to_string()),
-        }
-    }
+/// Whether the request declares a JSON body.
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
 }
 
-impl From<ValidationErrors> for ApiError {
-    fn from(e: ValidationErrors) -> ApiError {
-        let path = e.first().map(|f| f.path.clone()).unwrap_or_default();
-        ApiError::invalid(path, e.to_string())
+/// The body's bytes, or the 4xx of why they cannot be read.
+pub(crate) async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    if !is_json(req.headers()) {
+        return Err(ApiError::UnsupportedMediaType(
+            "the body must be JSON, sent with Content-Type: application/json".into(),
+        ));
     }
-}
-
-impl From<ParseError> for ApiError {
-    fn from(e: ParseError) -> ApiError {
-        ApiError::invalid(e.path().to_owned(), e.to_string())
-    }
-}
-
-impl From<qabilet_indexer::Error> for ApiError {
-    fn from(e: qabilet_indexer::Error) -> ApiError {
-        use qabilet_indexer::Error as E;
-        match e {
-            E::Query(_) | E::InvalidId(_) => ApiError::bad_request("invalid_query", e.to_string()),
-            other => ApiError::Internal(other.to_string()),
-        }
-    }
+    Bytes::from_request(req, state)
+        .await
+        .map_err(|e: BytesRejection| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge("the body is larger than the server accepts".into())
+            } else {
+                ApiError::bad_request("unreadable_body", e.body_text())
+            }
+        })
 }
 
 /// A JSON body: requires `Content-Type: application/json`, maps every failure to a
-/// 4xx and names the offending field (`stages[0].outcome: unknown variant …`).
+/// 4xx and names the offending field (`stages[0].outcome: unknown variant …`);
+/// bytes after the JSON value are refused.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let is_json = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-        if !is_json {
-            return Err(ApiError::UnsupportedMediaType(
-                "the body must be JSON, sent with Content-Type: application/json".into(),
-            ));
-        }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e: BytesRejection| {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge("the body is larger than the server accepts".into())
-                } else {
-                    ApiError::bad_request("unreadable_body", e.body_text())
-                }
-            })?;
-        parse_body(&bytes).map(ApiJson)
+        let bytes = body_bytes(req, state).await?;
+        Ok(ApiJson(parse_json(&bytes)?))
     }
-}
-
-/// Parses a JSON body; syntax errors are 400, shape errors (wrong type, unknown or
-/// missing field) are 422 with the field's path.
-pub(crate) fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-            ApiError::bad_request(
-                "malformed_json",
-                format!("the body is not valid JSON: {inner}"),
-            )
-        } else {
-            let path = if path == "." { String::new() } else { path };
-            ApiError::invalid(path, inner.to_string())
-        }
-    })?;
-    Ok(value)
 }
 
 /// Query-string parameters; a bad one is a 400 naming it.
@@ -226,7 +181,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 }
 
 /// Path parameters, as strings: each handler turns them into typed ids with
-/// [`parse_id`] so a bad one is a 400 that says which and why.
+/// `qabilet_app::parse_id`, so a bad one is a 400 that says which and why.
 pub struct ApiPath<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
@@ -240,26 +195,23 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
     }
 }
 
-/// Parses an id from the path with its type's rules (see `qabilet_domain::ids`).
-pub fn parse_id<T: std::str::FromStr<Err = String>>(what: &str, raw: &str) -> Result<T, ApiError> {
-    raw.parse()
-        .map_err(|e| ApiError::bad_request("invalid_id", format!("{what} id {raw:?}: {e}")))
-}
-
 /// Rewrites error responses that did not come from [`ApiError`] — the body limit,
-/// the timeout, a caught panic, an unknown route or method — into the one JSON
-/// shape, so clients never have to parse two kinds of error.
-pub(crate) async fn json_error_bodies(response: Response) -> Response {
+/// the timeout, a caught panic, an unknown route or method, a too-long URI — into
+/// the one JSON shape, so clients never have to parse two kinds of error. The web
+/// pages answer errors with HTML pages of their own, which are left alone.
+pub(crate) async fn json_error_bodies(mut response: Response) -> Response {
     let status = response.status();
-    let is_json = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    // The web pages (`web`) answer errors with HTML pages of their own.
-    let is_page = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        // The body was refused unread: the connection cannot carry another request,
+        // and a client must not reuse it (it would write into a closed socket).
+        response.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            HeaderValue::from_static("close"),
+        );
+    }
+    let content_type = response.headers().get(CONTENT_TYPE);
+    let is_json = content_type.is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let is_page = content_type.is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     if !(status.is_client_error() || status.is_server_error()) || is_json || is_page {
         return response;
     }
@@ -273,6 +225,10 @@ pub(crate) async fn json_error_bodies(response: Response) -> Response {
             "the body is larger than the server accepts",
         ),
         StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took too long"),
+        StatusCode::URI_TOO_LONG => ("uri_too_long", "the request's URI is too long"),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => {
+            ("headers_too_large", "the request's headers are too large")
+        }
         s if s.is_server_error() => ("internal", "internal error; the cause is in the server log"),
         _ => ("bad_request", "the request cannot be handled"),
     };
@@ -281,6 +237,5 @@ pub(crate) async fn json_error_bodies(response: Response) -> Response {
     parts
         .headers
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    let body = error_body(code, message, None).to_string();
-    Response::from_parts(parts, Body::from(body))
+    Response::from_parts(parts, Body::from(error_body(code, message, None)))
 }

@@ -1,120 +1,85 @@
-//! Request counters and latency histograms in the Prometheus text format.
+//! Request counters and latency histograms, with the `prometheus` crate.
 //!
-//! Hand-rolled: two maps behind one mutex cover what we need, and the text format is
-//! a few lines. Labels are the *route template* (`/vacancies/{id}`), never the raw
-//! path, so a scan of random URLs cannot grow the maps without bound.
+//! Labels are the *route template* (`/vacancies/{id}`), never the raw path, so a
+//! scan of random URLs cannot grow the series without bound. Gauges the use cases
+//! know (the HRM outbox's backlog, cached query embeddings) are read at scrape time
+//! from `qabilet_app::system::gauges`.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::sync::Mutex;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry};
+use std::sync::Arc;
 
-use crate::AppState;
-
-/// Upper bounds of the latency buckets, in seconds.
-const BUCKETS: [f64; 12] = [
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
-];
-
-#[derive(Default)]
-struct Histogram {
-    /// Observations at or below each bound (not cumulative; summed when rendered).
-    buckets: [u64; BUCKETS.len()],
-    sum: f64,
-    count: u64,
-}
-
-#[derive(Default)]
-struct Inner {
-    /// (method, route, status) → requests.
-    requests: BTreeMap<(String, String, u16), u64>,
-    /// (method, route) → latency.
-    latency: BTreeMap<(String, String), Histogram>,
-}
-
-/// The server's metrics. A `std` mutex, not Tokio's: it is held for a map update
-/// and never across an `.await`.
-#[derive(Default)]
+/// The server's metrics; one per server.
 pub struct Metrics {
-    inner: Mutex<Inner>,
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let registry = Registry::new();
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "qabilet_http_requests_total",
+                "HTTP requests by route and status.",
+            ),
+            &["method", "route", "status"],
+        )
+        .unwrap_or_else(|e| unreachable!("valid metric: {e}"));
+        let latency = HistogramVec::new(
+            HistogramOpts::new(
+                "qabilet_http_request_duration_seconds",
+                "HTTP request latency by route.",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+            ]),
+            &["method", "route"],
+        )
+        .unwrap_or_else(|e| unreachable!("valid metric: {e}"));
+        for c in [
+            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(latency.clone()),
+        ] {
+            registry
+                .register(c)
+                .unwrap_or_else(|e| unreachable!("registered once: {e}"));
+        }
+        Metrics {
+            registry,
+            requests,
+            latency,
+        }
+    }
 }
 
 impl Metrics {
-    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        *inner
-            .requests
-            .entry((method.to_owned(), route.to_owned(), status))
-            .or_default() += 1;
-        let h = inner
-            .latency
-            .entry((method.to_owned(), route.to_owned()))
-            .or_default();
-        if let Some(i) = BUCKETS.iter().position(|b| seconds <= *b) {
-            h.buckets[i] += 1;
-        }
-        h.sum += seconds;
-        h.count += 1;
-    }
-
-    /// The Prometheus exposition text.
-    pub fn render(&self, extra: &[(&str, &str, i64)]) -> String {
-        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let mut out = String::new();
-        out.push_str("# HELP qabilet_http_requests_total HTTP requests by route and status.\n");
-        out.push_str("# TYPE qabilet_http_requests_total counter\n");
-        for ((method, route, status), n) in &inner.requests {
-            let _ = writeln!(
-                out,
-                "qabilet_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
-            );
-        }
-        out.push_str(
-            "# HELP qabilet_http_request_duration_seconds HTTP request latency by route.\n",
-        );
-        out.push_str("# TYPE qabilet_http_request_duration_seconds histogram\n");
-        for ((method, route), h) in &inner.latency {
-            let labels = format!("method=\"{method}\",route=\"{route}\"");
-            let mut cumulative = 0;
-            for (bound, n) in BUCKETS.iter().zip(h.buckets) {
-                cumulative += n;
-                let _ = writeln!(
-                    out,
-                    "qabilet_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {cumulative}"
-                );
+    /// The Prometheus exposition text, with `gauges` (name, help, value) added.
+    pub fn render(&self, gauges: &[(&str, &str, i64)]) -> String {
+        let mut families = self.registry.gather();
+        for (name, help, value) in gauges {
+            if let Ok(g) = IntGauge::new(*name, *help) {
+                g.set(*value);
+                families.extend(prometheus::core::Collector::collect(&g));
             }
-            let _ = writeln!(
-                out,
-                "qabilet_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
-                h.count
-            );
-            let _ = writeln!(
-                out,
-                "qabilet_http_request_duration_seconds_sum{{{labels}}} {}",
-                h.sum
-            );
-            let _ = writeln!(
-                out,
-                "qabilet_http_request_duration_seconds_count{{{labels}}} {}",
-                h.count
-            );
         }
-        for (name, help, value) in extra {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
-            );
-        }
-        out
+        prometheus::TextEncoder::new()
+            .encode_to_string(&families)
+            .unwrap_or_default()
     }
 }
 
 /// Middleware: times the request and counts it under its route template.
-pub(crate) async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(crate) async fn track(
+    State(metrics): State<Arc<Metrics>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let start = Instant::now();
     let method = req.method().as_str().to_owned();
     let route = req
@@ -122,11 +87,14 @@ pub(crate) async fn track(State(state): State<AppState>, req: Request, next: Nex
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
     let response = next.run(req).await;
-    state.metrics.observe(
-        &method,
-        &route,
-        response.status().as_u16(),
-        start.elapsed().as_secs_f64(),
-    );
+    let status = response.status().as_u16().to_string();
+    metrics
+        .requests
+        .with_label_values(&[method.as_str(), route.as_str(), status.as_str()])
+        .inc();
+    metrics
+        .latency
+        .with_label_values(&[method.as_str(), route.as_str()])
+        .observe(start.elapsed().as_secs_f64());
     response
 }

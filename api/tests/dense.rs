@@ -1,15 +1,16 @@
 //! The dense signal with the real e5 model: the shortlist ranks with it, names the
-//! model in every explanation, embeds the vacancy's query once and reuses it, and
-//! re-embeds when the vacancy's text changes; a person's ranked vacancies use it
-//! as well, embedding each search text once. Slow (a model load), hence one test
-//! on SQLite only; the ranking code is the same on both backends.
+//! model in every explanation, embeds the vacancy's query once and reuses it,
+//! scores only the applicants (people who did not apply, with the vacancy's own
+//! words and vectors, change nothing), and re-embeds when the vacancy's text
+//! changes; a person's ranked vacancies use it as well, embedding each search text
+//! once. Slow (a model load), hence one test on SQLite only; the ranking code is
+//! the same on both backends.
 
 mod common;
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
-use qabilet_api::{ApiConfig, AppState};
 use qabilet_indexer::sync::{catch_up, Embedder};
 use qabilet_indexer::{Index, IndexConfig};
 use qabilet_models::EmbeddingModel;
@@ -39,13 +40,8 @@ async fn the_shortlist_ranks_with_cached_query_embeddings() {
     )
     .unwrap();
     let index = Arc::new(RwLock::new(index));
-    let state = AppState::new(
-        db.store.clone(),
-        ApiConfig::new(common::SESSION_KEY.to_vec()),
-    )
-    .with_index(index.clone())
-    .with_model(model.clone());
-    let s = common::start_state(db, state.clone()).await;
+    let app = common::app_with(&db, Some(index.clone()), Some(model.clone()));
+    let s = common::start_app(db, app.clone()).await;
     let t = common::fixture(&s).await;
     for token in [&t.cand1, &t.cand2] {
         let r = s
@@ -61,23 +57,28 @@ async fn the_shortlist_ranks_with_cached_query_embeddings() {
         )
         .await;
     assert_eq!(r.status.as_u16(), 201);
-    let store = s.db.store.clone();
-    let (idx, m) = (index.clone(), model.clone());
-    tokio::task::spawn_blocking(move || {
-        let mut index = idx.write().unwrap();
-        let embedder = m.as_ref() as &dyn Embedder;
-        tokio::runtime::Handle::current().block_on(catch_up(
-            &store,
-            &mut index,
-            Some(embedder),
-            &(),
-        ))
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let sync = || {
+        let store = s.db.store.clone();
+        let (idx, m) = (index.clone(), model.clone());
+        async move {
+            tokio::task::spawn_blocking(move || {
+                let mut index = idx.write().unwrap();
+                let embedder = m.as_ref() as &dyn Embedder;
+                tokio::runtime::Handle::current().block_on(catch_up(
+                    &store,
+                    &mut index,
+                    Some(embedder),
+                    &(),
+                ))
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        }
+    };
+    sync().await;
 
-    assert_eq!(state.matching.cached_embeddings(), 0);
+    assert_eq!(app.cached_query_embeddings(), 0);
     let r = s.get("/vacancies/V-1/shortlist", Some(&t.com1)).await;
     assert_eq!(r.status.as_u16(), 200, "{}", r.text);
     assert_eq!(r.json["signals"]["dense"], true, "{}", r.text);
@@ -85,7 +86,44 @@ async fn the_shortlist_ranks_with_cached_query_embeddings() {
     assert_eq!(top["model_id"].as_str(), Some(model.model_id()), "{top}");
     let cosine = top["parts"]["dense"]["raw"].as_f64().unwrap();
     assert!(cosine > 0.5 && cosine <= 1.0, "{cosine}");
-    assert_eq!(state.matching.cached_embeddings(), 1);
+    assert_eq!(app.cached_query_embeddings(), 1);
+
+    // People who did not apply, written in the vacancy's own words (and so with
+    // vectors close to its query), change no applicant's rank or score.
+    let others: Vec<serde_json::Value> = (0..30)
+        .map(|i| {
+            let mut p = common::profile(&format!("X-{i}"), "Сторонний Кандидат");
+            p["summary"] = json!("Главный специалист отдела бухгалтерского учёта: ведение бухгалтерского учета и отчетности");
+            p
+        })
+        .collect();
+    let r3 = s
+        .post("/import/profiles", Some(&t.hrm), &json!(others))
+        .await;
+    assert_eq!(r3.status.as_u16(), 200, "{}", r3.text);
+    sync().await;
+    let after = s.get("/vacancies/V-1/shortlist", Some(&t.com1)).await;
+    let ranked = |v: &serde_json::Value| -> Vec<(String, f64, f64, f64)> {
+        v["eligible"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let parts = &e["explanation"]["parts"];
+                (
+                    e["application_id"].as_str().unwrap().to_owned(),
+                    e["score"].as_f64().unwrap(),
+                    parts["bm25"]["raw"].as_f64().unwrap_or(-1.0),
+                    parts["dense"]["raw"].as_f64().unwrap_or(-1.0),
+                )
+            })
+            .collect()
+    };
+    assert_ne!(
+        after.json["provenance"]["index_version"], r.json["provenance"]["index_version"],
+        "the index moved on"
+    );
+    assert_eq!(ranked(&after.json), ranked(&r.json));
 
     // A changed vacancy text gets a new query embedding; the old one is not used.
     let mut v = common::vacancy(
@@ -96,7 +134,6 @@ async fn the_shortlist_ranks_with_cached_query_embeddings() {
     v["description"] = json!("Юрист: правовая экспертиза договоров");
     let r = s.post("/import/vacancies", Some(&t.hrm), &json!([v])).await;
     assert_eq!(r.status.as_u16(), 200, "{}", r.text);
-    assert_eq!(state.matching.cached_embeddings(), 0, "forgotten on import");
     let r2 = s.get("/vacancies/V-1/shortlist", Some(&t.com1)).await;
     let cosine2 = r2.json["eligible"][0]["explanation"]["parts"]["dense"]["raw"]
         .as_f64()
@@ -105,10 +142,10 @@ async fn the_shortlist_ranks_with_cached_query_embeddings() {
         (cosine - cosine2).abs() > 1e-4,
         "{cosine} vs {cosine2}: stale embedding"
     );
-    assert_eq!(state.matching.cached_embeddings(), 1);
+    // The new text is embedded; the old one is never used again.
+    assert_eq!(app.cached_query_embeddings(), 2);
 
     // A person's ranked vacancies use the model too, and embed a query once.
-    assert_eq!(state.matching.cached_search_embeddings(), 0);
     let r = s.get("/profiles/P-1/vacancies", Some(&t.cand1)).await;
     assert_eq!(r.status.as_u16(), 200, "{}", r.text);
     assert_eq!(
@@ -120,14 +157,10 @@ async fn the_shortlist_ranks_with_cached_query_embeddings() {
     let dense = |v: &serde_json::Value| v["explanation"]["parts"]["dense"]["raw"].as_f64();
     let first = &r.json["vacancies"][0];
     assert!(dense(first).is_some_and(|c| c > 0.5), "{first}");
-    assert_eq!(state.matching.cached_search_embeddings(), 1);
+    assert_eq!(app.cached_query_embeddings(), 3);
     let again = s.get("/profiles/P-1/vacancies", Some(&t.cand1)).await;
     assert_eq!(again.json["vacancies"], r.json["vacancies"]);
-    assert_eq!(
-        state.matching.cached_search_embeddings(),
-        1,
-        "embedded once"
-    );
+    assert_eq!(app.cached_query_embeddings(), 3, "embedded once");
     // A profile with nothing to embed is an empty list, not a model error.
     let bare = common::bare_profile("P-BARE");
     let r = s

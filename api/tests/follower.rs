@@ -7,7 +7,7 @@ mod common;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use qabilet_api::follower::{spawn_follower, DEFAULT_TICK};
+use qabilet_app::follower::{spawn_follower, DEFAULT_TICK};
 use qabilet_domain::ProfileId;
 use qabilet_indexer::{Index, IndexConfig};
 use qabilet_store::test_support;

@@ -226,12 +226,16 @@ async fn authentication_failures_are_401() {
     for s in servers().await {
         let name = s.name();
         let t = fixture(&s).await;
-        let expired = qabilet_api::issue_session(
+        let expired = qabilet_app::accounts::issue_session(
             &common::SESSION_KEY,
             "admin",
             Utc::now() - Duration::seconds(1),
         );
-        let forged = qabilet_api::issue_session(&[1; 32], "admin", Utc::now() + Duration::hours(1));
+        let forged = qabilet_app::accounts::issue_session(
+            &[1; 32],
+            "admin",
+            Utc::now() + Duration::hours(1),
+        );
         let ghost = common::session("nobody");
         for token in [
             None,
@@ -254,15 +258,13 @@ async fn authentication_failures_are_401() {
         assert_eq!(s.get("/audit", Some(&t.admin)).await.status, StatusCode::OK);
 
         // Signing in: a wrong secret and an unknown user get the same answer.
-        let new = qabilet_api::NewUser {
+        let new = qabilet_app::accounts::NewUser {
             id: "hr-2".into(),
-            role: qabilet_api::Role::Hr,
+            role: qabilet_app::Role::Hr,
             organisation_id: Some("MF".parse().unwrap()),
             profile_id: None,
         };
-        let secret = qabilet_api::create_user(&s.db.store, "test", &new)
-            .await
-            .unwrap();
+        let secret = common::create_user(&s, &new).await;
         for (user, secret) in [("hr-2", "qu_wrong"), ("ghost", secret.as_str())] {
             let r = s
                 .post(

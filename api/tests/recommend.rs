@@ -34,7 +34,7 @@ async fn a_profile_gets_open_vacancies_ranked_with_the_requirements_it_meets() {
         p1["skills"] = json!(["1С", "бухгалтерский учёт"]);
         let r = s.post("/import/profiles", Some(&t.hrm), &json!([p1])).await;
         assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
-        qabilet_api::follower::follow_once(&s.db.store, &index, None)
+        qabilet_app::follower::follow_once(&s.db.store, &index, None)
             .await
             .unwrap();
 

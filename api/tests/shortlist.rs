@@ -5,7 +5,8 @@
 mod common;
 
 use common::{fixture, session, start_indexed, Server, Tokens};
-use qabilet_api::{NewUser, Role};
+use qabilet_app::accounts::NewUser;
+use qabilet_app::Role;
 use qabilet_domain::ProfileId;
 use qabilet_store::test_support;
 use serde_json::{json, Value};
@@ -53,9 +54,7 @@ async fn competition(s: &Server, t: &Tokens) -> (String, String) {
             organisation_id: None,
             profile_id: Some(ProfileId::new(profile).unwrap()),
         };
-        qabilet_api::create_user(&s.db.store, "test", &new)
-            .await
-            .unwrap();
+        common::create_user(&s, &new).await;
     }
     let (c3, c4) = (session("cand-3"), session("cand-4"));
     for token in [&t.cand1, &t.cand2, &c3, &c4] {
@@ -96,7 +95,7 @@ async fn applicants_are_ranked_with_explanations_and_blind_mode_hides_identity()
         let name = s.name();
         let t = fixture(&s).await;
         competition(&s, &t).await;
-        qabilet_api::follower::follow_once(&s.db.store, &index, None)
+        qabilet_app::follower::follow_once(&s.db.store, &index, None)
             .await
             .unwrap();
 

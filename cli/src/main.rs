@@ -43,16 +43,17 @@ enum Command {
     /// Run Qabilet: fetch the models if missing, load the demo data into an empty
     /// store, bring the index up to date, serve.
     Up(cmd::up::UpArgs),
-    /// The ranked shortlist of a vacancy, with reasons; ineligible candidates apart.
-    Shortlist(cmd::matching::ShortlistArgs),
-    /// Search: `qabilet search vacancies "QUERY" [--profile ID]`.
+    /// The ranked shortlist of a vacancy's applicants, as the commission sees it;
+    /// ineligible applicants apart.
+    Shortlist(cmd::shortlist::ShortlistArgs),
+    /// Search: `search vacancies "QUERY" [--profile ID]`, `search profiles --vacancy ID`.
     #[command(subcommand)]
-    Search(SearchCommand),
+    Search(cmd::search::SearchCommand),
     /// Ranking quality on the demo ground truth (nDCG@10, recall@50, MRR).
-    Eval(cmd::matching::EvalArgs),
+    Eval(cmd::eval::EvalArgs),
     /// The talent reserve and the second-best registry.
     #[command(subcommand)]
-    Reserve(cmd::matching::ReserveCommand),
+    Reserve(cmd::reserve::ReserveCommand),
     /// Serve the HTTP API.
     Serve(cmd::serve::ServeArgs),
     /// Users and API keys of the HTTP API.
@@ -72,12 +73,6 @@ enum Command {
     /// Proctoring: flag anomalies in online entrance tests.
     #[command(subcommand)]
     Proctor(cmd::proctor::ProctorCommand),
-}
-
-#[derive(Subcommand)]
-enum SearchCommand {
-    /// Search open vacancies as a candidate.
-    Vacancies(cmd::matching::SearchVacanciesArgs),
 }
 
 /// What every command needs to find its data.
@@ -133,31 +128,36 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                     );
                     Ok(())
                 }
-                Command::Import(args) => cmd::import::run(args, &store).await,
+                Command::Import(args) => {
+                    let app = ctx.store_app(store.clone())?;
+                    cmd::import::run(args, &app).await
+                }
                 Command::Demo(args) => cmd::demo::load(&args, &store, &ctx.data_dir).await,
                 Command::Export(args) => cmd::export::run(args, &store).await,
                 Command::Shortlist(args) => {
-                    let index = cmd::matching::open_index(&cmd::index_dir(&ctx.data_dir))?;
-                    let model = cmd::default_model(&ctx.data_dir)?;
-                    let actor = std::env::var("USER").unwrap_or_else(|_| "cli".into());
-                    cmd::matching::run_shortlist(&args, &store, &index, &ctx.data_dir, model.as_ref(), &actor).await
+                    let app = ctx.reading_app(store.clone())?;
+                    cmd::shortlist::run(&args, &app).await
                 }
-                Command::Search(SearchCommand::Vacancies(args)) => {
-                    let index = cmd::matching::open_index(&cmd::index_dir(&ctx.data_dir))?;
-                    let model = cmd::default_model(&ctx.data_dir)?;
-                    cmd::matching::run_search_vacancies(&args, &store, &index, &ctx.data_dir, model.as_ref()).await
+                Command::Search(command) => {
+                    let app = ctx.reading_app(store.clone())?;
+                    cmd::search::run(&command, &app).await
                 }
                 Command::Eval(args) => {
                     let model = cmd::default_model(&ctx.data_dir)?;
                     let embedder = model.as_ref().map(|m| m as &dyn qabilet_indexer::sync::Embedder);
                     let index_dir = cmd::index_dir(&ctx.data_dir);
-                    cmd::index::sync(&store, &index_dir, embedder).await?;
-                    let index = cmd::matching::open_index(&index_dir)?;
-                    cmd::matching::run_eval(&args, &store, &ctx.data_dir, &index, model.as_ref()).await
+                    let index = cmd::eval::index_for_reading(&store, &index_dir, embedder).await?;
+                    cmd::eval::run(&args, &store, &ctx.data_dir, &index, model.as_ref()).await
                 }
-                Command::Reserve(cmd) => cmd::matching::run_reserve(&cmd, &store).await,
+                Command::Reserve(command) => {
+                    let app = ctx.store_app(store.clone())?;
+                    cmd::reserve::run(&command, &app).await
+                }
                 Command::Serve(args) => cmd::serve::run(args, store.clone(), &ctx.data_dir).await,
-                Command::Users(cmd) => cmd::serve::users(cmd, &store).await,
+                Command::Users(command) => {
+                    let app = ctx.store_app(store.clone())?;
+                    cmd::serve::users(command, &app).await
+                }
                 Command::Index(cmd) => {
                     let model = cmd::default_model(&ctx.data_dir)?;
                     let embedder = model.as_ref().map(|m| m as &dyn qabilet_indexer::sync::Embedder);

@@ -8,7 +8,19 @@ use crate::validate::{Validate, Validator};
 use crate::{ApplicationId, ProfileId, VacancyId};
 
 /// The stages of a civil-service competition, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// Stage 1: formal requirements checked against the profile.
@@ -31,7 +43,7 @@ impl Stage {
 }
 
 /// The result of one stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StageOutcome {
     Pending,
@@ -42,7 +54,7 @@ pub enum StageOutcome {
 }
 
 /// What happened at one stage of one application.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageResult {
     pub stage: Stage,
@@ -59,7 +71,7 @@ pub struct StageResult {
 }
 
 /// A candidate's application to one vacancy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Application {
     pub id: ApplicationId,

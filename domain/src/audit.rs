@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// One audited action. Entries are chained: `hash` covers the entry's content and
 /// `prev_hash`, so removing or editing any entry breaks every hash after it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     /// Position in the log, from 1.
     pub seq: i64,

@@ -10,7 +10,19 @@ use serde::{Deserialize, Serialize};
 
 /// Language of a text or of a language skill. Kazakh and Russian are the state and
 /// official languages; English is the third.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Kk,
@@ -51,7 +63,19 @@ impl FromStr for Language {
 /// How well a person speaks a language, ordered from weakest to strongest.
 /// Mirrors the CEFR bands HR uses (basic ≈ A1–A2, intermediate ≈ B1, upper ≈ B2,
 /// fluent ≈ C1–C2) plus native.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum LanguageLevel {
     Basic,
@@ -95,7 +119,19 @@ impl FromStr for LanguageLevel {
 /// Highest completed education, ordered. Follows Kazakhstan's levels: general
 /// secondary, technical and vocational (ТиПО), post-secondary, higher (bachelor or
 /// specialist), master, doctorate (PhD).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EducationLevel {
     Secondary,
@@ -141,7 +177,7 @@ impl FromStr for EducationLevel {
 }
 
 /// Recorded only for the fairness report; never used in ranking and hidden in blind mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Gender {
     Female,
@@ -149,7 +185,7 @@ pub enum Gender {
 }
 
 /// Town or countryside, for the fairness report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Locality {
     Urban,
@@ -157,7 +193,7 @@ pub enum Locality {
 }
 
 /// Where a job was held: public service counts separately in civil-service requirements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Sector {
     Public,
@@ -167,7 +203,7 @@ pub enum Sector {
 
 /// Life cycle of a vacancy. Applications are accepted only while `open` and before
 /// the deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum VacancyStatus {
     Draft,
@@ -344,6 +380,37 @@ impl FromStr for Category {
         })
     }
 }
+
+/// Written by hand: the derive cannot read the `rename`s the `regions!` macro
+/// passes it, and would document the variant names instead of the codes.
+impl utoipa::PartialSchema for Region {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Region::ALL.iter().map(|r| r.code())))
+            .description(Some(
+                "A region or city of republican significance of Kazakhstan",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Region {}
+
+impl utoipa::PartialSchema for Category {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[A-Ea-e](-[ORGorg])?-[1-9]$"))
+            .description(Some(
+                "A civil-service category, GROUP[-LEVEL]-GRADE: B-4, C-O-3, E-1",
+            ))
+            .examples(["C-O-4"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Category {}
 
 impl Serialize for Category {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -7,7 +7,7 @@ use crate::validate::{Validate, Validator};
 use crate::{OrganisationId, Region};
 
 /// What kind of state body an organisation is; HR officers are scoped to one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrganisationKind {
     Ministry,
@@ -19,7 +19,7 @@ pub enum OrganisationKind {
 }
 
 /// A state body: ministry, agency, committee, akimat.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     pub id: OrganisationId,

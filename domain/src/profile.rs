@@ -12,7 +12,7 @@ use crate::{EducationLevel, Gender, Language, LanguageLevel, Locality, ProfileId
 
 /// A candidate's profile. Personal fields (`full_name`, `gender`, `birth_date`,
 /// `email`, `phone`, `photo_url`) are hidden in blind mode.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     pub id: ProfileId,
@@ -50,7 +50,7 @@ pub struct Profile {
 }
 
 /// One completed (or ongoing) education.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Education {
     pub level: EducationLevel,
@@ -64,7 +64,7 @@ pub struct Education {
 }
 
 /// One job in the work history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Experience {
     pub organisation: String,
@@ -79,7 +79,7 @@ pub struct Experience {
 }
 
 /// A language the candidate speaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LanguageSkill {
     pub language: Language,
@@ -87,7 +87,7 @@ pub struct LanguageSkill {
 }
 
 /// What a consent covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsentPurpose {
     /// Processing of personal data for competitions; without it nothing is processed.
@@ -97,7 +97,7 @@ pub enum ConsentPurpose {
 }
 
 /// A consent given and possibly later revoked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     pub purpose: ConsentPurpose,

@@ -8,7 +8,7 @@ use crate::validate::{Validate, Validator};
 use crate::{ProfileId, ReserveEntryId, VacancyId};
 
 /// Why a person is in the reserve.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReserveKind {
     /// The talent reserve (кадровый резерв) proper.
@@ -27,7 +27,7 @@ impl ReserveKind {
 }
 
 /// A person kept for future posts, with the competition they came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReserveEntry {
     pub id: ReserveEntryId,

@@ -13,7 +13,7 @@ use crate::{
 };
 
 /// A post put up for competition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vacancy {
     pub id: VacancyId,
@@ -38,7 +38,7 @@ pub struct Vacancy {
 }
 
 /// Formal qualification requirements, checked rule by rule in stage 1.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Requirements {
     /// Minimum education level, if any.
@@ -65,7 +65,7 @@ pub struct Requirements {
 }
 
 /// One required language at a minimum level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LanguageRequirement {
     pub language: Language,

@@ -28,8 +28,8 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
+use crate::bag_of_words::Matches;
 use crate::ids::IdCache;
-use crate::matching::Matches;
 use crate::querying::{self, Filters, Hit, SearchRequest};
 use crate::schema::{self, Fields, Kind};
 use crate::vectors::{text_hash, VectorHit, VectorStore};
@@ -70,7 +70,10 @@ struct Payload {
 
 /// One tantivy index with its writer, reader and vector store.
 pub(crate) struct Part {
-    writer: IndexWriter<TantivyDocument>,
+    /// `vacancies` or `profiles`.
+    name: &'static str,
+    /// `None` when opened read-only beside the process that writes the index.
+    writer: Option<IndexWriter<TantivyDocument>>,
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
     pub(crate) vectors: VectorStore,
@@ -109,26 +112,36 @@ pub struct IndexStatus {
 }
 
 impl Part {
-    fn open(root: &Path, kind: Kind, config: &IndexConfig) -> Result<Part> {
+    fn open(root: &Path, kind: Kind, config: &IndexConfig, writable: bool) -> Result<Part> {
         let name = part_name(kind);
         let path = root.join(name);
-        std::fs::create_dir_all(&path)
-            .map_err(Error::io(format!("creating {}", path.display())))?;
+        if writable {
+            std::fs::create_dir_all(&path)
+                .map_err(Error::io(format!("creating {}", path.display())))?;
+        }
         let (schema, fields) = schema::build(kind);
         let directory = MmapDirectory::open(&path).map_err(|e| Error::Corrupt {
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;
-        let index =
-            tantivy::Index::open_or_create(directory, schema).map_err(|e| Error::Corrupt {
-                path: path.display().to_string(),
-                reason: format!("{e}; the schema may have changed: rebuild the index"),
-            })?;
+        let opened = if writable {
+            tantivy::Index::open_or_create(directory, schema)
+        } else {
+            tantivy::Index::open(directory)
+        };
+        let index = opened.map_err(|e| Error::Corrupt {
+            path: path.display().to_string(),
+            reason: format!("{e}; the schema may have changed: rebuild the index"),
+        })?;
         analysis::register(index.tokenizers());
-        let writer = index.writer_with_num_threads(
-            config.writer_threads.max(1),
-            config.writer_memory_bytes.max(30 << 20),
-        )?;
+        let writer = if writable {
+            Some(index.writer_with_num_threads(
+                config.writer_threads.max(1),
+                config.writer_memory_bytes.max(30 << 20),
+            )?)
+        } else {
+            None
+        };
         let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -140,8 +153,13 @@ impl Part {
             .payload
             .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
             .map_or(0, |p| p.seq);
-        let vectors = VectorStore::open(&root.join("vectors"), name, config.dim)?;
+        let vectors = if writable {
+            VectorStore::open(&root.join("vectors"), name, config.dim)?
+        } else {
+            VectorStore::open_read_only(&root.join("vectors"), name, config.dim)?
+        };
         Ok(Part {
+            name,
             writer,
             reader,
             fields,
@@ -152,10 +170,19 @@ impl Part {
         })
     }
 
+    /// The writer, or why there is none.
+    fn writer(&mut self) -> Result<&mut IndexWriter<TantivyDocument>> {
+        self.writer.as_mut().ok_or_else(|| Error::Unusable {
+            path: self.name.to_owned(),
+            reason: "opened read-only: another process keeps this index".into(),
+        })
+    }
+
     fn replace(&mut self, id: &str, doc: TantivyDocument) -> Result<()> {
-        self.writer
-            .delete_term(Term::from_field_text(self.fields.id, id));
-        self.writer.add_document(doc)?;
+        let term = Term::from_field_text(self.fields.id, id);
+        let writer = self.writer()?;
+        writer.delete_term(term);
+        writer.add_document(doc)?;
         self.hidden.remove(id);
         Ok(())
     }
@@ -172,8 +199,8 @@ impl Part {
     }
 
     fn delete(&mut self, id: &str) -> Result<()> {
-        self.writer
-            .delete_term(Term::from_field_text(self.fields.id, id));
+        let term = Term::from_field_text(self.fields.id, id);
+        self.writer()?.delete_term(term);
         self.vectors.delete(id)?;
         self.hidden.insert(id.to_owned());
         Ok(())
@@ -185,7 +212,7 @@ impl Part {
         }
         self.vectors.commit(seq)?;
         let payload = serde_json::to_string(&Payload { seq }).unwrap_or_default();
-        let mut prepared = self.writer.prepare_commit()?;
+        let mut prepared = self.writer()?.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
         self.reader.reload()?;
@@ -263,8 +290,49 @@ impl Index {
     /// swapping directories is finished first (see [`crate::sync::rebuild`]).
     pub fn open(dir: &Path, config: IndexConfig) -> Result<Index> {
         crate::sync::recover_swap(dir)?;
-        let vacancies = Part::open(dir, Kind::Vacancy, &config)?;
-        let profiles = Part::open(dir, Kind::Profile, &config)?;
+        Self::open_parts(dir, config, true)
+    }
+
+    /// Opens the committed index in `dir` for searching only: no writer lock, so it
+    /// works while a server (or `qabilet index sync`) keeps the index. It sees what
+    /// was committed when it was opened; every write returns [`Error::Unusable`].
+    /// The vector dimension is the one recorded in `dir`.
+    pub fn open_read_only(dir: &Path) -> Result<Index> {
+        let missing = || Error::Unusable {
+            path: dir.display().to_string(),
+            reason: "no committed index here yet; run `qabilet index sync`".into(),
+        };
+        let dim = Self::stored_dim(dir)?.ok_or_else(missing)?;
+        if Self::status(dir)?.is_none() {
+            return Err(missing());
+        }
+        let config = IndexConfig {
+            dim,
+            ..IndexConfig::default()
+        };
+        Self::open_parts(dir, config, false)
+    }
+
+    /// Whether this index can be written (see [`Self::open_read_only`]).
+    pub fn is_writable(&self) -> bool {
+        self.profiles.writer.is_some()
+    }
+
+    /// Refuses a write to an index opened read-only, before any file is touched.
+    fn require_writable(&self) -> Result<()> {
+        if self.is_writable() {
+            Ok(())
+        } else {
+            Err(Error::Unusable {
+                path: self.dir.display().to_string(),
+                reason: "opened read-only: another process keeps this index".into(),
+            })
+        }
+    }
+
+    fn open_parts(dir: &Path, config: IndexConfig, writable: bool) -> Result<Index> {
+        let vacancies = Part::open(dir, Kind::Vacancy, &config, writable)?;
+        let profiles = Part::open(dir, Kind::Profile, &config, writable)?;
         let mut index = Index {
             dir: dir.to_owned(),
             vacancies,
@@ -347,6 +415,7 @@ impl Index {
     /// durable at once. Text search is unaffected; vector search finds nothing until
     /// the vectors are recomputed ([`crate::sync::catch_up`] does it).
     pub fn reset_vectors(&mut self, model: &str) -> Result<()> {
+        self.require_writable()?;
         for part in [&mut self.vacancies, &mut self.profiles] {
             part.vectors.set_model(Some(model));
             part.vectors.clear()?;
@@ -417,6 +486,7 @@ impl Index {
         seq: u64,
     ) -> Result<()> {
         let id = vacancy.id.as_str();
+        self.require_writable()?;
         let doc = schema::vacancy_document(&self.vacancies.fields, vacancy, seq);
         let text = schema::vacancy_embedding_text(vacancy);
         self.vacancies.update_vector(id, &text, embedding)?;
@@ -433,6 +503,7 @@ impl Index {
         seq: u64,
     ) -> Result<()> {
         if !profile.consents_to(ConsentPurpose::Processing) {
+            self.require_writable()?;
             return self.delete_profile(&profile.id, seq);
         }
         let id = profile.id.as_str();
@@ -445,6 +516,7 @@ impl Index {
 
     /// Removes a vacancy; it disappears from results at once.
     pub fn delete_vacancy(&mut self, id: &VacancyId, seq: u64) -> Result<()> {
+        self.require_writable()?;
         self.vacancies.delete(id.as_str())?;
         self.applied(seq)
     }
@@ -452,6 +524,7 @@ impl Index {
     /// Removes a profile (deleted, or consent revoked); it disappears from results and
     /// from vector search at once.
     pub fn delete_profile(&mut self, id: &ProfileId, seq: u64) -> Result<()> {
+        self.require_writable()?;
         self.profiles.delete(id.as_str())?;
         self.applied(seq)
     }
@@ -468,6 +541,7 @@ impl Index {
     /// Makes every change so far durable and searchable and records the sequence
     /// number. Call it at the end of each batch of the change feed.
     pub fn commit(&mut self) -> Result<()> {
+        self.require_writable()?;
         let seq = self.applied_seq;
         self.vacancies.commit(seq, self.config.compact_above)?;
         self.profiles.commit(seq, self.config.compact_above)?;
@@ -495,15 +569,29 @@ impl Index {
 
     /// The best `limit` profiles for a machine-built bag of words (a vacancy as the
     /// query), among everyone and among those passing `filters`, in one pass; see
-    /// [`crate::matching`] for why it differs from [`Self::search_profiles`].
+    /// [`crate::bag_of_words`] for why it differs from [`Self::search_profiles`].
     pub fn match_profiles(&self, text: &str, filters: &Filters, limit: usize) -> Result<Matches> {
-        crate::matching::match_terms(&self.profiles, text, filters, limit)
+        crate::bag_of_words::match_terms(&self.profiles, text, filters, limit)
     }
 
     /// The best `limit` vacancies for a machine-built bag of words (a candidate's
     /// profile as the query); like [`Self::match_profiles`].
     pub fn match_vacancies(&self, text: &str, filters: &Filters, limit: usize) -> Result<Matches> {
-        crate::matching::match_terms(&self.vacancies, text, filters, limit)
+        crate::bag_of_words::match_terms(&self.vacancies, text, filters, limit)
+    }
+
+    /// BM25 of a bag of words for the profiles with these `ids` only, the pool as
+    /// the collection (see [`crate::pool`]): a competition's applicants scored
+    /// independently of everyone who did not apply. Best first; a profile the words
+    /// do not match has no hit.
+    pub fn score_profiles_among(&self, text: &str, ids: &[&str]) -> Result<Vec<Hit>> {
+        crate::pool::score_pool(&self.profiles, text, ids)
+    }
+
+    /// The cosine of `embedding` with the stored vector of each profile of `ids`
+    /// that has one, looked up by id (see [`VectorStore::similarities`]).
+    pub fn profile_similarities(&self, embedding: &[f32], ids: &[&str]) -> Result<Vec<VectorHit>> {
+        self.profiles.vectors.similarities(embedding, ids)
     }
 
     /// Profiles whose embedding is closest to `embedding`, best first.

@@ -16,23 +16,26 @@
 //! - `schema`: the two tantivy schemas and how records become documents.
 //! - `indexing`: [`Index`], upserts, deletes, batched commits.
 //! - `querying`: safe parsing of user queries, BM25 with boosts, filters, snippets.
-//! - `matching`: a vacancy's bag of words against a million profiles, block-max
-//!   WAND with filters checked inside the pruning.
+//! - `bag_of_words`: a vacancy's bag of words against a million profiles, one pass of
+//!   tantivy's buffered union with filters checked on the proposed documents.
+//! - `pool`: BM25 for a closed pool (a competition's applicants) with the pool's own
+//!   collection statistics.
 //! - `vectors`: int8/f16 embedding store with exact top-k search.
 //! - [`sync`]: following the store's change feed; rebuilds.
 
 pub mod analysis;
+mod bag_of_words;
 mod ids;
 mod indexing;
-mod matching;
+mod pool;
 mod querying;
 mod schema;
 pub mod sync;
 mod top_k;
 mod vectors;
 
+pub use bag_of_words::Matches;
 pub use indexing::{Index, IndexConfig, IndexStatus};
-pub use matching::Matches;
 pub use querying::{Filters, Hit, LanguageFilter, SearchRequest, Snippet};
 pub use schema::{profile_embedding_text, vacancy_embedding_text};
 pub use vectors::{text_hash, VectorHit, VectorStore};
@@ -78,6 +81,12 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether the index could not be opened for writing because another process
+    /// (a server, `qabilet index sync`) holds its writer lock.
+    pub fn is_in_use(&self) -> bool {
+        matches!(self, Error::Tantivy(tantivy::TantivyError::LockFailure(..)))
+    }
+
     pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
         let context = context.into();
         move |source| Error::Io { context, source }

@@ -80,6 +80,8 @@ pub struct Filters {
     pub organisations: Vec<String>,
     /// Vacancies only.
     pub status: Option<VacancyStatus>,
+    /// Vacancies in any of these statuses (e.g. every published one, never drafts).
+    pub statuses: Vec<VacancyStatus>,
     pub min_education: Option<EducationLevel>,
     pub max_education: Option<EducationLevel>,
     pub min_years: Option<u8>,
@@ -292,6 +294,12 @@ pub(crate) fn filter_queries(f: &Fields, filters: &Filters) -> Vec<Box<dyn Query
     }
     if let Some(status) = filters.status {
         out.push(any_of(f.status, std::iter::once(status.code().to_owned())));
+    }
+    if !filters.statuses.is_empty() {
+        out.push(any_of(
+            f.status,
+            filters.statuses.iter().map(|s| s.code().to_owned()),
+        ));
     }
     if filters.min_education.is_some() || filters.max_education.is_some() {
         let rank = |l: Option<EducationLevel>| l.map(|l| schema::education_rank(Some(l)));

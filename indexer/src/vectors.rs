@@ -135,6 +135,16 @@ impl VectorStore {
     /// Opens (or creates) the store `name` in `dir` for vectors of `dim` dimensions.
     pub fn open(dir: &Path, name: &str, dim: usize) -> Result<Self> {
         fs::create_dir_all(dir).map_err(Error::io(format!("creating {}", dir.display())))?;
+        Self::open_as(dir, name, dim, true)
+    }
+
+    /// Opens the committed store `name` in `dir` for searching only, beside the
+    /// process that writes it (a server); it sees what was committed when opened.
+    pub fn open_read_only(dir: &Path, name: &str, dim: usize) -> Result<Self> {
+        Self::open_as(dir, name, dim, false)
+    }
+
+    fn open_as(dir: &Path, name: &str, dim: usize, writable: bool) -> Result<Self> {
         let head_path = dir.join(format!("{name}.head"));
         let head = match fs::read(&head_path) {
             Ok(bytes) => serde_json::from_slice::<Head>(&bytes).map_err(|e| Error::Corrupt {
@@ -157,7 +167,7 @@ impl VectorStore {
                 got: dim,
             });
         }
-        let files = open_files(dir, name, head.generation)?;
+        let files = open_files_as(dir, name, head.generation, writable)?;
         let mut store = VectorStore {
             dir: dir.to_owned(),
             name: name.to_owned(),
@@ -551,14 +561,9 @@ impl VectorStore {
                     &bytes
                 }
             };
-            let score = stored
-                .chunks_exact(2)
-                .zip(query)
-                .map(|(b, &x)| f16::from_le_bytes([b[0], b[1]]).to_f32() * x)
-                .sum::<f32>();
             hits.push(VectorHit {
                 id: self.ids[row].clone(),
-                score,
+                score: dot_f16(stored, query),
             });
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
@@ -567,13 +572,79 @@ impl VectorStore {
     }
 }
 
+impl VectorStore {
+    /// The similarity of `query` to the stored vector of each of `ids` that has a
+    /// committed one, in the order of `ids`: looked up by id, never by scanning, so
+    /// a competition's applicants are scored whatever else the store holds. The
+    /// score is the f16 × f32 dot product that [`Self::search`] re-scores with, so a
+    /// person has the same dense score in a shortlist and in a pool-wide search.
+    pub fn similarities(&self, query: &[f32], ids: &[&str]) -> Result<Vec<VectorHit>> {
+        if query.len() != self.dim {
+            return Err(Error::Dimension {
+                expected: self.dim,
+                got: query.len(),
+            });
+        }
+        if query.iter().any(|x| !x.is_finite()) {
+            return Ok(Vec::new());
+        }
+        let row_bytes = self.dim * 2;
+        let mut bytes = vec![0u8; row_bytes];
+        let mut hits = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(&row) = self.by_id.get(*id) else {
+                continue;
+            };
+            let row = row as usize;
+            // What search sees: committed rows only.
+            if row >= self.mapped_rows {
+                continue;
+            }
+            let at = row * row_bytes;
+            let stored = match self
+                .f16_map
+                .as_ref()
+                .and_then(|m| m.get(at..at + row_bytes))
+            {
+                Some(mapped) => mapped,
+                None => {
+                    self.files[1]
+                        .read_exact_at(&mut bytes, at as u64)
+                        .map_err(Error::io(format!("reading {}", self.path("f16").display())))?;
+                    &bytes
+                }
+            };
+            hits.push(VectorHit {
+                id: (*id).to_owned(),
+                score: dot_f16(stored, query),
+            });
+        }
+        Ok(hits)
+    }
+}
+
+/// f16 row (little-endian bytes) × f32 query.
+fn dot_f16(stored: &[u8], query: &[f32]) -> f32 {
+    stored
+        .chunks_exact(2)
+        .zip(query)
+        .map(|(b, &x)| f16::from_le_bytes([b[0], b[1]]).to_f32() * x)
+        .sum::<f32>()
+}
+
 fn open_files(dir: &Path, name: &str, generation: u64) -> Result<[File; 3]> {
+    open_files_as(dir, name, generation, true)
+}
+
+/// The three files of a generation, for writing (created when missing) or only
+/// for reading (another process owns them).
+fn open_files_as(dir: &Path, name: &str, generation: u64, writable: bool) -> Result<[File; 3]> {
     let open = |ext: &str| {
         let path = dir.join(format!("{name}.{generation}.{ext}"));
         OpenOptions::new()
             .read(true)
-            .write(true)
-            .create(true)
+            .write(writable)
+            .create(writable)
             .truncate(false)
             .open(&path)
             .map_err(Error::io(format!("opening {}", path.display())))

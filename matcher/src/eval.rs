@@ -78,7 +78,7 @@ pub fn reciprocal_rank(ranked: &[&str], grades: &HashMap<String, u8>) -> f64 {
 }
 
 /// Averages over the evaluated vacancies.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Metrics {
     pub ndcg_at_10: f64,
     pub recall_at_50: f64,
@@ -88,7 +88,7 @@ pub struct Metrics {
 
 /// One line of the table: a signal on a subset; `None` when it could not be measured
 /// (no embeddings for dense).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EvalRow {
     pub signal: &'static str,
     pub subset: &'static str,

@@ -18,7 +18,7 @@ use serde::Serialize;
 pub const FOUR_FIFTHS: f64 = 0.8;
 
 /// One group's rate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GroupRate {
     pub group: String,
     pub considered: usize,
@@ -27,7 +27,7 @@ pub struct GroupRate {
 }
 
 /// One attribute's groups and impact ratio.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Dimension {
     pub name: String,
     pub groups: Vec<GroupRate>,
@@ -41,7 +41,7 @@ pub struct Dimension {
 }
 
 /// The report for one shortlist.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FairnessReport {
     pub considered: usize,
     pub selected: usize,

@@ -22,7 +22,7 @@ use crate::eligibility::Rule;
 use crate::ranking::{Candidate, Ranker};
 
 /// Who enters the reserve and for how long.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReservePolicy {
     /// Lowest final score (the competition's own scale) a runner-up needs.
@@ -111,7 +111,7 @@ pub fn on_competition_closed(
 }
 
 /// A notification for the HRM outbox: a reserve entry matches a new vacancy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReserveMatchEvent {
     /// Stable per (entry, vacancy), so a retried delivery is recognised.
     pub event_id: String,

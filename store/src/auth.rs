@@ -11,7 +11,10 @@ use crate::{on_backend, Store, StoreError};
 
 /// What a user or API key is allowed to be. Scopes (organisation, profile, seats)
 /// are kept beside the role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Sees and changes only their own profile and applications.
     Candidate,

@@ -24,7 +24,7 @@ use crate::write::on_tx;
 use crate::{on_backend, EventKind, Store, StoreError};
 
 /// Where a flag stands in the queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FlagStatus {
     Open,
@@ -83,7 +83,7 @@ pub struct NewFlag {
 }
 
 /// What saving a run did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SavedRun {
     pub run_id: String,
     /// False when the same run had been saved before (nothing was written).
@@ -97,7 +97,7 @@ pub struct SavedRun {
 }
 
 /// A saved run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StoredRun {
     pub id: String,
     pub form_id: String,
@@ -126,7 +126,7 @@ struct RunRow {
 }
 
 /// A reviewer's decision.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FlagReview {
     pub decision: FlagStatus,
     pub comment: String,
@@ -135,7 +135,7 @@ pub struct FlagReview {
 }
 
 /// A queued flag with its review, if any.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StoredFlag {
     pub id: String,
     pub run_id: String,

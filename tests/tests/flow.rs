@@ -24,9 +24,12 @@ use http_body_util::{BodyExt, Full};
 use hyper::Method;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
-use qabilet_api::follower::{spawn_follower, DEFAULT_TICK};
 use qabilet_api::outbox::{spawn_delivery, verify, WebhookConfig};
-use qabilet_api::{ApiConfig, AppState, Role};
+use qabilet_api::HttpConfig;
+use qabilet_app::accounts::{self, NewApiKey};
+use qabilet_app::config::Sessions;
+use qabilet_app::follower::{spawn_follower, DEFAULT_TICK};
+use qabilet_app::{Actor, App, AppParts, Config, RankingThreads, Role};
 use qabilet_indexer::{Index, IndexConfig};
 use qabilet_store::test_support;
 use serde_json::{json, Value};
@@ -175,13 +178,22 @@ async fn a_competition_from_import_to_reserve_match() {
         let index = Arc::new(RwLock::new(
             Index::open(dir.path(), IndexConfig::default()).unwrap(),
         ));
-        let state =
-            AppState::new(store.clone(), ApiConfig::new(vec![7; 32])).with_index(index.clone());
+        let mut config = Config::with_defaults();
+        config.sessions = Sessions::new(vec![7; 32]);
+        let app = App::new(AppParts {
+            store: store.clone(),
+            config,
+            index: Some(index.clone()),
+            model: None,
+            ranking_threads: RankingThreads::Sequential,
+        });
+        let router =
+            qabilet_api::router(app.clone(), qabilet_web::routes(), &HttpConfig::default());
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut shutdown = stopped.clone();
-        let server = tokio::spawn(qabilet_api::serve_on(state, listener, async move {
+        let server = tokio::spawn(qabilet_api::serve_on(router, listener, async move {
             let _ = shutdown.wait_for(|s| *s).await;
         }));
         let follower = spawn_follower(
@@ -203,12 +215,19 @@ async fn a_competition_from_import_to_reserve_match() {
         };
 
         // 1. Import.
-        let hrm_key = qabilet_api::create_api_key(&store, "setup", "hrm-1", Role::Hrm)
+        let setup = Actor::operator("setup");
+        let key = |id: &str, role| NewApiKey {
+            id: id.to_owned(),
+            role,
+        };
+        let hrm_key = accounts::create_api_key(&app, &setup, &key("hrm-1", Role::Hrm))
             .await
-            .unwrap();
-        let admin_key = qabilet_api::create_api_key(&store, "setup", "admin-1", Role::Admin)
+            .unwrap()
+            .key;
+        let admin_key = accounts::create_api_key(&app, &setup, &key("admin-1", Role::Admin))
             .await
-            .unwrap();
+            .unwrap()
+            .key;
         let org = json!([{"id": "MF", "name_kk": "Қаржы министрлігі", "name_ru": "Министерство финансов",
                           "kind": "ministry", "region": "astana"}]);
         assert_eq!(

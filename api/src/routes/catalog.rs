@@ -2,270 +2,167 @@
 
 use axum::extract::State;
 use axum::Json;
-use qabilet_domain::{Organisation, Region, Vacancy, VacancyId, VacancyStatus, Validate};
-use qabilet_indexer::{Filters, SearchRequest};
-use qabilet_store::{Put, Role, VacancyFilter};
+use qabilet_app::catalog::{self, VacancyHits, VacancySearch};
+use qabilet_app::import::{self, ImportTally};
+use qabilet_app::{parse_id, App};
+use qabilet_domain::{Organisation, Profile, Region, Vacancy, VacancyStatus};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use utoipa::IntoParams;
 
-use crate::error::{parse_id, ApiJson, ApiPath, ApiQuery};
-use crate::routes::{Page, MAX_PAGE};
-use crate::{reserve, ApiError, AppState, Principal};
+use crate::{ApiError, ApiJson, ApiPath, ApiQuery, Caller, ErrorBody};
 
-/// Most records one import request may carry; larger imports are split by the
-/// client (or use `qabilet import`).
-pub(crate) const MAX_IMPORT: usize = 1_000;
-
-/// How many records an import inserted, updated or found unchanged.
-#[derive(Default)]
-pub(crate) struct Tally {
-    inserted: usize,
-    updated: usize,
-    unchanged: usize,
-}
-
-impl Tally {
-    pub(crate) fn add(&mut self, put: Put) {
-        match put {
-            Put::Inserted => self.inserted += 1,
-            Put::Updated => self.updated += 1,
-            Put::Unchanged => self.unchanged += 1,
-        }
-    }
-
-    pub(crate) fn json(&self) -> Value {
-        json!({ "inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged })
-    }
-}
-
-/// Validates every record of an import, naming the first bad one as `[i].field`.
-pub(crate) fn validate_all<T: Validate>(records: &[T]) -> Result<(), ApiError> {
-    if records.len() > MAX_IMPORT {
-        return Err(ApiError::invalid(
-            "",
-            format!(
-                "{} records; at most {MAX_IMPORT} per request",
-                records.len()
-            ),
-        ));
-    }
-    for (i, record) in records.iter().enumerate() {
-        record.validate().map_err(|e| {
-            let first = e.first().map(|f| f.path.clone()).unwrap_or_default();
-            ApiError::invalid(format!("[{i}].{first}"), format!("[{i}]: {e}"))
-        })?;
-    }
-    Ok(())
-}
-
-/// `GET /organisations`: any signed-in caller.
-pub(crate) async fn list_organisations(
-    State(state): State<AppState>,
-    _p: Principal,
-    ApiQuery(page): ApiQuery<Page>,
-) -> Result<Json<Vec<Organisation>>, ApiError> {
-    Ok(Json(
-        state
-            .store
-            .organisations_page(&page.after, page.limit())
-            .await?,
-    ))
-}
-
-/// `GET /organisations/{id}`: any signed-in caller (organisations are public).
-pub(crate) async fn get_organisation(
-    State(state): State<AppState>,
-    _p: Principal,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<Organisation>, ApiError> {
-    let id: qabilet_domain::OrganisationId = parse_id("organisation", &id)?;
-    state
-        .store
-        .organisation(id.as_str())
-        .await?
-        .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("organisation {id} does not exist")))
-}
-
-#[derive(Deserialize)]
+/// `?after=&limit=` of lists keyed by id.
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct VacancyQuery {
-    status: Option<VacancyStatus>,
-    region: Option<Region>,
+#[into_params(parameter_in = Query)]
+pub(crate) struct Page {
+    /// The last id already seen; empty to start.
+    #[serde(default)]
+    after: String,
+    /// At most 500; 100 unless given.
+    #[param(minimum = 1)]
     limit: Option<i64>,
 }
 
-/// `GET /vacancies`: any signed-in caller; published vacancies are public
-/// information (the "single window").
-pub(crate) async fn list_vacancies(
-    State(state): State<AppState>,
-    _p: Principal,
+/// List organisations (any signed-in caller).
+#[utoipa::path(get, path = "/organisations", tag = "catalog", security(("bearer" = [])), params(Page),
+    responses((status = 200, body = Vec<Organisation>), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn organisations(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiQuery(page): ApiQuery<Page>,
+) -> Result<Json<Vec<Organisation>>, ApiError> {
+    Ok(Json(
+        catalog::organisations(&app, &actor, &page.after, page.limit).await?,
+    ))
+}
+
+/// One organisation (any signed-in caller: organisations are public).
+#[utoipa::path(get, path = "/organisations/{id}", tag = "catalog", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The organisation's id")),
+    responses((status = 200, body = Organisation), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn organisation(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Organisation>, ApiError> {
+    let id = parse_id("organisation", &id)?;
+    Ok(Json(catalog::organisation(&app, &actor, &id).await?))
+}
+
+/// `?status=&region=&limit=` of vacancy lists.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct VacancyQuery {
+    status: Option<VacancyStatus>,
+    region: Option<Region>,
+    #[param(minimum = 1)]
+    limit: Option<i64>,
+}
+
+/// List vacancies by status and region. Published vacancies are public (the
+/// "single window"); drafts only for their organisation's HR, the HRM client and
+/// admins.
+#[utoipa::path(get, path = "/vacancies", tag = "catalog", security(("bearer" = [])), params(VacancyQuery),
+    responses((status = 200, body = Vec<Vacancy>), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn vacancies(
+    State(app): State<App>,
+    Caller(actor): Caller,
     ApiQuery(q): ApiQuery<VacancyQuery>,
 ) -> Result<Json<Vec<Vacancy>>, ApiError> {
-    let filter = VacancyFilter {
-        status: q.status,
-        region: q.region,
-    };
-    let limit = q.limit.unwrap_or(100).clamp(1, MAX_PAGE);
-    Ok(Json(state.store.vacancies(&filter, limit).await?))
+    Ok(Json(
+        catalog::vacancies(&app, &actor, q.status, q.region, q.limit).await?,
+    ))
 }
 
-/// `GET /vacancies/{id}`: any signed-in caller.
-pub(crate) async fn get_vacancy(
-    State(state): State<AppState>,
-    _p: Principal,
+/// One vacancy; a draft the caller may not see is "not found", like a missing one.
+#[utoipa::path(get, path = "/vacancies/{id}", tag = "catalog", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The vacancy's id")),
+    responses((status = 200, body = Vacancy), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn vacancy(
+    State(app): State<App>,
+    Caller(actor): Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vacancy>, ApiError> {
-    let id: VacancyId = parse_id("vacancy", &id)?;
-    state
-        .store
-        .vacancy(&id)
-        .await?
-        .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("vacancy {id} does not exist")))
+    let id = parse_id("vacancy", &id)?;
+    Ok(Json(catalog::vacancy(&app, &actor, &id).await?))
 }
 
-#[derive(Deserialize)]
+/// `?q=&region=&status=&limit=&offset=` of a vacancy search.
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct SearchQuery {
+    /// Words, "phrases", -excluded; at most 1,000 characters.
     #[serde(default)]
     q: String,
     region: Option<Region>,
     status: Option<VacancyStatus>,
+    /// At most 100; 20 unless given.
+    #[param(minimum = 1)]
     limit: Option<usize>,
+    /// At most 900.
     offset: Option<usize>,
 }
 
-/// `GET /search/vacancies?q=…`: BM25 over the vacancy index; any signed-in caller.
+/// Full-text search of vacancies (BM25 with snippets), among those the caller may
+/// see.
+#[utoipa::path(get, path = "/search/vacancies", tag = "catalog", security(("bearer" = [])), params(SearchQuery),
+    responses((status = 200, body = VacancyHits), (status = "4XX", body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub(crate) async fn search_vacancies(
-    State(state): State<AppState>,
-    _p: Principal,
+    State(app): State<App>,
+    Caller(actor): Caller,
     ApiQuery(q): ApiQuery<SearchQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let index = state
-        .index
-        .clone()
-        .ok_or_else(|| ApiError::Unavailable("the search index is not built yet".into()))?;
-    let request = SearchRequest {
+) -> Result<Json<VacancyHits>, ApiError> {
+    let search = VacancySearch {
         text: q.q,
-        filters: Filters {
-            regions: q.region.into_iter().collect(),
-            status: q.status,
-            ..Filters::default()
-        },
-        limit: q.limit.unwrap_or(20).clamp(1, 100),
-        offset: q.offset.unwrap_or(0).min(900),
-        snippets: true,
+        region: q.region,
+        status: q.status,
+        limit: q.limit,
+        offset: q.offset,
+        ..VacancySearch::default()
     };
-    // Searching is CPU work: off the async workers so it cannot stall other requests.
-    let hits = tokio::task::spawn_blocking(move || {
-        let index = index.read().unwrap_or_else(|p| p.into_inner());
-        index.search_vacancies(&request)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("search task: {e}")))??;
-    let hits: Vec<Value> = hits
-        .into_iter()
-        .map(|h| {
-            let snippets: Vec<Value> = h
-                .snippets
-                .iter()
-                .map(|s| json!({ "field": s.field, "html": s.html }))
-                .collect();
-            json!({ "id": h.id, "score": h.score, "snippets": snippets })
-        })
-        .collect();
-    Ok(Json(json!({ "hits": hits })))
+    Ok(Json(catalog::search_vacancies(&app, &actor, search).await?))
 }
 
-/// `POST /import/organisations`: HRM client and admins; idempotent by id.
+/// Bulk import of organisations, idempotent by id (hrm, admin).
+#[utoipa::path(post, path = "/import/organisations", tag = "catalog", security(("bearer" = [])),
+    request_body = Vec<Organisation>,
+    responses((status = 200, body = ImportTally), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn import_organisations(
-    State(state): State<AppState>,
-    p: Principal,
+    State(app): State<App>,
+    Caller(actor): Caller,
     ApiJson(records): ApiJson<Vec<Organisation>>,
-) -> Result<Json<Value>, ApiError> {
-    p.require(&[Role::Hrm, Role::Admin])?;
-    validate_all(&records)?;
-    let mut tally = Tally::default();
-    let mut tx = state.store.begin().await?;
-    for org in &records {
-        tally.add(tx.put_organisation(org).await?);
-    }
-    tx.audit(
-        &p.id,
-        "organisation.import",
-        "organisation",
-        "*",
-        &tally.json().to_string(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(tally.json()))
+) -> Result<Json<ImportTally>, ApiError> {
+    Ok(Json(
+        import::import_organisations(&app, &actor, &records).await?,
+    ))
 }
 
-/// `POST /import/vacancies`: HRM client, admins, and HR officers for their own
-/// organisation; idempotent by id. A vacancy that opens (new and open, or changed
-/// to open) is matched against the reserve first: `reserve_match` events go to the
-/// outbox in the same transaction.
+/// Bulk import of vacancies, idempotent by id (hrm, admin, hr for their own
+/// organisation); opening vacancies are matched against the reserve.
+#[utoipa::path(post, path = "/import/vacancies", tag = "catalog", security(("bearer" = [])),
+    request_body = Vec<Vacancy>,
+    responses((status = 200, body = ImportTally), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn import_vacancies(
-    State(state): State<AppState>,
-    p: Principal,
+    State(app): State<App>,
+    Caller(actor): Caller,
     ApiJson(records): ApiJson<Vec<Vacancy>>,
-) -> Result<Json<Value>, ApiError> {
-    p.require(&[Role::Hrm, Role::Admin, Role::Hr])?;
-    validate_all(&records)?;
-    if p.role == Role::Hr {
-        for v in &records {
-            if Some(&v.organisation_id) != p.organisation_id.as_ref() {
-                return Err(ApiError::forbidden(format!(
-                    "vacancy {} belongs to another organisation",
-                    v.id
-                )));
-            }
-            // An existing vacancy of another organisation must not be taken over.
-            if let Some(existing) = state.store.vacancy(&v.id).await? {
-                if Some(&existing.organisation_id) != p.organisation_id.as_ref() {
-                    return Err(ApiError::forbidden(format!(
-                        "vacancy {} belongs to another organisation",
-                        v.id
-                    )));
-                }
-            }
-        }
-    }
-    let mut tally = Tally::default();
-    let mut tx = state.store.begin().await?;
-    let now = chrono::Utc::now();
-    let mut opened = Vec::new();
-    for v in &records {
-        let old = state.store.vacancy(&v.id).await?;
-        if reserve::opens(old.as_ref(), v) {
-            opened.push(v);
-        }
-        tally.add(tx.put_vacancy(v).await?);
-    }
-    // The reserve is matched first: its notifications commit with the vacancy.
-    let mut reserve_matches = 0;
-    if !opened.is_empty() {
-        let entries = reserve::all_entries(&state).await?;
-        for v in opened {
-            reserve_matches +=
-                reserve::notify_reserve_matches(&state, &mut tx, v, &entries, now).await?;
-        }
-    }
-    tx.audit(
-        &p.id,
-        "vacancy.import",
-        "vacancy",
-        "*",
-        &tally.json().to_string(),
-    )
-    .await?;
-    tx.commit().await?;
-    for v in &records {
-        state.matching.forget_vacancy(&v.id);
-    }
-    let mut body = tally.json();
-    body["reserve_matches"] = reserve_matches.into();
-    Ok(Json(body))
+) -> Result<Json<ImportTally>, ApiError> {
+    Ok(Json(
+        import::import_vacancies(&app, &actor, &records).await?,
+    ))
+}
+
+/// Bulk import of profiles, idempotent by id (hrm, admin).
+#[utoipa::path(post, path = "/import/profiles", tag = "catalog", security(("bearer" = [])),
+    request_body = Vec<Profile>,
+    responses((status = 200, body = ImportTally), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn import_profiles(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiJson(records): ApiJson<Vec<Profile>>,
+) -> Result<Json<ImportTally>, ApiError> {
+    Ok(Json(import::import_profiles(&app, &actor, &records).await?))
 }

@@ -1,356 +1,249 @@
 //! The competition: applications, stage results, the commission (seats,
-//! declarations, recusal) and the shortlist.
-//!
-//! Every decision and every shortlist view is written to the audit log in the same
-//! transaction as the change; results that the HRM system must learn of go to the
-//! outbox in that transaction too.
+//! declarations, recusal), the ranked shortlist and its overrides, talent search
+//! and the fairness report.
 
 use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::Utc;
-use qabilet_domain::{
-    limits::REASON_CHARS, Application, ApplicationId, ConsentPurpose, Stage, StageOutcome,
-    StageResult, VacancyId, VacancyStatus, Validate,
+use qabilet_app::competition::{
+    self, DeclarationInput, DeclarationState, OverrideInput, OverrideRecorded, Published, Seat,
+    StageInput,
 };
-use qabilet_store::{EventKind, Role};
-use serde::Deserialize;
-use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
+use qabilet_app::fairness::{self, Fairness};
+use qabilet_app::shortlist::{self, Shortlist, ShortlistOptions};
+use qabilet_app::talent::{self, TalentSearch};
+use qabilet_app::{parse_id, App, AppError};
+use qabilet_domain::{Application, ApplicationId, VacancyId};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use crate::error::{parse_id, ApiJson, ApiPath};
-use crate::{access, reserve, ApiError, AppState, Principal};
+use crate::{ApiError, ApiJson, ApiPath, ApiQuery, Caller, ErrorBody};
 
-/// Checks a human-written reason: required, bounded, printable.
-pub(crate) fn reason_of(reason: &str) -> Result<&str, ApiError> {
-    let trimmed = reason.trim();
-    if trimmed.is_empty() {
-        return Err(ApiError::invalid("reason", "a reason is required"));
-    }
-    if trimmed.chars().count() > REASON_CHARS {
-        return Err(ApiError::invalid(
-            "reason",
-            format!("at most {REASON_CHARS} characters"),
-        ));
-    }
-    Ok(trimmed)
+/// Serialises a shared (cached) value without copying it.
+fn json_response<T: Serialize>(value: &T) -> Result<Response, ApiError> {
+    let body = serde_json::to_vec(value)
+        .map_err(|e| AppError::internal(format!("response to JSON: {e}")))?;
+    Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-/// `POST /vacancies/{id}/applications`: a candidate applies with their own profile,
-/// before the deadline, to an open vacancy. Applying twice is a 409.
+/// Apply with one's own profile (candidate), to an open vacancy before its
+/// deadline; applying twice is a 409.
+#[utoipa::path(post, path = "/vacancies/{id}/applications", tag = "competition", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The vacancy's id")),
+    responses((status = 201, body = Application), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn apply(
-    State(state): State<AppState>,
-    p: Principal,
+    State(app): State<App>,
+    Caller(actor): Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<(StatusCode, Json<Application>), ApiError> {
-    let vacancy_id: VacancyId = parse_id("vacancy", &id)?;
-    p.require(&[Role::Candidate])?;
-    let profile_id = p
-        .profile_id
-        .clone()
-        .ok_or_else(|| ApiError::forbidden("your account has no profile"))?;
-    let vacancy = state
-        .store
-        .vacancy(&vacancy_id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("vacancy {vacancy_id} does not exist")))?;
-    if vacancy.status != VacancyStatus::Open {
-        return Err(ApiError::Conflict(format!(
-            "vacancy {vacancy_id} is {}, not open",
-            vacancy.status.code()
-        )));
-    }
-    if crate::today_in_kazakhstan() > vacancy.deadline {
-        return Err(ApiError::Conflict(format!(
-            "the deadline {} has passed; nothing can be added after it",
-            vacancy.deadline
-        )));
-    }
-    let profile =
-        state.store.profile(&profile_id).await?.ok_or_else(|| {
-            ApiError::Conflict("your profile has not been imported yet".to_owned())
-        })?;
-    if !profile.consents_to(ConsentPurpose::Processing) {
-        return Err(ApiError::Conflict(
-            "processing consent is revoked; an application cannot be processed".into(),
-        ));
-    }
-    // Derived from the pair, so a retried request finds the same id.
-    let digest = Sha256::digest(format!("{vacancy_id}\n{profile_id}").as_bytes());
-    let app_id = ApplicationId::new(format!("A-{}", &hex::encode(digest)[..24]))
-        .map_err(ApiError::Internal)?;
-    if state.store.application(app_id.as_str()).await?.is_some() {
-        return Err(ApiError::Conflict(format!(
-            "you have already applied to vacancy {vacancy_id}"
-        )));
-    }
-    let mut tx = state.store.begin().await?;
-    let app = Application {
-        id: app_id,
-        vacancy_id,
-        profile_id,
-        submitted_at: Utc::now(),
-        stages: Vec::new(),
-    };
-    tx.put_application(&app).await?;
-    tx.audit(
-        &p.id,
-        "application.submit",
-        "application",
-        app.id.as_str(),
-        app.vacancy_id.as_str(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(app)))
+    let id: VacancyId = parse_id("vacancy", &id)?;
+    let application = competition::apply(&app, &actor, &id).await?;
+    Ok((StatusCode::CREATED, Json(application)))
 }
 
-/// `GET /applications/{id}`: see `access::readable_application`.
-pub(crate) async fn get_application(
-    State(state): State<AppState>,
-    p: Principal,
+/// One application with its stage results (the candidate, HR of the organisation,
+/// the declared commission, the HRM client, admins).
+#[utoipa::path(get, path = "/applications/{id}", tag = "competition", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The application's id")),
+    responses((status = 200, body = Application), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn application(
+    State(app): State<App>,
+    Caller(actor): Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Application>, ApiError> {
     let id: ApplicationId = parse_id("application", &id)?;
-    let (app, _) = access::readable_application(&state, &p, id.as_str()).await?;
-    Ok(Json(app))
+    Ok(Json(competition::application(&app, &actor, &id).await?))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct StageInput {
-    stage: Stage,
-    outcome: StageOutcome,
-    score: Option<f32>,
-    reason: String,
-}
-
-/// `POST /applications/{id}/stages`: records the next stage's result with its
-/// reason. HR officers of the organisation and admins record any stage; declared
-/// commission members record interviews and decisions. Once a decision names a
-/// winner, the runners-up enter the second-best registry (see `reserve`).
+/// Record a stage result with its reason (HR of the organisation, admins; the
+/// declared commission for interviews and decisions). A result that departs from
+/// the ranking needs `deviation_reason`; a decision moves runners-up to the reserve.
+#[utoipa::path(post, path = "/applications/{id}/stages", tag = "competition", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The application's id")), request_body = StageInput,
+    responses((status = 200, body = Application), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn record_stage(
-    State(state): State<AppState>,
-    p: Principal,
+    State(app): State<App>,
+    Caller(actor): Caller,
     ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<StageInput>,
 ) -> Result<Json<Application>, ApiError> {
     let id: ApplicationId = parse_id("application", &id)?;
-    p.require(&[Role::Hr, Role::Admin, Role::Commission])?;
-    let reason = reason_of(&input.reason)?.to_owned();
-    // Begin first: on PostgreSQL this takes the writers' lock, so the application
-    // read next cannot be changed by another writer before we write it back.
-    let mut tx = state.store.begin().await?;
-    let (mut app, vacancy) = access::readable_application(&state, &p, id.as_str()).await?;
-    if p.role == Role::Commission && !matches!(input.stage, Stage::Interview | Stage::Decision) {
-        return Err(ApiError::forbidden(
-            "commission members record interviews and decisions only",
-        ));
-    }
-    let result = StageResult {
-        stage: input.stage,
-        outcome: input.outcome,
-        score: input.score,
-        decided_at: Utc::now().max(app.submitted_at),
-        decided_by: p.id.clone(),
-        reason: Some(reason.clone()),
-    };
-    app.stages.push(result.clone());
-    app.validate()?;
-    tx.put_application(&app).await?;
-    let (action, kind) = if input.stage == Stage::Decision {
-        ("decision.record", EventKind::Decision)
-    } else {
-        ("stage.record", EventKind::StageResult)
-    };
-    let detail = json!({ "stage": result.stage, "outcome": result.outcome, "score": result.score, "reason": reason });
-    tx.audit(
-        &p.id,
-        action,
-        "application",
-        app.id.as_str(),
-        &detail.to_string(),
-    )
-    .await?;
-    let payload = json!({
-        "application_id": app.id,
-        "vacancy_id": app.vacancy_id,
-        "profile_id": app.profile_id,
-        "result": result,
-    });
-    tx.enqueue_event(kind, "application", app.id.as_str(), &payload)
-        .await?;
-    if input.stage == Stage::Decision {
-        reserve::enter_runners_up(&state, &mut tx, &vacancy, &app, &p.id, result.decided_at)
-            .await?;
-    }
-    tx.commit().await?;
-    Ok(Json(app))
-}
-
-/// `PUT /vacancies/{id}/commission/{user_id}`: seats a commission member; HR
-/// officers of the organisation and admins.
-pub(crate) async fn seat_member(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiPath((id, user_id)): ApiPath<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    let vacancy_id: VacancyId = parse_id("vacancy", &id)?;
-    p.require(&[Role::Hr, Role::Admin])?;
-    access::managed_vacancy(&state, &p, &vacancy_id).await?;
-    match state.store.user(&user_id).await? {
-        Some((user, _)) if user.role == Role::Commission => {}
-        _ => {
-            return Err(ApiError::invalid(
-                "user_id",
-                format!("{user_id:?} is not a commission member's user id"),
-            ))
-        }
-    }
-    let mut tx = state.store.begin().await?;
-    tx.seat_commission_member(vacancy_id.as_str(), &user_id)
-        .await?;
-    tx.audit(
-        &p.id,
-        "commission.seat",
-        "vacancy",
-        vacancy_id.as_str(),
-        &user_id,
-    )
-    .await?;
-    tx.commit().await?;
     Ok(Json(
-        json!({ "vacancy_id": vacancy_id, "user_id": user_id }),
+        competition::record_stage(&app, &actor, &id, &input).await?,
     ))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct DeclarationInput {
-    /// Must be true: the member declares no conflict of interest and no family tie
-    /// with any candidate.
-    no_conflict_of_interest: bool,
-    #[serde(default)]
-    statement: String,
+/// Seat a commission member (HR of the organisation, admins).
+#[utoipa::path(put, path = "/vacancies/{id}/commission/{user_id}", tag = "competition", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The vacancy's id"), ("user_id" = String, Path, description = "The commission member's user id")),
+    responses((status = 200, body = Seat), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn seat_member(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiPath((id, user_id)): ApiPath<(String, String)>,
+) -> Result<Json<Seat>, ApiError> {
+    let id: VacancyId = parse_id("vacancy", &id)?;
+    Ok(Json(
+        competition::seat_member(&app, &actor, &id, &user_id).await?,
+    ))
 }
 
-/// `POST /vacancies/{id}/declaration`: a seated commission member declares no
-/// conflict of interest; only then does the shortlist open to them.
+/// Declare no conflict of interest (a seated commission member); only then does the
+/// shortlist open to them.
+#[utoipa::path(post, path = "/vacancies/{id}/declaration", tag = "competition", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The vacancy's id")), request_body = DeclarationInput,
+    responses((status = 201, body = DeclarationState), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn declare(
-    State(state): State<AppState>,
-    p: Principal,
+    State(app): State<App>,
+    Caller(actor): Caller,
     ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<DeclarationInput>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let vacancy_id: VacancyId = parse_id("vacancy", &id)?;
-    access::commission_member(&state, &p, &vacancy_id).await?;
-    if !input.no_conflict_of_interest {
-        return Err(ApiError::invalid(
-            "no_conflict_of_interest",
-            "a member with a conflict of interest must recuse (POST /vacancies/{id}/recusal)",
-        ));
-    }
-    if input.statement.chars().count() > REASON_CHARS {
-        return Err(ApiError::invalid(
-            "statement",
-            format!("at most {REASON_CHARS} characters"),
-        ));
-    }
-    let mut tx = state.store.begin().await?;
-    tx.declare(vacancy_id.as_str(), &p.id, &input.statement)
-        .await?;
-    tx.audit(
-        &p.id,
-        "commission.declare",
-        "vacancy",
-        vacancy_id.as_str(),
-        &input.statement,
-    )
-    .await?;
-    tx.commit().await?;
-    let d = state.store.declaration(vacancy_id.as_str(), &p.id).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({
-            "vacancy_id": vacancy_id,
-            "declared_at": d.as_ref().map(|d| d.declared_at),
-            "recused": d.is_some_and(|d| d.recused_at.is_some()),
-        })),
-    ))
+) -> Result<(StatusCode, Json<DeclarationState>), ApiError> {
+    let id: VacancyId = parse_id("vacancy", &id)?;
+    let state = competition::declare(&app, &actor, &id, &input).await?;
+    Ok((StatusCode::CREATED, Json(state)))
 }
 
-#[derive(Deserialize)]
+/// Why a member recuses.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RecusalInput {
     reason: String,
 }
 
-/// `POST /vacancies/{id}/recusal`: a seated member withdraws from the vacancy for
-/// good; the shortlist closes to them.
+/// Recuse oneself (a seated commission member), for good.
+#[utoipa::path(post, path = "/vacancies/{id}/recusal", tag = "competition", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The vacancy's id")), request_body = RecusalInput,
+    responses((status = 200, body = DeclarationState), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn recuse(
-    State(state): State<AppState>,
-    p: Principal,
+    State(app): State<App>,
+    Caller(actor): Caller,
     ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<RecusalInput>,
-) -> Result<Json<Value>, ApiError> {
-    let vacancy_id: VacancyId = parse_id("vacancy", &id)?;
-    access::commission_member(&state, &p, &vacancy_id).await?;
-    let reason = reason_of(&input.reason)?;
-    let mut tx = state.store.begin().await?;
-    tx.recuse(vacancy_id.as_str(), &p.id, reason).await?;
-    tx.audit(
-        &p.id,
-        "commission.recuse",
-        "vacancy",
-        vacancy_id.as_str(),
-        reason,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(json!({ "vacancy_id": vacancy_id, "recused": true })))
+) -> Result<Json<DeclarationState>, ApiError> {
+    let id: VacancyId = parse_id("vacancy", &id)?;
+    Ok(Json(
+        competition::recuse(&app, &actor, &id, &input.reason).await?,
+    ))
 }
 
-/// `POST /vacancies/{id}/shortlist/publish`: HR officers of the organisation and
-/// admins send the current shortlist to the HRM system (`shortlist_published`).
-pub(crate) async fn publish_shortlist(
-    State(state): State<AppState>,
-    p: Principal,
+/// `?blind=&limit=` of a shortlist.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ShortlistQuery {
+    /// Hide name, gender, birth date, contacts and photo; on unless asked otherwise.
+    blind: Option<bool>,
+    /// Most entries per list; 50 unless given, at most 500.
+    #[param(minimum = 1)]
+    limit: Option<usize>,
+}
+
+/// The ranked shortlist of the vacancy's applicants with explanations, the
+/// ineligible apart (the declared commission, HR of the organisation, admins).
+/// Every view is audited.
+#[utoipa::path(get, path = "/vacancies/{id}/shortlist", tag = "competition", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The vacancy's id"), ShortlistQuery),
+    responses((status = 200, body = Shortlist), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn shortlist(
+    State(app): State<App>,
+    Caller(actor): Caller,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
-    let vacancy_id: VacancyId = parse_id("vacancy", &id)?;
-    p.require(&[Role::Hr, Role::Admin])?;
-    access::managed_vacancy(&state, &p, &vacancy_id).await?;
-    let mut tx = state.store.begin().await?;
-    let mut applications = Vec::new();
-    for app in state.store.applications_for_vacancy(&vacancy_id).await? {
-        let consent = state
-            .store
-            .profile(&app.profile_id)
-            .await?
-            .is_some_and(|p| p.consents_to(ConsentPurpose::Processing));
-        if consent {
-            applications.push(json!({ "application_id": app.id, "profile_id": app.profile_id, "stages": app.stages }));
-        }
-    }
-    let payload = json!({ "vacancy_id": vacancy_id, "applications": applications });
-    let seq = tx
-        .enqueue_event(
-            EventKind::ShortlistPublished,
-            "vacancy",
-            vacancy_id.as_str(),
-            &payload,
-        )
-        .await?;
-    tx.audit(
-        &p.id,
-        "shortlist.publish",
-        "vacancy",
-        vacancy_id.as_str(),
-        &seq.to_string(),
-    )
-    .await?;
-    tx.commit().await?;
+    ApiQuery(q): ApiQuery<ShortlistQuery>,
+) -> Result<Response, ApiError> {
+    let id: VacancyId = parse_id("vacancy", &id)?;
+    let opts = ShortlistOptions {
+        blind: q.blind.unwrap_or(true),
+        limit: q.limit.unwrap_or(50),
+    };
+    let view = shortlist::shortlist(&app, &actor, &id, opts, "api").await?;
+    json_response(view.as_ref())
+}
+
+/// Override an eligibility rule with a written reason (a declared commission
+/// member; audited).
+#[utoipa::path(post, path = "/vacancies/{id}/eligibility/overrides", tag = "competition", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The vacancy's id")), request_body = OverrideInput,
+    responses((status = 201, body = OverrideRecorded), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn override_rule(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<OverrideInput>,
+) -> Result<(StatusCode, Json<OverrideRecorded>), ApiError> {
+    let id: VacancyId = parse_id("vacancy", &id)?;
+    let recorded = competition::override_rule(&app, &actor, &id, &input).await?;
+    Ok((StatusCode::CREATED, Json(recorded)))
+}
+
+/// Send the shortlist to the HRM system (HR of the organisation, admins).
+#[utoipa::path(post, path = "/vacancies/{id}/shortlist/publish", tag = "competition", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The vacancy's id")),
+    responses((status = 200, body = Published), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn publish_shortlist(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Published>, ApiError> {
+    let id: VacancyId = parse_id("vacancy", &id)?;
     Ok(Json(
-        json!({ "vacancy_id": vacancy_id, "event_seq": seq, "applications": applications.len() }),
+        competition::publish_shortlist(&app, &actor, &id).await?,
+    ))
+}
+
+/// `?limit=` of a talent search.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct TalentQuery {
+    /// Most people per list; 50 unless given, at most 500.
+    #[param(minimum = 1)]
+    limit: Option<usize>,
+}
+
+/// The whole pool ranked for the vacancy, shown blind (HR of the organisation,
+/// admins; audited): talent search beyond the applicants.
+#[utoipa::path(get, path = "/vacancies/{id}/talent", tag = "competition", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The vacancy's id"), TalentQuery),
+    responses((status = 200, body = TalentSearch), (status = "4XX", body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub(crate) async fn talent(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<TalentQuery>,
+) -> Result<Json<TalentSearch>, ApiError> {
+    let id: VacancyId = parse_id("vacancy", &id)?;
+    Ok(Json(
+        talent::search(&app, &actor, &id, q.limit.unwrap_or(50), "api").await?,
+    ))
+}
+
+/// `?top=` of a fairness report.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct FairnessQuery {
+    /// How many first ranks count as selected; 10 unless given.
+    #[param(minimum = 1)]
+    top: Option<usize>,
+}
+
+/// Selection rates of the vacancy's applicants by gender, age band and locality,
+/// with the four-fifths ratio (HR of the organisation, admins; audited as a
+/// shortlist view).
+#[utoipa::path(get, path = "/vacancies/{id}/fairness", tag = "competition", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The vacancy's id"), FairnessQuery),
+    responses((status = 200, body = Fairness), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn fairness(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<FairnessQuery>,
+) -> Result<Json<Fairness>, ApiError> {
+    let id: VacancyId = parse_id("vacancy", &id)?;
+    Ok(Json(
+        fairness::fairness(&app, &actor, &id, q.top, "api.fairness").await?,
     ))
 }

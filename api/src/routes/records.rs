@@ -2,98 +2,69 @@
 
 use axum::extract::State;
 use axum::Json;
+use qabilet_app::records::{self, AuditVerification, DeadEvents, EventFeed};
+use qabilet_app::App;
 use qabilet_domain::AuditEntry;
-use qabilet_store::{OutboxEvent, Role};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use utoipa::IntoParams;
 
-use crate::error::ApiQuery;
-use crate::routes::MAX_PAGE;
-use crate::{ApiError, AppState, Principal};
+use crate::{ApiError, ApiQuery, Caller, ErrorBody};
 
-#[derive(Deserialize)]
+/// `?after=&limit=` of a sequence.
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct Cursor {
     /// The last `seq` already seen; 0 to start.
     #[serde(default)]
     after: i64,
+    /// At most 500; 100 unless given.
+    #[param(minimum = 1)]
     limit: Option<i64>,
 }
 
-impl Cursor {
-    fn limit(&self) -> i64 {
-        self.limit.unwrap_or(100).clamp(1, MAX_PAGE)
-    }
-}
-
-/// `GET /audit?after=SEQ`: admins only. There is no route that changes the log.
+/// The audit log (admins). No route changes it.
+#[utoipa::path(get, path = "/audit", tag = "records", security(("bearer" = [])), params(Cursor),
+    responses((status = 200, body = Vec<AuditEntry>), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn audit_log(
-    State(state): State<AppState>,
-    p: Principal,
+    State(app): State<App>,
+    Caller(actor): Caller,
     ApiQuery(c): ApiQuery<Cursor>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    p.require(&[Role::Admin])?;
-    Ok(Json(state.store.audit_entries(c.after, c.limit()).await?))
+    Ok(Json(
+        records::audit_log(&app, &actor, c.after, c.limit).await?,
+    ))
 }
 
-/// `GET /audit/verify`: admins only; recomputes the hash chain.
+/// Verify the audit log's hash chain (admins).
+#[utoipa::path(get, path = "/audit/verify", tag = "records", security(("bearer" = [])),
+    responses((status = 200, body = AuditVerification), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn verify_audit(
-    State(state): State<AppState>,
-    p: Principal,
-) -> Result<Json<Value>, ApiError> {
-    p.require(&[Role::Admin])?;
-    Ok(Json(match state.store.verify_audit_chain().await? {
-        Ok(entries) => json!({ "intact": true, "entries": entries }),
-        Err(broken) => json!({ "intact": false, "seq": broken.seq, "problem": broken.to_string() }),
-    }))
+    State(app): State<App>,
+    Caller(actor): Caller,
+) -> Result<Json<AuditVerification>, ApiError> {
+    Ok(Json(records::verify_audit(&app, &actor).await?))
 }
 
-fn event_json(e: &OutboxEvent) -> Value {
-    // The payload was stored as JSON text by us; if it ever fails to parse, hand it
-    // over as a string rather than failing the whole page.
-    let payload: Value =
-        serde_json::from_str(&e.payload).unwrap_or_else(|_| Value::String(e.payload.clone()));
-    json!({
-        "seq": e.seq,
-        "idempotency_key": e.idempotency_key(),
-        "kind": e.kind.as_str(),
-        "aggregate_kind": e.aggregate_kind,
-        "aggregate_id": e.aggregate_id,
-        "created_at": e.created_at,
-        "payload": payload,
-    })
-}
-
-/// `GET /events?after=CURSOR`: the pull feed for the HRM client and admins. The
-/// cursor is the last `seq` seen; `next_cursor` continues from this page.
+/// The HRM event feed after a cursor (the HRM client, admins); `next_cursor`
+/// continues from this page.
+#[utoipa::path(get, path = "/events", tag = "records", security(("bearer" = [])), params(Cursor),
+    responses((status = 200, body = EventFeed), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn events(
-    State(state): State<AppState>,
-    p: Principal,
+    State(app): State<App>,
+    Caller(actor): Caller,
     ApiQuery(c): ApiQuery<Cursor>,
-) -> Result<Json<Value>, ApiError> {
-    p.require(&[Role::Hrm, Role::Admin])?;
-    let events = state.store.events_after(c.after, c.limit()).await?;
-    let next = events.last().map_or(c.after, |e| e.seq);
-    let events: Vec<Value> = events.iter().map(event_json).collect();
-    Ok(Json(json!({ "events": events, "next_cursor": next })))
+) -> Result<Json<EventFeed>, ApiError> {
+    Ok(Json(records::events(&app, &actor, c.after, c.limit).await?))
 }
 
-/// `GET /events/dead`: events that failed delivery too often; HRM client, admins.
+/// Events that failed delivery too often (the HRM client, admins).
+#[utoipa::path(get, path = "/events/dead", tag = "records", security(("bearer" = [])), params(Cursor),
+    responses((status = 200, body = DeadEvents), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn dead_events(
-    State(state): State<AppState>,
-    p: Principal,
+    State(app): State<App>,
+    Caller(actor): Caller,
     ApiQuery(c): ApiQuery<Cursor>,
-) -> Result<Json<Value>, ApiError> {
-    p.require(&[Role::Hrm, Role::Admin])?;
-    let dead = state.store.dead_events(c.limit()).await?;
-    let events: Vec<Value> = dead
-        .iter()
-        .map(|e| {
-            let mut v = event_json(e);
-            v["attempts"] = e.attempts.into();
-            v["last_error"] = e.last_error.clone().into();
-            v
-        })
-        .collect();
-    Ok(Json(json!({ "events": events })))
+) -> Result<Json<DeadEvents>, ApiError> {
+    Ok(Json(records::dead_events(&app, &actor, c.limit).await?))
 }

@@ -1,80 +1,53 @@
-//! Liveness, readiness, metrics and signing in.
+//! Liveness, readiness, metrics and this API's own document.
+
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
-use axum::Json;
-use chrono::Utc;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use axum::{Extension, Json};
+use qabilet_app::system::{self, Readiness};
+use qabilet_app::App;
+use serde::Serialize;
+use utoipa::ToSchema;
 
-use crate::auth::{check_login, issue_session};
-use crate::error::ApiJson;
-use crate::{ApiError, AppState};
+use crate::{ApiError, ErrorBody, Metrics};
 
-/// `GET /healthz`: the process is up. Touches nothing, so it cannot hang.
-pub(crate) async fn healthz() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+/// The answer of a liveness check.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Health {
+    status: &'static str,
 }
 
-/// `GET /readyz`: the store answers (503 otherwise), and whether search is available.
-pub(crate) async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    // MAX(seq) on the primary key: cheap even with a million profiles.
-    let seq = state.store.last_change_seq().await.map_err(|e| {
-        tracing::warn!(error = %e, "store not reachable");
-        ApiError::Unavailable("the store is not reachable".into())
-    })?;
-    Ok(Json(json!({
-        "status": "ready",
-        "backend": state.store.backend_name(),
-        "last_change_seq": seq,
-        "search": state.index.is_some(),
-    })))
+/// Liveness: the process answers. Touches nothing, so it cannot hang.
+#[utoipa::path(get, path = "/healthz", tag = "system", security(()),
+    responses((status = 200, body = Health)))]
+pub(crate) async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
 }
 
-/// `GET /metrics`: Prometheus text format. Unauthenticated, like every scrape
-/// target; it shows counts by route, never records.
-pub(crate) async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    let (pending, dead) = state.store.outbox_backlog().await.unwrap_or((-1, -1));
-    let text = state.metrics.render(&[
-        (
-            "qabilet_outbox_pending",
-            "HRM events waiting for delivery (-1: store unreachable).",
-            pending,
-        ),
-        (
-            "qabilet_outbox_dead",
-            "HRM events moved to the dead-letter list.",
-            dead,
-        ),
-    ]);
+/// Readiness: the store answers (503 otherwise), and whether search is available.
+#[utoipa::path(get, path = "/readyz", tag = "system", security(()),
+    responses((status = 200, body = Readiness), (status = 503, body = ErrorBody)))]
+pub(crate) async fn readyz(State(app): State<App>) -> Result<Json<Readiness>, ApiError> {
+    Ok(Json(system::readiness(&app).await?))
+}
+
+/// Prometheus metrics (text format). Unauthenticated, like every scrape target: it
+/// shows counts by route, never records.
+#[utoipa::path(get, path = "/metrics", tag = "system", security(()),
+    responses((status = 200, content_type = "text/plain", body = String)))]
+pub(crate) async fn metrics(
+    State(app): State<App>,
+    Extension(metrics): Extension<Arc<Metrics>>,
+) -> impl IntoResponse {
+    let text = metrics.render(&system::gauges(&app).await);
     ([(CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Login {
-    user_id: String,
-    secret: String,
-}
-
-/// `POST /sessions`: exchanges a user's login secret for a session token.
-pub(crate) async fn login(
-    State(state): State<AppState>,
-    ApiJson(login): ApiJson<Login>,
-) -> Result<Json<Value>, ApiError> {
-    let user = check_login(&state.store, &login.user_id, &login.secret)
-        .await?
-        // One message for an unknown user and a wrong secret: no user enumeration.
-        .ok_or_else(|| ApiError::Unauthenticated("unknown user or wrong secret".into()))?;
-    let ttl = chrono::Duration::from_std(state.config.session_ttl)
-        .map_err(|e| ApiError::Internal(format!("session ttl: {e}")))?;
-    let expires_at = Utc::now() + ttl;
-    let token = issue_session(&state.config.session_key, &user.id, expires_at);
-    Ok(Json(json!({
-        "token": token,
-        "user_id": user.id,
-        "role": user.role.as_str(),
-        "expires_at": expires_at,
-    })))
+/// This OpenAPI 3.1 document; public, like the routes it describes.
+#[utoipa::path(get, path = "/openapi.json", tag = "system", security(()),
+    responses((status = 200, body = Object)))]
+pub(crate) async fn document() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(super::openapi_document())
 }

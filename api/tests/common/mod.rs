@@ -1,5 +1,9 @@
 //! A real server on a loopback port over a real database, with a small HTTP client
 //! and a fixture of organisations, vacancies, profiles, users and keys.
+//!
+//! Shared by the API's tests and the web pages' (`web/tests` include this file), so
+//! a server is started one way: the application core behind the API's router, with
+//! the pages' routes merged when a test asks for them.
 
 #![allow(dead_code)]
 
@@ -13,7 +17,10 @@ use hyper::{Method, StatusCode};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use qabilet_api::{ApiConfig, AppState, NewUser, Role};
+use qabilet_api::HttpConfig;
+use qabilet_app::accounts::{self, NewApiKey, NewUser};
+use qabilet_app::config::Sessions;
+use qabilet_app::{Actor, App, AppParts, Config, RankingThreads, Role};
 use qabilet_domain::{OrganisationId, ProfileId};
 use qabilet_indexer::Index;
 use qabilet_store::test_support::TestStore;
@@ -22,13 +29,70 @@ use tokio::sync::oneshot;
 
 pub const SESSION_KEY: [u8; 32] = [42; 32];
 
-/// A running API server; stopped (gracefully) when dropped.
+/// A running server; stopped (gracefully) when dropped.
 pub struct Server {
     pub addr: SocketAddr,
     pub db: TestStore,
-    pub state: AppState,
+    pub app: App,
     client: Client<HttpConnector, Full<Bytes>>,
     stop: Option<oneshot::Sender<()>>,
+}
+
+/// The routes merged beside the API's: none for the API's own tests, the web pages
+/// for theirs (set once per test binary with [`serve_pages`]).
+static PAGES: std::sync::OnceLock<fn() -> axum::Router<App>> = std::sync::OnceLock::new();
+
+/// Serves `pages` beside the API in every server this test binary starts.
+pub fn serve_pages(pages: fn() -> axum::Router<App>) {
+    let _ = PAGES.set(pages);
+}
+
+/// The deployment's configuration as the tests run it: the built-in weights and
+/// the fixture's session key.
+pub fn config() -> Config {
+    let mut config = Config::with_defaults();
+    config.sessions = Sessions::new(SESSION_KEY.to_vec());
+    config
+}
+
+/// An app over `db` with `index` and `model`, ranking as a server does.
+pub fn app_with(
+    db: &TestStore,
+    index: Option<Arc<RwLock<Index>>>,
+    model: Option<Arc<qabilet_models::EmbeddingModel>>,
+) -> App {
+    App::new(AppParts {
+        store: db.store.clone(),
+        config: config(),
+        index,
+        model,
+        ranking_threads: RankingThreads::Sequential,
+    })
+}
+
+/// The operator the fixture creates users and keys as.
+pub fn operator() -> Actor {
+    Actor::operator("test")
+}
+
+/// Creates a user and returns their login secret.
+pub async fn create_user(s: &Server, new: &NewUser) -> String {
+    accounts::create_user(&s.app, &operator(), new)
+        .await
+        .unwrap()
+        .secret
+}
+
+/// Creates an API key and returns it.
+pub async fn create_api_key(app: &App, id: &str, role: Role) -> String {
+    let new = NewApiKey {
+        id: id.to_owned(),
+        role,
+    };
+    accounts::create_api_key(app, &operator(), &new)
+        .await
+        .unwrap()
+        .key
 }
 
 impl Drop for Server {
@@ -43,25 +107,32 @@ pub fn client() -> Client<HttpConnector, Full<Bytes>> {
     Client::builder(TokioExecutor::new()).build_http()
 }
 
-/// Starts a server over `db` with `config` tweaks applied.
-pub async fn start_with(db: TestStore, tweak: impl FnOnce(&mut ApiConfig)) -> Server {
-    let mut config = ApiConfig::new(SESSION_KEY.to_vec());
-    tweak(&mut config);
-    let state = AppState::new(db.store.clone(), config);
-    start_state(db, state).await
+/// Starts a server over `db` with HTTP settings `tweak`ed.
+pub async fn start_with(db: TestStore, tweak: impl FnOnce(&mut HttpConfig)) -> Server {
+    let mut http = HttpConfig::default();
+    tweak(&mut http);
+    let app = app_with(&db, None, None);
+    start_app_with(db, app, &http).await
 }
 
-pub async fn start_state(db: TestStore, state: AppState) -> Server {
+/// Starts a server for `app` over `db`.
+pub async fn start_app(db: TestStore, app: App) -> Server {
+    start_app_with(db, app, &HttpConfig::default()).await
+}
+
+pub async fn start_app_with(db: TestStore, app: App, http: &HttpConfig) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(qabilet_api::serve_on(state.clone(), listener, async move {
+    let pages = PAGES.get().map_or_else(axum::Router::new, |pages| pages());
+    let router = qabilet_api::router(app.clone(), pages, http);
+    tokio::spawn(qabilet_api::serve_on(router, listener, async move {
         let _ = stopped.await;
     }));
     Server {
         addr,
         db,
-        state,
+        app,
         client: client(),
         stop: Some(stop),
     }
@@ -71,11 +142,10 @@ pub async fn start(db: TestStore) -> Server {
     start_with(db, |_| {}).await
 }
 
-/// Starts a server whose state holds `index` for search.
+/// Starts a server whose app holds `index` for search.
 pub async fn start_with_index(db: TestStore, index: Arc<RwLock<Index>>) -> Server {
-    let state =
-        AppState::new(db.store.clone(), ApiConfig::new(SESSION_KEY.to_vec())).with_index(index);
-    start_state(db, state).await
+    let app = app_with(&db, Some(index), None);
+    start_app(db, app).await
 }
 
 /// A server over `db` with an empty on-disk index, which the test fills with
@@ -207,7 +277,7 @@ pub struct Tokens {
 pub fn session(user: &str) -> String {
     static EXPIRY: std::sync::LazyLock<chrono::DateTime<Utc>> =
         std::sync::LazyLock::new(|| Utc::now() + Duration::hours(1));
-    qabilet_api::issue_session(&SESSION_KEY, user, *EXPIRY)
+    accounts::issue_session(&SESSION_KEY, user, *EXPIRY)
 }
 
 pub fn organisation(id: &str) -> Value {
@@ -238,10 +308,7 @@ pub fn profile(id: &str, name: &str) -> Value {
 
 /// Imports the fixture through the API (as the HRM client) and creates the users.
 pub async fn fixture(s: &Server) -> Tokens {
-    let store = &s.db.store;
-    let key = qabilet_api::create_api_key(store, "test", "hrm-1", Role::Hrm)
-        .await
-        .unwrap();
+    let key = create_api_key(&s.app, "hrm-1", Role::Hrm).await;
     let today = Utc::now().date_naive();
     let r = s
         .post(
@@ -291,7 +358,7 @@ pub async fn fixture(s: &Server) -> Tokens {
             organisation_id: org.map(|o| OrganisationId::new(o).unwrap()),
             profile_id: profile.map(|p| ProfileId::new(p).unwrap()),
         };
-        qabilet_api::create_user(store, "test", &new).await.unwrap();
+        create_user(s, &new).await;
     }
     let tokens = Tokens {
         admin: session("admin"),

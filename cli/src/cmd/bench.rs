@@ -72,9 +72,11 @@ async fn bench_import(args: BenchImportArgs) -> anyhow::Result<()> {
     let bytes = std::fs::metadata(&file)?.len();
 
     let store = Store::open_embedded(&dir.path().join("db")).await?;
+    let app = qabilet_app::App::over_store(store.clone(), qabilet_app::Config::with_defaults());
+    let actor = qabilet_app::Actor::operator("bench");
     let started = Instant::now();
     let summary =
-        super::import::import::<Profile, _>(&store, &file, "bench", || Ok(jsonl::read(&file)?))
+        super::import::import::<Profile, _>(&app, &file, &actor, || Ok(jsonl::read(&file)?))
             .await?;
     let seconds = started.elapsed().as_secs_f64();
     store.close().await;

@@ -62,7 +62,7 @@ fn judgements(data_dir: &Path) -> anyhow::Result<HashMap<String, Vec<(String, u8
 }
 
 fn secret() -> anyhow::Result<String> {
-    let bytes = qabilet_api::random_key().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bytes = qabilet_app::accounts::random_bytes()?;
     Ok(format!("qu_{}", hex::encode(bytes)))
 }
 
@@ -220,7 +220,7 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
             profile_id,
             disabled: false,
         };
-        tx.insert_user(&user, &qabilet_api::hash_secret(&secret))
+        tx.insert_user(&user, &qabilet_app::accounts::hash_secret(&secret))
             .await?;
         tx.audit("system", "user.create", "user", &id, role.as_str())
             .await?;

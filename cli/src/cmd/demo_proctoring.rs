@@ -83,7 +83,7 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
     let (run, flags) = tokio::task::spawn_blocking(move || {
         let (bytes, data) = cohort()?;
         let report = analyze(&data, &Config::default());
-        anyhow::Ok(qabilet_api::queue_entries(
+        anyhow::Ok(qabilet_app::proctoring::queue_entries(
             &bytes,
             &data,
             &report,

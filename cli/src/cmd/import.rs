@@ -2,9 +2,10 @@
 //!
 //! The file is read twice. The first pass parses and validates every record and
 //! checks ids are unique, collecting errors as `file:line: field: problem`; if there
-//! is any, nothing is written. The second pass writes every record in one
-//! transaction, so even a database error half-way leaves the store as it was.
-//! Reading twice keeps memory flat for a million-profile file.
+//! is any, nothing is written. The second pass writes every record through one
+//! `qabilet_app::import::Import` — one transaction, the same rules, audit entry and
+//! reserve matching as `POST /import/…` — so even a database error half-way leaves
+//! the store as it was. Reading twice keeps memory flat for a million-profile file.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,8 +13,10 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use chrono::Utc;
 use clap::{Args, ValueEnum};
+use qabilet_app::import::{Import, ImportKind as Kind};
+use qabilet_app::{Actor, App, AppResult};
 use qabilet_domain::{Application, FieldError, Organisation, Profile, ReserveEntry, Vacancy};
-use qabilet_store::{Put, Store, StoreError, WriteTx};
+use qabilet_store::Put;
 use serde::Serialize;
 
 use crate::formats::{csv_vacancies, json_resume, jsonl, Item};
@@ -70,38 +73,38 @@ pub struct ImportSummary {
 
 /// A record kind the importer can write.
 pub trait Importable: Sized {
-    const NAME: &'static str;
+    const KIND: Kind;
     fn id(&self) -> &str;
-    fn put(
-        &self,
-        tx: &mut WriteTx,
-    ) -> impl std::future::Future<Output = Result<Put, StoreError>> + Send;
+    fn put<'a>(
+        &'a self,
+        import: &'a mut Import<'_>,
+    ) -> impl std::future::Future<Output = AppResult<Put>> + 'a;
 }
 
 macro_rules! importable {
-    ($type:ty, $name:literal, $method:ident) => {
+    ($type:ty, $kind:expr, $method:ident) => {
         impl Importable for $type {
-            const NAME: &'static str = $name;
+            const KIND: Kind = $kind;
             fn id(&self) -> &str {
                 self.id.as_str()
             }
-            fn put(
-                &self,
-                tx: &mut WriteTx,
-            ) -> impl std::future::Future<Output = Result<Put, StoreError>> + Send {
-                tx.$method(self)
+            fn put<'a>(
+                &'a self,
+                import: &'a mut Import<'_>,
+            ) -> impl std::future::Future<Output = AppResult<Put>> + 'a {
+                import.$method(self)
             }
         }
     };
 }
-importable!(Organisation, "organisations", put_organisation);
-importable!(Vacancy, "vacancies", put_vacancy);
-importable!(Profile, "profiles", put_profile);
-importable!(Application, "applications", put_application);
-importable!(ReserveEntry, "reserve", put_reserve_entry);
+importable!(Organisation, Kind::Organisations, organisation);
+importable!(Vacancy, Kind::Vacancies, vacancy);
+importable!(Profile, Kind::Profiles, profile);
+importable!(Application, Kind::Applications, application);
+importable!(ReserveEntry, Kind::Reserve, reserve_entry);
 
-pub async fn run(args: ImportArgs, store: &Store) -> anyhow::Result<()> {
-    let summary = import_file(store, &args).await?;
+pub async fn run(args: ImportArgs, app: &App) -> anyhow::Result<()> {
+    let summary = import_file(app, &args).await?;
     println!(
         "{}: {} records — {} new, {} updated, {} unchanged",
         args.file.display(),
@@ -114,7 +117,7 @@ pub async fn run(args: ImportArgs, store: &Store) -> anyhow::Result<()> {
 }
 
 /// Imports one file as `args` describe.
-pub async fn import_file(store: &Store, args: &ImportArgs) -> anyhow::Result<ImportSummary> {
+pub async fn import_file(app: &App, args: &ImportArgs) -> anyhow::Result<ImportSummary> {
     let path = args.file.as_path();
     if !path.is_file() {
         bail!("{}: no such file", path.display());
@@ -129,10 +132,10 @@ pub async fn import_file(store: &Store, args: &ImportArgs) -> anyhow::Result<Imp
             Format::Jsonl
         },
     );
-    let actor = args.actor.as_str();
+    let actor = &Actor::operator(&args.actor);
     match (args.kind, format) {
         (ImportKind::Vacancies, Format::Csv) => {
-            import(store, path, actor, || csv_vacancies::read(path)).await
+            import(app, path, actor, || csv_vacancies::read(path)).await
         }
         (ImportKind::Profiles, Format::JsonResume) => {
             if !args.consent_granted {
@@ -143,7 +146,7 @@ pub async fn import_file(store: &Store, args: &ImportArgs) -> anyhow::Result<Imp
                 );
             }
             let at = Utc::now();
-            import(store, path, actor, || {
+            import(app, path, actor, || {
                 Ok(json_resume::read(path, at)?.into_iter())
             })
             .await
@@ -151,19 +154,19 @@ pub async fn import_file(store: &Store, args: &ImportArgs) -> anyhow::Result<Imp
         (_, Format::Csv) => bail!("CSV is supported for vacancies only; use JSON Lines"),
         (_, Format::JsonResume) => bail!("JSON Resume is a format for profiles only"),
         (ImportKind::Organisations, Format::Jsonl) => {
-            import::<Organisation, _>(store, path, actor, || Ok(jsonl::read(path)?)).await
+            import::<Organisation, _>(app, path, actor, || Ok(jsonl::read(path)?)).await
         }
         (ImportKind::Vacancies, Format::Jsonl) => {
-            import::<Vacancy, _>(store, path, actor, || Ok(jsonl::read(path)?)).await
+            import::<Vacancy, _>(app, path, actor, || Ok(jsonl::read(path)?)).await
         }
         (ImportKind::Profiles, Format::Jsonl) => {
-            import::<Profile, _>(store, path, actor, || Ok(jsonl::read(path)?)).await
+            import::<Profile, _>(app, path, actor, || Ok(jsonl::read(path)?)).await
         }
         (ImportKind::Applications, Format::Jsonl) => {
-            import::<Application, _>(store, path, actor, || Ok(jsonl::read(path)?)).await
+            import::<Application, _>(app, path, actor, || Ok(jsonl::read(path)?)).await
         }
         (ImportKind::Reserve, Format::Jsonl) => {
-            import::<ReserveEntry, _>(store, path, actor, || Ok(jsonl::read(path)?)).await
+            import::<ReserveEntry, _>(app, path, actor, || Ok(jsonl::read(path)?)).await
         }
     }
 }
@@ -178,9 +181,9 @@ fn located(path: &Path, line: u64, e: &FieldError) -> String {
 
 /// Validates everything, then writes everything in one transaction.
 pub async fn import<T, I>(
-    store: &Store,
+    app: &App,
     path: &Path,
-    actor: &str,
+    actor: &Actor,
     read: impl Fn() -> anyhow::Result<I>,
 ) -> anyhow::Result<ImportSummary>
 where
@@ -223,24 +226,24 @@ where
         }
         bail!(
             "{message}\n{error_count} of {records} {} rejected; nothing from {} was imported",
-            T::NAME,
+            T::KIND.name(),
             path.display()
         );
     }
     if records == 0 {
-        bail!("{}: the file holds no {}", path.display(), T::NAME);
+        bail!("{}: the file holds no {}", path.display(), T::KIND.name());
     }
 
     // Pass 2: write all of it in one transaction.
-    let bar = super::progress(records, T::NAME);
+    let bar = super::progress(records, T::KIND.name());
     let mut summary = ImportSummary {
         records,
         ..Default::default()
     };
-    let mut tx = store.begin().await?;
+    let mut import = Import::begin(app, actor, T::KIND).await?;
     for Item { line, record } in read()? {
         let record = record.map_err(|e| anyhow::anyhow!(located(path, line, &e)))?;
-        let put = record.put(&mut tx).await.map_err(|e| {
+        let put = record.put(&mut import).await.map_err(|e| {
             anyhow::anyhow!(
                 "{}:{line}: {e}\nnothing from {} was imported",
                 path.display(),
@@ -254,16 +257,10 @@ where
         }
         bar.inc(1);
     }
-    let detail = serde_json::json!({ "file": path.display().to_string(), "summary": summary });
-    tx.audit(
-        actor,
-        "import",
-        T::NAME,
-        &path.display().to_string(),
-        &detail.to_string(),
-    )
-    .await?;
-    tx.commit().await?;
+    let tally = import.commit(&path.display().to_string()).await?;
     bar.finish_and_clear();
+    if let Some(n) = tally.reserve_matches.filter(|n| *n > 0) {
+        eprintln!("{n} reserve matches notified for the vacancies that opened");
+    }
     Ok(summary)
 }

@@ -5,21 +5,28 @@ pub mod bench_matching;
 pub mod demo;
 pub mod demo_accounts;
 pub mod demo_proctoring;
+pub mod eval;
 pub mod export;
 pub mod import;
 pub mod index;
-pub mod matching;
 pub mod models;
 pub mod proctor;
+pub mod reserve;
+pub mod search;
 pub mod serve;
+pub mod shortlist;
 pub mod up;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use std::sync::{Arc, RwLock};
+
 use anyhow::Context as _;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use qabilet_app::{App, AppParts, Config, RankingThreads};
+use qabilet_indexer::Index;
 use qabilet_models::{EmbeddingModel, E5_DIR_NAME};
 use qabilet_store::Store;
 
@@ -34,6 +41,53 @@ impl Context {
             None => Store::open_embedded(&self.data_dir).await?,
         };
         Ok(store)
+    }
+
+    /// The application core for a read-only command over `store`: the deployment's
+    /// configuration, the committed index opened read-only (so it works while
+    /// `qabilet serve` keeps the index), the embedding model if fetched, ranking on
+    /// every core.
+    pub fn reading_app(&self, store: Store) -> anyhow::Result<App> {
+        let config = Config::load(&self.data_dir)?;
+        let dir = index_dir(&self.data_dir);
+        let index = match Index::open_read_only(&dir) {
+            Ok(index) => Some(Arc::new(RwLock::new(index))),
+            Err(qabilet_indexer::Error::Unusable { .. }) => None,
+            Err(e) => {
+                return Err(e).with_context(|| format!("opening the index in {}", dir.display()))
+            }
+        };
+        let model = default_model(&self.data_dir)?.map(Arc::new);
+        Ok(App::new(AppParts {
+            store,
+            config,
+            index,
+            model,
+            ranking_threads: RankingThreads::Parallel,
+        }))
+    }
+
+    /// The application core over `store` alone (no index, no model): for commands
+    /// that neither search nor rank.
+    pub fn store_app(&self, store: Store) -> anyhow::Result<App> {
+        Ok(App::new(AppParts {
+            store,
+            config: Config::load(&self.data_dir)?,
+            index: None,
+            model: None,
+            ranking_threads: RankingThreads::Parallel,
+        }))
+    }
+}
+
+/// A use case's refusal as the CLI says it: the message, and what to run when the
+/// index is missing.
+pub fn refused(e: qabilet_app::AppError) -> anyhow::Error {
+    match e.kind() {
+        qabilet_app::ErrorKind::Unavailable => {
+            anyhow::anyhow!("{e}; run `qabilet index sync` first")
+        }
+        _ => anyhow::Error::new(e),
     }
 }
 

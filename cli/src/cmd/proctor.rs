@@ -14,7 +14,6 @@ use std::path::PathBuf;
 use anyhow::{bail, Context as _};
 use comfy_table::{presets::UTF8_FULL, ContentArrangement, Table};
 use qabilet_proctoring::{self as proctoring, Config, Evidence, Flag};
-use qabilet_store::Store;
 
 use crate::Context;
 
@@ -159,7 +158,7 @@ pub fn run(cmd: ProctorCommand, ctx: &Context) -> anyhow::Result<()> {
             let save = save.then(|| SaveTo {
                 ctx,
                 vacancy,
-                by: by.unwrap_or_else(|| std::env::var("USER").unwrap_or_else(|_| "cli".into())),
+                by: by.unwrap_or_else(|| std::env::var("USER").unwrap_or_default()),
             });
             let pair_error_rate = match pair_error_rate {
                 PairRate::PerSession => proctoring::PairErrorRate::PerSession,
@@ -179,8 +178,8 @@ pub fn run(cmd: ProctorCommand, ctx: &Context) -> anyhow::Result<()> {
             run,
             limit,
             json,
-        } => with_store(ctx, |store| async move {
-            queue::list(&store, status, vacancy, run, limit, json).await
+        } => with_app(ctx, |app| async move {
+            queue::list(&app, status, vacancy, run, limit, json).await
         }),
         ProctorCommand::Review {
             flag_id,
@@ -188,8 +187,8 @@ pub fn run(cmd: ProctorCommand, ctx: &Context) -> anyhow::Result<()> {
             dismiss: _,
             comment,
             by,
-        } => with_store(ctx, |store| async move {
-            queue::review(&store, &flag_id, confirm, &comment, &by).await
+        } => with_app(ctx, |app| async move {
+            queue::review(&app, &flag_id, confirm, &comment, &by).await
         }),
         ProctorCommand::Simulate {
             examinees,
@@ -274,10 +273,11 @@ pub fn run(cmd: ProctorCommand, ctx: &Context) -> anyhow::Result<()> {
     }
 }
 
-/// Runs `f` on the configured store inside a runtime, then closes the store.
-fn with_store<F, Fut>(ctx: &Context, f: F) -> anyhow::Result<()>
+/// Runs `f` on the application core over the configured store inside a runtime,
+/// then closes the store.
+fn with_app<F, Fut>(ctx: &Context, f: F) -> anyhow::Result<()>
 where
-    F: FnOnce(Store) -> Fut,
+    F: FnOnce(qabilet_app::App) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<()>>,
 {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -285,7 +285,8 @@ where
         .build()?;
     runtime.block_on(async {
         let store = ctx.store().await?;
-        let result = f(store.clone()).await;
+        let app = ctx.store_app(store.clone())?;
+        let result = f(app).await;
         store.close().await;
         result
     })
@@ -306,15 +307,20 @@ fn analyze(file: PathBuf, json: bool, config: Config, save: Option<SaveTo>) -> a
         .with_context(|| format!("invalid session file {}", file.display()))?;
     let report = proctoring::analyze(&data, &config);
     if let Some(save) = save {
-        let (run, flags) = qabilet_api::queue_entries(
-            text.as_bytes(),
-            &data,
-            &report,
-            save.vacancy.as_deref(),
-            &save.by,
-        );
-        with_store(save.ctx, |store| async move {
-            let saved = store.save_proctoring_run(&run, &flags).await?;
+        let vacancy: Option<qabilet_domain::VacancyId> = save
+            .vacancy
+            .as_deref()
+            .map(|v| {
+                v.parse()
+                    .map_err(|e: String| anyhow::anyhow!("--vacancy {v:?}: {e}"))
+            })
+            .transpose()?;
+        let actor = qabilet_app::Actor::operator(&save.by);
+        let (input, data, report) = (text.as_bytes(), &data, &report);
+        with_app(save.ctx, |app| async move {
+            let saved =
+                qabilet_app::proctoring::save(&app, &actor, vacancy.as_ref(), input, data, report)
+                    .await?;
             if saved.created {
                 eprintln!(
                     "saved run {}: {} flags, {} newly queued, {} already in the queue",

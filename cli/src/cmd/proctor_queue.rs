@@ -1,40 +1,46 @@
 //! `qabilet proctor flags` and `qabilet proctor review`: the review queue from
-//! the terminal, over the same store functions as the HTTP API (so a decision
-//! here is audited and reaches the HRM outbox exactly as one made over HTTP).
+//! the terminal, through the same use cases as the HTTP API
+//! (`qabilet_app::proctoring`), so a decision here is audited and reaches the HRM
+//! outbox exactly as one made over HTTP.
 
 use anyhow::bail;
 use comfy_table::{presets::UTF8_FULL, ContentArrangement, Table};
-use qabilet_store::{FlagFilter, FlagScope, FlagStatus, Store};
+use qabilet_app::proctoring::{self, FlagQuery, Review, ReviewDecision};
+use qabilet_app::{Actor, App};
 
-/// Prints the queue, most severe first.
+/// Prints the queue, most severe first (pages of the use case, up to `limit`).
 pub async fn list(
-    store: &Store,
+    app: &App,
     status: Option<String>,
     vacancy: Option<String>,
     run: Option<String>,
     limit: i64,
     json: bool,
 ) -> anyhow::Result<()> {
-    let status = match status.as_deref() {
-        None => None,
-        Some(s) => match FlagStatus::parse(s) {
-            Some(st) => Some(st),
-            None => bail!("--status {s:?}: expected open, confirmed or dismissed"),
-        },
-    };
     if !(1..=10_000).contains(&limit) {
         bail!("--limit must be in 1..=10000, got {limit}");
     }
-    let flags = store
-        .proctoring_flags(&FlagFilter {
-            scope: FlagScope::All,
-            status,
-            vacancy_id: vacancy,
-            run_id: run,
-            after: String::new(),
-            limit,
-        })
-        .await?;
+    if let Some(s) = &status {
+        proctoring::flag_status(s).map_err(|e| anyhow::anyhow!("--status: {e}"))?;
+    }
+    let actor = Actor::operator_from_env();
+    let mut flags = Vec::new();
+    let mut after = String::new();
+    while (flags.len() as i64) < limit {
+        let query = FlagQuery {
+            status: status.clone(),
+            vacancy_id: vacancy.clone(),
+            run_id: run.clone(),
+            after: after.clone(),
+            limit: Some(limit - flags.len() as i64),
+        };
+        let page = proctoring::flags(app, &actor, &query).await?;
+        flags.extend(page.flags);
+        match page.next_after {
+            Some(next) => after = next,
+            None => break,
+        }
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&flags)?);
         return Ok(());
@@ -73,7 +79,7 @@ pub async fn list(
 
 /// Decides one flag.
 pub async fn review(
-    store: &Store,
+    app: &App,
     flag_id: &str,
     confirm: bool,
     comment: &str,
@@ -86,13 +92,15 @@ pub async fn review(
         bail!("--by must name the reviewer");
     }
     let decision = if confirm {
-        FlagStatus::Confirmed
+        ReviewDecision::Confirmed
     } else {
-        FlagStatus::Dismissed
+        ReviewDecision::Dismissed
     };
-    let flag = store
-        .review_proctoring_flag(flag_id, decision, comment, by.trim())
-        .await?;
+    let input = Review {
+        decision,
+        comment: comment.to_owned(),
+    };
+    let flag = proctoring::review(app, &Actor::operator(by), flag_id, &input).await?;
     println!(
         "flag {} ({}, sessions {}) {} by {}; written to the audit log{}",
         flag.id,

@@ -1,4 +1,10 @@
-//! `qabilet serve`: the HTTP API; `qabilet users`: creating users and API keys.
+//! `qabilet serve`: the HTTP API and the web pages on one server; `qabilet users`:
+//! creating users and API keys.
+//!
+//! The server is the application core (`qabilet_app::App`: the store, the index it
+//! keeps in step with the store, the model, the deployment's configuration) behind
+//! two routers, the JSON API's (`qabilet_api`) and the web pages'
+//! (`qabilet_web`), merged here under the API's HTTP layers.
 //!
 //! Secrets the server needs are kept in the data directory, created on first use
 //! with mode 0600: `session.key` signs session tokens, `webhook.key` signs HRM
@@ -10,9 +16,12 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use qabilet_api::follower::spawn_follower;
 use qabilet_api::outbox::{spawn_delivery, WebhookConfig};
-use qabilet_api::{ApiConfig, AppState, NewUser, Role};
+use qabilet_api::HttpConfig;
+use qabilet_app::accounts::{self, NewApiKey, NewUser};
+use qabilet_app::config::Sessions;
+use qabilet_app::follower::spawn_follower;
+use qabilet_app::{Actor, App, AppParts, Config, RankingThreads, Role};
 use qabilet_domain::{OrganisationId, ProfileId};
 use qabilet_indexer::{Index, IndexConfig};
 use qabilet_store::Store;
@@ -54,7 +63,7 @@ fn key_file(path: &Path) -> anyhow::Result<Vec<u8>> {
     if let Ok(text) = std::fs::read_to_string(path) {
         return hex::decode(text.trim()).with_context(|| format!("{} is not hex", path.display()));
     }
-    let key = qabilet_api::random_key().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let key = accounts::random_bytes()?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -84,20 +93,20 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
         .try_init();
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
-    let mut config = ApiConfig::new(key_file(&data_dir.join("session.key"))?);
-    config.body_limit = args.body_limit;
-    config.request_timeout = Duration::from_secs(args.request_timeout_secs);
-    let mut state = AppState::new(store.clone(), config);
+    // One configuration for every front door; ranking.json is followed while serving.
+    let mut config = Config::load(data_dir)?;
+    config.sessions = Sessions::new(key_file(&data_dir.join("session.key"))?);
+    let http = HttpConfig {
+        body_limit: args.body_limit,
+        request_timeout: Duration::from_secs(args.request_timeout_secs),
+    };
     let model = if args.no_model {
         None
     } else {
         super::default_model(data_dir)?.map(Arc::new)
     };
     match &model {
-        Some(m) => {
-            tracing::info!(model = m.model_id(), "dense ranking on");
-            state = state.with_model(m.clone());
-        }
+        Some(m) => tracing::info!(model = m.model_id(), "dense ranking on"),
         None => tracing::info!("no embedding model: ranking without the dense signal"),
     }
 
@@ -113,11 +122,7 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
             ..IndexConfig::default()
         };
         match Index::open(&index_dir, config) {
-            Ok(index) => {
-                let index = Arc::new(RwLock::new(index));
-                index_handle = Some(index.clone());
-                state = state.with_index(index);
-            }
+            Ok(index) => index_handle = Some(Arc::new(RwLock::new(index))),
             // Serving without search beats not serving: the rest of the API works.
             Err(e) => {
                 tracing::warn!(error = %e, dir = %index_dir.display(), "search disabled: cannot open the index")
@@ -137,6 +142,13 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
         None => None,
     };
 
+    let app = App::new(AppParts {
+        store: store.clone(),
+        config,
+        index: index_handle.clone(),
+        model: model.clone(),
+        ranking_threads: RankingThreads::Sequential,
+    });
     // The index follows the store while serving: consent revocations and imports
     // reach search within a tick.
     let follower = index_handle.map(|index| {
@@ -153,7 +165,8 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
     let shutdown = async move {
         let _ = shutdown_rx.wait_for(|stop| *stop).await;
     };
-    let server = tokio::spawn(qabilet_api::serve(state, args.addr, shutdown));
+    let router = qabilet_api::router(app, qabilet_web::routes(), &http);
+    let server = tokio::spawn(qabilet_api::serve(router, args.addr, shutdown));
     eprintln!("serving on http://{} (Ctrl-C stops)", args.addr);
     tokio::signal::ctrl_c().await?;
     eprintln!("stopping: finishing requests in flight");
@@ -194,8 +207,10 @@ pub enum UsersCommand {
     },
 }
 
-/// Runs a `users` command; the audit log records the actor as `cli`.
-pub async fn users(command: UsersCommand, store: &Store) -> anyhow::Result<()> {
+/// Runs a `users` command through the same use cases as `POST /users` and
+/// `POST /api-keys`; the audit log records the operator (`cli:$USER`).
+pub async fn users(command: UsersCommand, app: &App) -> anyhow::Result<()> {
+    let operator = Actor::operator_from_env();
     let role_of = |s: &str| {
         Role::parse(s).ok_or_else(|| {
             anyhow::anyhow!("unknown role {s:?}; one of candidate, commission, hr, hrm, admin")
@@ -220,15 +235,22 @@ pub async fn users(command: UsersCommand, store: &Store) -> anyhow::Result<()> {
                     .transpose()
                     .map_err(|e| anyhow::anyhow!("--profile: {e}"))?,
             };
-            let secret = qabilet_api::create_user(store, "cli", &new).await?;
+            let created = accounts::create_user(app, &operator, &new).await?;
             println!(
-                "user {} ({}) created; login secret (shown once):\n{secret}",
-                new.id, role
+                "user {} ({}) created; login secret (shown once):\n{}",
+                created.id, role, created.secret
             );
         }
         UsersCommand::AddKey { id, role } => {
-            let key = qabilet_api::create_api_key(store, "cli", &id, role_of(&role)?).await?;
-            println!("API key {id} ({role}) created (shown once):\n{key}");
+            let new = NewApiKey {
+                id,
+                role: role_of(&role)?,
+            };
+            let created = accounts::create_api_key(app, &operator, &new).await?;
+            println!(
+                "API key {} ({role}) created (shown once):\n{}",
+                created.id, created.key
+            );
         }
     }
     Ok(())

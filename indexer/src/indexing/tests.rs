@@ -184,3 +184,42 @@ fn wrong_embedding_size_is_an_error() {
     let err = index.upsert_vacancy(&v, Some(&[1.0; 3]), 1).unwrap_err();
     assert!(err.to_string().contains("3 dimensions"), "{err}");
 }
+
+#[test]
+fn a_read_only_index_searches_beside_the_writer_and_refuses_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(matches!(
+        Index::open_read_only(dir.path()),
+        Err(Error::Unusable { .. })
+    ));
+    let mut writer = Index::open(dir.path(), small_config()).unwrap();
+    let p = profile("P-1", "Бухгалтерский учёт", &[]);
+    writer
+        .upsert_profile(&p, Some(&[1.0, 0.0, 0.0, 0.0]), 1)
+        .unwrap();
+    writer.commit().unwrap();
+    // The writer still holds tantivy's lock: a second writable open is refused,
+    // a read-only one is not.
+    assert!(Index::open(dir.path(), small_config()).is_err());
+    let mut reader = Index::open_read_only(dir.path()).unwrap();
+    assert!(!reader.is_writable());
+    assert_eq!(reader.dim(), 4);
+    assert_eq!(reader.last_applied_seq(), 1);
+    let hits = reader
+        .match_profiles("бухгалтерский", &crate::Filters::default(), 10)
+        .unwrap();
+    assert_eq!(ids(&hits.all), ["P-1"]);
+    let near = reader
+        .profile_similarities(&[1.0, 0.0, 0.0, 0.0], &["P-1", "P-2"])
+        .unwrap();
+    assert_eq!(near.len(), 1);
+    assert!((near[0].score - 1.0).abs() < 1e-3);
+    assert!(matches!(
+        reader.upsert_profile(&profile("P-2", "x", &[]), None, 2),
+        Err(Error::Unusable { .. })
+    ));
+    assert!(matches!(
+        reader.delete_profile(&ProfileId::new("P-1").unwrap(), 3),
+        Err(Error::Unusable { .. })
+    ));
+}

@@ -25,7 +25,7 @@
 pub mod experience;
 mod specialties;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -96,6 +96,20 @@ impl std::str::FromStr for Rule {
     }
 }
 
+impl utoipa::PartialSchema for Rule {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(
+                "^(education|specialty|experience_total|experience_public|experience_field|category|language:(kk|ru|en))$",
+            ))
+            .description(Some("A rule of the qualification check"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Rule {}
+
 impl Serialize for Rule {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.code())
@@ -111,7 +125,7 @@ impl<'de> Deserialize<'de> for Rule {
 }
 
 /// What a rule found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleStatus {
     Met,
@@ -121,7 +135,7 @@ pub enum RuleStatus {
 }
 
 /// The outcome of one rule, with its evidence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RuleOutcome {
     pub rule: Rule,
     pub status: RuleStatus,
@@ -146,7 +160,7 @@ impl RuleOutcome {
 }
 
 /// The whole qualification check of one profile against one vacancy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Eligibility {
     /// No rule is NotMet (overridden rules excepted).
     pub eligible: bool,
@@ -221,7 +235,7 @@ impl Eligibility {
 }
 
 /// A commission's decision to let a candidate through a rule they did not meet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Override {
     pub rule: Rule,
     /// Why, in the commission's words; never empty.
@@ -319,10 +333,21 @@ const ANALYSIS_CACHE_ENTRIES: usize = 20_000;
 /// Vacancy analyses by id, each with a hash of the texts it was made from, so an
 /// edited vacancy is analysed again. A candidate's search checks ~150 vacancies and
 /// analysing them was most of its ranking time; the same vacancies come back for
-/// the next candidate. When full, an arbitrary half is dropped: simple, and a
-/// dropped entry only costs one analysis.
-#[derive(Debug, Default)]
-struct AnalysisCache(std::sync::Mutex<HashMap<String, (u64, Arc<VacancyAnalysis>)>>);
+/// the next candidate. Bounded, least recently used out (`quick_cache`); a dropped
+/// entry only costs one analysis.
+struct AnalysisCache(quick_cache::sync::Cache<String, (u64, Arc<VacancyAnalysis>)>);
+
+impl Default for AnalysisCache {
+    fn default() -> Self {
+        AnalysisCache(quick_cache::sync::Cache::new(ANALYSIS_CACHE_ENTRIES))
+    }
+}
+
+impl std::fmt::Debug for AnalysisCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AnalysisCache({} vacancies)", self.0.len())
+    }
+}
 
 impl AnalysisCache {
     fn get_or_insert(
@@ -332,25 +357,15 @@ impl AnalysisCache {
     ) -> Arc<VacancyAnalysis> {
         let hash = analysis_hash(vacancy);
         let key = vacancy.id.as_str();
-        {
-            let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some((h, a)) = map.get(key) {
-                if *h == hash {
-                    return a.clone();
-                }
+        if let Some((h, a)) = self.0.get(key) {
+            if h == hash {
+                return a;
             }
         }
-        // Analysed outside the lock: two threads may both analyse one vacancy,
-        // which is harmless, while a lock held through analysis would serialise all.
+        // Analysed outside any lock: two threads may both analyse one vacancy, which
+        // is harmless, while a lock held through analysis would serialise them all.
         let analysis = Arc::new(analyse());
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= ANALYSIS_CACHE_ENTRIES {
-            let drop: Vec<String> = map.keys().step_by(2).cloned().collect();
-            for k in drop {
-                map.remove(&k);
-            }
-        }
-        map.insert(key.to_owned(), (hash, analysis.clone()));
+        self.0.insert(key.to_owned(), (hash, analysis.clone()));
         analysis
     }
 }

@@ -75,7 +75,7 @@ pub fn split(pools: &[QueryPool]) -> (Vec<&QueryPool>, Vec<&QueryPool>) {
 }
 
 /// The outcome of [`calibrate`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Calibration {
     /// The chosen configuration (the input's, with weights replaced).
     pub config: RankingConfig,

@@ -8,8 +8,10 @@
 use qabilet_domain::{Education, Experience, LanguageSkill, Locality, Profile, Region};
 use serde::Serialize;
 
-/// What blind mode shows of a profile.
-#[derive(Debug, Clone, Serialize)]
+/// What blind mode shows of a profile. Nothing else: its schema says so
+/// (`additionalProperties: false`), which also tells it apart from a full profile.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BlindProfileView {
     pub id: String,
     pub region: Region,
@@ -25,7 +27,7 @@ pub struct BlindProfileView {
 const MASK: &str = "▇▇▇";
 
 /// Replaces each word of `name` (two letters or more) in `text`, in any case.
-fn mask_name(text: &str, name: &str) -> String {
+pub fn mask_name(text: &str, name: &str) -> String {
     let mut out = text.to_owned();
     for word in name.split_whitespace().filter(|w| w.chars().count() >= 2) {
         for variant in [word.to_owned(), word.to_lowercase(), word.to_uppercase()] {

@@ -16,7 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Which fusion method; see the module docs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FusionMethod {
     Linear,
@@ -24,7 +24,7 @@ pub enum FusionMethod {
 }
 
 /// One signal's part of one candidate's score.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SignalPart {
     /// The signal's own score (BM25, cosine, structured fit).
     pub raw: f32,
@@ -40,7 +40,7 @@ pub struct SignalPart {
 
 /// The fused score and its parts; a `None` part means the signal did not score this
 /// candidate (not retrieved, or no embeddings at all).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ScoreParts {
     pub score: f32,
     pub bm25: Option<SignalPart>,

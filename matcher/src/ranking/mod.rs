@@ -28,7 +28,7 @@ use qabilet_domain::{Profile, Vacancy};
 use qabilet_indexer::{Filters, Index, LanguageFilter, SearchRequest};
 use serde::{Deserialize, Serialize};
 
-pub use blind::BlindProfileView;
+pub use blind::{mask_name, BlindProfileView};
 pub use fusion::{FusionMethod, ScoreParts, SignalPart};
 pub use structured::{StructuredFit, StructuredWeights};
 
@@ -38,7 +38,7 @@ use crate::eligibility::{
 use crate::text::{content_terms, generic_terms, sentences};
 
 /// Ranking settings of a deployment, read from its config file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RankingConfig {
     pub method: FusionMethod,
@@ -91,7 +91,7 @@ pub trait SentenceEmbedder {
 }
 
 /// What a recommendation was computed with.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Provenance {
     /// Embedding model of the dense signal, if it was used.
     pub model_id: Option<String>,
@@ -100,7 +100,7 @@ pub struct Provenance {
 }
 
 /// A sentence of the other side that matched best.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MatchedSentence {
     /// Where it is from: `summary`, `experience[2]`, `description`, `duties`.
     pub source: String,
@@ -110,7 +110,7 @@ pub struct MatchedSentence {
 }
 
 /// Why an item is where it is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Explanation {
     pub method: FusionMethod,
     pub parts: ScoreParts,
@@ -158,7 +158,7 @@ pub fn join_candidates<'a, T>(
 }
 
 /// A candidate on the shortlist.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RankedProfile {
     pub rank: usize,
     pub profile_id: String,
@@ -168,7 +168,7 @@ pub struct RankedProfile {
 }
 
 /// An ineligible candidate, with what stopped them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Ineligible {
     pub profile_id: String,
     pub score: f32,
@@ -176,7 +176,7 @@ pub struct Ineligible {
 }
 
 /// The shortlist of one vacancy.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Shortlist {
     pub vacancy_id: String,
     pub eligible: Vec<RankedProfile>,
@@ -184,7 +184,7 @@ pub struct Shortlist {
 }
 
 /// A vacancy ranked for a candidate.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RankedVacancy {
     pub rank: usize,
     pub vacancy_id: String,

@@ -20,7 +20,7 @@ use crate::eligibility::{Eligibility, Rule, RuleStatus};
 use crate::text::{content_terms, coverage};
 
 /// Weights of the structured parts; normalised by their sum.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct StructuredWeights {
     pub requirements: f32,
@@ -45,7 +45,7 @@ impl Default for StructuredWeights {
 }
 
 /// The parts of the structured fit, each in [0, 1], and their weighted mean.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StructuredFit {
     pub requirements: f32,
     pub experience: f32,

@@ -1,0 +1,179 @@
+//! Who may see which record.
+//!
+//! The rule that shapes every function here: a caller who may not see a record is
+//! refused whether or not it exists, so ids cannot be probed. Only callers entitled
+//! to a record (admins, the HRM client, the owner) learn that it is missing.
+//!
+//! | record | candidate | commission | hr | hrm | admin (and the CLI operator) |
+//! |---|---|---|---|---|---|
+//! | vacancy (read) | published | published | published + own drafts | all | all |
+//! | vacancy (manage) | – | – | own organisation | all | all |
+//! | shortlist | – | seated + declared, not recused | own organisation | – | all |
+//! | profile | own | – (via shortlist) | applied to own organisation | all | all |
+//! | application | own | as shortlist | own organisation | all | all |
+
+use qabilet_domain::{
+    Application, OrganisationId, Profile, ProfileId, Vacancy, VacancyId, VacancyStatus,
+};
+use qabilet_store::Role;
+
+use crate::{Actor, App, AppError, AppResult};
+
+fn not_found(kind: &str, id: &str) -> AppError {
+    AppError::NotFound(format!("{kind} {id:?} does not exist"))
+}
+
+fn refused(kind: &str) -> AppError {
+    AppError::forbidden(format!("you may not access this {kind}"))
+}
+
+/// Whether `actor` may see `vacancy` at all. Published vacancies (open, closed,
+/// cancelled) are public information, the "single window"; a draft is seen only by
+/// HR officers of its organisation, the HRM client that imports it and admins.
+pub fn may_see_vacancy(actor: &Actor, vacancy: &Vacancy) -> bool {
+    vacancy.status != VacancyStatus::Draft || may_see_drafts_of(actor, &vacancy.organisation_id)
+}
+
+/// Whether `actor` sees drafts of `organisation`.
+pub fn may_see_drafts_of(actor: &Actor, organisation: &OrganisationId) -> bool {
+    match actor.role {
+        Role::Admin | Role::Hrm => true,
+        Role::Hr => actor.organisation_id.as_ref() == Some(organisation),
+        Role::Candidate | Role::Commission => false,
+    }
+}
+
+/// Whether `actor` may see some drafts (any organisation's).
+pub fn sees_drafts(actor: &Actor) -> bool {
+    matches!(actor.role, Role::Admin | Role::Hrm | Role::Hr)
+}
+
+/// A vacancy the actor manages: HR officers of its organisation, the HRM client,
+/// admins.
+pub async fn managed_vacancy(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Vacancy> {
+    let vacancy = app.store().vacancy(id).await?;
+    match actor.role {
+        Role::Admin | Role::Hrm => vacancy.ok_or_else(|| not_found("vacancy", id.as_str())),
+        Role::Hr => vacancy
+            .filter(|v| Some(&v.organisation_id) == actor.organisation_id.as_ref())
+            .ok_or_else(|| refused("vacancy")),
+        Role::Candidate | Role::Commission => Err(refused("vacancy")),
+    }
+}
+
+/// Where a commission member stands on a vacancy they are seated on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Seated, no declaration yet: the shortlist stays closed.
+    Undeclared,
+    /// Declared no conflict of interest.
+    Declared,
+    /// Withdrew from the vacancy for good.
+    Recused,
+}
+
+/// The standing of a seated commission member; refused if not seated.
+pub async fn standing(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Standing> {
+    commission_member(app, actor, id).await?;
+    Ok(
+        match app.store().declaration(id.as_str(), &actor.id).await? {
+            None => Standing::Undeclared,
+            Some(d) if d.recused_at.is_some() => Standing::Recused,
+            Some(_) => Standing::Declared,
+        },
+    )
+}
+
+/// A vacancy whose shortlist the actor may see. Commission members must be seated,
+/// must have declared no conflict of interest, and must not have recused.
+pub async fn shortlist_vacancy(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Vacancy> {
+    match actor.role {
+        Role::Commission => match standing(app, actor, id).await? {
+            Standing::Undeclared => Err(AppError::forbidden(
+                "record your no-conflict-of-interest declaration for this vacancy first \
+                 (POST /vacancies/{id}/declaration)",
+            )),
+            Standing::Recused => Err(AppError::forbidden(
+                "you recused yourself from this vacancy",
+            )),
+            Standing::Declared => app
+                .store()
+                .vacancy(id)
+                .await?
+                // The seat's foreign key guarantees the vacancy; a miss is ours.
+                .ok_or_else(|| AppError::internal(format!("seat on missing vacancy {id}"))),
+        },
+        Role::Hr | Role::Admin => managed_vacancy(app, actor, id).await,
+        Role::Candidate | Role::Hrm => Err(refused("shortlist")),
+    }
+}
+
+/// Refuses unless the actor sits on the vacancy's commission.
+pub async fn commission_member(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<()> {
+    actor.require(&[Role::Commission])?;
+    if app
+        .store()
+        .has_commission_seat(id.as_str(), &actor.id)
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "you are not seated on this vacancy's commission",
+        ))
+    }
+}
+
+/// A profile the actor may read.
+pub async fn readable_profile(app: &App, actor: &Actor, id: &ProfileId) -> AppResult<Profile> {
+    let allowed = match actor.role {
+        Role::Admin | Role::Hrm => true,
+        Role::Candidate => actor.profile_id.as_ref() == Some(id),
+        Role::Hr => match &actor.organisation_id {
+            Some(org) => {
+                app.store()
+                    .profile_applied_to_organisation(id.as_str(), org.as_str())
+                    .await?
+            }
+            None => false,
+        },
+        Role::Commission => false,
+    };
+    if !allowed {
+        return Err(refused("profile"));
+    }
+    app.store()
+        .profile(id)
+        .await?
+        .ok_or_else(|| not_found("profile", id.as_str()))
+}
+
+/// An application the actor may read, with its vacancy.
+pub async fn readable_application(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+) -> AppResult<(Application, Vacancy)> {
+    let application = app.store().application(id).await?;
+    let entitled_to_know = matches!(actor.role, Role::Admin | Role::Hrm);
+    let Some(application) = application else {
+        return Err(if entitled_to_know {
+            not_found("application", id)
+        } else {
+            refused("application")
+        });
+    };
+    let vacancy = match actor.role {
+        Role::Candidate if actor.profile_id.as_ref() == Some(&application.profile_id) => {
+            app.store().vacancy(&application.vacancy_id).await?
+        }
+        Role::Candidate => return Err(refused("application")),
+        Role::Admin | Role::Hrm | Role::Hr => {
+            Some(managed_vacancy(app, actor, &application.vacancy_id).await?)
+        }
+        Role::Commission => Some(shortlist_vacancy(app, actor, &application.vacancy_id).await?),
+    };
+    let vacancy = vacancy
+        .ok_or_else(|| AppError::internal(format!("application {id} of a missing vacancy")))?;
+    Ok((application, vacancy))
+}

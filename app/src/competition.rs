@@ -1,0 +1,642 @@
+//! The competition: applications, stage results, the commission (seats,
+//! declarations, recusal), eligibility overrides and publishing the shortlist.
+//!
+//! Every decision is written to the audit log in the same transaction as the
+//! change; results the HRM system must learn of go to the outbox in that
+//! transaction too. A result that departs from the ranking needs a written reason
+//! (see [`deviates`]), whichever door it comes through.
+
+use chrono::{DateTime, Utc};
+use qabilet_domain::{
+    limits::REASON_CHARS, Application, ApplicationId, ConsentPurpose, Stage, StageOutcome,
+    StageResult, Vacancy, VacancyId, VacancyStatus, Validate,
+};
+use qabilet_matcher::eligibility::{Eligibility, Override, Rule};
+use qabilet_store::{EligibilityOverride, EventKind, Role};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use crate::access::{self, Standing};
+use crate::shortlist::{self, RankedEntry, Shortlist, ShortlistOptions};
+use crate::{reserve, Actor, App, AppError, AppResult};
+
+/// Checks a human-written reason: required, bounded, printable.
+pub fn reason_of<'a>(field: &str, reason: &'a str) -> AppResult<&'a str> {
+    let trimmed = reason.trim();
+    if trimmed.is_empty() {
+        return Err(AppError::invalid(field, "a reason is required"));
+    }
+    if trimmed.chars().count() > REASON_CHARS {
+        return Err(AppError::invalid(
+            field,
+            format!("at most {REASON_CHARS} characters"),
+        ));
+    }
+    Ok(trimmed)
+}
+
+/// A candidate applies with their own profile, before the deadline (in the
+/// jurisdiction's calendar), to an open vacancy. Applying twice is a conflict.
+pub async fn apply(app: &App, actor: &Actor, vacancy_id: &VacancyId) -> AppResult<Application> {
+    actor.require(&[Role::Candidate])?;
+    let profile_id = actor
+        .profile_id
+        .clone()
+        .ok_or_else(|| AppError::forbidden("your account has no profile"))?;
+    let vacancy = crate::catalog::vacancy(app, actor, vacancy_id).await?;
+    if vacancy.status != VacancyStatus::Open {
+        return Err(AppError::conflict(format!(
+            "vacancy {vacancy_id} is {}, not open",
+            vacancy.status.code()
+        )));
+    }
+    if app.today() > vacancy.deadline {
+        return Err(AppError::conflict(format!(
+            "the deadline {} has passed; nothing can be added after it",
+            vacancy.deadline
+        )));
+    }
+    let profile = app
+        .store()
+        .profile(&profile_id)
+        .await?
+        .ok_or_else(|| AppError::conflict("your profile has not been imported yet"))?;
+    if !profile.consents_to(ConsentPurpose::Processing) {
+        return Err(AppError::conflict(
+            "processing consent is revoked; an application cannot be processed",
+        ));
+    }
+    // Derived from the pair, so a retried request finds the same id.
+    let digest = Sha256::digest(format!("{vacancy_id}\n{profile_id}").as_bytes());
+    let id = ApplicationId::new(format!("A-{}", &hex::encode(digest)[..24]))
+        .map_err(AppError::Internal)?;
+    if app.store().application(id.as_str()).await?.is_some() {
+        return Err(AppError::conflict(format!(
+            "you have already applied to vacancy {vacancy_id}"
+        )));
+    }
+    let application = Application {
+        id,
+        vacancy_id: vacancy_id.clone(),
+        profile_id,
+        submitted_at: Utc::now(),
+        stages: Vec::new(),
+    };
+    let mut tx = app.store().begin().await?;
+    tx.put_application(&application).await?;
+    tx.audit(
+        actor.audit_name(),
+        "application.submit",
+        "application",
+        application.id.as_str(),
+        application.vacancy_id.as_str(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(application)
+}
+
+/// One application, if `actor` may see it (see `access::readable_application`).
+pub async fn application(app: &App, actor: &Actor, id: &ApplicationId) -> AppResult<Application> {
+    Ok(access::readable_application(app, actor, id.as_str())
+        .await?
+        .0)
+}
+
+/// The candidate's own applications with their vacancies, newest first.
+pub async fn own_applications(
+    app: &App,
+    actor: &Actor,
+) -> AppResult<Vec<(Application, Option<Vacancy>)>> {
+    actor.require(&[Role::Candidate])?;
+    let profile = actor
+        .profile_id
+        .as_ref()
+        .ok_or_else(|| AppError::forbidden("your account has no profile"))?;
+    let mut out = Vec::new();
+    for application in app.store().applications_for_profile(profile).await? {
+        let vacancy = app.store().vacancy(&application.vacancy_id).await?;
+        out.push((application, vacancy));
+    }
+    Ok(out)
+}
+
+/// Which requirements of `vacancy` the candidate's own profile meets, as of today
+/// (or the deadline, if it passed); `None` for anyone else, or without a profile.
+pub async fn own_eligibility(
+    app: &App,
+    actor: &Actor,
+    vacancies: &[&Vacancy],
+) -> AppResult<Vec<Option<Eligibility>>> {
+    let profile = match (&actor.role, &actor.profile_id) {
+        (Role::Candidate, Some(id)) => app.store().profile(id).await?,
+        _ => None,
+    };
+    let Some(profile) = profile else {
+        return Ok(vec![None; vacancies.len()]);
+    };
+    let today = app.today();
+    let checker = app.checker();
+    Ok(vacancies
+        .iter()
+        .map(|v| Some(checker.check(&checker.prepare(v), &profile, today.min(v.deadline))))
+        .collect())
+}
+
+/// A stage result to record.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageInput {
+    pub stage: Stage,
+    pub outcome: StageOutcome,
+    #[serde(default)]
+    pub score: Option<f32>,
+    /// Why: required for every result.
+    pub reason: String,
+    /// Why the result departs from the ranking; required when it does (a pass
+    /// while a better-ranked applicant failed that stage, a fail while a worse-ranked
+    /// one passed it, or a pass for an ineligible applicant).
+    #[serde(default)]
+    pub deviation_reason: Option<String>,
+}
+
+/// The stage to record next after `stages` (an application's results so far), if
+/// the competition goes on for it.
+pub fn next_stage(stages: &[StageResult]) -> Option<Stage> {
+    match stages.last() {
+        None => Some(Stage::QualificationCheck),
+        Some(last) if last.outcome != StageOutcome::Passed => None,
+        Some(last) => Stage::ALL.into_iter().find(|s| *s > last.stage),
+    }
+}
+
+/// Whether recording `outcome` at `stage` for `application_id` goes against the
+/// ranking: it passes while a better-ranked applicant failed that stage, fails while
+/// a worse-ranked one passed it, or passes an ineligible applicant. An eligible
+/// applicant beyond the listed ranks counts as ranked below all of them.
+pub fn deviates(
+    view: &Shortlist,
+    application_id: &str,
+    stage: Stage,
+    outcome: StageOutcome,
+) -> bool {
+    let listed_ineligible = view
+        .ineligible
+        .iter()
+        .any(|i| i.application_id == application_id);
+    let rank = view
+        .eligible
+        .iter()
+        .find(|r| r.application_id == application_id)
+        .map(|r| r.rank);
+    let rank = match rank {
+        Some(rank) => rank,
+        None if listed_ineligible => return outcome == StageOutcome::Passed,
+        None => usize::MAX,
+    };
+    let outcome_of = |r: &RankedEntry| {
+        r.stages
+            .iter()
+            .find(|s| s.stage == stage)
+            .map(|s| s.outcome)
+    };
+    view.eligible.iter().any(|other| match outcome {
+        StageOutcome::Passed => {
+            other.rank < rank && outcome_of(other) == Some(StageOutcome::Failed)
+        }
+        StageOutcome::Failed => {
+            other.rank > rank && outcome_of(other) == Some(StageOutcome::Passed)
+        }
+        _ => false,
+    })
+}
+
+/// Records the next stage's result with its reason. HR officers of the
+/// organisation and admins record any stage; declared commission members record
+/// interviews and decisions. Once a decision names a winner, the runners-up enter
+/// the second-best registry (see `reserve`).
+pub async fn record_stage(
+    app: &App,
+    actor: &Actor,
+    id: &ApplicationId,
+    input: &StageInput,
+) -> AppResult<Application> {
+    actor.require(&[Role::Hr, Role::Admin, Role::Commission])?;
+    let mut reason = reason_of("reason", &input.reason)?.to_owned();
+    let (_, vacancy) = access::readable_application(app, actor, id.as_str()).await?;
+    if actor.role == Role::Commission && !matches!(input.stage, Stage::Interview | Stage::Decision)
+    {
+        return Err(AppError::forbidden(
+            "commission members record interviews and decisions only",
+        ));
+    }
+    // Checked against the ranking, not shown: the recorded result is the audited act.
+    let opts = ShortlistOptions {
+        blind: true,
+        limit: app.limits().shortlist_entries,
+    };
+    let view = shortlist::unaudited(app, actor, &vacancy.id, opts).await?;
+    if deviates(&view, id.as_str(), input.stage, input.outcome) {
+        let why = input.deviation_reason.as_deref().unwrap_or("").trim();
+        if why.is_empty() {
+            return Err(AppError::invalid(
+                "deviation_reason",
+                "this result deviates from the ranking: give the reason for the deviation (deviation_reason)",
+            ));
+        }
+        let why = reason_of("deviation_reason", why)?;
+        reason = format!("{reason}\nDeviation from the ranking: {why}");
+    }
+    // Begin before reading the application again: on PostgreSQL this takes the
+    // writers' lock, so it cannot change under us before we write it back.
+    let mut tx = app.store().begin().await?;
+    let (mut application, vacancy) = access::readable_application(app, actor, id.as_str()).await?;
+    let result = StageResult {
+        stage: input.stage,
+        outcome: input.outcome,
+        score: input.score,
+        decided_at: Utc::now().max(application.submitted_at),
+        decided_by: actor.audit_name().to_owned(),
+        reason: Some(reason.clone()),
+    };
+    application.stages.push(result.clone());
+    application.validate()?;
+    tx.put_application(&application).await?;
+    let (action, kind) = if input.stage == Stage::Decision {
+        ("decision.record", EventKind::Decision)
+    } else {
+        ("stage.record", EventKind::StageResult)
+    };
+    let detail = json!({ "stage": result.stage, "outcome": result.outcome, "score": result.score, "reason": reason });
+    tx.audit(
+        actor.audit_name(),
+        action,
+        "application",
+        application.id.as_str(),
+        &detail.to_string(),
+    )
+    .await?;
+    let payload = json!({
+        "application_id": application.id,
+        "vacancy_id": application.vacancy_id,
+        "profile_id": application.profile_id,
+        "result": result,
+    });
+    tx.enqueue_event(kind, "application", application.id.as_str(), &payload)
+        .await?;
+    if input.stage == Stage::Decision {
+        reserve::enter_runners_up(
+            app,
+            &mut tx,
+            &vacancy,
+            &application,
+            actor.audit_name(),
+            result.decided_at,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(application)
+}
+
+/// A commission seat.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Seat {
+    pub vacancy_id: VacancyId,
+    pub user_id: String,
+}
+
+/// Seats a commission member: HR officers of the organisation and admins.
+pub async fn seat_member(
+    app: &App,
+    actor: &Actor,
+    vacancy_id: &VacancyId,
+    user_id: &str,
+) -> AppResult<Seat> {
+    actor.require(&[Role::Hr, Role::Admin])?;
+    access::managed_vacancy(app, actor, vacancy_id).await?;
+    match app.store().user(user_id).await? {
+        Some((user, _)) if user.role == Role::Commission => {}
+        _ => {
+            return Err(AppError::invalid(
+                "user_id",
+                format!("{user_id:?} is not a commission member's user id"),
+            ))
+        }
+    }
+    let mut tx = app.store().begin().await?;
+    tx.seat_commission_member(vacancy_id.as_str(), user_id)
+        .await?;
+    tx.audit(
+        actor.audit_name(),
+        "commission.seat",
+        "vacancy",
+        vacancy_id.as_str(),
+        user_id,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Seat {
+        vacancy_id: vacancy_id.clone(),
+        user_id: user_id.to_owned(),
+    })
+}
+
+/// A member's declaration of no conflict of interest.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclarationInput {
+    /// Must be true: the member declares no conflict of interest and no family tie
+    /// with any candidate. A member with one recuses instead.
+    pub no_conflict_of_interest: bool,
+    #[serde(default)]
+    pub statement: String,
+}
+
+/// Where a member's declaration stands.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DeclarationState {
+    pub vacancy_id: VacancyId,
+    pub declared_at: Option<DateTime<Utc>>,
+    pub recused: bool,
+}
+
+/// A seated commission member declares no conflict of interest; only then does the
+/// shortlist open to them.
+pub async fn declare(
+    app: &App,
+    actor: &Actor,
+    vacancy_id: &VacancyId,
+    input: &DeclarationInput,
+) -> AppResult<DeclarationState> {
+    access::commission_member(app, actor, vacancy_id).await?;
+    if !input.no_conflict_of_interest {
+        return Err(AppError::invalid(
+            "no_conflict_of_interest",
+            "a member with a conflict of interest must recuse (POST /vacancies/{id}/recusal)",
+        ));
+    }
+    let statement = input.statement.trim();
+    if statement.chars().count() > REASON_CHARS {
+        return Err(AppError::invalid(
+            "statement",
+            format!("at most {REASON_CHARS} characters"),
+        ));
+    }
+    let mut tx = app.store().begin().await?;
+    tx.declare(vacancy_id.as_str(), &actor.id, statement)
+        .await?;
+    tx.audit(
+        actor.audit_name(),
+        "commission.declare",
+        "vacancy",
+        vacancy_id.as_str(),
+        statement,
+    )
+    .await?;
+    tx.commit().await?;
+    let d = app
+        .store()
+        .declaration(vacancy_id.as_str(), &actor.id)
+        .await?;
+    Ok(DeclarationState {
+        vacancy_id: vacancy_id.clone(),
+        declared_at: d.as_ref().map(|d| d.declared_at),
+        recused: d.is_some_and(|d| d.recused_at.is_some()),
+    })
+}
+
+/// A seated member withdraws from the vacancy for good; the shortlist closes to them.
+pub async fn recuse(
+    app: &App,
+    actor: &Actor,
+    vacancy_id: &VacancyId,
+    reason: &str,
+) -> AppResult<DeclarationState> {
+    access::commission_member(app, actor, vacancy_id).await?;
+    let reason = reason_of("reason", reason)?;
+    let mut tx = app.store().begin().await?;
+    tx.recuse(vacancy_id.as_str(), &actor.id, reason).await?;
+    tx.audit(
+        actor.audit_name(),
+        "commission.recuse",
+        "vacancy",
+        vacancy_id.as_str(),
+        reason,
+    )
+    .await?;
+    tx.commit().await?;
+    let d = app
+        .store()
+        .declaration(vacancy_id.as_str(), &actor.id)
+        .await?;
+    Ok(DeclarationState {
+        vacancy_id: vacancy_id.clone(),
+        declared_at: d.as_ref().map(|d| d.declared_at),
+        recused: true,
+    })
+}
+
+/// The vacancies a commission member is seated on, with where they stand.
+pub async fn seats(app: &App, actor: &Actor) -> AppResult<Vec<(Vacancy, Standing)>> {
+    actor.require(&[Role::Commission])?;
+    let mut out = Vec::new();
+    for id in app.store().seated_vacancies(&actor.id).await? {
+        let id: VacancyId = crate::parse_id("vacancy", &id)?;
+        let Some(v) = app.store().vacancy(&id).await? else {
+            continue;
+        };
+        out.push((v, access::standing(app, actor, &id).await?));
+    }
+    Ok(out)
+}
+
+/// A vacancy an HR officer manages, with how many applied.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ManagedVacancy {
+    pub vacancy: Vacancy,
+    pub applicants: usize,
+}
+
+/// The vacancies `actor` manages (HR: their organisation's; admins: all), at most
+/// `limit`.
+pub async fn managed_vacancies(
+    app: &App,
+    actor: &Actor,
+    limit: i64,
+) -> AppResult<Vec<ManagedVacancy>> {
+    actor.require(&[Role::Hr, Role::Admin])?;
+    let list = match (&actor.role, &actor.organisation_id) {
+        (Role::Hr, Some(org)) => {
+            app.store()
+                .organisation_vacancies(org.as_str(), limit)
+                .await?
+        }
+        (Role::Hr, None) => return Err(AppError::forbidden("your account has no organisation")),
+        _ => {
+            app.store()
+                .vacancies(&qabilet_store::VacancyFilter::default(), limit)
+                .await?
+        }
+    };
+    let mut out = Vec::with_capacity(list.len());
+    for vacancy in list {
+        let applicants = app
+            .store()
+            .applications_for_vacancy(&vacancy.id)
+            .await?
+            .len();
+        out.push(ManagedVacancy {
+            vacancy,
+            applicants,
+        });
+    }
+    Ok(out)
+}
+
+/// What publishing a shortlist sent.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Published {
+    pub vacancy_id: VacancyId,
+    /// The `shortlist_published` event's number in the feed.
+    pub event_seq: i64,
+    pub applications: usize,
+}
+
+/// Sends the current shortlist to the HRM system (`shortlist_published`): HR
+/// officers of the organisation and admins.
+pub async fn publish_shortlist(
+    app: &App,
+    actor: &Actor,
+    vacancy_id: &VacancyId,
+) -> AppResult<Published> {
+    actor.require(&[Role::Hr, Role::Admin])?;
+    access::managed_vacancy(app, actor, vacancy_id).await?;
+    let mut tx = app.store().begin().await?;
+    let mut applications = Vec::new();
+    for application in app.store().applications_for_vacancy(vacancy_id).await? {
+        let consent = app
+            .store()
+            .profile(&application.profile_id)
+            .await?
+            .is_some_and(|p| p.consents_to(ConsentPurpose::Processing));
+        if consent {
+            applications.push(json!({ "application_id": application.id, "profile_id": application.profile_id, "stages": application.stages }));
+        }
+    }
+    let payload = json!({ "vacancy_id": vacancy_id, "applications": applications });
+    let seq = tx
+        .enqueue_event(
+            EventKind::ShortlistPublished,
+            "vacancy",
+            vacancy_id.as_str(),
+            &payload,
+        )
+        .await?;
+    tx.audit(
+        actor.audit_name(),
+        "shortlist.publish",
+        "vacancy",
+        vacancy_id.as_str(),
+        &seq.to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Published {
+        vacancy_id: vacancy_id.clone(),
+        event_seq: seq,
+        applications: applications.len(),
+    })
+}
+
+/// An eligibility rule to override.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideInput {
+    pub profile_id: qabilet_domain::ProfileId,
+    /// A rule code: education, specialty, experience_total, experience_public,
+    /// experience_field, language:kk|ru|en, category.
+    pub rule: String,
+    pub reason: String,
+}
+
+/// An override recorded.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OverrideRecorded {
+    pub vacancy_id: VacancyId,
+    pub profile_id: qabilet_domain::ProfileId,
+    pub rule: Rule,
+    /// Whether the applicant is eligible now.
+    pub eligible: bool,
+}
+
+/// A declared commission member lets an applicant through a rule they did not meet
+/// (or that could not be decided), with a written reason; audited as
+/// `eligibility.override`. Only a rule that was checked and not met can be.
+pub async fn override_rule(
+    app: &App,
+    actor: &Actor,
+    vacancy_id: &VacancyId,
+    input: &OverrideInput,
+) -> AppResult<OverrideRecorded> {
+    actor.require(&[Role::Commission])?;
+    let vacancy = access::shortlist_vacancy(app, actor, vacancy_id).await?;
+    let rule: Rule = input
+        .rule
+        .parse()
+        .map_err(|e: String| AppError::invalid("rule", e))?;
+    let reason = reason_of("reason", &input.reason)?;
+    let applied = app
+        .store()
+        .applicants(vacancy_id)
+        .await?
+        .into_iter()
+        .find(|(a, _)| a.profile_id == input.profile_id);
+    let Some((_, Some(profile))) = applied else {
+        return Err(AppError::invalid(
+            "profile_id",
+            format!("{} has not applied to {vacancy_id}", input.profile_id),
+        ));
+    };
+    if !profile.consents_to(ConsentPurpose::Processing) {
+        return Err(AppError::conflict(
+            "the applicant revoked processing consent; nothing may be decided on them",
+        ));
+    }
+    let o = Override::new(rule, reason, &actor.id)
+        .map_err(|e| AppError::invalid("reason", e.to_string()))?;
+    // The rule must exist and be unmet now: checked with the matcher itself.
+    let checker = app.checker();
+    let mut eligibility = checker.check(&checker.prepare(&vacancy), &profile, vacancy.deadline);
+    eligibility
+        .apply_override(&o)
+        .map_err(|e| AppError::invalid("rule", e.to_string()))?;
+    let mut tx = app.store().begin().await?;
+    tx.put_eligibility_override(&EligibilityOverride {
+        vacancy_id: vacancy_id.to_string(),
+        profile_id: profile.id.to_string(),
+        rule: rule.code(),
+        reason: o.reason.clone(),
+        decided_by: actor.audit_name().to_owned(),
+        decided_at: Utc::now(),
+    })
+    .await?;
+    let detail = json!({ "profile_id": profile.id, "rule": rule, "reason": o.reason });
+    tx.audit(
+        actor.audit_name(),
+        "eligibility.override",
+        "vacancy",
+        vacancy_id.as_str(),
+        &detail.to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(OverrideRecorded {
+        vacancy_id: vacancy_id.clone(),
+        profile_id: profile.id.clone(),
+        rule,
+        eligible: eligibility.eligible,
+    })
+}

@@ -1,0 +1,359 @@
+//! The one configuration of a deployment, loaded in one place ([`Config::load`])
+//! and handed to every front door through [`crate::App`]:
+//!
+//! - the ranking weights, from `DATA_DIR/ranking.json` ([`RankingFile`]): written
+//!   by `qabilet eval --calibrate --write-config` or by hand, and followed while the
+//!   server runs, so a recalibration reaches the commission's page without a
+//!   restart;
+//! - the reserve policy (who enters after a competition, who is notified of a match);
+//! - the limits every front door enforces alike ([`Limits`]);
+//! - the jurisdiction's calendar ([`Jurisdiction`]): deadlines are days in
+//!   Kazakhstan, not in UTC;
+//! - how people's sessions are signed and how long they last ([`Sessions`]).
+
+use std::ops::RangeInclusive;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use chrono::{FixedOffset, NaiveDate, Utc};
+use qabilet_matcher::ranking::{RankingConfig, QUERY_CHARS};
+use qabilet_matcher::reserve::ReservePolicy;
+
+/// File name of a deployment's ranking weights in its data directory.
+pub const RANKING_FILE: &str = "ranking.json";
+
+/// Why a configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {message}")]
+    Ranking { path: String, message: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Ranking weights in force, with a version that changes whenever they do (it is
+/// part of every cached shortlist's key).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    pub config: RankingConfig,
+    /// FNV-1a of the weights' JSON.
+    pub version: u64,
+}
+
+impl Ranking {
+    pub fn new(config: RankingConfig) -> Ranking {
+        let json = serde_json::to_string(&config).unwrap_or_default();
+        let version = qabilet_indexer::text_hash(&json);
+        Ranking { config, version }
+    }
+}
+
+/// Checks what serde cannot: weights that are finite, non-negative and not all
+/// zero, and retrieval depths in bounds.
+pub fn validate_ranking(config: &RankingConfig) -> Result<(), String> {
+    let weights = [
+        config.bm25_weight,
+        config.dense_weight,
+        config.structured_weight,
+    ];
+    if weights.iter().any(|w| !w.is_finite() || *w < 0.0) || weights.iter().sum::<f32>() <= 0.0 {
+        return Err("bm25_weight, dense_weight and structured_weight must be non-negative, finite and not all zero".into());
+    }
+    let s = &config.structured;
+    let parts = [s.requirements, s.experience, s.education, s.skills];
+    if parts.iter().any(|w| !w.is_finite() || *w < 0.0) {
+        return Err("the structured weights must be non-negative and finite".into());
+    }
+    if !(config.rrf_k.is_finite() && config.rrf_k > 0.0) {
+        return Err("rrf_k must be positive".into());
+    }
+    if !(1..=1_000).contains(&config.depth) || !(1..=1_000).contains(&config.vacancy_depth) {
+        return Err("depth and vacancy_depth must be between 1 and 1000".into());
+    }
+    if config.sentences > 20 {
+        return Err("sentences must be at most 20".into());
+    }
+    Ok(())
+}
+
+fn read_ranking(path: &Path) -> Result<Option<RankingConfig>, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(ConfigError::Io {
+                path: path.display().to_string(),
+                source,
+            })
+        }
+    };
+    let bad = |message: String| ConfigError::Ranking {
+        path: path.display().to_string(),
+        message,
+    };
+    let config: RankingConfig = serde_json::from_str(&text)
+        .map_err(|e| bad(format!("not a valid ranking config (the fields of RankingConfig; unknown ones are refused): {e}")))?;
+    validate_ranking(&config).map_err(bad)?;
+    Ok(Some(config))
+}
+
+/// Writes `config` as the deployment's weights, atomically (a server following the
+/// file never reads half of it).
+pub fn write_ranking(data_dir: &Path, config: &RankingConfig) -> Result<PathBuf, ConfigError> {
+    validate_ranking(config).map_err(|message| ConfigError::Ranking {
+        path: RANKING_FILE.into(),
+        message,
+    })?;
+    let path = data_dir.join(RANKING_FILE);
+    let tmp = data_dir.join(format!("{RANKING_FILE}.tmp"));
+    let io = |source| ConfigError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let text = serde_json::to_string_pretty(config).unwrap_or_default() + "\n";
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(io)?;
+    Ok(path)
+}
+
+/// The ranking weights, followed on disk. Every read compares the file's
+/// modification time and length with the ones loaded (a `stat`, microseconds
+/// against a shortlist's milliseconds); a changed file is read again. A file that
+/// no longer parses is logged and the weights in force are kept: a typo must not
+/// take the commission's shortlist down.
+#[derive(Debug)]
+pub struct RankingFile {
+    path: Option<PathBuf>,
+    loaded: Mutex<(Option<(SystemTime, u64)>, Arc<Ranking>)>,
+}
+
+fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
+impl RankingFile {
+    /// Fixed weights, not followed on disk (tests, benchmarks).
+    pub fn fixed(config: RankingConfig) -> RankingFile {
+        RankingFile {
+            path: None,
+            loaded: Mutex::new((None, Arc::new(Ranking::new(config)))),
+        }
+    }
+
+    /// The weights of `DATA_DIR/ranking.json` (the built-in defaults without one);
+    /// a file that does not parse is an error here, at start.
+    pub fn load(data_dir: &Path) -> Result<RankingFile, ConfigError> {
+        let path = data_dir.join(RANKING_FILE);
+        let seen = stamp(&path);
+        let config = read_ranking(&path)?.unwrap_or_default();
+        Ok(RankingFile {
+            path: Some(path),
+            loaded: Mutex::new((seen, Arc::new(Ranking::new(config)))),
+        })
+    }
+
+    /// The weights in force now.
+    pub fn current(&self) -> Arc<Ranking> {
+        let mut loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(path) = &self.path else {
+            return loaded.1.clone();
+        };
+        let now = stamp(path);
+        if now != loaded.0 {
+            match read_ranking(path) {
+                Ok(config) => {
+                    let ranking = Ranking::new(config.unwrap_or_default());
+                    if ranking != *loaded.1 {
+                        tracing::info!(path = %path.display(), version = ranking.version, "ranking weights reloaded");
+                    }
+                    *loaded = (now, Arc::new(ranking));
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "ranking weights not reloaded; the ones in force stay");
+                    loaded.0 = now;
+                }
+            }
+        }
+        loaded.1.clone()
+    }
+}
+
+/// Limits every front door enforces alike.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Most entries one shortlist (or talent search) returns in each list.
+    pub shortlist_entries: usize,
+    /// Most vacancies a person's ranked list returns.
+    pub person_vacancies: usize,
+    /// Most records one list request returns.
+    pub page: i64,
+    /// Most records one import request carries (`qabilet import` streams files).
+    pub import_records: usize,
+    /// Most hits one vacancy search returns, and the deepest offset.
+    pub search_results: usize,
+    pub search_offset: usize,
+    /// Longest typed query, in characters.
+    pub query_chars: usize,
+    /// Days a reserve entry may be kept from now, when added or extended.
+    pub reserve_days: RangeInclusive<i64>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            shortlist_entries: 500,
+            person_vacancies: 100,
+            page: 500,
+            import_records: 1_000,
+            search_results: 100,
+            search_offset: 900,
+            query_chars: QUERY_CHARS,
+            reserve_days: 1..=1_095,
+        }
+    }
+}
+
+/// The calendar deadlines are kept in.
+#[derive(Debug, Clone, Copy)]
+pub struct Jurisdiction {
+    /// Offset of local time from UTC, in seconds.
+    pub utc_offset_seconds: i32,
+}
+
+impl Default for Jurisdiction {
+    /// Kazakhstan: one time zone, UTC+5, since March 2024.
+    fn default() -> Self {
+        Jurisdiction {
+            utc_offset_seconds: 5 * 3600,
+        }
+    }
+}
+
+impl Jurisdiction {
+    /// Today in the jurisdiction: an application at 23:30 in Astana on the last day
+    /// is on time, and a vacancy whose last day was yesterday there is closed.
+    pub fn today(&self) -> NaiveDate {
+        let offset = FixedOffset::east_opt(self.utc_offset_seconds)
+            .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+        Utc::now().with_timezone(&offset).date_naive()
+    }
+}
+
+/// How people's sessions are signed and how long they last.
+#[derive(Clone)]
+pub struct Sessions {
+    /// Signs session tokens. Leaking it lets anyone forge sessions.
+    pub key: Vec<u8>,
+    /// How long a session token is valid.
+    pub ttl: Duration,
+}
+
+impl std::fmt::Debug for Sessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sessions")
+            .field("key", &"…")
+            .field("ttl", &self.ttl)
+            .finish()
+    }
+}
+
+impl Sessions {
+    /// 12-hour sessions signed with `key`.
+    pub fn new(key: Vec<u8>) -> Sessions {
+        Sessions {
+            key,
+            ttl: Duration::from_secs(12 * 3600),
+        }
+    }
+
+    /// Sessions signed with a key made up now: for a process that never signs anyone
+    /// in (a CLI command) or whose sessions need not outlive it.
+    pub fn ephemeral() -> Sessions {
+        // Linux's getrandom blocks until the pool is seeded and never fails after;
+        // a process that cannot get 32 random bytes cannot sign anything safely.
+        let key = crate::accounts::random_bytes()
+            .unwrap_or_else(|e| panic!("no randomness from the operating system: {e}"));
+        let key = key.to_vec();
+        Sessions::new(key)
+    }
+}
+
+/// Everything a deployment configures; see the module docs.
+#[derive(Debug)]
+pub struct Config {
+    pub ranking: RankingFile,
+    pub reserve: ReservePolicy,
+    pub limits: Limits,
+    pub jurisdiction: Jurisdiction,
+    pub sessions: Sessions,
+}
+
+impl Config {
+    /// The configuration of the deployment in `data_dir` (its `ranking.json`, the
+    /// defaults for the rest). Sessions are signed with an ephemeral key until the
+    /// server sets its own ([`Config::sessions`]).
+    pub fn load(data_dir: &Path) -> Result<Config, ConfigError> {
+        Ok(Config {
+            ranking: RankingFile::load(data_dir)?,
+            ..Config::with_defaults()
+        })
+    }
+
+    /// Built-in defaults (the demo's calibrated weights), not followed on disk.
+    pub fn with_defaults() -> Config {
+        Config {
+            ranking: RankingFile::fixed(RankingConfig::default()),
+            reserve: ReservePolicy::default(),
+            limits: Limits::default(),
+            jurisdiction: Jurisdiction::default(),
+            sessions: Sessions::ephemeral(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ranking_file_is_followed_and_a_broken_one_is_kept_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = RankingFile::load(dir.path()).unwrap();
+        let default = file.current();
+        assert_eq!(default.config, RankingConfig::default());
+        let mut config = RankingConfig::default();
+        config.bm25_weight = 0.7;
+        write_ranking(dir.path(), &config).unwrap();
+        let changed = file.current();
+        assert_eq!(changed.config.bm25_weight, 0.7);
+        assert_ne!(changed.version, default.version);
+        // A broken file: the weights in force stay.
+        std::fs::write(dir.path().join(RANKING_FILE), "{\"bm25_weight\": -1}").unwrap();
+        assert_eq!(file.current().config.bm25_weight, 0.7);
+        // … and the same file refuses to start a server.
+        assert!(matches!(
+            RankingFile::load(dir.path()),
+            Err(ConfigError::Ranking { .. })
+        ));
+        std::fs::write(dir.path().join(RANKING_FILE), "{\"unknown\": 1}").unwrap();
+        assert!(RankingFile::load(dir.path()).is_err());
+        std::fs::remove_file(dir.path().join(RANKING_FILE)).unwrap();
+        assert_eq!(file.current().config, RankingConfig::default());
+    }
+
+    #[test]
+    fn today_is_kazakhstans() {
+        let utc = Jurisdiction {
+            utc_offset_seconds: 0,
+        }
+        .today();
+        let kz = Jurisdiction::default().today();
+        assert!(kz == utc || kz == utc.succ_opt().unwrap());
+    }
+}

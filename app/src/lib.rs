@@ -1,0 +1,238 @@
+//! The application core of Qabilet: every use case once, for every front door.
+//!
+//! The HTTP API (`qabilet-api`), the web pages (`qabilet-web`) and the command line
+//! (`qabilet`) are adapters: they parse their input, call one use case here with
+//! the [`Actor`] who asks, and render what it returns or the [`AppError`] it
+//! refuses with. The rules — who may see what, what is audited, which date a
+//! deadline is in, how a shortlist is ranked — live only here, so the three
+//! cannot drift apart.
+//!
+//! [`App`] holds what the use cases share: the store (the system of record), the
+//! search index derived from it, the embedding model, the one [`Config`], the
+//! eligibility checker, the caches and the audit writer.
+//!
+//! | module | use cases |
+//! |---|---|
+//! | [`catalog`] | organisations, vacancies, vacancy search |
+//! | [`import`] | bulk imports from the HRM system and from files |
+//! | [`people`] | profiles, consent |
+//! | [`vacancies_for_person`] | a person's ranked open vacancies |
+//! | [`shortlist`] | a competition's ranked shortlist of its applicants |
+//! | [`talent`] | searching the whole pool for a vacancy |
+//! | [`competition`] | applications, stage results, the commission, overrides |
+//! | [`reserve`] | the talent reserve and the second-best registry |
+//! | [`fairness`] | selection rates of a vacancy's applicants |
+//! | [`proctoring`] | the proctoring flag queue |
+//! | [`records`] | the audit log and the HRM event feed |
+//! | [`accounts`] | users, API keys, signing in, authenticating a token |
+//! | [`follower`] | keeping the index in step with the store while serving |
+
+pub mod access;
+pub mod accounts;
+mod actor;
+pub mod catalog;
+pub mod competition;
+pub mod config;
+mod embeddings;
+mod error;
+pub mod fairness;
+pub mod follower;
+pub mod import;
+pub mod people;
+pub mod proctoring;
+pub mod records;
+pub mod reserve;
+pub mod shortlist;
+pub mod system;
+pub mod talent;
+pub mod vacancies_for_person;
+mod view_audit;
+
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+
+use chrono::NaiveDate;
+use qabilet_indexer::Index;
+use qabilet_matcher::eligibility::Checker;
+use qabilet_matcher::ranking::{Provenance, Ranker, RankingConfig};
+use qabilet_models::EmbeddingModel;
+use qabilet_store::Store;
+
+pub use actor::{Actor, ActorKind};
+pub use config::{Config, ConfigError, Limits, Ranking};
+pub use error::{parse_id, parse_json, AppError, AppResult, ErrorKind};
+pub use qabilet_store::Role;
+
+/// The search index as the server shares it. A `std` RwLock: searches are
+/// synchronous CPU work on blocking threads, and the follower holds the write lock
+/// only to apply a batch; no `.await` is ever held under it.
+pub type SharedIndex = Arc<RwLock<Index>>;
+
+/// How ranking uses the machine's cores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankingThreads {
+    /// One request at a time on all cores: the CLI, benchmarks.
+    Parallel,
+    /// Each request on its own thread: a server, whose concurrent requests are its
+    /// parallelism. rayon's nested work stealing among dozens of blocked request
+    /// threads left some waiting seconds in the load test (see `Ranker::parallel`).
+    Sequential,
+}
+
+/// What [`App::new`] is built from.
+pub struct AppParts {
+    pub store: Store,
+    pub config: Config,
+    /// The search index, when one is built; without it searches answer
+    /// [`AppError::Unavailable`] and shortlists rank on the structured fit.
+    pub index: Option<SharedIndex>,
+    /// The embedding model for query vectors; without it ranking has no dense signal.
+    pub model: Option<Arc<EmbeddingModel>>,
+    pub ranking_threads: RankingThreads,
+}
+
+struct Inner {
+    store: Store,
+    index: Option<SharedIndex>,
+    model: Option<Arc<EmbeddingModel>>,
+    config: Config,
+    /// The eligibility checker; it caches each vacancy's analysis.
+    checker: Checker,
+    embeddings: embeddings::QueryEmbeddings,
+    shortlists: shortlist::ShortlistCache,
+    view_audit: view_audit::ViewAudit,
+    ranking_threads: RankingThreads,
+}
+
+/// The application: what every use case shares. Cloning is shallow.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+impl App {
+    pub fn new(parts: AppParts) -> App {
+        App {
+            inner: Arc::new(Inner {
+                store: parts.store,
+                index: parts.index,
+                model: parts.model,
+                config: parts.config,
+                checker: Checker::default(),
+                embeddings: embeddings::QueryEmbeddings::default(),
+                shortlists: shortlist::ShortlistCache::default(),
+                view_audit: view_audit::ViewAudit::default(),
+                ranking_threads: parts.ranking_threads,
+            }),
+        }
+    }
+
+    /// An app over `store` alone with `config`: no index, no model, server-style
+    /// ranking (tests of the access rules, tools).
+    pub fn over_store(store: Store, config: Config) -> App {
+        App::new(AppParts {
+            store,
+            config,
+            index: None,
+            model: None,
+            ranking_threads: RankingThreads::Sequential,
+        })
+    }
+
+    /// The system of record.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The search index, if one is built.
+    pub fn index(&self) -> Option<&SharedIndex> {
+        self.inner.index.as_ref()
+    }
+
+    /// The embedding model, if one is loaded.
+    pub fn model(&self) -> Option<&Arc<EmbeddingModel>> {
+        self.inner.model.as_ref()
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.inner.config.limits
+    }
+
+    /// Today in the jurisdiction (see [`config::Jurisdiction`]).
+    pub fn today(&self) -> NaiveDate {
+        self.inner.config.jurisdiction.today()
+    }
+
+    /// The ranking weights in force now.
+    pub fn ranking(&self) -> Arc<Ranking> {
+        self.inner.config.ranking.current()
+    }
+
+    /// How many query embeddings are cached (texts × models).
+    pub fn cached_query_embeddings(&self) -> usize {
+        self.inner.embeddings.len()
+    }
+
+    pub(crate) fn checker(&self) -> &Checker {
+        &self.inner.checker
+    }
+
+    pub(crate) fn embeddings(&self) -> &embeddings::QueryEmbeddings {
+        &self.inner.embeddings
+    }
+
+    pub(crate) fn shortlists(&self) -> &shortlist::ShortlistCache {
+        &self.inner.shortlists
+    }
+
+    pub(crate) fn view_audit(&self) -> &view_audit::ViewAudit {
+        &self.inner.view_audit
+    }
+
+    /// The index, or [`AppError::Unavailable`].
+    pub(crate) fn require_index(&self) -> AppResult<SharedIndex> {
+        self.inner
+            .index
+            .clone()
+            .ok_or_else(|| AppError::Unavailable("the search index is not built yet".into()))
+    }
+
+    /// A ranker with the weights `config`, using cores as this app does.
+    pub(crate) fn ranker<'a>(
+        &'a self,
+        config: &'a RankingConfig,
+        provenance: Provenance,
+    ) -> Ranker<'a> {
+        let mut ranker = Ranker::new(config, &self.inner.checker, provenance);
+        ranker.parallel = self.inner.ranking_threads == RankingThreads::Parallel;
+        ranker
+    }
+}
+
+/// Reads the index, even after a panic elsewhere poisoned the lock (the index is
+/// only ever read under it, or written whole batches at a time).
+pub(crate) fn read_index(index: &SharedIndex) -> RwLockReadGuard<'_, Index> {
+    index.read().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Runs CPU work (tantivy, the vector scan, ranking, the model) on the blocking
+/// pool, so it cannot stall the async workers.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    tokio::task::spawn_blocking(work).await?
+}
+
+/// A page size as every list takes it: 100 unless asked, at most the limit.
+pub(crate) fn page_limit(app: &App, asked: Option<i64>) -> i64 {
+    asked.unwrap_or(100).clamp(1, app.limits().page)
+}
+
+/// Microsecond-precision now, matching what the store keeps.
+pub(crate) fn now_micros() -> chrono::DateTime<chrono::Utc> {
+    let now = chrono::Utc::now();
+    chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}

@@ -1,0 +1,91 @@
+//! Candidates' profiles and their consent.
+//!
+//! A profile is personal data: only the roles that need it read it (see
+//! `access::readable_profile`), and every read by someone other than the person is
+//! audited. Revoking processing consent stops all processing at once: the profile
+//! is written with the consent closed, the store's change feed then removes the
+//! person from the index, and shortlists skip profiles without consent.
+
+use qabilet_domain::{ConsentPurpose, Profile, ProfileId};
+use qabilet_store::Role;
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::{access, now_micros, Actor, App, AppError, AppResult};
+
+/// A profile `actor` may read; audited when it is not their own.
+pub async fn profile(app: &App, actor: &Actor, id: &ProfileId) -> AppResult<Profile> {
+    let profile = access::readable_profile(app, actor, id).await?;
+    if actor.profile_id.as_ref() != Some(id) {
+        let mut tx = app.store().begin().await?;
+        tx.audit(
+            actor.audit_name(),
+            "profile.view",
+            "profile",
+            id.as_str(),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(profile)
+}
+
+/// What revoking a consent did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConsentRevocation {
+    pub profile_id: ProfileId,
+    pub purpose: ConsentPurpose,
+    /// Consents closed now (0 when none was in force).
+    pub revoked: usize,
+    /// Whether the person may still be processed at all.
+    pub processing_consent: bool,
+}
+
+/// Revokes a consent: the candidate themself or an admin (and the operator).
+pub async fn revoke_consent(
+    app: &App,
+    actor: &Actor,
+    id: &ProfileId,
+    purpose: ConsentPurpose,
+) -> AppResult<ConsentRevocation> {
+    if !(actor.owns_profile(id) || actor.role == Role::Admin) {
+        return Err(AppError::forbidden(
+            "only the candidate or an admin may revoke consent",
+        ));
+    }
+    let mut profile = app
+        .store()
+        .profile(id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("profile {id} does not exist")))?;
+    let mut revoked = 0;
+    let now = now_micros();
+    for consent in &mut profile.consents {
+        if consent.purpose == purpose && consent.revoked_at.is_none() {
+            // Never before the grant, even with a skewed clock.
+            consent.revoked_at = Some(now.max(consent.granted_at));
+            revoked += 1;
+        }
+    }
+    if revoked > 0 {
+        let mut tx = app.store().begin().await?;
+        tx.put_profile(&profile).await?;
+        tx.audit(
+            actor.audit_name(),
+            "consent.revoke",
+            "profile",
+            id.as_str(),
+            &json!({ "purpose": purpose }).to_string(),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(ConsentRevocation {
+        profile_id: id.clone(),
+        purpose,
+        revoked,
+        processing_consent: profile.consents_to(ConsentPurpose::Processing),
+    })
+}

@@ -1,0 +1,394 @@
+//! The competition shortlist: a vacancy's applicants, ranked and explained, as the
+//! commission sees it on the web, the HRM system over the API and the operator
+//! with `qabilet shortlist`.
+//!
+//! It scores exactly the applicants, and nobody else can move their scores:
+//! - **BM25** of the vacancy's words is computed over the applicants' documents
+//!   with the applicants as the collection (`Index::score_profiles_among`), so an
+//!   applicant far down any global list still has their score, and 10,000 people
+//!   who did not apply, however wordy, change nothing;
+//! - **dense** similarity is each applicant's stored vector looked up by id
+//!   (`Index::profile_similarities`), not a scan of everyone's;
+//! - the **structured fit** and eligibility are per applicant by nature, and the
+//!   fusion normalises within the applicants.
+//!
+//! Eligible applicants come ranked with their explanation; ineligible ones are
+//! listed apart with the rules they failed. Blind mode shows [`BlindProfileView`]s
+//! and masks the person's name in quoted sentences, because people sign their CVs.
+//! Every view is audited (through the group commit) before it is returned. Results
+//! are cached until the competition, the index or the ranking weights change.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use qabilet_domain::{Application, ConsentPurpose, Profile, StageResult, Vacancy, VacancyId};
+use qabilet_indexer::vacancy_embedding_text;
+use qabilet_matcher::eligibility::{Override, RuleOutcome};
+use qabilet_matcher::ranking::{mask_name, vacancy_query, BlindProfileView, Candidate, Provenance};
+use qabilet_matcher::{Eligibility, Explanation};
+use qabilet_store::CompetitionVersion;
+use quick_cache::sync::Cache;
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::view_audit::ViewRecord;
+use crate::{access, blocking, read_index, Actor, App, AppResult, Ranking};
+
+/// `?blind=&limit=` of a shortlist.
+#[derive(Debug, Clone, Copy)]
+pub struct ShortlistOptions {
+    /// Hide name, gender, birth date, photo and contacts.
+    pub blind: bool,
+    /// Most entries per list (eligible, ineligible), at most
+    /// [`crate::Limits::shortlist_entries`].
+    pub limit: usize,
+}
+
+/// The person as the viewer may see them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum PersonView {
+    Blind(BlindProfileView),
+    Full(Profile),
+}
+
+impl PersonView {
+    fn of(profile: &Profile, blind: bool) -> PersonView {
+        if blind {
+            PersonView::Blind(BlindProfileView::of(profile))
+        } else {
+            PersonView::Full(profile.clone())
+        }
+    }
+
+    /// The person's name, when the view shows it.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            PersonView::Full(p) => Some(&p.full_name),
+            PersonView::Blind(_) => None,
+        }
+    }
+}
+
+/// An eligible applicant, ranked.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RankedEntry {
+    pub rank: usize,
+    pub application_id: String,
+    pub profile_id: String,
+    pub score: f32,
+    pub stages: Vec<StageResult>,
+    pub eligibility: Eligibility,
+    pub explanation: Explanation,
+    pub profile: PersonView,
+}
+
+/// An ineligible applicant with the rules that stopped them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IneligibleEntry {
+    pub application_id: String,
+    pub profile_id: String,
+    pub score: f32,
+    pub failed: Vec<RuleOutcome>,
+    pub stages: Vec<StageResult>,
+    pub profile: PersonView,
+}
+
+/// Which signals took part, and why one is missing.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Signals {
+    pub bm25: bool,
+    pub dense: bool,
+    pub structured: bool,
+    /// Why the dense (or BM25) signal is absent, when it is.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// A ranked shortlist.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Shortlist {
+    pub vacancy_id: VacancyId,
+    pub title: String,
+    pub blind: bool,
+    pub ranked: bool,
+    pub signals: Signals,
+    pub provenance: Provenance,
+    /// Hex version of the ranking weights used (changes when `ranking.json` does).
+    pub ranking_version: String,
+    /// Applicants with processing consent, before the limit.
+    pub applicants: usize,
+    pub eligible_total: usize,
+    pub ineligible_total: usize,
+    pub eligible: Vec<RankedEntry>,
+    pub ineligible: Vec<IneligibleEntry>,
+}
+
+/// What a cached shortlist was computed from.
+type Versions = (CompetitionVersion, u64, u64);
+
+/// Computed shortlists, per (vacancy, blind, limit); tens of KiB each.
+pub(crate) struct ShortlistCache(Cache<(String, bool, usize), (Versions, Arc<Shortlist>)>);
+
+impl Default for ShortlistCache {
+    fn default() -> Self {
+        ShortlistCache(Cache::new(256))
+    }
+}
+
+/// The shortlist `actor` may see, ranked, with the view audited first; `via` names
+/// the surface in the audit entry (`api`, `web`, `web.protocol`, `cli`), so the log
+/// tells a commission member's review from HR reading a report built on it.
+pub async fn shortlist(
+    app: &App,
+    actor: &Actor,
+    vacancy_id: &VacancyId,
+    opts: ShortlistOptions,
+    via: &'static str,
+) -> AppResult<Arc<Shortlist>> {
+    let view = unaudited(app, actor, vacancy_id, opts).await?;
+    let detail = json!({
+        "blind": view.blind,
+        "eligible": view.eligible.len(),
+        "ineligible": view.ineligible.len(),
+        "index_version": view.provenance.index_version,
+        "model": view.provenance.model_id,
+        "ranking_version": view.ranking_version,
+        "via": via,
+    });
+    let record = ViewRecord {
+        actor: actor.audit_name().to_owned(),
+        action: "shortlist.view",
+        subject_kind: "vacancy",
+        subject_id: vacancy_id.to_string(),
+        detail: detail.to_string(),
+    };
+    // Committed before the view is returned; see `view_audit`.
+    app.view_audit().record(app.store(), record).await?;
+    Ok(view)
+}
+
+/// The access check and ranking of [`shortlist`] without its audit entry, for a
+/// use case that checks an act against the ranking without showing it (the
+/// deviation rule when a stage result is recorded; the result itself is audited).
+pub(crate) async fn unaudited(
+    app: &App,
+    actor: &Actor,
+    vacancy_id: &VacancyId,
+    opts: ShortlistOptions,
+) -> AppResult<Arc<Shortlist>> {
+    let vacancy = access::shortlist_vacancy(app, actor, vacancy_id).await?;
+    cached(app, vacancy, opts).await
+}
+
+/// [`rank`], reusing the last result while nothing it depends on has changed: the
+/// competition (see [`CompetitionVersion`]), the index's applied change number and
+/// the ranking weights. A view computed from data newer than its key only costs
+/// one extra recompute.
+async fn cached(app: &App, vacancy: Vacancy, opts: ShortlistOptions) -> AppResult<Arc<Shortlist>> {
+    let limit = opts.limit.clamp(1, app.limits().shortlist_entries);
+    let competition = app
+        .store()
+        .competition_version(&vacancy.id)
+        .await?
+        .ok_or_else(|| {
+            crate::AppError::not_found(format!("vacancy {} does not exist", vacancy.id))
+        })?;
+    let index_seq = app.index().map_or(0, |i| read_index(i).last_applied_seq());
+    let ranking = app.ranking();
+    let versions = (competition, index_seq, ranking.version);
+    let key = (vacancy.id.to_string(), opts.blind, limit);
+    if let Some((seen, view)) = app.shortlists().0.get(&key) {
+        if seen == versions {
+            return Ok(view);
+        }
+    }
+    let opts = ShortlistOptions { limit, ..opts };
+    let view = Arc::new(rank(app, vacancy, opts, ranking).await?);
+    app.shortlists().0.insert(key, (versions, view.clone()));
+    Ok(view)
+}
+
+/// The commission's overrides of one vacancy, by profile id.
+pub(crate) async fn overrides_of(
+    app: &App,
+    vacancy: &VacancyId,
+) -> AppResult<HashMap<String, Vec<Override>>> {
+    let mut out: HashMap<String, Vec<Override>> = HashMap::new();
+    for o in app.store().eligibility_overrides(vacancy).await? {
+        match o.rule.parse::<qabilet_matcher::Rule>() {
+            Ok(rule) => out.entry(o.profile_id).or_default().push(Override {
+                rule,
+                reason: o.reason,
+                by: o.decided_by,
+            }),
+            // Written by the use case, so parseable; a rule renamed since is skipped.
+            Err(e) => tracing::warn!(rule = %o.rule, error = %e, "unknown override rule"),
+        }
+    }
+    Ok(out)
+}
+
+/// (BM25, dense) of each applicant by profile id.
+type Scores = HashMap<String, (Option<f32>, Option<f32>)>;
+
+/// BM25 and dense scores of exactly the applicants `ids`, with the provenance and
+/// the notes on missing signals.
+async fn applicant_signals(
+    app: &App,
+    vacancy: &Vacancy,
+    ids: Vec<String>,
+) -> AppResult<(Scores, Provenance, Vec<String>)> {
+    let mut notes = Vec::new();
+    let Some(index) = app.index().cloned() else {
+        notes.push("no search index yet: ranked on the structured fit alone".to_owned());
+        return Ok((HashMap::new(), Provenance::default(), notes));
+    };
+    if app.model().is_none() {
+        notes.push("no embedding model loaded: ranked without the dense signal".to_owned());
+    }
+    let app = app.clone();
+    let query = vacancy_query(vacancy);
+    let embedding_text = vacancy_embedding_text(vacancy);
+    blocking(move || {
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        // The query embedding first (cached; the model call is outside the lock).
+        let model = app.model().cloned();
+        let embedding = match &model {
+            Some(m) => Some(app.embeddings().get(m, &embedding_text)?),
+            None => None,
+        };
+        let index = read_index(&index);
+        let mut scores: Scores = HashMap::new();
+        for hit in index.score_profiles_among(&query, &ids)? {
+            scores.entry(hit.id).or_default().0 = Some(hit.score);
+        }
+        let mut used_model = None;
+        if let (Some(e), Some(model)) = (embedding, model) {
+            let id = model.model_id();
+            if index.vector_model() == Some(id) {
+                for hit in index.profile_similarities(&e, &ids)? {
+                    scores.entry(hit.id).or_default().1 = Some(hit.score);
+                }
+                used_model = Some(id.to_owned());
+            } else {
+                notes.push(format!(
+                    "the index holds no vectors of {id} (run `qabilet index sync`): \
+                     ranked without the dense signal"
+                ));
+            }
+        }
+        let provenance = Provenance {
+            model_id: used_model,
+            index_version: index.last_applied_seq(),
+        };
+        Ok((scores, provenance, notes))
+    })
+    .await
+}
+
+/// Ranks the applicants of `vacancy` with `ranking` (no access check, no audit).
+async fn rank(
+    app: &App,
+    vacancy: Vacancy,
+    opts: ShortlistOptions,
+    ranking: Arc<Ranking>,
+) -> AppResult<Shortlist> {
+    let applicants: Vec<(Application, Profile)> = app
+        .store()
+        .applicants(&vacancy.id)
+        .await?
+        .into_iter()
+        .filter_map(|(a, p)| Some((a, p?)))
+        // Without processing consent nobody is ranked, shown or counted.
+        .filter(|(_, p)| p.consents_to(ConsentPurpose::Processing))
+        .collect();
+    let overrides = overrides_of(app, &vacancy.id).await?;
+    let ids: Vec<String> = applicants.iter().map(|(_, p)| p.id.to_string()).collect();
+    let (scores, provenance, notes) = applicant_signals(app, &vacancy, ids).await?;
+    let signals = Signals {
+        bm25: scores.values().any(|s| s.0.is_some()),
+        dense: scores.values().any(|s| s.1.is_some()),
+        structured: true,
+        notes,
+    };
+    let app = app.clone();
+    blocking(move || {
+        let candidates: Vec<Candidate<Profile>> = applicants
+            .iter()
+            .map(|(_, p)| {
+                let (bm25, dense) = scores.get(p.id.as_str()).copied().unwrap_or_default();
+                Candidate {
+                    record: p,
+                    bm25,
+                    dense,
+                }
+            })
+            .collect();
+        let ranker = app.ranker(&ranking.config, provenance.clone());
+        let limit = opts.limit;
+        let list = ranker.shortlist_with_overrides(&vacancy, &candidates, &overrides, limit);
+        let by_profile: HashMap<&str, &(Application, Profile)> =
+            applicants.iter().map(|ap| (ap.1.id.as_str(), ap)).collect();
+        // The matcher stops explaining eligible candidates at `limit` but lists every
+        // ineligible one, so the eligible count is what remains.
+        let ineligible_total = list.ineligible.len();
+        let eligible_total = candidates.len() - ineligible_total;
+        let eligible = list
+            .eligible
+            .into_iter()
+            .take(limit)
+            .filter_map(|r| {
+                let (application, profile) = by_profile.get(r.profile_id.as_str())?;
+                let mut explanation = r.explanation;
+                if opts.blind {
+                    for s in &mut explanation.best_sentences {
+                        s.text = mask_name(&s.text, &profile.full_name);
+                    }
+                }
+                Some(RankedEntry {
+                    rank: r.rank,
+                    application_id: application.id.to_string(),
+                    profile_id: r.profile_id,
+                    score: r.score,
+                    stages: application.stages.clone(),
+                    eligibility: r.eligibility,
+                    explanation,
+                    profile: PersonView::of(profile, opts.blind),
+                })
+            })
+            .collect();
+        let ineligible = list
+            .ineligible
+            .into_iter()
+            .take(limit)
+            .filter_map(|i| {
+                let (application, profile) = by_profile.get(i.profile_id.as_str())?;
+                Some(IneligibleEntry {
+                    application_id: application.id.to_string(),
+                    profile_id: i.profile_id,
+                    score: i.score,
+                    failed: i.failed,
+                    stages: application.stages.clone(),
+                    profile: PersonView::of(profile, opts.blind),
+                })
+            })
+            .collect();
+        Ok(Shortlist {
+            vacancy_id: vacancy.id.clone(),
+            title: vacancy.title.clone(),
+            blind: opts.blind,
+            ranked: true,
+            signals,
+            provenance,
+            ranking_version: format!("{:016x}", ranking.version),
+            applicants: applicants.len(),
+            eligible_total,
+            ineligible_total,
+            eligible,
+            ineligible,
+        })
+    })
+    .await
+}

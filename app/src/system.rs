@@ -1,0 +1,61 @@
+//! Whether the service can serve: the store answers, and how far the index has
+//! followed it.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{read_index, App, AppError, AppResult};
+
+/// The answer of a readiness check.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Readiness {
+    pub status: String,
+    /// `sqlite` or `postgres`.
+    pub backend: String,
+    /// The store's last change number.
+    pub last_change_seq: i64,
+    /// Whether search is available (an index is open).
+    pub search: bool,
+    /// The last change the index has applied, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_seq: Option<u64>,
+}
+
+/// The store answers (else [`AppError::Unavailable`]) and where the index stands.
+pub async fn readiness(app: &App) -> AppResult<Readiness> {
+    // MAX(seq) on the primary key: cheap even with a million profiles.
+    let seq = app.store().last_change_seq().await.map_err(|e| {
+        tracing::warn!(error = %e, "store not reachable");
+        AppError::Unavailable("the store is not reachable".into())
+    })?;
+    Ok(Readiness {
+        status: "ready".into(),
+        backend: app.store().backend_name().into(),
+        last_change_seq: seq,
+        search: app.index().is_some(),
+        index_seq: app.index().map(|i| read_index(i).last_applied_seq()),
+    })
+}
+
+/// Gauges for the metrics endpoint: the outbox's backlog (-1 when the store does
+/// not answer) and the query embeddings cached.
+pub async fn gauges(app: &App) -> Vec<(&'static str, &'static str, i64)> {
+    let (pending, dead) = app.store().outbox_backlog().await.unwrap_or((-1, -1));
+    vec![
+        (
+            "qabilet_outbox_pending",
+            "HRM events waiting for delivery (-1: store unreachable).",
+            pending,
+        ),
+        (
+            "qabilet_outbox_dead",
+            "HRM events moved to the dead-letter list.",
+            dead,
+        ),
+        (
+            "qabilet_query_embeddings_cached",
+            "Query embeddings kept by text.",
+            app.embeddings().len() as i64,
+        ),
+    ]
+}

@@ -1,0 +1,263 @@
+//! The competition shortlist scores exactly the applicants: 10,000 people who did
+//! not apply, written in the vacancy's own words, leave every applicant's rank,
+//! score and BM25 part unchanged, and an applicant far below the global top list
+//! still has their BM25 score. The deployment's `ranking.json` changes the ranking
+//! at the next request, without a restart. On SQLite and PostgreSQL.
+
+use std::sync::{Arc, RwLock};
+
+use chrono::{Duration, Utc};
+use qabilet_app::config::{write_ranking, RankingFile};
+use qabilet_app::shortlist::{self, Shortlist, ShortlistOptions};
+use qabilet_app::{Actor, App, AppParts, Config, RankingThreads};
+use qabilet_demo::{DemoConfig, Generator};
+use qabilet_domain::{Application, ApplicationId, Profile, ProfileId};
+use qabilet_indexer::sync::catch_up;
+use qabilet_indexer::{Filters, Index, IndexConfig};
+use qabilet_matcher::ranking::{vacancy_query, RankingConfig};
+use qabilet_store::test_support;
+
+/// (application, rank, score, raw BM25, structured) of every eligible and
+/// ineligible applicant, in order.
+fn ranking(view: &Shortlist) -> Vec<(String, usize, f32, Option<f32>, Option<f32>)> {
+    let mut out: Vec<_> = view
+        .eligible
+        .iter()
+        .map(|e| {
+            let p = &e.explanation.parts;
+            (
+                e.application_id.clone(),
+                e.rank,
+                e.score,
+                p.bm25.map(|s| s.raw),
+                p.structured.map(|s| s.raw),
+            )
+        })
+        .collect();
+    out.extend(
+        view.ineligible
+            .iter()
+            .map(|i| (i.application_id.clone(), 0, i.score, None, None)),
+    );
+    out
+}
+
+/// BM25 over the whole index (everyone), by profile id.
+fn global_bm25(app: &App, words: &str) -> std::collections::HashMap<String, f32> {
+    let index = app.index().unwrap().read().unwrap();
+    index
+        .match_profiles(words, &Filters::default(), 1_000)
+        .unwrap()
+        .all
+        .into_iter()
+        .map(|h| (h.id, h.score))
+        .collect()
+}
+
+async fn sync(app: &App) {
+    let index = app.index().unwrap().clone();
+    let store = app.store().clone();
+    tokio::task::spawn_blocking(move || {
+        let mut index = index.write().unwrap();
+        tokio::runtime::Handle::current().block_on(catch_up(&store, &mut index, None, &()))
+    })
+    .await
+    .unwrap()
+    .unwrap();
+}
+
+/// A person who did not apply: the best-matching applicant's profile with the
+/// vacancy's words added, so they outrank every applicant on BM25.
+fn outsider(i: usize, words: &str, template: &Profile) -> Profile {
+    let mut p = template.clone();
+    p.id = ProfileId::new(format!("X-{i:05}")).unwrap();
+    p.full_name = format!("Outsider {i}");
+    p.summary = format!("{} {words}. {words}", template.summary);
+    p.skills
+        .extend(words.split_whitespace().take(12).map(str::to_owned));
+    p
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shortlist_depends_on_the_applicants_alone() {
+    for db in test_support::all().await {
+        let name = db.name;
+        let g = Generator::new(DemoConfig {
+            organisations: 12,
+            vacancies: 6,
+            profiles: 400,
+            ..DemoConfig::default()
+        });
+        let vacancy = g.vacancies().into_iter().next().unwrap();
+        let profiles: Vec<Profile> = g.profiles().collect();
+        let mut tx = db.store.begin().await.unwrap();
+        for o in g.organisations() {
+            tx.put_organisation(&o).await.unwrap();
+        }
+        tx.put_vacancy(&vacancy).await.unwrap();
+        for p in &profiles {
+            tx.put_profile(p).await.unwrap();
+        }
+        // Every 5th person applies: 80 applicants among 400.
+        let applicants: Vec<&Profile> = profiles.iter().step_by(5).collect();
+        for (i, p) in applicants.iter().enumerate() {
+            tx.put_application(&Application {
+                id: ApplicationId::new(format!("A-{i:03}")).unwrap(),
+                vacancy_id: vacancy.id.clone(),
+                profile_id: p.id.clone(),
+                submitted_at: Utc::now() - Duration::days(1),
+                stages: Vec::new(),
+            })
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::open(dir.path(), IndexConfig::default()).unwrap();
+        let app = App::new(AppParts {
+            store: db.store.clone(),
+            config: Config::with_defaults(),
+            index: Some(Arc::new(RwLock::new(index))),
+            model: None,
+            ranking_threads: RankingThreads::Sequential,
+        });
+        sync(&app).await;
+        let operator = Actor::operator("test");
+        let opts = ShortlistOptions {
+            blind: true,
+            limit: 500,
+        };
+        let before = shortlist::shortlist(&app, &operator, &vacancy.id, opts, "test")
+            .await
+            .unwrap();
+        assert_eq!(before.applicants, applicants.len(), "[{name}]");
+        assert!(before.signals.bm25, "[{name}] {:?}", before.signals);
+        let before_ranking = ranking(&before);
+
+        // 10,000 people who did not apply, each with the vacancy's query words.
+        let words = vacancy_query(&vacancy);
+        let applicant_ids: std::collections::HashSet<&str> =
+            applicants.iter().map(|p| p.id.as_str()).collect();
+        let mut global_before = global_bm25(&app, &words);
+        global_before.retain(|id, _| applicant_ids.contains(id.as_str()));
+        assert!(!global_before.is_empty(), "[{name}]");
+        let strongest = before
+            .eligible
+            .iter()
+            .max_by(|a, b| {
+                let raw = |e: &qabilet_app::shortlist::RankedEntry| {
+                    e.explanation.parts.bm25.map_or(0.0, |p| p.raw)
+                };
+                raw(a).total_cmp(&raw(b))
+            })
+            .unwrap();
+        let template = profiles
+            .iter()
+            .find(|p| p.id.as_str() == strongest.profile_id)
+            .unwrap();
+        for chunk in 0..10 {
+            let mut tx = db.store.begin().await.unwrap();
+            for i in chunk * 1_000..(chunk + 1) * 1_000 {
+                tx.put_profile(&outsider(i, &words, template))
+                    .await
+                    .unwrap();
+            }
+            tx.commit().await.unwrap();
+        }
+        sync(&app).await;
+        let after = shortlist::shortlist(&app, &operator, &vacancy.id, opts, "test")
+            .await
+            .unwrap();
+        assert!(
+            after.provenance.index_version > before.provenance.index_version,
+            "[{name}] the index took the outsiders in"
+        );
+        assert_eq!(
+            ranking(&after),
+            before_ranking,
+            "[{name}] the applicants' ranking moved with people who did not apply"
+        );
+
+        // The test has teeth: BM25 over the whole index, as the shortlist once took
+        // it, moved for the applicants when the outsiders came.
+        let global_after = global_bm25(&app, &words);
+        let moved = global_before
+            .iter()
+            .filter(|(id, score)| {
+                global_after
+                    .get(*id)
+                    .is_none_or(|after| (after - *score).abs() > 1e-3 * score.abs())
+            })
+            .count();
+        assert!(moved > 0, "[{name}] the outsiders moved no global score");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ranking_json_changes_the_ranking_at_the_next_request() {
+    let db = test_support::sqlite().await;
+    let g = Generator::new(DemoConfig {
+        organisations: 12,
+        vacancies: 6,
+        profiles: 120,
+        ..DemoConfig::default()
+    });
+    let vacancy = g.vacancies().into_iter().next().unwrap();
+    let mut tx = db.store.begin().await.unwrap();
+    for o in g.organisations() {
+        tx.put_organisation(&o).await.unwrap();
+    }
+    tx.put_vacancy(&vacancy).await.unwrap();
+    for (i, p) in g.profiles().enumerate() {
+        tx.put_profile(&p).await.unwrap();
+        if i % 3 == 0 {
+            tx.put_application(&Application {
+                id: ApplicationId::new(format!("A-{i:03}")).unwrap(),
+                vacancy_id: vacancy.id.clone(),
+                profile_id: p.id.clone(),
+                submitted_at: Utc::now() - Duration::days(1),
+                stages: Vec::new(),
+            })
+            .await
+            .unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+    let data_dir = tempfile::tempdir().unwrap();
+    let index = Index::open(&data_dir.path().join("index"), IndexConfig::default()).unwrap();
+    let mut config = Config::with_defaults();
+    config.ranking = RankingFile::load(data_dir.path()).unwrap();
+    let app = App::new(AppParts {
+        store: db.store.clone(),
+        config,
+        index: Some(Arc::new(RwLock::new(index))),
+        model: None,
+        ranking_threads: RankingThreads::Sequential,
+    });
+    sync(&app).await;
+    let operator = Actor::operator("test");
+    let opts = ShortlistOptions {
+        blind: true,
+        limit: 100,
+    };
+    let first = shortlist::shortlist(&app, &operator, &vacancy.id, opts, "test")
+        .await
+        .unwrap();
+    // BM25 alone now: a different deployment's weights.
+    let bm25_only = RankingConfig {
+        bm25_weight: 1.0,
+        dense_weight: 0.0,
+        structured_weight: 0.0,
+        ..RankingConfig::default()
+    };
+    write_ranking(data_dir.path(), &bm25_only).unwrap();
+    let second = shortlist::shortlist(&app, &operator, &vacancy.id, opts, "test")
+        .await
+        .unwrap();
+    assert_ne!(first.ranking_version, second.ranking_version);
+    assert_ne!(ranking(&first), ranking(&second));
+    let top = &second.eligible[0].explanation.parts;
+    assert_eq!(top.bm25.unwrap().weight, 1.0);
+    assert_eq!(second.eligible[0].score, top.bm25.unwrap().contribution);
+}

@@ -1,0 +1,84 @@
+//! Server-rendered web pages for the three audiences, on the API's own server.
+//!
+//! Candidates search vacancies, see which requirements their profile meets, apply
+//! and follow their stages (`candidate`); commission members declare, review the
+//! explained ranking and record results (`commission`); HR officers browse the
+//! reserve, preview reserve matches and read the fairness report (`hr`); HR officers,
+//! commission members and admins work the proctoring flag queue (`proctoring`).
+//!
+//! The pages hold no rules of their own: every page parses its form or query, calls
+//! one use case of `qabilet_app` with the signed-in [`qabilet_app::Actor`] and
+//! renders what it returns, so a page can never show or do what the JSON API would
+//! refuse. This crate depends on the application core, not on the API; the binary
+//! merges the two routers (`qabilet_api::router`).
+//!
+//! - Sessions: the login form exchanges the user's login secret for the same signed
+//!   session token `POST /sessions` issues (`qabilet_app::accounts::sign_in`), kept
+//!   in an `HttpOnly; SameSite=Strict` cookie. The JSON API never reads that cookie
+//!   (it takes `Authorization` only), so cookies cannot be used to forge API calls;
+//!   every state-changing form here carries a CSRF token derived from the session
+//!   (`Ctx::check_csrf`).
+//! - Preferences: interface language (kk/ru/en) and a low-vision mode live in
+//!   plain cookies so they work before signing in.
+//! - Pages work without JavaScript; HTML is escaped by maud; charts are inline SVG.
+
+mod candidate;
+mod charts;
+mod commission;
+mod hr;
+mod i18n;
+mod layout;
+mod proctoring;
+mod proctoring_charts;
+mod ranking;
+mod session;
+
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use axum::Router;
+use qabilet_app::App;
+
+pub(crate) use session::{Csrf, Ctx};
+
+/// Every page route. The binary merges them with the API's (`qabilet_api::router`),
+/// so the same layers (request ids, timeouts, body limits, metrics) apply.
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/web") }))
+        .route("/web", get(session::home))
+        .route("/web/login", get(session::login_page).post(session::login))
+        .route("/web/logout", post(session::logout))
+        .route("/web/prefs", post(session::prefs))
+        .route("/web/style.css", get(layout::stylesheet))
+        .route("/web/for-you", get(candidate::for_you))
+        .route("/web/vacancies", get(candidate::search))
+        .route("/web/vacancies/{id}", get(candidate::vacancy))
+        .route("/web/vacancies/{id}/apply", post(candidate::apply))
+        .route("/web/applications", get(candidate::applications))
+        .route("/web/commission", get(commission::seats))
+        .route("/web/shortlist/{id}", get(commission::shortlist))
+        .route("/web/shortlist/{id}/declaration", post(commission::declare))
+        .route("/web/shortlist/{id}/recusal", post(commission::recuse))
+        .route("/web/shortlist/{id}/stages", post(commission::record_stage))
+        .route("/web/shortlist/{id}/protocol", get(commission::protocol))
+        .route("/web/hr", get(hr::vacancies))
+        .route("/web/hr/reserve", get(hr::reserve))
+        .route("/web/hr/vacancies/{id}/matches", get(hr::matches))
+        .route("/web/hr/vacancies/{id}/fairness", get(hr::fairness))
+        .route("/web/proctoring", get(proctoring::queue))
+        .route("/web/proctoring/flags/{id}", get(proctoring::flag))
+        .route(
+            "/web/proctoring/flags/{id}/review",
+            post(proctoring::review),
+        )
+}
+
+/// An organisation's name in the interface language (Kazakh when there is no
+/// English name).
+pub(crate) fn org_name(o: &qabilet_domain::Organisation, lang: qabilet_domain::Language) -> &str {
+    match lang {
+        qabilet_domain::Language::Ru => &o.name_ru,
+        qabilet_domain::Language::En => o.name_en.as_deref().unwrap_or(&o.name_kk),
+        qabilet_domain::Language::Kk => &o.name_kk,
+    }
+}

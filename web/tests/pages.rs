@@ -1,0 +1,589 @@
+//! The web pages over real HTTP on both backends: HTML answers, escaping of text
+//! people typed, refusals as 403 pages, the cookie session with its CSRF token, the
+//! declaration gate and the deviation rule for stage results.
+
+mod common;
+
+use bytes::Bytes;
+use common::{client, fixture, session, start, Server};
+use http_body_util::{BodyExt, Full};
+use hyper::{Method, StatusCode};
+use qabilet_app::accounts::NewUser;
+use qabilet_app::Role;
+use qabilet_domain::ProfileId;
+use qabilet_store::test_support;
+use serde_json::json;
+
+struct Page {
+    status: StatusCode,
+    headers: hyper::HeaderMap,
+    text: String,
+}
+
+impl Page {
+    fn location(&self) -> &str {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The value of the first `name="csrf"` hidden field.
+    fn csrf(&self) -> String {
+        let at = self
+            .text
+            .find("name=\"csrf\" value=\"")
+            .expect("a csrf field")
+            + 19;
+        self.text[at..at + 32].to_owned()
+    }
+}
+
+/// A request with an optional session cookie and form body.
+async fn web(
+    s: &Server,
+    method: Method,
+    path: &str,
+    user: Option<&str>,
+    form: Option<&str>,
+) -> Page {
+    let mut req = hyper::Request::builder()
+        .method(method)
+        .uri(format!("http://{}{path}", s.addr))
+        .header("accept-language", "en");
+    if let Some(user) = user {
+        req = req.header(
+            "cookie",
+            format!("qb_lang=en; qb_session={}", session(user)),
+        );
+    }
+    if form.is_some() {
+        req = req.header("content-type", "application/x-www-form-urlencoded");
+    }
+    let body = Full::new(Bytes::from(form.unwrap_or("").to_owned()));
+    let response = client()
+        .request(req.body(body).unwrap())
+        .await
+        .expect("request");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Page {
+        status,
+        headers,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+async fn get(s: &Server, path: &str, user: Option<&str>) -> Page {
+    web(s, Method::GET, path, user, None).await
+}
+
+async fn post(s: &Server, path: &str, user: &str, form: &str) -> Page {
+    web(s, Method::POST, path, Some(user), Some(form)).await
+}
+
+#[tokio::test]
+async fn pages_are_html_in_the_chosen_language_and_need_a_session() {
+    for db in test_support::all().await {
+        let s = start(db).await;
+        fixture(&s).await;
+        let r = get(&s, "/web/vacancies", None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{}]", s.name());
+        assert_eq!(r.location(), "/web/login?next=/web/vacancies");
+        let login = get(&s, "/web/login", None).await;
+        assert_eq!(login.status, StatusCode::OK);
+        assert!(login.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        assert!(login.text.contains("<html lang=\"en\">"), "{}", login.text);
+        assert!(login.text.contains("href=\"#main\""), "skip link");
+        assert!(login.text.contains("<label for=\"user_id\">"));
+
+        let r = get(&s, "/web/vacancies/V-1", Some("cand-1")).await;
+        assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+        assert!(r.text.contains("Does your profile meet the requirements"));
+        assert!(r.text.contains("Education level"));
+
+        // Kazakh through the preference cookie, set by the switch form.
+        let set = web(
+            &s,
+            Method::POST,
+            "/web/prefs",
+            None,
+            Some("lang=kk&back=%2Fweb%2Flogin"),
+        )
+        .await;
+        assert_eq!(set.status, StatusCode::SEE_OTHER);
+        assert_eq!(set.location(), "/web/login");
+        let cookie = set.headers["set-cookie"].to_str().unwrap();
+        assert!(cookie.starts_with("qb_lang=kk;"), "{cookie}");
+        // An open redirect is refused.
+        let set = web(
+            &s,
+            Method::POST,
+            "/web/prefs",
+            None,
+            Some("lang=ru&back=%2F%2Fevil.example"),
+        )
+        .await;
+        assert_eq!(set.location(), "/web");
+    }
+}
+
+#[tokio::test]
+async fn login_sets_an_httponly_strict_cookie_and_wrong_secrets_are_refused() {
+    for db in test_support::all().await {
+        let s = start(db).await;
+        fixture(&s).await;
+        let new = NewUser {
+            id: "cand-web".into(),
+            role: Role::Candidate,
+            organisation_id: None,
+            profile_id: Some(ProfileId::new("P-1").unwrap()),
+        };
+        let secret = common::create_user(&s, &new).await;
+        let bad = web(
+            &s,
+            Method::POST,
+            "/web/login",
+            None,
+            Some("user_id=cand-web&secret=qu_wrong"),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::UNAUTHORIZED, "[{}]", s.name());
+        assert!(bad.text.contains("role=\"alert\""));
+        assert!(bad.headers.get("set-cookie").is_none());
+        let form = format!("user_id=cand-web&secret={secret}&next=%2Fweb%2Fapplications");
+        let ok = web(&s, Method::POST, "/web/login", None, Some(&form)).await;
+        assert_eq!(
+            ok.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            s.name(),
+            ok.text
+        );
+        assert_eq!(ok.location(), "/web/applications");
+        let cookie = ok.headers["set-cookie"].to_str().unwrap();
+        assert!(cookie.starts_with("qb_session=qs1."), "{cookie}");
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+            "{cookie}"
+        );
+        // The JSON API does not take the cookie: a cookie alone is no way into it.
+        let token = cookie.split(';').next().unwrap();
+        let mut req = hyper::Request::builder()
+            .uri(format!("http://{}/vacancies", s.addr))
+            .header("cookie", token);
+        req = req.header("accept", "application/json");
+        let r = client()
+            .request(req.body(Full::new(Bytes::new())).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn refusals_are_403_pages_never_404() {
+    for db in test_support::all().await {
+        let s = start(db).await;
+        fixture(&s).await;
+        let cases = [
+            ("/web/hr", "cand-1"),
+            ("/web/hr/reserve", "com-1"),
+            ("/web/applications", "hr-mf"),
+            ("/web/commission", "cand-1"),
+            // Another organisation's vacancy, and one that does not exist: alike.
+            ("/web/hr/vacancies/V-2/fairness", "hr-mf"),
+            ("/web/hr/vacancies/V-NOPE/fairness", "hr-mf"),
+            ("/web/shortlist/V-1", "cand-1"),
+            ("/web/shortlist/V-1", "com-2"),
+            ("/web/shortlist/V-NOPE", "com-1"),
+            ("/web/shortlist/V-2/protocol", "hr-mf"),
+        ];
+        for (path, user) in cases {
+            let r = get(&s, path, Some(user)).await;
+            assert_eq!(
+                r.status,
+                StatusCode::FORBIDDEN,
+                "[{}] {user} {path}: {}",
+                s.name(),
+                r.text
+            );
+            assert!(r.text.contains("<h1>Access refused</h1>"), "{}", r.text);
+        }
+        // Entitled callers get the pages.
+        for (path, user) in [
+            ("/web/hr", "hr-mf"),
+            ("/web/hr/reserve", "hr-mf"),
+            ("/web/hr/vacancies/V-1/fairness", "hr-mf"),
+            ("/web/hr/vacancies/V-1/matches", "admin"),
+            ("/web/shortlist/V-1", "hr-mf"),
+            ("/web/commission", "com-1"),
+            ("/web/applications", "cand-1"),
+        ] {
+            let r = get(&s, path, Some(user)).await;
+            assert_eq!(
+                r.status,
+                StatusCode::OK,
+                "[{}] {user} {path}: {}",
+                s.name(),
+                r.text
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn apply_declare_and_record_through_the_pages_with_csrf_and_escaping() {
+    for db in test_support::all().await {
+        let s = start(db).await;
+        let t = fixture(&s).await;
+        // Two eligible people (one whose name is markup, which must come out as
+        // text), one without the higher education V-1 requires, and the fixture's
+        // P-1 (no work history: a rule a person must check).
+        let person = |id: &str, name: &str, level: &str| {
+            json!({
+                "id": id, "full_name": name, "region": "astana", "gender": "male",
+                "summary": "Бухгалтер, есеп және аудит", "skills": ["1С", "бухгалтерский учет"],
+                "education": [{"level": level, "specialty": "Есеп және аудит", "institution": "ЕҰУ", "year": 2012}],
+                "experience": [{"organisation": "ТОО Есеп", "position": "Бухгалтер", "sector": "private", "start": "2014-01-01"}],
+                "consents": [{"purpose": "processing", "granted_at": "2026-01-01T00:00:00Z"}]
+            })
+        };
+        let people = json!([
+            person("P-3", "<script>alert(1)</script> Ержан", "higher"),
+            person("P-4", "Дана Ахметова", "higher"),
+            person("P-5", "Асет Нұрланов", "secondary"),
+        ]);
+        let r = s.post("/import/profiles", Some(&t.hrm), &people).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        for (user, profile) in [("cand-3", "P-3"), ("cand-4", "P-4"), ("cand-5", "P-5")] {
+            let new = NewUser {
+                id: user.into(),
+                role: Role::Candidate,
+                organisation_id: None,
+                profile_id: Some(ProfileId::new(profile).unwrap()),
+            };
+            common::create_user(&s, &new).await;
+        }
+
+        // Apply: without the CSRF token it is refused, with it it works, twice is 409.
+        let page = get(&s, "/web/vacancies/V-1", Some("cand-3")).await;
+        let r = post(&s, "/web/vacancies/V-1/apply", "cand-3", "csrf=0000").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "[{}] {}", s.name(), r.text);
+        let form = format!("csrf={}", page.csrf());
+        let r = post(&s, "/web/vacancies/V-1/apply", "cand-3", &form).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{}] {}", s.name(), r.text);
+        let r = post(&s, "/web/vacancies/V-1/apply", "cand-3", &form).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        for user in ["cand-1", "cand-4", "cand-5"] {
+            let form = format!(
+                "csrf={}",
+                get(&s, "/web/vacancies/V-1", Some(user)).await.csrf()
+            );
+            let r = post(&s, "/web/vacancies/V-1/apply", user, &form).await;
+            assert_eq!(
+                r.status,
+                StatusCode::SEE_OTHER,
+                "[{}] {user}: {}",
+                s.name(),
+                r.text
+            );
+        }
+        // Another session's token is not this session's.
+        let mine = get(&s, "/web/vacancies/V-2", Some("cand-2")).await.csrf();
+        assert_ne!(mine, page.csrf());
+
+        // The commission sees the declaration form first, not the shortlist.
+        let r = get(&s, "/web/shortlist/V-1", Some("com-1")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.text.contains("Declaration of no conflict of interest"));
+        assert!(!r.text.contains("Ranking"));
+        let csrf = r.csrf();
+        let r = post(
+            &s,
+            "/web/shortlist/V-1/declaration",
+            "com-1",
+            &format!("csrf={csrf}&statement="),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "an unticked declaration"
+        );
+        let r = post(
+            &s,
+            "/web/shortlist/V-1/declaration",
+            "com-1",
+            &format!("csrf={csrf}&no_conflict=yes&statement=ok"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{}] {}", s.name(), r.text);
+
+        // Blind by default; names (escaped) on request.
+        let r = get(&s, "/web/shortlist/V-1", Some("com-1")).await;
+        assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+        assert!(r.text.contains("Blind mode is on"));
+        assert!(
+            !r.text.contains("Ержан") && !r.text.contains("Дана"),
+            "blind mode leaks a name"
+        );
+        let ineligible = &r.text[r.text.find("id=\"ineligible\"").unwrap()..];
+        assert!(
+            ineligible.contains("Education level") && ineligible.contains("secondary"),
+            "{ineligible}"
+        );
+        assert!(r.text.contains("<svg class=\"chart\" role=\"img\""));
+        let named = get(&s, "/web/shortlist/V-1?blind=0", Some("com-1")).await;
+        assert!(
+            named
+                .text
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt; Ержан"),
+            "{}",
+            named.text
+        );
+        assert!(!named.text.contains("<script>alert(1)"));
+
+        // HR records the first stages of the eligible; the commission then records
+        // the interviews.
+        let apps =
+            s.db.store
+                .applications_for_vacancy(&"V-1".parse().unwrap())
+                .await
+                .unwrap();
+        let staged: Vec<&str> = apps
+            .iter()
+            .filter(|a| ["P-3", "P-4"].contains(&a.profile_id.as_str()))
+            .map(|a| a.id.as_str())
+            .collect();
+        for app in apps.iter().filter(|a| staged.contains(&a.id.as_str())) {
+            for stage in ["qualification_check", "test"] {
+                let body =
+                    json!({"stage": stage, "outcome": "passed", "score": 70.0, "reason": "ok"});
+                let r = s
+                    .post(
+                        &format!("/applications/{}/stages", app.id),
+                        Some(&t.hr_mf),
+                        &body,
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            }
+        }
+        let page = get(&s, "/web/shortlist/V-1", Some("com-1")).await;
+        let csrf = page.csrf();
+        // The ranking's order, read from the page's entry ids.
+        let order: Vec<String> = page
+            .text
+            .match_indices("<li class=\"entry\" id=\"app-")
+            .map(|(i, m)| {
+                page.text[i + m.len()..]
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .filter(|id| staged.contains(&id.as_str()))
+            .collect();
+        assert_eq!(order.len(), 2, "{}", page.text);
+        let stage = |app: &str, outcome: &str, deviation: &str| {
+            format!("csrf={csrf}&application_id={app}&stage=interview&outcome={outcome}&score=&reason=as+discussed&deviation_reason={deviation}&blind=1")
+        };
+        // Rank 2 passes: fine. Rank 1 then fails while rank 2 passed: a deviation,
+        // which needs its own reason.
+        let r = post(
+            &s,
+            "/web/shortlist/V-1/stages",
+            "com-1",
+            &stage(&order[1], "passed", ""),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{}] {}", s.name(), r.text);
+        let r = post(
+            &s,
+            "/web/shortlist/V-1/stages",
+            "com-1",
+            &stage(&order[0], "failed", ""),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{}] {}",
+            s.name(),
+            r.text
+        );
+        assert!(r.text.contains("deviates from the ranking"));
+        let r = post(
+            &s,
+            "/web/shortlist/V-1/stages",
+            "com-1",
+            &stage(&order[0], "failed", "did+not+come+prepared"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{}] {}", s.name(), r.text);
+        let app = s.db.store.application(&order[0]).await.unwrap().unwrap();
+        let reason = app.stages.last().unwrap().reason.clone().unwrap();
+        assert!(
+            reason.contains("Deviation from the ranking: did not come prepared"),
+            "{reason}"
+        );
+        // A member not on the commission cannot record, even with a valid token.
+        let other = get(&s, "/web/commission", Some("com-2")).await.csrf();
+        let r = post(
+            &s,
+            "/web/shortlist/V-1/stages",
+            "com-2",
+            &stage(&order[1], "passed", "").replace(&csrf, &other),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+        // The protocol shows the reasons; the candidate follows the stages.
+        let r = get(&s, "/web/shortlist/V-1/protocol", Some("com-1")).await;
+        assert!(
+            r.text.contains("did not come prepared")
+                && r.text.contains("Deviation from the ranking")
+        );
+        let r = get(&s, "/web/applications", Some("cand-3")).await;
+        assert!(r.text.contains("Interview: "), "{}", r.text);
+    }
+}
+
+/// The `via` of every `shortlist.view` audit entry so far, with its actor.
+async fn shortlist_views(s: &Server) -> Vec<(String, String)> {
+    let entries = s.db.store.audit_entries(0, 10_000).await.unwrap();
+    entries
+        .into_iter()
+        .filter(|e| e.action == "shortlist.view")
+        .map(|e| {
+            let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap();
+            let via = detail["via"].as_str().unwrap_or("api").to_owned();
+            (e.actor, via)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn each_page_view_is_audited_once_and_only_after_the_declaration() {
+    for db in test_support::all().await {
+        let s = start(db).await;
+        let t = fixture(&s).await;
+        let r = s
+            .post("/vacancies/V-1/applications", Some(&t.cand1), &json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{}] {}", s.name(), r.text);
+        let app = &s
+            .db
+            .store
+            .applications_for_vacancy(&"V-1".parse().unwrap())
+            .await
+            .unwrap()[0];
+
+        // Before the declaration: neither page shows the ranking, recording is
+        // refused, and nothing counts as a view.
+        for path in ["/web/shortlist/V-1", "/web/shortlist/V-1/protocol"] {
+            let r = get(&s, path, Some("com-1")).await;
+            assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+            assert!(r.text.contains("Declaration of no conflict of interest"));
+            assert!(
+                !r.text.contains(app.id.as_str()),
+                "{path} leaks the ranking"
+            );
+        }
+        let csrf = get(&s, "/web/commission", Some("com-1")).await.csrf();
+        let form = format!(
+            "csrf={csrf}&application_id={}&stage=interview&outcome=passed&reason=ok",
+            app.id
+        );
+        let r = post(&s, "/web/shortlist/V-1/stages", "com-1", &form).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "[{}] {}", s.name(), r.text);
+        assert!(shortlist_views(&s).await.is_empty(), "[{}]", s.name());
+
+        let r = s
+            .post(
+                "/vacancies/V-1/declaration",
+                Some(&t.com1),
+                &json!({"no_conflict_of_interest": true, "statement": ""}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{}] {}", s.name(), r.text);
+
+        // One entry per page view, naming the page.
+        let r = get(&s, "/web/shortlist/V-1", Some("com-1")).await;
+        assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+        assert!(r.text.contains(&format!("id=\"app-{}\"", app.id)));
+        assert!(r.text.contains("id=\"provenance\""));
+        let r = get(&s, "/web/shortlist/V-1/protocol?blind=0", Some("com-1")).await;
+        assert!(r.text.contains("Айгерім Сапарова"), "{}", r.text);
+        // Recording checks the ranking without counting as a view (the result is
+        // audited as a stage record).
+        let csrf = get(&s, "/web/hr", Some("hr-mf")).await.csrf();
+        let form = format!(
+            "csrf={csrf}&application_id={}&stage=qualification_check&outcome=passed&reason=ok&blind=1",
+            app.id
+        );
+        let r = post(&s, "/web/shortlist/V-1/stages", "hr-mf", &form).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{}] {}", s.name(), r.text);
+        let r = get(&s, "/web/hr/vacancies/V-1/fairness", Some("hr-mf")).await;
+        assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+        assert!(r.text.contains("Considered: 1"), "{}", r.text);
+        let expected: Vec<(String, String)> = [
+            ("com-1", "web"),
+            ("com-1", "web.protocol"),
+            ("hr-mf", "web.fairness"),
+        ]
+        .iter()
+        .map(|(a, v)| (a.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(shortlist_views(&s).await, expected, "[{}]", s.name());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_candidate_sees_the_vacancies_ranked_for_their_profile() {
+    let (s, index, _dir) = common::start_indexed(test_support::sqlite().await).await;
+    let t = fixture(&s).await;
+    let mut p1 = common::profile("P-1", "Айгерім Сапарова");
+    p1["experience"] = json!([{"organisation": "Қаржы министрлігі",
+        "position": "Главный бухгалтер", "sector": "public", "start": "2015-01-01",
+        "duties": "Ведение бухгалтерского учета и отчетности"}]);
+    let r = s.post("/import/profiles", Some(&t.hrm), &json!([p1])).await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    qabilet_app::follower::follow_once(&s.db.store, &index, None)
+        .await
+        .unwrap();
+
+    let page = get(&s, "/web/for-you", Some("cand-1")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("Vacancies for you"));
+    assert!(
+        page.text.contains("href=\"/web/vacancies/V-1\""),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("href=\"/web/vacancies/V-2\""));
+    assert!(
+        !page.text.contains("V-OLD"),
+        "a closed competition is not offered"
+    );
+    assert!(page.text.contains("Requirements met") || page.text.contains("You meet every"));
+    // The candidate's menu leads there; other roles are refused the page.
+    assert!(page.text.contains("aria-current=\"page\""));
+    let page = get(&s, "/web/for-you", Some("hr-mf")).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    // After revoking processing consent the page says why it is empty.
+    let r = s
+        .post("/profiles/P-1/consent/revoke", Some(&t.cand1), &json!({}))
+        .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    let page = get(&s, "/web/for-you", Some("cand-1")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("no processing consent"), "{}", page.text);
+    let page = get(&s, "/web/for-you", None).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+}
