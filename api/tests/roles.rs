@@ -434,6 +434,117 @@ async fn every_endpoint_allows_and_refuses_the_right_roles() {
         )
         .await;
 
+        // Talent search, the fairness report and reserve matches: HR of the
+        // organisation and admins (the HRM client for reserve matches too). No index
+        // in this server: talent search answers 503 once the caller may ask.
+        expect(
+            &s,
+            &t,
+            M::GET,
+            "/vacancies/V-1/talent",
+            &none,
+            &[
+                ("hr_mj", 403),
+                ("com1", 403),
+                ("cand1", 403),
+                ("hrm", 403),
+                ("hr_mf", 503),
+                ("admin", 503),
+            ],
+        )
+        .await;
+        expect(
+            &s,
+            &t,
+            M::GET,
+            "/vacancies/V-1/fairness",
+            &none,
+            &[
+                ("hr_mj", 403),
+                ("com2", 403),
+                ("cand1", 403),
+                ("hrm", 403),
+                ("hr_mf", 200),
+                ("admin", 200),
+            ],
+        )
+        .await;
+        expect(
+            &s,
+            &t,
+            M::GET,
+            "/vacancies/V-1/reserve-matches",
+            &none,
+            &[
+                ("hr_mj", 403),
+                ("com1", 403),
+                ("cand1", 403),
+                ("hrm", 200),
+                ("hr_mf", 200),
+                ("admin", 200),
+            ],
+        )
+        .await;
+
+        // A draft is seen by its organisation's HR, the HRM client and admins; for
+        // anyone else it does not exist.
+        let mut draft = common::vacancy("V-DRAFT", "MF", chrono::Utc::now().date_naive());
+        draft["status"] = json!("draft");
+        let r = s
+            .post("/import/vacancies", Some(&t.hrm), &json!([draft]))
+            .await;
+        assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+        expect(
+            &s,
+            &t,
+            M::GET,
+            "/vacancies/V-DRAFT",
+            &none,
+            &[
+                ("cand1", 404),
+                ("com1", 404),
+                ("hr_mj", 404),
+                ("hr_mf", 200),
+                ("hrm", 200),
+                ("admin", 200),
+            ],
+        )
+        .await;
+        for (who, token, sees) in [
+            ("cand1", &t.cand1, false),
+            ("hr_mj", &t.hr_mj, false),
+            ("hr_mf", &t.hr_mf, true),
+        ] {
+            let r = s.get("/vacancies?status=draft", Some(token)).await;
+            let ids: Vec<&str> = r
+                .json
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|v| v["id"].as_str())
+                .collect();
+            assert_eq!(
+                ids.contains(&"V-DRAFT"),
+                sees,
+                "[{}] {who}: {ids:?}",
+                s.name()
+            );
+            let r = s.get("/vacancies", Some(token)).await;
+            let ids: Vec<&str> = r
+                .json
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|v| v["id"].as_str())
+                .collect();
+            assert_eq!(
+                ids.contains(&"V-DRAFT"),
+                sees,
+                "[{}] {who}: {ids:?}",
+                s.name()
+            );
+        }
+
         // Audit log: admins only, read-only, intact.
         let not_admin = [
             ("hrm", 403),

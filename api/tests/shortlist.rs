@@ -54,7 +54,7 @@ async fn competition(s: &Server, t: &Tokens) -> (String, String) {
             organisation_id: None,
             profile_id: Some(ProfileId::new(profile).unwrap()),
         };
-        common::create_user(&s, &new).await;
+        common::create_user(s, &new).await;
     }
     let (c3, c4) = (session("cand-3"), session("cand-4"));
     for token in [&t.cand1, &t.cand2, &c3, &c4] {

@@ -129,10 +129,14 @@ pub fn write_ranking(data_dir: &Path, config: &RankingConfig) -> Result<PathBuf,
 #[derive(Debug)]
 pub struct RankingFile {
     path: Option<PathBuf>,
-    loaded: Mutex<(Option<(SystemTime, u64)>, Arc<Ranking>)>,
+    /// The file's stamp when last read (`None`: absent), and the weights in force.
+    loaded: Mutex<(Option<Stamp>, Arc<Ranking>)>,
 }
 
-fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
+/// A file's modification time and length.
+type Stamp = (SystemTime, u64);
+
+fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
     Some((meta.modified().ok()?, meta.len()))
 }
@@ -327,8 +331,10 @@ mod tests {
         let file = RankingFile::load(dir.path()).unwrap();
         let default = file.current();
         assert_eq!(default.config, RankingConfig::default());
-        let mut config = RankingConfig::default();
-        config.bm25_weight = 0.7;
+        let config = RankingConfig {
+            bm25_weight: 0.7,
+            ..RankingConfig::default()
+        };
         write_ranking(dir.path(), &config).unwrap();
         let changed = file.current();
         assert_eq!(changed.config.bm25_weight, 0.7);

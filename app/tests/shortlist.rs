@@ -17,9 +17,11 @@ use qabilet_indexer::{Filters, Index, IndexConfig};
 use qabilet_matcher::ranking::{vacancy_query, RankingConfig};
 use qabilet_store::test_support;
 
-/// (application, rank, score, raw BM25, structured) of every eligible and
-/// ineligible applicant, in order.
-fn ranking(view: &Shortlist) -> Vec<(String, usize, f32, Option<f32>, Option<f32>)> {
+/// (application, rank, score, raw BM25, structured) of one applicant.
+type Ranked = (String, usize, f32, Option<f32>, Option<f32>);
+
+/// Every eligible and ineligible applicant, in order.
+fn ranking(view: &Shortlist) -> Vec<Ranked> {
     let mut out: Vec<_> = view
         .eligible
         .iter()

@@ -285,7 +285,11 @@ async fn reserve_entries(
     let now = Utc::now();
     let mut out = Vec::new();
     let mut profiles: HashMap<String, Profile> = HashMap::new();
-    for other in open.iter().filter(|v| v.id != demo.id).take(20) {
+    // The demo organisation's own competitions first: its HR officer sees the
+    // entries from them (the reserve's scope), every admin sees all.
+    let mut others: Vec<&Vacancy> = open.iter().filter(|v| v.id != demo.id).collect();
+    others.sort_by_key(|v| v.organisation_id != demo.organisation_id);
+    for other in others.into_iter().take(20) {
         let mut people = Vec::new();
         for (id, grade) in truth.get(other.id.as_str()).into_iter().flatten().take(4) {
             if let Some(p) = store
@@ -333,7 +337,8 @@ async fn reserve_entries(
             .parse()
             .map_err(anyhow::Error::msg)?;
         expired.kind = ReserveKind::Reserve;
-        expired.origin_vacancy_id = None;
+        // From the demo competition, so the demo HR officer's expiry filter shows it.
+        expired.origin_vacancy_id = Some(demo.id.clone());
         expired.rank = None;
         expired.reason = "kept in the reserve by HR after an interview last year".into();
         expired.created_at = now - Duration::days(400);
