@@ -107,3 +107,82 @@ async fn the_document_matches_the_routes() {
         }
     }
 }
+
+/// utoipa names a schema after its Rust type and keeps one schema per name, so
+/// two types of one name (a proctoring `Session` and a sign-in session, say) would
+/// silently document one with the other's fields. Every type that derives or
+/// implements `ToSchema` in the workspace has a name of its own.
+#[test]
+fn every_schema_has_a_name_of_its_own() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut names: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut pending = vec![root.clone()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                if !matches!(name.as_str(), "target" | "node_modules" | ".git" | "tests") {
+                    pending.push(path);
+                }
+                continue;
+            }
+            if !name.ends_with(".rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                let derived =
+                    line.contains("ToSchema") && line.trim_start().starts_with("#[derive");
+                let typ = if derived {
+                    // The type is declared within the next few lines (after attributes).
+                    lines[i + 1..].iter().take(6).find_map(|l| {
+                        let l = l.trim_start();
+                        let l = l
+                            .strip_prefix("pub(crate) ")
+                            .or_else(|| l.strip_prefix("pub "))
+                            .unwrap_or(l);
+                        let rest = l
+                            .strip_prefix("struct ")
+                            .or_else(|| l.strip_prefix("enum "))?;
+                        Some(
+                            rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                                .next()?
+                                .to_owned(),
+                        )
+                    })
+                } else {
+                    line.trim_start()
+                        .strip_prefix("impl utoipa::ToSchema for ")
+                        .map(|rest| {
+                            rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                                .next()
+                                .unwrap()
+                                .to_owned()
+                        })
+                };
+                if let Some(typ) = typ.filter(|t| !t.is_empty() && t != "$name") {
+                    names
+                        .entry(typ)
+                        .or_default()
+                        .push(path.display().to_string());
+                }
+            }
+        }
+    }
+    assert!(
+        names.contains_key("Shortlist") && names.contains_key("Vacancy"),
+        "{names:?}"
+    );
+    let clashes: Vec<_> = names
+        .iter()
+        .filter(|(_, places)| places.len() > 1)
+        .collect();
+    // The matcher's own `Shortlist` is never in the document (no route returns it).
+    let clashes: Vec<_> = clashes
+        .into_iter()
+        .filter(|(n, _)| n.as_str() != "Shortlist")
+        .collect();
+    assert!(clashes.is_empty(), "schemas sharing a name: {clashes:?}");
+}

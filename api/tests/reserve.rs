@@ -47,6 +47,13 @@ async fn reserve_endpoints_respect_roles_scope_and_consent() {
                 409,
             ),
             (&t.admin, &json!({"profile_id": "P-5", "reason": ""}), 422),
+            // Control characters: the reason would be a record that fails its own
+            // validation (found by schemathesis).
+            (
+                &t.admin,
+                &json!({"profile_id": "P-5", "reason": "D\u{94}^\u{19}"}),
+                422,
+            ),
             (
                 &t.admin,
                 &json!({"profile_id": "P-5", "reason": "x", "days": 0}),

@@ -135,7 +135,7 @@ pub async fn authenticate(app: &App, token: &str) -> AppResult<Actor> {
 
 /// A session issued by [`sign_in`].
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Session {
+pub struct SessionToken {
     /// The bearer token (also what the web's session cookie holds).
     pub token: String,
     pub user_id: String,
@@ -145,7 +145,7 @@ pub struct Session {
 
 /// Exchanges a user's login secret for a session; `None` for an unknown user, a
 /// wrong secret or a disabled user alike, so sign-in tells nobody which it was.
-pub async fn sign_in(app: &App, user_id: &str, secret: &str) -> AppResult<Option<Session>> {
+pub async fn sign_in(app: &App, user_id: &str, secret: &str) -> AppResult<Option<SessionToken>> {
     let Some((user, stored)) = app.store().user(user_id.trim()).await? else {
         return Ok(None);
     };
@@ -157,7 +157,7 @@ pub async fn sign_in(app: &App, user_id: &str, secret: &str) -> AppResult<Option
     let ttl = chrono::Duration::from_std(sessions.ttl)
         .map_err(|e| AppError::internal(format!("session ttl: {e}")))?;
     let expires_at = Utc::now() + ttl;
-    Ok(Some(Session {
+    Ok(Some(SessionToken {
         token: issue_session(&sessions.key, &user.id, expires_at),
         user_id: user.id,
         role: user.role,
@@ -165,13 +165,35 @@ pub async fn sign_in(app: &App, user_id: &str, secret: &str) -> AppResult<Option
     }))
 }
 
+/// The roles a person's account may have, as the API documents `NewUser::role`.
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum PersonRole {
+    Candidate,
+    Commission,
+    Hr,
+    Admin,
+}
+
+/// The roles an API key may have, as the API documents `NewApiKey::role`.
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum KeyRole {
+    Hrm,
+    Admin,
+}
+
 /// A user to create with [`create_user`].
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// Letters, digits and `- _ . :`, at most 64.
+    #[schema(pattern = "^[A-Za-z0-9._:-]{1,64}$")]
     pub id: String,
     /// candidate, commission, hr or admin (the hrm role is for API keys).
+    #[schema(value_type = PersonRole)]
     pub role: Role,
     /// Required for HR officers.
     #[serde(default)]
@@ -245,8 +267,11 @@ pub async fn create_user(app: &App, actor: &Actor, new: &NewUser) -> AppResult<C
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewApiKey {
+    /// Letters, digits and `- _ . :`, at most 64.
+    #[schema(pattern = "^[A-Za-z0-9._:-]{1,64}$")]
     pub id: String,
     /// hrm or admin.
+    #[schema(value_type = KeyRole)]
     pub role: Role,
 }
 

@@ -10,7 +10,9 @@ use qabilet_store::{Role, VacancyFilter};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{access, blocking, page_limit, read_index, Actor, App, AppError, AppResult};
+use crate::{
+    access, blocking, how_many_of, page_limit, read_index, Actor, App, AppError, AppResult,
+};
 
 /// Organisations in id order after `after` (public: any signed-in caller).
 pub async fn organisations(
@@ -21,7 +23,7 @@ pub async fn organisations(
 ) -> AppResult<Vec<Organisation>> {
     Ok(app
         .store()
-        .organisations_page(after, page_limit(app, limit))
+        .organisations_page(after, page_limit(app, limit)?)
         .await?)
 }
 
@@ -45,7 +47,7 @@ pub async fn vacancies(
     region: Option<Region>,
     limit: Option<i64>,
 ) -> AppResult<Vec<Vacancy>> {
-    let limit = page_limit(app, limit);
+    let limit = page_limit(app, limit)?;
     if status == Some(VacancyStatus::Draft) && !access::sees_drafts(actor) {
         return Ok(Vec::new());
     }
@@ -175,8 +177,16 @@ pub async fn search_vacancies(
             deadline_from,
             ..Filters::default()
         },
-        limit: q.limit.unwrap_or(20).clamp(1, app.limits().search_results),
-        offset: q.offset.unwrap_or(0).min(app.limits().search_offset),
+        limit: how_many_of("limit", q.limit, 20, app.limits().search_results)?,
+        offset: match q.offset.unwrap_or(0) {
+            o if o > app.limits().search_offset => {
+                return Err(AppError::bad_request(
+                    "invalid_query",
+                    format!("offset is {o}; at most {}", app.limits().search_offset),
+                ))
+            }
+            o => o,
+        },
         snippets: true,
     };
     let hits = blocking(move || Ok(read_index(&index).search_vacancies(&request)?)).await?;
@@ -257,7 +267,7 @@ async fn browse(app: &App, actor: &Actor, q: &VacancySearch) -> AppResult<Vec<Fo
         q.status
     };
     let today = app.today();
-    let limit = q.limit.unwrap_or(20).clamp(1, app.limits().search_results);
+    let limit = how_many_of("limit", q.limit, 20, app.limits().search_results)?;
     let found = vacancies(app, actor, status, q.region, Some(app.limits().page)).await?;
     Ok(found
         .into_iter()

@@ -22,18 +22,15 @@ use crate::access::{self, Standing};
 use crate::shortlist::{self, RankedEntry, Shortlist, ShortlistOptions};
 use crate::{reserve, Actor, App, AppError, AppResult};
 
-/// Checks a human-written reason: required, bounded, printable.
+/// Checks a human-written reason with the rule of every text a person writes
+/// (`qabilet_domain::check_text`: not blank, bounded, no control characters), so
+/// what is recorded is a valid record and re-imports from an export.
 pub fn reason_of<'a>(field: &str, reason: &'a str) -> AppResult<&'a str> {
     let trimmed = reason.trim();
     if trimmed.is_empty() {
         return Err(AppError::invalid(field, "a reason is required"));
     }
-    if trimmed.chars().count() > REASON_CHARS {
-        return Err(AppError::invalid(
-            field,
-            format!("at most {REASON_CHARS} characters"),
-        ));
-    }
+    qabilet_domain::check_text(trimmed, REASON_CHARS).map_err(|m| AppError::invalid(field, m))?;
     Ok(trimmed)
 }
 
@@ -154,11 +151,13 @@ pub struct StageInput {
     #[serde(default)]
     pub score: Option<f32>,
     /// Why: required for every result.
+    #[schema(value_type = qabilet_domain::ReasonText)]
     pub reason: String,
     /// Why the result departs from the ranking; required when it does (a pass
     /// while a better-ranked applicant failed that stage, a fail while a worse-ranked
     /// one passed it, or a pass for an ineligible applicant).
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub deviation_reason: Option<String>,
 }
 
@@ -213,6 +212,17 @@ pub fn deviates(
     })
 }
 
+/// Whether `actor`'s role records results of `stage` (on the applications they may
+/// see): HR officers and admins every stage, commission members interviews and
+/// decisions.
+pub fn may_record(actor: &Actor, stage: Stage) -> bool {
+    match actor.role {
+        Role::Hr | Role::Admin => true,
+        Role::Commission => matches!(stage, Stage::Interview | Stage::Decision),
+        Role::Candidate | Role::Hrm => false,
+    }
+}
+
 /// Records the next stage's result with its reason. HR officers of the
 /// organisation and admins record any stage; declared commission members record
 /// interviews and decisions. Once a decision names a winner, the runners-up enter
@@ -226,8 +236,7 @@ pub async fn record_stage(
     actor.require(&[Role::Hr, Role::Admin, Role::Commission])?;
     let mut reason = reason_of("reason", &input.reason)?.to_owned();
     let (_, vacancy) = access::readable_application(app, actor, id.as_str()).await?;
-    if actor.role == Role::Commission && !matches!(input.stage, Stage::Interview | Stage::Decision)
-    {
+    if !may_record(actor, input.stage) {
         return Err(AppError::forbidden(
             "commission members record interviews and decisions only",
         ));
@@ -352,6 +361,7 @@ pub struct DeclarationInput {
     /// with any candidate. A member with one recuses instead.
     pub no_conflict_of_interest: bool,
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub statement: String,
 }
 
@@ -379,12 +389,8 @@ pub async fn declare(
         ));
     }
     let statement = input.statement.trim();
-    if statement.chars().count() > REASON_CHARS {
-        return Err(AppError::invalid(
-            "statement",
-            format!("at most {REASON_CHARS} characters"),
-        ));
-    }
+    qabilet_domain::check_optional_text(statement, REASON_CHARS)
+        .map_err(|m| AppError::invalid("statement", m))?;
     let mut tx = app.store().begin().await?;
     tx.declare(vacancy_id.as_str(), &actor.id, statement)
         .await?;
@@ -558,7 +564,11 @@ pub struct OverrideInput {
     pub profile_id: qabilet_domain::ProfileId,
     /// A rule code: education, specialty, experience_total, experience_public,
     /// experience_field, language:kk|ru|en, category.
+    #[schema(
+        pattern = "^(education|specialty|experience_total|experience_public|experience_field|category|language:(kk|ru|en))$"
+    )]
     pub rule: String,
+    #[schema(value_type = qabilet_domain::ReasonText)]
     pub reason: String,
 }
 

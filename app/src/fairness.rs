@@ -36,7 +36,7 @@ pub async fn fairness(
     via: &'static str,
 ) -> AppResult<Fairness> {
     let vacancy = access::managed_vacancy(app, actor, vacancy_id).await?;
-    let top = top.unwrap_or(10).clamp(1, app.limits().shortlist_entries);
+    let top = crate::how_many_of("top", top, 10, app.limits().shortlist_entries)?;
     // Blind: the report needs ranks only; the attributes come from the store.
     let opts = ShortlistOptions {
         blind: true,

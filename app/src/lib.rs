@@ -226,9 +226,34 @@ pub(crate) async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work).await?
 }
 
+/// How many records to return: `default` unless asked, and what is asked for
+/// between 1 and `max`; anything else is refused with the parameter's `name` and
+/// its bounds (the API documents them, so a client learns them there, not here).
+pub(crate) fn how_many(name: &str, asked: Option<i64>, default: i64, max: i64) -> AppResult<i64> {
+    match asked {
+        Some(n) if !(1..=max).contains(&n) => Err(AppError::bad_request(
+            "invalid_query",
+            format!("{name} is {n}; between 1 and {max}"),
+        )),
+        Some(n) => Ok(n),
+        None => Ok(default.min(max)),
+    }
+}
+
+/// [`how_many`] for counts.
+pub(crate) fn how_many_of(
+    name: &str,
+    asked: Option<usize>,
+    default: usize,
+    max: usize,
+) -> AppResult<usize> {
+    let asked = asked.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+    Ok(how_many(name, asked, default as i64, max as i64)? as usize)
+}
+
 /// A page size as every list takes it: 100 unless asked, at most the limit.
-pub(crate) fn page_limit(app: &App, asked: Option<i64>) -> i64 {
-    asked.unwrap_or(100).clamp(1, app.limits().page)
+pub(crate) fn page_limit(app: &App, asked: Option<i64>) -> AppResult<i64> {
+    how_many("limit", asked, 100, app.limits().page)
 }
 
 /// Microsecond-precision now, matching what the store keeps.

@@ -11,12 +11,10 @@
 //! verdicts: a decision needs a written comment, and it is audited in the same
 //! transaction (see `qabilet_store::proctoring`).
 
-use chrono::{DateTime, Utc};
 use qabilet_domain::{limits::REASON_CHARS, VacancyId};
 use qabilet_proctoring as proctoring;
-use qabilet_store::{
-    FlagFilter, FlagReview, FlagScope, FlagStatus, NewFlag, NewRun, Role, StoredFlag,
-};
+pub use qabilet_store::FlagSummary;
+use qabilet_store::{FlagFilter, FlagScope, FlagStatus, NewFlag, NewRun, Role, StoredFlag};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -223,54 +221,6 @@ pub struct FlagQuery {
     pub limit: Option<i64>,
 }
 
-/// A flag as the queue lists it: without its (large) evidence.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FlagSummary {
-    pub id: String,
-    pub run_id: String,
-    pub vacancy_id: Option<String>,
-    pub form_id: String,
-    pub detector: String,
-    pub severity: String,
-    pub session_ids: Vec<String>,
-    pub examinee_ids: Vec<String>,
-    pub statistic: f64,
-    pub p_value: f64,
-    pub threshold: f64,
-    pub nominal_false_alarm_rate: f64,
-    pub false_alarm_scope: String,
-    pub summary: String,
-    pub status: FlagStatus,
-    pub created_at: DateTime<Utc>,
-    pub review: Option<FlagReview>,
-    pub cursor: String,
-}
-
-impl From<StoredFlag> for FlagSummary {
-    fn from(f: StoredFlag) -> FlagSummary {
-        FlagSummary {
-            id: f.id,
-            run_id: f.run_id,
-            vacancy_id: f.vacancy_id,
-            form_id: f.form_id,
-            detector: f.detector,
-            severity: f.severity,
-            session_ids: f.session_ids,
-            examinee_ids: f.examinee_ids,
-            statistic: f.statistic,
-            p_value: f.p_value,
-            threshold: f.threshold,
-            nominal_false_alarm_rate: f.nominal_false_alarm_rate,
-            false_alarm_scope: f.false_alarm_scope,
-            summary: f.summary,
-            status: f.status,
-            created_at: f.created_at,
-            review: f.review,
-            cursor: f.cursor,
-        }
-    }
-}
-
 /// A page of the queue.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FlagPage {
@@ -293,7 +243,7 @@ pub fn flag_status(raw: &str) -> AppResult<FlagStatus> {
 pub async fn flags(app: &App, actor: &Actor, q: &FlagQuery) -> AppResult<FlagPage> {
     let scope = scope_of(actor)?;
     let status = q.status.as_deref().map(flag_status).transpose()?;
-    let limit = q.limit.unwrap_or(100).clamp(1, app.limits().page);
+    let limit = crate::page_limit(app, q.limit)?;
     let found = app
         .store()
         .proctoring_flags(&FlagFilter {
@@ -309,7 +259,7 @@ pub async fn flags(app: &App, actor: &Actor, q: &FlagQuery) -> AppResult<FlagPag
         .then(|| found.last().map(|f| f.cursor.clone()))
         .flatten();
     Ok(FlagPage {
-        flags: found.into_iter().map(FlagSummary::from).collect(),
+        flags: found.into_iter().map(|f| f.flag).collect(),
         next_after,
     })
 }
@@ -376,6 +326,7 @@ pub enum ReviewDecision {
 #[serde(deny_unknown_fields)]
 pub struct Review {
     pub decision: ReviewDecision,
+    #[schema(value_type = qabilet_domain::ReasonText)]
     pub comment: String,
 }
 
@@ -390,12 +341,8 @@ pub async fn review(app: &App, actor: &Actor, id: &str, input: &Review) -> AppRe
             "a review needs a comment saying why",
         ));
     }
-    if comment.chars().count() > REASON_CHARS {
-        return Err(AppError::invalid(
-            "comment",
-            format!("at most {REASON_CHARS} characters"),
-        ));
-    }
+    qabilet_domain::check_text(comment, REASON_CHARS)
+        .map_err(|m| AppError::invalid("comment", m))?;
     let decision = match input.decision {
         ReviewDecision::Confirmed => FlagStatus::Confirmed,
         ReviewDecision::Dismissed => FlagStatus::Dismissed,
@@ -425,7 +372,7 @@ pub async fn flagged_vacancies(
         })
         .await?
         .into_iter()
-        .filter_map(|f| f.vacancy_id)
+        .filter_map(|f| f.flag.vacancy_id)
         .collect();
     vacancies.sort();
     vacancies.dedup();

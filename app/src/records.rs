@@ -20,7 +20,7 @@ pub async fn audit_log(
     actor.require(&[Role::Admin])?;
     Ok(app
         .store()
-        .audit_entries(after, page_limit(app, limit))
+        .audit_entries(after, page_limit(app, limit)?)
         .await?)
 }
 
@@ -59,7 +59,7 @@ pub async fn verify_audit(app: &App, actor: &Actor) -> AppResult<AuditVerificati
 
 /// One event of the HRM feed.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Event {
+pub struct FeedEvent {
     pub seq: i64,
     /// What a webhook delivery carries as `Idempotency-Key`.
     pub idempotency_key: String,
@@ -75,13 +75,13 @@ pub struct Event {
     pub last_error: Option<String>,
 }
 
-impl Event {
-    fn of(e: &OutboxEvent, dead: bool) -> Event {
+impl FeedEvent {
+    fn of(e: &OutboxEvent, dead: bool) -> FeedEvent {
         // The payload was stored as JSON text by us; if it ever fails to parse, hand
         // it over as a string rather than failing the whole page.
         let payload: Value =
             serde_json::from_str(&e.payload).unwrap_or_else(|_| Value::String(e.payload.clone()));
-        Event {
+        FeedEvent {
             seq: e.seq,
             idempotency_key: e.idempotency_key(),
             kind: e.kind.as_str().to_owned(),
@@ -98,7 +98,7 @@ impl Event {
 /// A page of the feed.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EventFeed {
-    pub events: Vec<Event>,
+    pub events: Vec<FeedEvent>,
     /// The cursor to continue from (the last `seq` of this page).
     pub next_cursor: i64,
 }
@@ -113,11 +113,11 @@ pub async fn events(
     actor.require(&[Role::Hrm, Role::Admin])?;
     let events = app
         .store()
-        .events_after(after, page_limit(app, limit))
+        .events_after(after, page_limit(app, limit)?)
         .await?;
     let next_cursor = events.last().map_or(after, |e| e.seq);
     Ok(EventFeed {
-        events: events.iter().map(|e| Event::of(e, false)).collect(),
+        events: events.iter().map(|e| FeedEvent::of(e, false)).collect(),
         next_cursor,
     })
 }
@@ -125,14 +125,14 @@ pub async fn events(
 /// Dead letters: events that failed delivery too often.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DeadEvents {
-    pub events: Vec<Event>,
+    pub events: Vec<FeedEvent>,
 }
 
 /// Events that failed delivery too often (the HRM client, admins).
 pub async fn dead_events(app: &App, actor: &Actor, limit: Option<i64>) -> AppResult<DeadEvents> {
     actor.require(&[Role::Hrm, Role::Admin])?;
-    let dead = app.store().dead_events(page_limit(app, limit)).await?;
+    let dead = app.store().dead_events(page_limit(app, limit)?).await?;
     Ok(DeadEvents {
-        events: dead.iter().map(|e| Event::of(e, true)).collect(),
+        events: dead.iter().map(|e| FeedEvent::of(e, true)).collect(),
     })
 }

@@ -102,7 +102,7 @@ pub async fn list(app: &App, actor: &Actor, q: &ReserveQuery) -> AppResult<Vec<R
         origin_vacancy: q.vacancy.clone(),
         active_only: q.active == Some(true),
     };
-    let limit = q.limit.unwrap_or(100).clamp(1, app.limits().page as usize);
+    let limit = crate::how_many_of("limit", q.limit, 100, app.limits().page as usize)?;
     let mut out = Vec::new();
     for e in all_entries(app).await? {
         let wanted = filter.matches(&e, now) && (q.active != Some(false) || !e.is_active(now));
@@ -121,9 +121,11 @@ pub async fn list(app: &App, actor: &Actor, q: &ReserveQuery) -> AppResult<Vec<R
 #[serde(deny_unknown_fields)]
 pub struct NewEntry {
     pub profile_id: ProfileId,
+    #[schema(value_type = qabilet_domain::ReasonText)]
     pub reason: String,
     /// Days the entry stays in force; 365 unless given (1 to 1,095).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 1095)]
     pub days: Option<i64>,
     /// The competition the person is kept from; required of HR officers (it puts
     /// the entry in their organisation's scope).
@@ -225,6 +227,7 @@ pub async fn add(app: &App, actor: &Actor, input: &NewEntry) -> AppResult<Reserv
 #[serde(deny_unknown_fields)]
 pub struct Extension {
     pub until: DateTime<Utc>,
+    #[schema(value_type = qabilet_domain::ReasonText)]
     pub reason: String,
 }
 

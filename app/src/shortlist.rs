@@ -187,7 +187,12 @@ pub(crate) async fn unaudited(
 /// the ranking weights. A view computed from data newer than its key only costs
 /// one extra recompute.
 async fn cached(app: &App, vacancy: Vacancy, opts: ShortlistOptions) -> AppResult<Arc<Shortlist>> {
-    let limit = opts.limit.clamp(1, app.limits().shortlist_entries);
+    let limit = crate::how_many_of(
+        "limit",
+        Some(opts.limit),
+        50,
+        app.limits().shortlist_entries,
+    )?;
     let competition = app
         .store()
         .competition_version(&vacancy.id)

@@ -95,7 +95,7 @@ pub async fn rank_pool(
     limit: usize,
 ) -> AppResult<TalentSearch> {
     let index = app.require_index()?;
-    let limit = limit.clamp(1, app.limits().shortlist_entries);
+    let limit = crate::how_many_of("limit", Some(limit), 50, app.limits().shortlist_entries)?;
     let ranking = app.ranking();
     let mut notes = Vec::new();
     let model = app.model().cloned();

@@ -97,11 +97,23 @@ pub async fn vacancies_for(
         };
         app.view_audit().record(app.store(), record).await?;
     }
+    rank_for(app, &profile, typed, limit).await
+}
+
+/// Retrieval and ranking of the open vacancies for `profile`, with no access check,
+/// no consent check and no audit: [`vacancies_for`]'s engine, also what `qabilet
+/// bench search` times.
+pub async fn rank_for(
+    app: &App,
+    profile: &Profile,
+    typed: Option<String>,
+    limit: Option<usize>,
+) -> AppResult<Recommendations> {
     let index = app.require_index()?;
     let today = app.today();
     let ranking = app.ranking();
-    let query = typed.clone().unwrap_or_else(|| profile_query(&profile));
-    let limit = limit.unwrap_or(20).clamp(1, app.limits().person_vacancies);
+    let query = typed.clone().unwrap_or_else(|| profile_query(profile));
+    let limit = crate::how_many_of("limit", limit, 20, app.limits().person_vacancies)?;
     let (retrieved, provenance) = {
         let app = app.clone();
         let searcher = profile.clone();
@@ -190,9 +202,4 @@ async fn open_vacancies(
     let mut vacancies = app.store().vacancies_by_ids(&ids).await?;
     vacancies.retain(|_, v| v.status == VacancyStatus::Open && v.deadline >= today);
     Ok(vacancies)
-}
-
-/// Whether `profile` may be matched at all (processing consent).
-pub fn matchable(profile: &Profile) -> bool {
-    profile.consents_to(ConsentPurpose::Processing)
 }

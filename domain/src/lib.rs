@@ -33,4 +33,11 @@ pub use profile::{
 };
 pub use reserve::{ReserveEntry, ReserveKind};
 pub use vacancy::{LanguageRequirement, Requirements, Vacancy};
-pub use validate::{parse_json, FieldError, ParseError, Validate, ValidationErrors};
+pub use validate::{
+    check_optional_text, check_text, parse_json, FieldError, ParseError, Validate, ValidationErrors,
+};
+/// How the API documents the texts (`#[schema(value_type = …)]`).
+pub use validate::{
+    LongText, NameText, OptionalLongText, ReasonText, SummaryText, Term, OPTIONAL_TEXT_PATTERN,
+    TEXT_PATTERN,
+};

@@ -24,11 +24,14 @@ pub enum OrganisationKind {
 pub struct Organisation {
     pub id: OrganisationId,
     /// Name in Kazakh (the state language).
+    #[schema(value_type = crate::validate::NameText)]
     pub name_kk: String,
     /// Name in Russian.
+    #[schema(value_type = crate::validate::NameText)]
     pub name_ru: String,
     /// Name in English, where the body has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::validate::NameText>)]
     pub name_en: Option<String>,
     pub kind: OrganisationKind,
     pub region: Region,

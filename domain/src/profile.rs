@@ -16,16 +16,20 @@ use crate::{EducationLevel, Gender, Language, LanguageLevel, Locality, ProfileId
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     pub id: ProfileId,
+    #[schema(value_type = crate::validate::NameText)]
     pub full_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<Gender>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::validate::NameText>)]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::validate::NameText>)]
     pub phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::validate::NameText>)]
     pub photo_url: Option<String>,
     pub region: Region,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,12 +39,14 @@ pub struct Profile {
     pub language: Option<Language>,
     /// Free-text summary or the CV itself.
     #[serde(default)]
+    #[schema(value_type = crate::validate::SummaryText)]
     pub summary: String,
     #[serde(default)]
     pub education: Vec<Education>,
     #[serde(default)]
     pub experience: Vec<Experience>,
     #[serde(default)]
+    #[schema(value_type = Vec<crate::validate::Term>, max_items = 100)]
     pub skills: Vec<String>,
     #[serde(default)]
     pub languages: Vec<LanguageSkill>,
@@ -54,7 +60,9 @@ pub struct Profile {
 #[serde(deny_unknown_fields)]
 pub struct Education {
     pub level: EducationLevel,
+    #[schema(value_type = crate::validate::NameText)]
     pub specialty: String,
+    #[schema(value_type = crate::validate::NameText)]
     pub institution: String,
     /// Year of graduation.
     pub year: u16,
@@ -67,7 +75,9 @@ pub struct Education {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Experience {
+    #[schema(value_type = crate::validate::NameText)]
     pub organisation: String,
+    #[schema(value_type = crate::validate::NameText)]
     pub position: String,
     pub sector: Sector,
     pub start: NaiveDate,
@@ -75,6 +85,7 @@ pub struct Experience {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<NaiveDate>,
     #[serde(default)]
+    #[schema(value_type = crate::validate::OptionalLongText)]
     pub duties: String,
 }
 

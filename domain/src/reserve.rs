@@ -39,6 +39,7 @@ pub struct ReserveEntry {
     /// Final rank in that competition (1 = winner).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rank: Option<u32>,
+    #[schema(value_type = crate::validate::ReasonText)]
     pub reason: String,
     /// When the person consented to being kept; entries exist only with consent.
     pub consented_at: DateTime<Utc>,

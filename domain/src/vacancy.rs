@@ -18,11 +18,14 @@ use crate::{
 pub struct Vacancy {
     pub id: VacancyId,
     pub organisation_id: OrganisationId,
+    #[schema(value_type = crate::validate::NameText)]
     pub title: String,
     /// What the post is about.
+    #[schema(value_type = crate::validate::LongText)]
     pub description: String,
     /// Functional duties, as published.
     #[serde(default)]
+    #[schema(value_type = crate::validate::OptionalLongText)]
     pub duties: String,
     /// Language the texts are written in; detected when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,21 +49,26 @@ pub struct Requirements {
     pub education_level: Option<EducationLevel>,
     /// Accepted specialties (any one suffices); empty means any specialty.
     #[serde(default)]
+    #[schema(value_type = Vec<crate::validate::Term>, max_items = 100)]
     pub specialties: Vec<String>,
     /// Minimum years of work experience in total.
     #[serde(default)]
+    #[schema(maximum = 40)]
     pub min_years_total: u8,
     /// Minimum years in public (civil) service.
     #[serde(default)]
+    #[schema(maximum = 40)]
     pub min_years_public: u8,
     /// Minimum years in the field of the post.
     #[serde(default)]
+    #[schema(maximum = 40)]
     pub min_years_field: u8,
     /// Languages the post requires, each at a minimum level.
     #[serde(default)]
     pub languages: Vec<LanguageRequirement>,
     /// Competencies and skills the post asks for.
     #[serde(default)]
+    #[schema(value_type = Vec<crate::validate::Term>, max_items = 100)]
     pub competencies: Vec<String>,
 }
 

@@ -125,26 +125,15 @@ impl Validator {
 
     /// Checks a required text: not blank and at most `max` characters.
     pub fn text(&mut self, field: &str, value: &str, max: usize) {
-        if value.trim().is_empty() {
-            self.error(field, "must not be empty");
-        } else {
-            self.optional_text(field, value, max);
+        if let Err(message) = check_text(value, max) {
+            self.error(field, message);
         }
     }
 
     /// Checks an optional text: at most `max` characters, no control characters.
     pub fn optional_text(&mut self, field: &str, value: &str, max: usize) {
-        let chars = value.chars().count();
-        if chars > max {
-            self.error(
-                field,
-                format!("is {chars} characters long, at most {max} are allowed"),
-            );
-        } else if value
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
-            self.error(field, "contains control characters");
+        if let Err(message) = check_optional_text(value, max) {
+            self.error(field, message);
         }
     }
 
@@ -168,6 +157,77 @@ impl Validator {
             Err(ValidationErrors(self.errors))
         }
     }
+}
+
+/// The rule of every required text a person writes (names, titles, reasons): not
+/// blank, at most `max` characters, no control characters but line breaks and tabs.
+pub fn check_text(value: &str, max: usize) -> Result<(), String> {
+    if value.trim().is_empty() {
+        return Err("must not be empty".into());
+    }
+    check_optional_text(value, max)
+}
+
+/// [`check_text`] for a text that may be empty.
+pub fn check_optional_text(value: &str, max: usize) -> Result<(), String> {
+    let chars = value.chars().count();
+    if chars > max {
+        return Err(format!(
+            "is {chars} characters long, at most {max} are allowed"
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err("contains control characters".into());
+    }
+    Ok(())
+}
+
+/// What [`check_text`] accepts, as a JSON Schema pattern.
+pub const TEXT_PATTERN: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
+/// What [`check_optional_text`] accepts, as a JSON Schema pattern.
+pub const OPTIONAL_TEXT_PATTERN: &str =
+    r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
+
+/// Documentation-only types: how the API documents the texts [`check_text`] and
+/// [`check_optional_text`] check (`#[schema(value_type = …)]` on a `String`
+/// field), one per limit, so the rule is written here once.
+macro_rules! text_schemas {
+    ($($(#[$doc:meta])* $name:ident: $max:expr, $pattern:expr;)*) => {
+        $(
+            $(#[$doc])*
+            pub struct $name;
+
+            impl utoipa::PartialSchema for $name {
+                fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                    utoipa::openapi::ObjectBuilder::new()
+                        .schema_type(utoipa::openapi::schema::Type::String)
+                        .max_length(Some($max))
+                        .pattern(Some($pattern))
+                        .into()
+                }
+            }
+
+            impl utoipa::ToSchema for $name {}
+        )*
+    };
+}
+
+text_schemas! {
+    /// A name, title, position or institution (required).
+    NameText: crate::limits::NAME_CHARS, TEXT_PATTERN;
+    /// A skill, specialty or competency (required).
+    Term: crate::limits::TERM_CHARS, TEXT_PATTERN;
+    /// A description or duties (required).
+    LongText: crate::limits::LONG_TEXT_CHARS, TEXT_PATTERN;
+    /// Duties or a description that may be empty.
+    OptionalLongText: crate::limits::LONG_TEXT_CHARS, OPTIONAL_TEXT_PATTERN;
+    /// A CV's summary (may be empty).
+    SummaryText: crate::limits::SUMMARY_CHARS, OPTIONAL_TEXT_PATTERN;
+    /// A reason or comment a person writes (required).
+    ReasonText: crate::limits::REASON_CHARS, TEXT_PATTERN;
 }
 
 /// Rules a record must satisfy beyond its serde shape.

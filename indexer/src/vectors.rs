@@ -541,29 +541,13 @@ impl VectorStore {
         let mut all: Vec<Scored> = tops.into_iter().flatten().collect();
         all.sort_unstable_by(|a, b| b.cmp(a));
         all.truncate(candidates);
-        let mut bytes = vec![0u8; self.dim * 2];
-        let row_bytes = self.dim * 2;
+        let mut buf = vec![0u8; self.dim * 2];
         let mut hits = Vec::with_capacity(all.len());
         for s in &all {
             let row = s.key as usize;
-            let at = row * row_bytes;
-            // Rows appended since the map was made are read from the file.
-            let stored = match self
-                .f16_map
-                .as_ref()
-                .and_then(|m| m.get(at..at + row_bytes))
-            {
-                Some(mapped) => mapped,
-                None => {
-                    self.files[1]
-                        .read_exact_at(&mut bytes, at as u64)
-                        .map_err(Error::io(format!("reading {}", self.path("f16").display())))?;
-                    &bytes
-                }
-            };
             hits.push(VectorHit {
                 id: self.ids[row].clone(),
-                score: dot_f16(stored, query),
+                score: dot_f16(self.f16_row(row, &mut buf)?, query),
             });
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
@@ -588,8 +572,7 @@ impl VectorStore {
         if query.iter().any(|x| !x.is_finite()) {
             return Ok(Vec::new());
         }
-        let row_bytes = self.dim * 2;
-        let mut bytes = vec![0u8; row_bytes];
+        let mut buf = vec![0u8; self.dim * 2];
         let mut hits = Vec::with_capacity(ids.len());
         for id in ids {
             let Some(&row) = self.by_id.get(*id) else {
@@ -600,26 +583,30 @@ impl VectorStore {
             if row >= self.mapped_rows {
                 continue;
             }
-            let at = row * row_bytes;
-            let stored = match self
-                .f16_map
-                .as_ref()
-                .and_then(|m| m.get(at..at + row_bytes))
-            {
-                Some(mapped) => mapped,
-                None => {
-                    self.files[1]
-                        .read_exact_at(&mut bytes, at as u64)
-                        .map_err(Error::io(format!("reading {}", self.path("f16").display())))?;
-                    &bytes
-                }
-            };
             hits.push(VectorHit {
                 id: (*id).to_owned(),
-                score: dot_f16(stored, query),
+                score: dot_f16(self.f16_row(row, &mut buf)?, query),
             });
         }
         Ok(hits)
+    }
+
+    /// The f16 bytes of `row`: from the map, or read into `buf` for a row appended
+    /// since the map was made.
+    fn f16_row<'a>(&'a self, row: usize, buf: &'a mut [u8]) -> Result<&'a [u8]> {
+        let row_bytes = self.dim * 2;
+        let at = row * row_bytes;
+        if let Some(mapped) = self
+            .f16_map
+            .as_ref()
+            .and_then(|m| m.get(at..at + row_bytes))
+        {
+            return Ok(mapped);
+        }
+        self.files[1]
+            .read_exact_at(buf, at as u64)
+            .map_err(Error::io(format!("reading {}", self.path("f16").display())))?;
+        Ok(buf)
     }
 }
 

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A whole analysis input: the form and every session taken on it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dataset {
     /// The test form all sessions answered.
@@ -24,24 +24,27 @@ pub struct Dataset {
 }
 
 /// A test form: its items in presentation order.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TestForm {
     /// Stable identifier of the form; part of every flag id.
     pub id: String,
     /// Items of the form.
+    #[schema(min_items = 1)]
     pub items: Vec<Item>,
 }
 
 /// One multiple-choice item.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     /// Item identifier, unique within the form.
     pub id: String,
     /// Number of options (2..=26); options are numbered from 0.
+    #[schema(minimum = 2, maximum = 26)]
     pub options: u8,
     /// Index of the correct option.
+    #[schema(maximum = 25)]
     pub key: u8,
     /// Calibrated 2PL parameters from an earlier calibration; when every item
     /// has them they are used as given, otherwise all items are estimated from
@@ -51,7 +54,7 @@ pub struct Item {
 }
 
 /// Two-parameter logistic item parameters: P(correct | θ) = 1 / (1 + e^{-a(θ - b)}).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IrtParams {
     /// Discrimination (> 0).
@@ -61,7 +64,7 @@ pub struct IrtParams {
 }
 
 /// One examinee's sitting of the form.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Session {
     /// Session identifier, unique in the file.
@@ -90,7 +93,7 @@ pub struct Session {
 }
 
 /// Attempt number and the results of earlier attempts.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Attempt {
     /// 1 for the first attempt.
@@ -116,7 +119,7 @@ impl Default for Attempt {
 }
 
 /// Result of an earlier attempt on a parallel form.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreviousAttempt {
     /// When it was taken.
@@ -129,7 +132,7 @@ pub struct PreviousAttempt {
 }
 
 /// One submitted answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Answer {
     /// Item id from the form.
@@ -145,7 +148,7 @@ pub struct Answer {
 }
 
 /// A client event reported by the browser or the camera monitor.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
     /// What happened.
@@ -161,7 +164,19 @@ pub struct Event {
 }
 
 /// Kinds of client events. The names are the JSON values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// The test window lost focus.

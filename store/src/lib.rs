@@ -37,7 +37,8 @@ pub use error::StoreError;
 pub use outbox::{EventKind, OutboxEvent};
 pub use overrides::{CompetitionVersion, EligibilityOverride};
 pub use proctoring::{
-    FlagFilter, FlagReview, FlagScope, FlagStatus, NewFlag, NewRun, SavedRun, StoredFlag, StoredRun,
+    FlagFilter, FlagReview, FlagScope, FlagStatus, FlagSummary, NewFlag, NewRun, SavedRun,
+    StoredFlag, StoredRun,
 };
 pub use queries::{Counts, VacancyFilter};
 pub use write::{Put, WriteTx};

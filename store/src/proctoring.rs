@@ -24,7 +24,7 @@ use crate::write::on_tx;
 use crate::{on_backend, EventKind, Store, StoreError};
 
 /// Where a flag stands in the queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FlagStatus {
     Open,
@@ -134,9 +134,9 @@ pub struct FlagReview {
     pub at: DateTime<Utc>,
 }
 
-/// A queued flag with its review, if any.
+/// A queued flag as the queue lists it: everything but its (large) evidence.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct StoredFlag {
+pub struct FlagSummary {
     pub id: String,
     pub run_id: String,
     pub vacancy_id: Option<String>,
@@ -151,12 +151,29 @@ pub struct StoredFlag {
     pub nominal_false_alarm_rate: f64,
     pub false_alarm_scope: String,
     pub summary: String,
-    pub evidence: Value,
     pub status: FlagStatus,
     pub created_at: DateTime<Utc>,
     pub review: Option<FlagReview>,
     /// Position in the queue; pass as `after` to continue a listing.
     pub cursor: String,
+}
+
+/// A queued flag with its evidence and its review, if any. Its summary's fields
+/// read through it (`flag.status`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StoredFlag {
+    #[serde(flatten)]
+    pub flag: FlagSummary,
+    /// The detector's figures and what a review page plots.
+    pub evidence: Value,
+}
+
+impl std::ops::Deref for StoredFlag {
+    type Target = FlagSummary;
+
+    fn deref(&self) -> &FlagSummary {
+        &self.flag
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -216,11 +233,11 @@ impl FlagRow {
             }
             _ => None,
         };
-        Ok(StoredFlag {
+        let evidence =
+            serde_json::from_str(&self.evidence).map_err(|e| corrupt(&id, e.to_string()))?;
+        let flag = FlagSummary {
             session_ids: list(&self.session_ids)?,
             examinee_ids: list(&self.examinee_ids)?,
-            evidence: serde_json::from_str(&self.evidence)
-                .map_err(|e| corrupt(&id, e.to_string()))?,
             id,
             run_id: self.run_id,
             vacancy_id: self.vacancy_id,
@@ -237,7 +254,8 @@ impl FlagRow {
             created_at: self.created_at,
             review,
             cursor: self.queue_key,
-        })
+        };
+        Ok(StoredFlag { flag, evidence })
     }
 }
 

@@ -196,7 +196,7 @@ async fn a_review_is_audited_once_and_a_confirmation_reaches_the_outbox() {
             .await
             .on(&t, "confirm");
         assert_eq!(confirmed.status, FlagStatus::Confirmed);
-        let review = confirmed.review.expect("review");
+        let review = confirmed.review.clone().expect("review");
         assert_eq!(review.reviewer, "rev-1");
 
         let twice = s

@@ -171,8 +171,7 @@ fn stage_form(ctx: &Ctx, p: &Actor, v: &Vacancy, a: Stages<'_>, blind: bool) -> 
     let Some(stage) = next_stage(a.stages) else {
         return html! { p class="hint" { (ctx.t(Msg::Finished)) } };
     };
-    // Commission members record interviews and decisions; HR records the rest.
-    if p.role == Role::Commission && !matches!(stage, Stage::Interview | Stage::Decision) {
+    if !competition::may_record(p, stage) {
         return html! { p class="hint" { (ctx.t(Msg::NextStage)) ": " (ctx.t(stage_name(stage))) } };
     }
     let key = a.application_id;

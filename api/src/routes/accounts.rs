@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use qabilet_app::accounts::{self, CreatedApiKey, CreatedUser, NewApiKey, NewUser, Session};
+use qabilet_app::accounts::{self, CreatedApiKey, CreatedUser, NewApiKey, NewUser, SessionToken};
 use qabilet_app::{App, AppError};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -20,11 +20,11 @@ pub(crate) struct Login {
 
 /// Sign in with a login secret; returns a session token.
 #[utoipa::path(post, path = "/sessions", tag = "auth", security(()), request_body = Login,
-    responses((status = 200, body = Session), (status = "4XX", body = ErrorBody)))]
+    responses((status = 200, body = SessionToken), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn sign_in(
     State(app): State<App>,
     ApiJson(login): ApiJson<Login>,
-) -> Result<Json<Session>, ApiError> {
+) -> Result<Json<SessionToken>, ApiError> {
     accounts::sign_in(&app, &login.user_id, &login.secret)
         .await?
         .map(Json)

@@ -9,6 +9,7 @@ use qabilet_domain::{Organisation, Profile, Region, Vacancy, VacancyStatus};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::params::IdPath;
 use crate::{ApiError, ApiJson, ApiPath, ApiQuery, Caller, ErrorBody};
 
 /// `?after=&limit=` of lists keyed by id.
@@ -20,7 +21,7 @@ pub(crate) struct Page {
     #[serde(default)]
     after: String,
     /// At most 500; 100 unless given.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 
@@ -39,7 +40,7 @@ pub(crate) async fn organisations(
 
 /// One organisation (any signed-in caller: organisations are public).
 #[utoipa::path(get, path = "/organisations/{id}", tag = "catalog", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The organisation's id")),
+    params(IdPath),
     responses((status = 200, body = Organisation), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn organisation(
     State(app): State<App>,
@@ -57,7 +58,7 @@ pub(crate) async fn organisation(
 pub(crate) struct VacancyQuery {
     status: Option<VacancyStatus>,
     region: Option<Region>,
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 
@@ -78,7 +79,7 @@ pub(crate) async fn vacancies(
 
 /// One vacancy; a draft the caller may not see is "not found", like a missing one.
 #[utoipa::path(get, path = "/vacancies/{id}", tag = "catalog", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The vacancy's id")),
+    params(IdPath),
     responses((status = 200, body = Vacancy), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn vacancy(
     State(app): State<App>,
@@ -100,9 +101,10 @@ pub(crate) struct SearchQuery {
     region: Option<Region>,
     status: Option<VacancyStatus>,
     /// At most 100; 20 unless given.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<usize>,
     /// At most 900.
+    #[param(maximum = 900)]
     offset: Option<usize>,
 }
 

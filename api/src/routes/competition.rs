@@ -19,6 +19,7 @@ use qabilet_domain::{Application, ApplicationId, VacancyId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::params::{IdPath, SeatPath};
 use crate::{ApiError, ApiJson, ApiPath, ApiQuery, Caller, ErrorBody};
 
 /// Serialises a shared (cached) value without copying it.
@@ -31,7 +32,7 @@ fn json_response<T: Serialize>(value: &T) -> Result<Response, ApiError> {
 /// Apply with one's own profile (candidate), to an open vacancy before its
 /// deadline; applying twice is a 409.
 #[utoipa::path(post, path = "/vacancies/{id}/applications", tag = "competition", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The vacancy's id")),
+    params(IdPath),
     responses((status = 201, body = Application), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn apply(
     State(app): State<App>,
@@ -46,7 +47,7 @@ pub(crate) async fn apply(
 /// One application with its stage results (the candidate, HR of the organisation,
 /// the declared commission, the HRM client, admins).
 #[utoipa::path(get, path = "/applications/{id}", tag = "competition", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The application's id")),
+    params(IdPath),
     responses((status = 200, body = Application), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn application(
     State(app): State<App>,
@@ -61,7 +62,7 @@ pub(crate) async fn application(
 /// declared commission for interviews and decisions). A result that departs from
 /// the ranking needs `deviation_reason`; a decision moves runners-up to the reserve.
 #[utoipa::path(post, path = "/applications/{id}/stages", tag = "competition", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The application's id")), request_body = StageInput,
+    params(IdPath), request_body = StageInput,
     responses((status = 200, body = Application), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn record_stage(
     State(app): State<App>,
@@ -77,7 +78,7 @@ pub(crate) async fn record_stage(
 
 /// Seat a commission member (HR of the organisation, admins).
 #[utoipa::path(put, path = "/vacancies/{id}/commission/{user_id}", tag = "competition", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The vacancy's id"), ("user_id" = String, Path, description = "The commission member's user id")),
+    params(SeatPath),
     responses((status = 200, body = Seat), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn seat_member(
     State(app): State<App>,
@@ -93,7 +94,7 @@ pub(crate) async fn seat_member(
 /// Declare no conflict of interest (a seated commission member); only then does the
 /// shortlist open to them.
 #[utoipa::path(post, path = "/vacancies/{id}/declaration", tag = "competition", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The vacancy's id")), request_body = DeclarationInput,
+    params(IdPath), request_body = DeclarationInput,
     responses((status = 201, body = DeclarationState), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn declare(
     State(app): State<App>,
@@ -110,12 +111,13 @@ pub(crate) async fn declare(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RecusalInput {
+    #[schema(value_type = qabilet_domain::ReasonText)]
     reason: String,
 }
 
 /// Recuse oneself (a seated commission member), for good.
 #[utoipa::path(post, path = "/vacancies/{id}/recusal", tag = "competition", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The vacancy's id")), request_body = RecusalInput,
+    params(IdPath), request_body = RecusalInput,
     responses((status = 200, body = DeclarationState), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn recuse(
     State(app): State<App>,
@@ -137,7 +139,7 @@ pub(crate) struct ShortlistQuery {
     /// Hide name, gender, birth date, contacts and photo; on unless asked otherwise.
     blind: Option<bool>,
     /// Most entries per list; 50 unless given, at most 500.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<usize>,
 }
 
@@ -145,7 +147,7 @@ pub(crate) struct ShortlistQuery {
 /// ineligible apart (the declared commission, HR of the organisation, admins).
 /// Every view is audited.
 #[utoipa::path(get, path = "/vacancies/{id}/shortlist", tag = "competition", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The vacancy's id"), ShortlistQuery),
+    params(IdPath, ShortlistQuery),
     responses((status = 200, body = Shortlist), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn shortlist(
     State(app): State<App>,
@@ -165,7 +167,7 @@ pub(crate) async fn shortlist(
 /// Override an eligibility rule with a written reason (a declared commission
 /// member; audited).
 #[utoipa::path(post, path = "/vacancies/{id}/eligibility/overrides", tag = "competition", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The vacancy's id")), request_body = OverrideInput,
+    params(IdPath), request_body = OverrideInput,
     responses((status = 201, body = OverrideRecorded), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn override_rule(
     State(app): State<App>,
@@ -180,7 +182,7 @@ pub(crate) async fn override_rule(
 
 /// Send the shortlist to the HRM system (HR of the organisation, admins).
 #[utoipa::path(post, path = "/vacancies/{id}/shortlist/publish", tag = "competition", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The vacancy's id")),
+    params(IdPath),
     responses((status = 200, body = Published), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn publish_shortlist(
     State(app): State<App>,
@@ -199,14 +201,14 @@ pub(crate) async fn publish_shortlist(
 #[into_params(parameter_in = Query)]
 pub(crate) struct TalentQuery {
     /// Most people per list; 50 unless given, at most 500.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<usize>,
 }
 
 /// The whole pool ranked for the vacancy, shown blind (HR of the organisation,
 /// admins; audited): talent search beyond the applicants.
 #[utoipa::path(get, path = "/vacancies/{id}/talent", tag = "competition", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The vacancy's id"), TalentQuery),
+    params(IdPath, TalentQuery),
     responses((status = 200, body = TalentSearch), (status = "4XX", body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub(crate) async fn talent(
     State(app): State<App>,
@@ -226,7 +228,7 @@ pub(crate) async fn talent(
 #[into_params(parameter_in = Query)]
 pub(crate) struct FairnessQuery {
     /// How many first ranks count as selected; 10 unless given.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 500)]
     top: Option<usize>,
 }
 
@@ -234,7 +236,7 @@ pub(crate) struct FairnessQuery {
 /// with the four-fifths ratio (HR of the organisation, admins; audited as a
 /// shortlist view).
 #[utoipa::path(get, path = "/vacancies/{id}/fairness", tag = "competition", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The vacancy's id"), FairnessQuery),
+    params(IdPath, FairnessQuery),
     responses((status = 200, body = Fairness), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn fairness(
     State(app): State<App>,

@@ -9,6 +9,7 @@
 mod accounts;
 mod catalog;
 mod competition;
+mod params;
 mod people;
 mod proctoring;
 mod records;

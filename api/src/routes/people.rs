@@ -9,12 +9,13 @@ use qabilet_domain::{ConsentPurpose, Profile, ProfileId};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use super::params::IdPath;
 use crate::{ApiError, ApiJson, ApiPath, ApiQuery, Caller, ErrorBody};
 
 /// One profile (the candidate themself, HR of an organisation they applied to, the
 /// HRM client, admins). Audited when read by someone else.
 #[utoipa::path(get, path = "/profiles/{id}", tag = "people", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The profile's id")),
+    params(IdPath),
     responses((status = 200, body = Profile), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn profile(
     State(app): State<App>,
@@ -33,14 +34,14 @@ pub(crate) struct VacanciesQuery {
     /// Typed words; without them the profile itself is the query.
     q: Option<String>,
     /// Most vacancies returned; 20 unless given, at most 100.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<usize>,
 }
 
 /// Open vacancies ranked for the person, each with the requirements they meet and
 /// why it ranks where it does (whoever may read the profile).
 #[utoipa::path(get, path = "/profiles/{id}/vacancies", tag = "people", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The profile's id"), VacanciesQuery),
+    params(IdPath, VacanciesQuery),
     responses((status = 200, body = Recommendations), (status = "4XX", body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub(crate) async fn vacancies_for(
     State(app): State<App>,
@@ -70,7 +71,7 @@ fn processing() -> ConsentPurpose {
 /// Revoke a consent (the candidate themself, admins): revoking processing stops
 /// all processing and removes the person from search.
 #[utoipa::path(post, path = "/profiles/{id}/consent/revoke", tag = "people", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The profile's id")), request_body = Revoke,
+    params(IdPath), request_body = Revoke,
     responses((status = 200, body = ConsentRevocation), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn revoke_consent(
     State(app): State<App>,

@@ -11,12 +11,13 @@ use qabilet_app::proctoring::{
 };
 use qabilet_app::{parse_id, App};
 use qabilet_domain::VacancyId;
-use qabilet_store::StoredFlag;
+use qabilet_store::{FlagStatus, StoredFlag};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::params::FlagPath;
 use crate::error::is_json;
 use crate::{ApiError, ApiJson, ApiPath, ApiQuery, Caller, ErrorBody};
 
@@ -40,7 +41,7 @@ pub(crate) struct AnalysisQuery {
 /// Analyse a test's sessions (form, sessions, events; see proctoring/FORMAT.md) and
 /// queue the flags (HR of the vacancy's organisation, admins).
 #[utoipa::path(post, path = "/proctoring/analyses", tag = "proctoring", security(("bearer" = [])),
-    params(AnalysisQuery), request_body(content = Object, content_type = "application/json", description = "proctoring/FORMAT.md"),
+    params(AnalysisQuery), request_body(content = qabilet_proctoring::Dataset, content_type = "application/json", description = "A test's sessions: proctoring/FORMAT.md"),
     responses((status = 201, body = AnalysisSaved), (status = 200, body = AnalysisSaved, description = "Analysed before: nothing new saved"), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn create_analysis(
     State(app): State<App>,
@@ -73,14 +74,13 @@ pub(crate) async fn create_analysis(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct FlagsQuery {
-    /// open, confirmed or dismissed.
-    status: Option<String>,
+    status: Option<FlagStatus>,
     vacancy_id: Option<String>,
     run_id: Option<String>,
     /// The `next_after` of the previous page.
     #[serde(default)]
     after: String,
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 
@@ -94,7 +94,7 @@ pub(crate) async fn flags(
     ApiQuery(q): ApiQuery<FlagsQuery>,
 ) -> Result<Json<FlagPage>, ApiError> {
     let query = FlagQuery {
-        status: q.status,
+        status: q.status.map(|s| s.as_str().to_owned()),
         vacancy_id: q.vacancy_id,
         run_id: q.run_id,
         after: q.after,
@@ -105,7 +105,7 @@ pub(crate) async fn flags(
 
 /// One flag with its evidence (event timeline, response times, answer grid).
 #[utoipa::path(get, path = "/proctoring/flags/{id}", tag = "proctoring", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The flag's id")),
+    params(FlagPath),
     responses((status = 200, body = StoredFlag), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn flag(
     State(app): State<App>,
@@ -118,7 +118,7 @@ pub(crate) async fn flag(
 /// Confirm or dismiss a flag with a comment (audited; a confirmation is sent to the
 /// HRM system).
 #[utoipa::path(post, path = "/proctoring/flags/{id}/review", tag = "proctoring", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The flag's id")), request_body = Review,
+    params(FlagPath), request_body = Review,
     responses((status = 200, body = StoredFlag), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn review(
     State(app): State<App>,

@@ -19,7 +19,7 @@ pub(crate) struct Cursor {
     #[serde(default)]
     after: i64,
     /// At most 500; 100 unless given.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 

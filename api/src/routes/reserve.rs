@@ -11,6 +11,7 @@ use qabilet_matcher::reserve::ReserveMatchEvent;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::params::IdPath;
 use crate::{ApiError, ApiJson, ApiPath, ApiQuery, Caller, ErrorBody};
 
 /// `?kind=&active=&vacancy=&limit=` of the reserve.
@@ -22,9 +23,9 @@ pub(crate) struct ListQuery {
     /// `true`: only entries in force; `false`: only expired ones.
     active: Option<bool>,
     /// Entries from this vacancy's competition.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, pattern = "^[A-Za-z0-9._:-]{1,64}$")]
     vacancy: Option<VacancyId>,
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<usize>,
 }
 
@@ -62,7 +63,7 @@ pub(crate) async fn add(
 /// Move an entry's expiry later, at most 1,095 days from now (HR in scope, the HRM
 /// client, admins).
 #[utoipa::path(post, path = "/reserve/{id}/extend", tag = "reserve", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The reserve entry's id")), request_body = Extension,
+    params(IdPath), request_body = Extension,
     responses((status = 200, body = ReserveEntry), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn extend(
     State(app): State<App>,
@@ -79,7 +80,7 @@ pub(crate) async fn extend(
 /// Remove an entry (HR in scope, the HRM client, admins); the audit log keeps who
 /// and when.
 #[utoipa::path(delete, path = "/reserve/{id}", tag = "reserve", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The reserve entry's id")),
+    params(IdPath),
     responses((status = 200, body = Removed), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn remove(
     State(app): State<App>,
@@ -100,7 +101,7 @@ pub(crate) struct ReserveMatches {
 /// The reserve matched against the vacancy now, best first; writes nothing (HR of
 /// the organisation, the HRM client, admins).
 #[utoipa::path(get, path = "/vacancies/{id}/reserve-matches", tag = "reserve", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The vacancy's id")),
+    params(IdPath),
     responses((status = 200, body = ReserveMatches), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn matches(
     State(app): State<App>,

@@ -42,8 +42,8 @@ pub async fn run(cmd: BenchCommand, data_dir: &std::path::Path) -> anyhow::Resul
             super::bench_matching::bench_shortlist(args, data_dir).await
         }
         BenchCommand::Search(args) => {
-            let model = super::default_model(data_dir)?;
-            super::bench_matching::bench_search(args, data_dir, model.as_ref()).await
+            let model = super::default_model(data_dir)?.map(std::sync::Arc::new);
+            super::bench_matching::bench_search(args, data_dir, model).await
         }
         BenchCommand::Embed(_) => {
             anyhow::bail!("the embedding benchmark runs outside the async runtime")

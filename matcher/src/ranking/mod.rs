@@ -158,7 +158,7 @@ pub fn join_candidates<'a, T>(
 }
 
 /// A candidate on the shortlist.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RankedProfile {
     pub rank: usize,
     pub profile_id: String,
@@ -168,7 +168,7 @@ pub struct RankedProfile {
 }
 
 /// An ineligible candidate, with what stopped them.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Ineligible {
     pub profile_id: String,
     pub score: f32,
@@ -176,7 +176,7 @@ pub struct Ineligible {
 }
 
 /// The shortlist of one vacancy.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Shortlist {
     pub vacancy_id: String,
     pub eligible: Vec<RankedProfile>,
