@@ -31,6 +31,38 @@ async fn reserve_endpoints_respect_roles_scope_and_consent() {
             )
             .await;
         assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+        // P-5 applied to V-1 (MF); P-6 exists, consents, and applied nowhere.
+        let r = s
+            .post(
+                "/import/profiles",
+                Some(&t.hrm),
+                &json!([consenting("P-6")]),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+        let mut tx = s.db.store.begin().await.unwrap();
+        tx.put_application(&qabilet_domain::Application {
+            id: "A-P5-V1".parse().unwrap(),
+            vacancy_id: "V-1".parse().unwrap(),
+            profile_id: "P-5".parse().unwrap(),
+            submitted_at: chrono::Utc::now(),
+            stages: Vec::new(),
+        })
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        // HR may not keep someone who never applied to their organisation, and
+        // learns nothing of whether they exist or consent.
+        for who in ["P-6", "P-404"] {
+            let body = json!({"profile_id": who, "reason": "x", "vacancy_id": "V-1"});
+            let r = s.post("/reserve", Some(&t.hr_mf), &body).await;
+            assert_eq!(r.status.as_u16(), 403, "[{name}] {who}: {}", r.text);
+            assert!(
+                !r.text.contains("consent") && !r.text.contains("no such"),
+                "{}",
+                r.text
+            );
+        }
 
         // Add: consent-gated, HR only from a competition of their organisation.
         let general = json!({"profile_id": "P-5", "reason": "сильный кандидат"});

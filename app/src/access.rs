@@ -108,6 +108,17 @@ pub async fn shortlist_vacancy(app: &App, actor: &Actor, id: &VacancyId) -> AppR
     }
 }
 
+/// The vacancy a commission member is seated on (a draft too: a commission may be
+/// seated before publication); refused if not seated.
+pub async fn seated_vacancy(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Vacancy> {
+    commission_member(app, actor, id).await?;
+    app.store()
+        .vacancy(id)
+        .await?
+        // The seat's foreign key guarantees the vacancy; a miss is ours.
+        .ok_or_else(|| AppError::internal(format!("seat on missing vacancy {id}")))
+}
+
 /// Refuses unless the actor sits on the vacancy's commission.
 pub async fn commission_member(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<()> {
     actor.require(&[Role::Commission])?;

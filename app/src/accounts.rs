@@ -216,6 +216,13 @@ pub async fn create_user(app: &App, actor: &Actor, new: &NewUser) -> AppResult<C
     actor.require(&[Role::Admin])?;
     ProfileId::new(new.id.clone())
         .map_err(|e| AppError::invalid("id", format!("user id {:?}: {e}", new.id)))?;
+    if new.id.starts_with("cli:") {
+        // The audit log names the command-line operator `cli:NAME`.
+        return Err(AppError::invalid(
+            "id",
+            "ids starting with cli: name the command-line operator in the audit log",
+        ));
+    }
     match (new.role, &new.organisation_id, &new.profile_id) {
         (Role::Hrm, _, _) => {
             return Err(AppError::invalid(

@@ -51,8 +51,26 @@ pub async fn vacancies(
     if status == Some(VacancyStatus::Draft) && !access::sees_drafts(actor) {
         return Ok(Vec::new());
     }
-    let filter = VacancyFilter { status, region };
-    let mut found = app.store().vacancies(&filter, limit).await?;
+    let mut found = match (actor.role, &actor.organisation_id, status) {
+        // An HR officer's drafts are their organisation's: read those, not a page
+        // of everyone's filtered down.
+        (Role::Hr, Some(org), Some(VacancyStatus::Draft)) => {
+            let mut own = app
+                .store()
+                .organisation_vacancies(org.as_str(), i64::MAX)
+                .await?;
+            own.retain(|v| {
+                v.status == VacancyStatus::Draft && region.is_none_or(|r| v.region == r)
+            });
+            own.truncate(limit as usize);
+            own
+        }
+        _ => {
+            app.store()
+                .vacancies(&VacancyFilter { status, region }, limit)
+                .await?
+        }
+    };
     found.retain(|v| access::may_see_vacancy(actor, v));
     Ok(found)
 }

@@ -65,6 +65,23 @@ pub enum ErrorKind {
     Internal,
 }
 
+impl ErrorKind {
+    /// The HTTP status a front door on HTTP answers this kind with: the API's
+    /// JSON error and the web's error page alike, so the two cannot disagree.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorKind::BadRequest => 400,
+            ErrorKind::Unauthenticated => 401,
+            ErrorKind::Forbidden => 403,
+            ErrorKind::NotFound => 404,
+            ErrorKind::Conflict => 409,
+            ErrorKind::Invalid => 422,
+            ErrorKind::Unavailable => 503,
+            ErrorKind::Internal => 500,
+        }
+    }
+}
+
 impl AppError {
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> AppError {
         AppError::BadRequest {

@@ -140,12 +140,14 @@ impl<'a> Import<'a> {
         let old = self.app.store().vacancy(&v.id).await?;
         if self.actor.role == Role::Hr {
             let theirs = |org: &OrganisationId| Some(org) == self.actor.organisation_id.as_ref();
-            // An existing vacancy of another organisation must not be taken over.
+            // An existing vacancy of another organisation must not be taken over;
+            // the answer is the same as for a record naming another organisation,
+            // so it does not tell which ids exist elsewhere.
             if !theirs(&v.organisation_id)
                 || old.as_ref().is_some_and(|e| !theirs(&e.organisation_id))
             {
                 return Err(AppError::forbidden(format!(
-                    "vacancy {} belongs to another organisation",
+                    "vacancy {}: HR officers import their own organisation's vacancies only",
                     v.id
                 )));
             }
@@ -182,11 +184,11 @@ impl<'a> Import<'a> {
         if self.kind == ImportKind::Vacancies {
             let mut matches = 0;
             if !self.opened.is_empty() {
-                let entries = reserve::all_entries(self.app).await?;
                 let now = Utc::now();
+                let active = reserve::ActiveReserve::load(self.app, now).await?;
                 for v in &self.opened {
                     matches +=
-                        reserve::notify_matches(self.app, &mut self.tx, v, &entries, now).await?;
+                        reserve::notify_matches(self.app, &mut self.tx, v, &active, now).await?;
                 }
             }
             self.tally.reserve_matches = Some(matches);

@@ -19,7 +19,8 @@
 //! | [`vacancies_for_person`] | a person's ranked open vacancies |
 //! | [`shortlist`] | a competition's ranked shortlist of its applicants |
 //! | [`talent`] | searching the whole pool for a vacancy |
-//! | [`competition`] | applications, stage results, the commission, overrides |
+//! | [`competition`] | applications, stage results, overrides, publishing |
+//! | [`commission`] | seats, declarations and recusals |
 //! | [`reserve`] | the talent reserve and the second-best registry |
 //! | [`fairness`] | selection rates of a vacancy's applicants |
 //! | [`proctoring`] | the proctoring flag queue |
@@ -31,6 +32,7 @@ pub mod access;
 pub mod accounts;
 mod actor;
 pub mod catalog;
+pub mod commission;
 pub mod competition;
 pub mod config;
 mod embeddings;

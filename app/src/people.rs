@@ -55,6 +55,9 @@ pub async fn revoke_consent(
             "only the candidate or an admin may revoke consent",
         ));
     }
+    // Begin first: on PostgreSQL this takes the writers' lock, so the profile read
+    // next cannot change under us before it is written back.
+    let mut tx = app.store().begin().await?;
     let mut profile = app
         .store()
         .profile(id)
@@ -70,7 +73,6 @@ pub async fn revoke_consent(
         }
     }
     if revoked > 0 {
-        let mut tx = app.store().begin().await?;
         tx.put_profile(&profile).await?;
         tx.audit(
             actor.audit_name(),

@@ -90,6 +90,8 @@ pub struct ReserveQuery {
     pub active: Option<bool>,
     /// Entries from this vacancy's competition.
     pub vacancy: Option<VacancyId>,
+    /// The last entry id already seen; entries come in id order after it.
+    pub after: Option<String>,
     pub limit: Option<usize>,
 }
 
@@ -104,7 +106,12 @@ pub async fn list(app: &App, actor: &Actor, q: &ReserveQuery) -> AppResult<Vec<R
     };
     let limit = crate::how_many_of("limit", q.limit, 100, app.limits().page as usize)?;
     let mut out = Vec::new();
-    for e in all_entries(app).await? {
+    let after = q.after.as_deref().unwrap_or("");
+    for e in all_entries(app)
+        .await?
+        .into_iter()
+        .filter(|e| e.id.as_str() > after)
+    {
         let wanted = filter.matches(&e, now) && (q.active != Some(false) || !e.is_active(now));
         if wanted && in_scope(app, actor, &e).await? {
             out.push(e);
@@ -167,6 +174,19 @@ pub async fn add(app: &App, actor: &Actor, input: &NewEntry) -> AppResult<Reserv
             ))
         }
         (None, _) => {}
+    }
+    if let (Role::Hr, Some(org)) = (actor.role, &actor.organisation_id) {
+        // HR officers keep people of their own competitions: someone who never
+        // applied to the organisation is refused like someone who does not exist.
+        let applied = app
+            .store()
+            .profile_applied_to_organisation(input.profile_id.as_str(), org.as_str())
+            .await?;
+        if !applied {
+            return Err(AppError::forbidden(
+                "HR officers keep in the reserve only people who applied to their organisation",
+            ));
+        }
     }
     let profile = app
         .store()
@@ -407,33 +427,61 @@ pub(crate) fn opens(old: Option<&Vacancy>, new: &Vacancy) -> bool {
     new.status == VacancyStatus::Open && old.is_none_or(|o| o.status != VacancyStatus::Open)
 }
 
-/// Who in the reserve fits `vacancy` now, by the matcher's rule and the deployment's
-/// policy and weights.
-async fn matches_for(
-    app: &App,
-    vacancy: &Vacancy,
-    entries: &[ReserveEntry],
-    now: DateTime<Utc>,
-) -> AppResult<Vec<ReserveMatch>> {
-    let mut profiles = HashMap::new();
-    for e in entries.iter().filter(|e| e.is_active(now)) {
-        if let Some(p) = app.store().profile(&e.profile_id).await? {
-            profiles.insert(e.profile_id.to_string(), p);
+/// The active reserve with each entry's profile, loaded once for matching one or
+/// many vacancies (an import may open thousands).
+pub(crate) struct ActiveReserve {
+    entries: Vec<ReserveEntry>,
+    profiles: HashMap<String, Profile>,
+}
+
+impl ActiveReserve {
+    /// Every active entry (only those `scope` may see, when given) and its
+    /// person's profile.
+    async fn load_for(
+        app: &App,
+        now: DateTime<Utc>,
+        scope: Option<&Actor>,
+    ) -> AppResult<ActiveReserve> {
+        let mut entries = Vec::new();
+        for e in all_entries(app)
+            .await?
+            .into_iter()
+            .filter(|e| e.is_active(now))
+        {
+            let keep = match scope {
+                Some(actor) => in_scope(app, actor, &e).await?,
+                None => true,
+            };
+            if keep {
+                entries.push(e);
+            }
         }
+        let mut profiles = HashMap::new();
+        for e in &entries {
+            if let Some(p) = app.store().profile(&e.profile_id).await? {
+                profiles.insert(e.profile_id.to_string(), p);
+            }
+        }
+        Ok(ActiveReserve { entries, profiles })
     }
-    let pairs: Vec<(&ReserveEntry, &Profile)> = entries
-        .iter()
-        .filter_map(|e| Some((e, profiles.get(e.profile_id.as_str())?)))
-        .collect();
-    let ranking = app.ranking();
-    let ranker = app.ranker(&ranking.config, Provenance::default());
-    Ok(on_vacancy_opened(
-        &ranker,
-        vacancy,
-        &pairs,
-        &app.config().reserve,
-        now,
-    ))
+
+    /// Every active entry: what the system matches a new vacancy against.
+    pub(crate) async fn load(app: &App, now: DateTime<Utc>) -> AppResult<ActiveReserve> {
+        Self::load_for(app, now, None).await
+    }
+
+    /// Who fits `vacancy` now, by the matcher's rule and the deployment's policy and
+    /// weights.
+    fn matches(&self, app: &App, vacancy: &Vacancy, now: DateTime<Utc>) -> Vec<ReserveMatch> {
+        let pairs: Vec<(&ReserveEntry, &Profile)> = self
+            .entries
+            .iter()
+            .filter_map(|e| Some((e, self.profiles.get(e.profile_id.as_str())?)))
+            .collect();
+        let ranking = app.ranking();
+        let ranker = app.ranker(&ranking.config, Provenance::default());
+        on_vacancy_opened(&ranker, vacancy, &pairs, &app.config().reserve, now)
+    }
 }
 
 /// When `vacancy` opens: the active reserve is matched and each match goes to the
@@ -442,10 +490,10 @@ pub(crate) async fn notify_matches(
     app: &App,
     tx: &mut WriteTx,
     vacancy: &Vacancy,
-    entries: &[ReserveEntry],
+    reserve: &ActiveReserve,
     now: DateTime<Utc>,
 ) -> AppResult<usize> {
-    let events = matches_for(app, vacancy, entries, now).await?;
+    let events = reserve.matches(app, vacancy, now);
     for event in &events {
         let payload = serde_json::to_value(event)
             .map_err(|e| AppError::internal(format!("reserve match to JSON: {e}")))?;
@@ -460,8 +508,9 @@ pub(crate) async fn notify_matches(
     Ok(events.len())
 }
 
-/// Who in the reserve (in `actor`'s scope of vacancies) would be notified if
-/// `vacancy_id` opened now. Writes nothing.
+/// Who of the reserve entries `actor` may see would be notified if `vacancy_id`
+/// opened now (the system itself matches the whole reserve; a person sees only
+/// their scope). Writes nothing; audited as a view, since it names people.
 pub async fn preview_matches(
     app: &App,
     actor: &Actor,
@@ -469,11 +518,15 @@ pub async fn preview_matches(
 ) -> AppResult<(Vacancy, Vec<ReserveMatch>)> {
     let vacancy = access::managed_vacancy(app, actor, vacancy_id).await?;
     let now = Utc::now();
-    let entries: Vec<ReserveEntry> = all_entries(app)
-        .await?
-        .into_iter()
-        .filter(|e| e.is_active(now))
-        .collect();
-    let found = matches_for(app, &vacancy, &entries, now).await?;
+    let reserve = ActiveReserve::load_for(app, now, Some(actor)).await?;
+    let found = reserve.matches(app, &vacancy, now);
+    let record = crate::view_audit::ViewRecord {
+        actor: actor.audit_name().to_owned(),
+        action: "reserve.matches.view",
+        subject_kind: "vacancy",
+        subject_id: vacancy.id.to_string(),
+        detail: json!({ "matches": found.len() }).to_string(),
+    };
+    app.view_audit().record(app.store(), record).await?;
     Ok((vacancy, found))
 }

@@ -35,6 +35,10 @@ use utoipa::ToSchema;
 use crate::view_audit::ViewRecord;
 use crate::{access, blocking, read_index, Actor, App, AppResult, Ranking};
 
+/// Whether a shortlist is shown blind unless the viewer asks for names: it is,
+/// whichever door it is opened through.
+pub const BLIND_BY_DEFAULT: bool = true;
+
 /// `?blind=&limit=` of a shortlist.
 #[derive(Debug, Clone, Copy)]
 pub struct ShortlistOptions {

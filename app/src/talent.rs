@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use qabilet_domain::{Profile, Vacancy, VacancyId};
+use qabilet_domain::{ConsentPurpose, Profile, Vacancy, VacancyId};
 use qabilet_indexer::vacancy_embedding_text;
 use qabilet_matcher::eligibility::RuleOutcome;
 use qabilet_matcher::ranking::{
@@ -88,6 +88,7 @@ pub async fn search(
 /// Retrieval and ranking of the pool for `vacancy`, with no access check and no
 /// audit: [`search`]'s engine, also what `qabilet bench shortlist` times. The
 /// vacancy's query embedding is computed (and cached) unless given.
+#[doc(hidden)]
 pub async fn rank_pool(
     app: &App,
     vacancy: &Vacancy,
@@ -137,8 +138,11 @@ pub async fn rank_pool(
         .await?
     };
     let ids: Vec<&str> = retrieved.iter().map(|r| r.id.as_str()).collect();
-    // The index may lag the store by a change or two: what is gone is absent.
-    let profiles = app.store().profiles_by_ids(&ids).await?;
+    // The index may lag the store by a change or two: what is gone is absent, and
+    // so is anyone whose consent was revoked since (the index drops them soon after,
+    // and a read-only index opened by the CLI may be older still).
+    let mut profiles = app.store().profiles_by_ids(&ids).await?;
+    profiles.retain(|_, p| p.consents_to(ConsentPurpose::Processing));
     let app = app.clone();
     let vacancy = vacancy.clone();
     blocking(move || {

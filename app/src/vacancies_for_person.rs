@@ -103,6 +103,7 @@ pub async fn vacancies_for(
 /// Retrieval and ranking of the open vacancies for `profile`, with no access check,
 /// no consent check and no audit: [`vacancies_for`]'s engine, also what `qabilet
 /// bench search` times.
+#[doc(hidden)]
 pub async fn rank_for(
     app: &App,
     profile: &Profile,

@@ -312,7 +312,7 @@ fn the_cli_the_api_and_the_web_rank_alike() {
         "/vacancies/{vacancy}/shortlist?blind=false&limit=500"
     ));
     assert!(!api["eligible"].as_array().unwrap().is_empty(), "{api}");
-    let cli = cli_json(&["shortlist", &vacancy, "--json", "--limit", "500"]);
+    let cli = cli_json(&["shortlist", &vacancy, "--json", "--limit", "500", "--names"]);
     let (status, page) = http(
         addr,
         "GET",
@@ -351,7 +351,7 @@ fn the_cli_the_api_and_the_web_rank_alike() {
     assert_ne!(entries(&api2), entries(&api), "the weights changed nothing");
     let top = &api2["eligible"][0]["explanation"]["parts"];
     assert_eq!(top["bm25"]["weight"], 1.0, "{top}");
-    let cli2 = cli_json(&["shortlist", &vacancy, "--json", "--limit", "500"]);
+    let cli2 = cli_json(&["shortlist", &vacancy, "--json", "--limit", "500", "--names"]);
     let (_, page2) = http(
         addr,
         "GET",

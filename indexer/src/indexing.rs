@@ -502,8 +502,8 @@ impl Index {
         embedding: Option<&[f32]>,
         seq: u64,
     ) -> Result<()> {
+        self.require_writable()?;
         if !profile.consents_to(ConsentPurpose::Processing) {
-            self.require_writable()?;
             return self.delete_profile(&profile.id, seq);
         }
         let id = profile.id.as_str();

@@ -9,8 +9,9 @@
 //! full of the vacancy's words would lower every applicant's score by different
 //! amounts and could reorder them. Here the statistics come from the pool itself
 //! (tantivy's [`Bm25StatisticsProvider`]): the number of pool documents, the
-//! tokens per field summed over them, and how many of them hold each term. The
-//! scores are then a function of the applicants' documents only.
+//! tokens per field summed over them (from the field norms, which tantivy keeps
+//! exactly for fields up to 40 tokens and rounded above), and how many of them hold
+//! each term. The scores are then a function of the applicants' documents only.
 //!
 //! Cost: the pool's documents are found by id (one term lookup each), and each
 //! query term's postings are walked only to the pool's documents, so a pool of a

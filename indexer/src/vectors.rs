@@ -579,7 +579,8 @@ impl VectorStore {
                 continue;
             };
             let row = row as usize;
-            // What search sees: committed rows only.
+            // What search sees: the rows of the current map (a row appended since
+            // the last commit is not there yet; one updated in place already is).
             if row >= self.mapped_rows {
                 continue;
             }

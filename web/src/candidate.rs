@@ -13,7 +13,7 @@ use qabilet_app::catalog::{self, category_filter, VacancySearch};
 use qabilet_app::competition;
 use qabilet_app::vacancies_for_person::{self, RecommendedVacancy};
 use qabilet_app::{parse_id, App, AppError, ErrorKind};
-use qabilet_domain::{Language, Region, Stage, Vacancy, VacancyId, VacancyStatus};
+use qabilet_domain::{Language, Region, Stage, Vacancy, VacancyId};
 use qabilet_matcher::eligibility::Eligibility;
 use qabilet_store::Role;
 use serde::Deserialize;
@@ -262,7 +262,7 @@ pub(crate) async fn vacancy(ctx: Ctx, State(app): State<App>, Path(id): Path<Str
                 .any(|(a, _)| a.vacancy_id == v.id),
             _ => false,
         };
-        let open = v.status == VacancyStatus::Open && app.today() <= v.deadline;
+        let open = competition::open_to_apply(&app, &v);
         let body = html! {
             h1 { (v.title) }
             p class="meta" {

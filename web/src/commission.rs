@@ -16,7 +16,8 @@ use maud::{html, Markup};
 use std::sync::Arc;
 
 use qabilet_app::access::{self, Standing};
-use qabilet_app::competition::{self, next_stage, DeclarationInput, StageInput};
+use qabilet_app::commission::{self, DeclarationInput};
+use qabilet_app::competition::{self, next_stage, StageInput};
 use qabilet_app::shortlist::{self, Shortlist, ShortlistOptions};
 use qabilet_app::{catalog, parse_id, Actor, App, AppError};
 use qabilet_domain::{Stage, StageOutcome, StageResult, Vacancy, VacancyId};
@@ -33,7 +34,7 @@ use super::Ctx;
 pub(crate) async fn seats(ctx: Ctx, State(app): State<App>) -> Response {
     let result = async {
         let p = ctx.user()?;
-        let rows: Vec<(Vacancy, (&str, Msg))> = competition::seats(&app, p)
+        let rows: Vec<(Vacancy, (&str, Msg))> = commission::seats(&app, p)
             .await?
             .into_iter()
             .map(|(v, standing)| {
@@ -129,7 +130,7 @@ async fn before_declaration(
     if standing == Standing::Declared {
         return Ok(None);
     }
-    let v = catalog::vacancy(app, p, id).await?;
+    let v = access::seated_vacancy(app, p, id).await?;
     let page = match standing {
         Standing::Undeclared => ctx.page(&v.title, declaration_page(ctx, &v)),
         _ => {
@@ -157,7 +158,8 @@ async fn reviewed(
         limit: app.limits().shortlist_entries,
     };
     let view = shortlist::shortlist(app, p, id, opts, via).await?;
-    let vacancy = catalog::vacancy(app, p, id).await?;
+    // Whoever may see the shortlist may see its vacancy, a draft too.
+    let vacancy = access::shortlist_vacancy(app, p, id).await?;
     Ok((vacancy, view))
 }
 
@@ -300,7 +302,7 @@ pub(crate) struct DeclarationForm {
     statement: String,
 }
 
-/// `POST /web/shortlist/{id}/declaration`: `competition::declare`.
+/// `POST /web/shortlist/{id}/declaration`: `commission::declare`.
 pub(crate) async fn declare(
     ctx: Ctx,
     State(app): State<App>,
@@ -315,7 +317,7 @@ pub(crate) async fn declare(
             no_conflict_of_interest: form.no_conflict == "yes",
             statement: form.statement.trim().to_owned(),
         };
-        competition::declare(&app, p, &vacancy_id, &input).await?;
+        commission::declare(&app, p, &vacancy_id, &input).await?;
         Ok(see_other(
             &format!("/web/shortlist/{}", super::session::percent_encode(&id)),
             &[],
@@ -333,7 +335,7 @@ pub(crate) struct RecusalForm {
     reason: String,
 }
 
-/// `POST /web/shortlist/{id}/recusal`: `competition::recuse`.
+/// `POST /web/shortlist/{id}/recusal`: `commission::recuse`.
 pub(crate) async fn recuse(
     ctx: Ctx,
     State(app): State<App>,
@@ -344,7 +346,7 @@ pub(crate) async fn recuse(
         ctx.check_csrf(&form.csrf)?;
         let p = ctx.user()?;
         let vacancy_id: VacancyId = parse_id("vacancy", &id)?;
-        competition::recuse(&app, p, &vacancy_id, &form.reason).await?;
+        commission::recuse(&app, p, &vacancy_id, &form.reason).await?;
         Ok(see_other("/web/commission", &[]))
     }
     .await;

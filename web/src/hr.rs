@@ -100,7 +100,7 @@ pub(crate) async fn reserve(
         };
         // A fresh visit (no filter submitted) hides expired entries.
         let active_only = q.active == "1" || q.f.is_empty();
-        let query = ReserveQuery { kind, active: active_only.then_some(true), vacancy, limit: Some(PAGE) };
+        let query = ReserveQuery { kind, active: active_only.then_some(true), vacancy, after: None, limit: Some(PAGE) };
         let now = Utc::now();
         let mut entries: Vec<ReserveEntry> = reserve::list(&app, p, &query).await?;
         entries.sort_by_key(|e| e.expires_at);

@@ -30,25 +30,26 @@ fn nav(ctx: &Ctx) -> Markup {
     let Some(p) = &ctx.principal else {
         return html! {};
     };
-    let links: Vec<(&str, Msg)> = match p.role {
+    let mut links: Vec<(&str, Msg)> = match p.role {
         Role::Candidate => vec![
             ("/web/for-you", Msg::NavForYou),
             ("/web/vacancies", Msg::NavSearch),
             ("/web/applications", Msg::NavApplications),
         ],
-        Role::Commission => vec![
-            ("/web/commission", Msg::NavCommission),
-            ("/web/proctoring", Msg::NavProctoring),
-            ("/web/vacancies", Msg::NavSearch),
-        ],
+        Role::Commission => vec![("/web/commission", Msg::NavCommission)],
         Role::Hr | Role::Admin => vec![
             ("/web/hr", Msg::NavHr),
             ("/web/hr/reserve", Msg::NavReserve),
-            ("/web/proctoring", Msg::NavProctoring),
-            ("/web/vacancies", Msg::NavSearch),
         ],
-        Role::Hrm => vec![("/web/vacancies", Msg::NavSearch)],
+        Role::Hrm => vec![],
     };
+    // The flag queue for whoever the proctoring use cases let see flags.
+    if qabilet_app::proctoring::sees_flags(p) {
+        links.push(("/web/proctoring", Msg::NavProctoring));
+    }
+    if p.role != Role::Candidate {
+        links.push(("/web/vacancies", Msg::NavSearch));
+    }
     let current = ctx.here.split('?').next().unwrap_or("");
     html! {
         nav aria-label=(ctx.t(Msg::MainNav)) class="no-print" {

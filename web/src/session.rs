@@ -182,7 +182,8 @@ impl Ctx {
         } else {
             e.to_string()
         };
-        let status = status_of(e.kind());
+        let status = StatusCode::from_u16(e.kind().http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let title = match status {
             StatusCode::FORBIDDEN => self.t(Msg::ErrForbidden),
             StatusCode::NOT_FOUND => self.t(Msg::ErrNotFound),
@@ -198,20 +199,6 @@ impl Ctx {
             p { a href="/web" { (self.t(Msg::BackHome)) } }
         };
         html_response(status, layout::page(self, title, body))
-    }
-}
-
-/// The status of each kind of failure, as the JSON API answers it.
-pub(crate) fn status_of(kind: ErrorKind) -> StatusCode {
-    match kind {
-        ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
-        ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
-        ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        ErrorKind::Conflict => StatusCode::CONFLICT,
-        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 

@@ -7,10 +7,8 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use qabilet_app::competition::{
-    self, DeclarationInput, DeclarationState, OverrideInput, OverrideRecorded, Published, Seat,
-    StageInput,
-};
+use qabilet_app::commission::{self, DeclarationInput, DeclarationState, Seat};
+use qabilet_app::competition::{self, OverrideInput, OverrideRecorded, Published, StageInput};
 use qabilet_app::fairness::{self, Fairness};
 use qabilet_app::shortlist::{self, Shortlist, ShortlistOptions};
 use qabilet_app::talent::{self, TalentSearch};
@@ -87,7 +85,7 @@ pub(crate) async fn seat_member(
 ) -> Result<Json<Seat>, ApiError> {
     let id: VacancyId = parse_id("vacancy", &id)?;
     Ok(Json(
-        competition::seat_member(&app, &actor, &id, &user_id).await?,
+        commission::seat_member(&app, &actor, &id, &user_id).await?,
     ))
 }
 
@@ -103,7 +101,7 @@ pub(crate) async fn declare(
     ApiJson(input): ApiJson<DeclarationInput>,
 ) -> Result<(StatusCode, Json<DeclarationState>), ApiError> {
     let id: VacancyId = parse_id("vacancy", &id)?;
-    let state = competition::declare(&app, &actor, &id, &input).await?;
+    let state = commission::declare(&app, &actor, &id, &input).await?;
     Ok((StatusCode::CREATED, Json(state)))
 }
 
@@ -127,7 +125,7 @@ pub(crate) async fn recuse(
 ) -> Result<Json<DeclarationState>, ApiError> {
     let id: VacancyId = parse_id("vacancy", &id)?;
     Ok(Json(
-        competition::recuse(&app, &actor, &id, &input.reason).await?,
+        commission::recuse(&app, &actor, &id, &input.reason).await?,
     ))
 }
 
@@ -157,7 +155,7 @@ pub(crate) async fn shortlist(
 ) -> Result<Response, ApiError> {
     let id: VacancyId = parse_id("vacancy", &id)?;
     let opts = ShortlistOptions {
-        blind: q.blind.unwrap_or(true),
+        blind: q.blind.unwrap_or(shortlist::BLIND_BY_DEFAULT),
         limit: q.limit.unwrap_or(50),
     };
     let view = shortlist::shortlist(&app, &actor, &id, opts, "api").await?;

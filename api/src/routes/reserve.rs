@@ -25,6 +25,8 @@ pub(crate) struct ListQuery {
     /// Entries from this vacancy's competition.
     #[param(value_type = Option<String>, pattern = "^[A-Za-z0-9._:-]{1,64}$")]
     vacancy: Option<VacancyId>,
+    /// The last entry id already seen (the id of the previous page's last entry).
+    after: Option<String>,
     #[param(minimum = 1, maximum = 500)]
     limit: Option<usize>,
 }
@@ -42,6 +44,7 @@ pub(crate) async fn list(
         kind: q.kind,
         active: q.active,
         vacancy: q.vacancy,
+        after: q.after,
         limit: q.limit,
     };
     Ok(Json(reserve::list(&app, &actor, &query).await?))

@@ -64,7 +64,8 @@ pub enum ProctorCommand {
         /// At most this many.
         #[arg(long, default_value_t = 100)]
         limit: i64,
-        /// Print JSON (with evidence) instead of a table.
+        /// Print the API's JSON (the queue's items; `GET /proctoring/flags/{id}` has
+        /// a flag's evidence) instead of a table.
         #[arg(long)]
         json: bool,
     },

@@ -32,7 +32,8 @@ pub async fn list(
             vacancy_id: vacancy.clone(),
             run_id: run.clone(),
             after: after.clone(),
-            limit: Some(limit - flags.len() as i64),
+            // Pages of the API's size until `limit`.
+            limit: Some((limit - flags.len() as i64).min(app.limits().page)),
         };
         let page = proctoring::flags(app, &actor, &query).await?;
         flags.extend(page.flags);

@@ -24,9 +24,9 @@ pub enum ReserveCommand {
         /// Entries from this vacancy's competition.
         #[arg(long)]
         vacancy: Option<VacancyId>,
-        /// At most this many (at most 500).
-        #[arg(long, default_value_t = 500)]
-        limit: usize,
+        /// At most this many; every entry unless given.
+        #[arg(long)]
+        limit: Option<usize>,
         #[arg(long)]
         json: bool,
     },
@@ -88,13 +88,30 @@ pub async fn run(command: &ReserveCommand, app: &App) -> anyhow::Result<()> {
                     anyhow::bail!("unknown kind {other:?}; expected reserve or second_best")
                 }
             };
-            let query = ReserveQuery {
-                kind,
-                active: active.then_some(true),
-                vacancy: vacancy.clone(),
-                limit: Some(*limit),
-            };
-            let entries = reserve::list(app, &Actor::operator_from_env(), &query).await?;
+            // Pages of the API's size, as an HRM client would read them.
+            let page = app.limits().page as usize;
+            let mut entries = Vec::new();
+            loop {
+                let want = limit.map_or(page, |l| (l - entries.len()).min(page));
+                if want == 0 {
+                    break;
+                }
+                let query = ReserveQuery {
+                    kind,
+                    active: active.then_some(true),
+                    vacancy: vacancy.clone(),
+                    after: entries
+                        .last()
+                        .map(|e: &qabilet_domain::ReserveEntry| e.id.to_string()),
+                    limit: Some(want),
+                };
+                let got = reserve::list(app, &Actor::operator_from_env(), &query).await?;
+                let done = got.len() < want;
+                entries.extend(got);
+                if done {
+                    break;
+                }
+            }
             if *json {
                 println!("{}", serde_json::to_string_pretty(&entries)?);
                 return Ok(());

@@ -202,13 +202,14 @@ async fn profiles(args: &SearchProfilesArgs, app: &App) -> anyhow::Result<()> {
             }
         }
         let mut summary = Table::new();
-        summary.set_header(["failed rule", "people (shown)"]);
+        summary.set_header(["failed rule", "people"]);
         for (rule, n) in &by_rule {
             summary.add_row([rule.clone(), n.to_string()]);
         }
         println!(
-            "Not eligible: {} people (all with --json)\n{summary}",
-            found.ineligible_total
+            "Not eligible: {} people ({} of them counted here and in --json; raise --limit for more)\n{summary}",
+            found.ineligible_total,
+            found.ineligible.len()
         );
     }
     Ok(())

@@ -16,8 +16,12 @@ pub struct ShortlistArgs {
     /// Most entries per list (at most 500).
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
-    /// Hide name, gender, age, photo and contacts.
+    /// Show names, gender, age, photo and contacts (audited); the shortlist is
+    /// blind otherwise, as on the web and in the API.
     #[arg(long)]
+    pub names: bool,
+    /// Blind, the default (kept for scripts written before `--names`).
+    #[arg(long, hide = true, conflicts_with = "names")]
     pub blind: bool,
     /// Print the shortlist as the API's JSON.
     #[arg(long)]
@@ -33,7 +37,11 @@ pub async fn run(args: &ShortlistArgs, app: &App) -> anyhow::Result<()> {
         None => Actor::operator_from_env(),
     };
     let opts = ShortlistOptions {
-        blind: args.blind,
+        blind: if args.names {
+            false
+        } else {
+            args.blind || shortlist::BLIND_BY_DEFAULT
+        },
         limit: args.limit,
     };
     let view = shortlist::shortlist(app, &actor, &args.vacancy_id, opts, "cli")
