@@ -1,32 +1,80 @@
 //! Who is calling: the `Authorization: Bearer <token>` header turned into the
 //! use cases' [`Actor`] by `qabilet_app::accounts::authenticate` (API keys and
-//! session tokens alike). What each role may do is decided by the use cases.
+//! session tokens alike), and where the request came from ([`ClientOf`]). What
+//! each role may do is decided by the use cases.
 
-use axum::extract::FromRequestParts;
-use axum::http::header::AUTHORIZATION;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::{AUTHORIZATION, USER_AGENT};
 use axum::http::request::Parts;
 use qabilet_app::{accounts, Actor, App, AppError};
 
 use crate::ApiError;
 
-/// The authenticated caller of a request.
+/// The authenticated caller of a request. A session that must still set up its
+/// second factor is refused (403 `second_factor_setup_required`).
 pub struct Caller(pub Actor);
+
+/// Like [`Caller`], but lets through a session that must still set up its second
+/// factor: only the routes that set it up, list sessions and sign out take this.
+pub struct SetupCaller(pub Actor);
+
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    let unauthenticated = |m: &str| ApiError::App(AppError::Unauthenticated(m.to_owned()));
+    let header = parts
+        .headers
+        .get(AUTHORIZATION)
+        .ok_or_else(|| unauthenticated("send Authorization: Bearer <token>"))?;
+    header
+        .to_str()
+        .ok()
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or_else(|| unauthenticated("the Authorization header must be Bearer <token>"))
+}
 
 impl FromRequestParts<App> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ApiError> {
-        let unauthenticated = |m: &str| ApiError::App(AppError::Unauthenticated(m.to_owned()));
-        let header = parts
+        Ok(Caller(accounts::authenticate(app, bearer(parts)?).await?))
+    }
+}
+
+impl FromRequestParts<App> for SetupCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ApiError> {
+        Ok(SetupCaller(
+            accounts::authenticate_for_setup(app, bearer(parts)?).await?,
+        ))
+    }
+}
+
+/// Where the request came from: the peer's address (as the server saw it; behind
+/// a proxy, the proxy's) and the user agent.
+pub struct ClientOf(pub accounts::Client);
+
+/// The client of a request, for extractors elsewhere (the web pages).
+pub fn client_of(parts: &Parts) -> accounts::Client {
+    accounts::Client {
+        address: parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string()),
+        user_agent: parts
             .headers
-            .get(AUTHORIZATION)
-            .ok_or_else(|| unauthenticated("send Authorization: Bearer <token>"))?;
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or_else(|| unauthenticated("the Authorization header must be Bearer <token>"))?;
-        Ok(Caller(accounts::authenticate(app, token).await?))
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientOf {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientOf(client_of(parts)))
     }
 }

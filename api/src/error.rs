@@ -106,6 +106,15 @@ impl IntoResponse for ApiError {
             ),
         };
         let mut response = (status, [(CONTENT_TYPE, "application/json")], body).into_response();
+        if let ApiError::App(e) = &self {
+            if let Some(secs) = e.retry_after() {
+                if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                    response
+                        .headers_mut()
+                        .insert(axum::http::header::RETRY_AFTER, v);
+                }
+            }
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

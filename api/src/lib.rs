@@ -13,6 +13,7 @@
 //!   extractors that never answer 5xx for bad input.
 //! - `auth`: the bearer token → [`qabilet_app::Actor`].
 //! - `metrics`: Prometheus counters and histograms by route template.
+//! - `hardening`: security headers on every response; bounds on request heads.
 //! - [`outbox`]: signed webhook delivery of HRM events with retries and dead letters.
 //!
 //! [`router`] merges the API with other routes on the same server (the web pages,
@@ -21,6 +22,7 @@
 
 mod auth;
 mod error;
+mod hardening;
 mod metrics;
 pub mod outbox;
 mod routes;
@@ -41,7 +43,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use auth::Caller;
+pub use auth::{client_of, Caller, ClientOf, SetupCaller};
 pub use error::{status_of, ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 pub use metrics::Metrics;
 pub use routes::{openapi_document, routes};
@@ -53,14 +55,19 @@ pub struct HttpConfig {
     pub body_limit: usize,
     /// Requests running longer are answered 408 and dropped.
     pub request_timeout: Duration,
+    /// A connection that has not sent a whole request head this long after it
+    /// started one is closed (slowloris).
+    pub header_read_timeout: Duration,
 }
 
 impl Default for HttpConfig {
-    /// 4 MiB bodies (a bulk import of a few hundred profiles), 30-second requests.
+    /// 4 MiB bodies (a bulk import of a few hundred profiles), 30-second requests,
+    /// 10 seconds for a request head.
     fn default() -> Self {
         HttpConfig {
             body_limit: 4 << 20,
             request_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -93,6 +100,8 @@ pub fn router(app: App, pages: Router<App>, http: &HttpConfig) -> Router {
         ))
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::map_response(error::json_error_bodies))
+        .layer(axum::middleware::from_fn(hardening::request_bounds))
+        .layer(axum::middleware::map_response(hardening::security_headers))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http())
@@ -104,20 +113,70 @@ pub fn router(app: App, pages: Router<App>, http: &HttpConfig) -> Router {
 pub async fn serve(
     router: Router,
     addr: SocketAddr,
+    http: HttpConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    serve_on(router, listener, shutdown).await
+    serve_on(router, listener, http, shutdown).await
 }
 
 /// Like [`serve`] on a listener already bound (tests bind port 0 and read the port).
+///
+/// HTTP/1.1 connections served by hyper directly rather than `axum::serve`, for
+/// what that does not expose: a header read timeout (a client that never finishes
+/// its request head — slowloris — is cut off after [`HttpConfig::header_read_timeout`])
+/// and the peer's address on every request (`ConnectInfo`, for the per-address
+/// sign-in throttle and the session record). hyper's own buffer bound is set above
+/// [`hardening::MAX_HEADER_BYTES`] so the JSON 431 of the bounds layer answers first.
 pub async fn serve_on(
     router: Router,
     listener: tokio::net::TcpListener,
+    http: HttpConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use axum::extract::ConnectInfo;
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt as _;
+
     tracing::info!(addr = %listener.local_addr()?, "serving");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(http.header_read_timeout)
+        .max_buf_size(hardening::MAX_HEADER_BYTES * 4);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors, say: wait rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = router.clone().map_request(
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            },
+        );
+        let connection =
+            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }

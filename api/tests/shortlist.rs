@@ -53,10 +53,11 @@ async fn competition(s: &Server, t: &Tokens) -> (String, String) {
             role: Role::Candidate,
             organisation_id: None,
             profile_id: Some(ProfileId::new(profile).unwrap()),
+            password: None,
         };
         common::create_user(s, &new).await;
     }
-    let (c3, c4) = (session("cand-3"), session("cand-4"));
+    let (c3, c4) = (session(&s, "cand-3").await, session(&s, "cand-4").await);
     for token in [&t.cand1, &t.cand2, &c3, &c4] {
         let r = s
             .post("/vacancies/V-1/applications", Some(token), &json!({}))

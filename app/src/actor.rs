@@ -34,6 +34,11 @@ pub struct Actor {
     pub organisation_id: Option<OrganisationId>,
     /// The profile a candidate owns.
     pub profile_id: Option<ProfileId>,
+    /// The session a person's request came with (to sign out, to mark "this one").
+    pub session_id: Option<String>,
+    /// Signed in with a password only, by a role that must still set up a second
+    /// factor: [`crate::accounts::authenticate`] refuses such a session.
+    pub second_factor_pending: bool,
 }
 
 impl Actor {
@@ -50,6 +55,8 @@ impl Actor {
             role,
             organisation_id,
             profile_id,
+            session_id: None,
+            second_factor_pending: false,
         }
     }
 
@@ -61,6 +68,8 @@ impl Actor {
             role,
             organisation_id: None,
             profile_id: None,
+            session_id: None,
+            second_factor_pending: false,
         }
     }
 
@@ -74,6 +83,8 @@ impl Actor {
             role: Role::Admin,
             organisation_id: None,
             profile_id: None,
+            session_id: None,
+            second_factor_pending: false,
         }
     }
 

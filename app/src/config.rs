@@ -9,7 +9,7 @@
 //! - the limits every front door enforces alike ([`Limits`]);
 //! - the jurisdiction's calendar ([`Jurisdiction`]): deadlines are days in
 //!   Kazakhstan, not in UTC;
-//! - how people's sessions are signed and how long they last ([`Sessions`]).
+//! - how long people's sessions last and how sign-in is throttled ([`Sessions`]).
 
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
@@ -249,42 +249,73 @@ impl Jurisdiction {
     }
 }
 
-/// How people's sessions are signed and how long they last.
-#[derive(Clone)]
+/// How long people's sessions last and how sign-in is defended.
+///
+/// Sessions are rows in the store (see `accounts::sessions`), so every node that
+/// shares the database honours them and no node needs a key of its own.
+#[derive(Debug, Clone)]
 pub struct Sessions {
-    /// Signs session tokens. Leaking it lets anyone forge sessions.
-    pub key: Vec<u8>,
-    /// How long a session token is valid.
-    pub ttl: Duration,
+    /// A session unused this long ends (default 30 minutes).
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, used or not (default 8 hours).
+    pub lifetime: Duration,
+    /// Whether the web's cookies carry `Secure` (only HTTPS). Off only for plain-HTTP
+    /// development on a loopback address; the server says so when it starts.
+    pub secure_cookies: bool,
+    /// Sign-in attempts per user id.
+    pub per_user: ThrottlePolicy,
+    /// Sign-in attempts per client address.
+    pub per_address: ThrottlePolicy,
 }
 
-impl std::fmt::Debug for Sessions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sessions")
-            .field("key", &"…")
-            .field("ttl", &self.ttl)
-            .finish()
-    }
-}
-
-impl Sessions {
-    /// 12-hour sessions signed with `key`.
-    pub fn new(key: Vec<u8>) -> Sessions {
+impl Default for Sessions {
+    fn default() -> Sessions {
         Sessions {
-            key,
-            ttl: Duration::from_secs(12 * 3600),
+            idle_timeout: Duration::from_secs(30 * 60),
+            lifetime: Duration::from_secs(8 * 3600),
+            secure_cookies: true,
+            per_user: ThrottlePolicy {
+                free_attempts: 5,
+                lock_after: 10,
+                ..ThrottlePolicy::default()
+            },
+            // An office behind one NAT address signs in many people: more room.
+            per_address: ThrottlePolicy {
+                free_attempts: 30,
+                lock_after: 100,
+                ..ThrottlePolicy::default()
+            },
         }
     }
+}
 
-    /// Sessions signed with a key made up now: for a process that never signs anyone
-    /// in (a CLI command) or whose sessions need not outlive it.
-    pub fn ephemeral() -> Sessions {
-        // Linux's getrandom blocks until the pool is seeded and never fails after;
-        // a process that cannot get 32 random bytes cannot sign anything safely.
-        let key = crate::accounts::random_bytes()
-            .unwrap_or_else(|e| panic!("no randomness from the operating system: {e}"));
-        let key = key.to_vec();
-        Sessions::new(key)
+/// How sign-in attempts under one key (a user id, an address) are slowed down.
+///
+/// Attempts are counted before the password is checked, so parallel guesses count
+/// too. After `free_attempts` in the window each further attempt must wait twice as
+/// long after the previous one as the one before (1 s, 2 s, 4 s … up to
+/// `max_delay`), else it is answered 429 with `Retry-After`; the attempt after
+/// `lock_after` locks the key for `lock_for`. A successful sign-in clears the
+/// user's count and takes back its own attempt from the address's.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottlePolicy {
+    pub free_attempts: i64,
+    pub lock_after: i64,
+    pub max_delay: Duration,
+    pub lock_for: Duration,
+    /// Counts older than this start over (locks run their course).
+    pub window: Duration,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> ThrottlePolicy {
+        ThrottlePolicy {
+            free_attempts: 5,
+            lock_after: 10,
+            max_delay: Duration::from_secs(5 * 60),
+            lock_for: Duration::from_secs(15 * 60),
+            window: Duration::from_secs(15 * 60),
+        }
     }
 }
 
@@ -300,8 +331,7 @@ pub struct Config {
 
 impl Config {
     /// The configuration of the deployment in `data_dir` (its `ranking.json`, the
-    /// defaults for the rest). Sessions are signed with an ephemeral key until the
-    /// server sets its own ([`Config::sessions`]).
+    /// defaults for the rest).
     pub fn load(data_dir: &Path) -> Result<Config, ConfigError> {
         Ok(Config {
             ranking: RankingFile::load(data_dir)?,
@@ -316,7 +346,7 @@ impl Config {
             reserve: ReservePolicy::default(),
             limits: Limits::default(),
             jurisdiction: Jurisdiction::default(),
-            sessions: Sessions::ephemeral(),
+            sessions: Sessions::default(),
         }
     }
 }

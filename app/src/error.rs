@@ -37,6 +37,13 @@ pub enum AppError {
     /// Something the use case needs is not there yet (the search index).
     #[error("{0}")]
     Unavailable(String),
+    /// Too many sign-in attempts: try again after `retry_after_secs`.
+    #[error("too many sign-in attempts; try again in {retry_after_secs} s")]
+    Throttled { retry_after_secs: u64 },
+    /// A session signed in with a password only, by a role that must set up a
+    /// second factor before doing anything else.
+    #[error("set up the second factor (TOTP) first: POST /account/second-factor")]
+    SecondFactorSetupRequired,
     /// The store failed; not-found and conflicts it reports are the caller's.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -62,6 +69,7 @@ pub enum ErrorKind {
     Conflict,
     Invalid,
     Unavailable,
+    TooManyRequests,
     Internal,
 }
 
@@ -77,6 +85,7 @@ impl ErrorKind {
             ErrorKind::Conflict => 409,
             ErrorKind::Invalid => 422,
             ErrorKind::Unavailable => 503,
+            ErrorKind::TooManyRequests => 429,
             ErrorKind::Internal => 500,
         }
     }
@@ -123,6 +132,8 @@ impl AppError {
             AppError::Conflict(_) => ErrorKind::Conflict,
             AppError::Invalid { .. } => ErrorKind::Invalid,
             AppError::Unavailable(_) => ErrorKind::Unavailable,
+            AppError::Throttled { .. } => ErrorKind::TooManyRequests,
+            AppError::SecondFactorSetupRequired => ErrorKind::Forbidden,
             AppError::Store(StoreError::NotFound { .. }) => ErrorKind::NotFound,
             AppError::Store(StoreError::Conflict(_)) => ErrorKind::Conflict,
             AppError::Index(
@@ -146,6 +157,7 @@ impl AppError {
         match self {
             AppError::BadRequest { code, .. } => code,
             AppError::Index(_) if self.kind() == ErrorKind::BadRequest => "invalid_query",
+            AppError::SecondFactorSetupRequired => "second_factor_setup_required",
             _ => match self.kind() {
                 ErrorKind::BadRequest => "bad_request",
                 ErrorKind::Unauthenticated => "unauthenticated",
@@ -154,8 +166,17 @@ impl AppError {
                 ErrorKind::Conflict => "conflict",
                 ErrorKind::Invalid => "invalid",
                 ErrorKind::Unavailable => "unavailable",
+                ErrorKind::TooManyRequests => "too_many_requests",
                 ErrorKind::Internal => "internal",
             },
+        }
+    }
+
+    /// Seconds to wait before trying again, for a throttled request.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::Throttled { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
         }
     }
 

@@ -38,6 +38,12 @@ enum Command {
     Import(cmd::import::ImportArgs),
     /// Generate the synthetic demo data set and load it (or write it with --out).
     Demo(cmd::demo::DemoArgs),
+    /// The current second-factor code of a demo account (`qabilet up`'s accounts
+    /// file holds their TOTP secrets): the demo's stand-in for an authenticator app.
+    DemoCode {
+        /// The demo user id (demo-admin, demo-hr, demo-commission).
+        user: String,
+    },
     /// Export every record as JSON Lines.
     Export(cmd::export::ExportArgs),
     /// Run Qabilet: fetch the models if missing, load the demo data into an empty
@@ -56,9 +62,13 @@ enum Command {
     Reserve(cmd::reserve::ReserveCommand),
     /// Serve the HTTP API.
     Serve(cmd::serve::ServeArgs),
-    /// Users and API keys of the HTTP API.
+    /// People's accounts: create, list, disable, reset passwords and second
+    /// factors, sessions, sign-in throttles.
     #[command(subcommand)]
-    Users(cmd::serve::UsersCommand),
+    Users(cmd::users::UsersCommand),
+    /// API keys of integration clients: create, list, revoke.
+    #[command(subcommand)]
+    Keys(cmd::users::KeysCommand),
     /// Rebuild, sync or inspect the search index (derived from the store).
     #[command(subcommand)]
     Index(cmd::index::IndexCommand),
@@ -111,6 +121,10 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
         }
         Command::Bench(cmd) => runtime()?.block_on(cmd::bench::run(cmd, &ctx.data_dir)),
         Command::Up(args) => runtime()?.block_on(cmd::up::run(args, ctx)),
+        Command::DemoCode { user } => {
+            println!("{}", cmd::demo_accounts::current_code(&ctx.data_dir, &user)?);
+            Ok(())
+        }
         Command::Demo(args) if args.out.is_some() => {
             let out = args.out.clone().unwrap_or_default();
             cmd::demo::write_files(&args, &out)
@@ -156,7 +170,11 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                 Command::Serve(args) => cmd::serve::run(args, store.clone(), &ctx.data_dir).await,
                 Command::Users(command) => {
                     let app = ctx.store_app(store.clone())?;
-                    cmd::serve::users(command, &app).await
+                    cmd::users::users(command, &app).await
+                }
+                Command::Keys(command) => {
+                    let app = ctx.store_app(store.clone())?;
+                    cmd::users::keys(command, &app).await
                 }
                 Command::Index(cmd) => {
                     let model = cmd::default_model(&ctx.data_dir)?;
@@ -167,7 +185,8 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                 | Command::Bench(_)
                 | Command::Models(_)
                 | Command::Embed(_)
-                | Command::Up(_) => unreachable!("handled above"),
+                | Command::Up(_)
+                | Command::DemoCode { .. } => unreachable!("handled above"),
             };
             store.close().await;
             result

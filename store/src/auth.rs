@@ -84,7 +84,7 @@ pub struct Declaration {
     pub recusal_reason: Option<String>,
 }
 
-fn role_of(kind: &'static str, id: &str, role: &str) -> Result<Role, StoreError> {
+pub(crate) fn role_of(kind: &'static str, id: &str, role: &str) -> Result<Role, StoreError> {
     Role::parse(role).ok_or_else(|| StoreError::Corrupt {
         kind,
         id: id.to_owned(),

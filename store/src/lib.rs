@@ -9,6 +9,7 @@
 //!
 //! Writes go through a [`WriteTx`]: one transaction, so an import is all or nothing.
 
+mod accounts;
 mod audit;
 mod auth;
 mod changes;
@@ -30,6 +31,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use accounts::{ApiKeySummary, SessionRecord, ThrottleCount, TotpState, UserSummary};
 pub use audit::AuditChainError;
 pub use auth::{ApiKey, Declaration, Role, User};
 pub use changes::{Change, ChangeOp, RecordKind};

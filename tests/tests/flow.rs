@@ -27,7 +27,6 @@ use hyper_util::rt::TokioExecutor;
 use qabilet_api::outbox::{spawn_delivery, verify, WebhookConfig};
 use qabilet_api::HttpConfig;
 use qabilet_app::accounts::{self, NewApiKey};
-use qabilet_app::config::Sessions;
 use qabilet_app::follower::{spawn_follower, DEFAULT_TICK};
 use qabilet_app::{Actor, App, AppParts, Config, RankingThreads, Role};
 use qabilet_indexer::{Index, IndexConfig};
@@ -118,14 +117,38 @@ impl Api {
         self.call(Method::POST, path, token, Some(&body)).await
     }
 
-    /// Creates a user as the admin and signs them in with the returned secret.
+    /// Creates a user as the admin and signs them in with the returned password;
+    /// a role that must have a second factor sets it up, as its first session must.
     async fn user(&self, admin: &str, body: Value) -> String {
         let (status, created) = self.post("/users", admin, body).await;
         assert_eq!(status, 201, "{created}");
-        let login = json!({"user_id": created["id"], "secret": created["secret"]});
+        let login = json!({"user_id": created["id"], "password": created["password"]});
         let (status, session) = self.post("/sessions", "", login).await;
         assert_eq!(status, 200, "{session}");
-        session["token"].as_str().unwrap().to_owned()
+        let token = session["token"].as_str().unwrap().to_owned();
+        if session["second_factor_setup_required"] == true {
+            let (status, e) = self.get("/vacancies", &token).await;
+            assert_eq!(
+                (status, e["error"]["code"].as_str()),
+                (403, Some("second_factor_setup_required"))
+            );
+            let (status, enrolment) = self
+                .post("/account/second-factor", &token, json!(null))
+                .await;
+            assert_eq!(status, 200, "{enrolment}");
+            let secret = enrolment["secret"].as_str().unwrap();
+            let code = qabilet_app::accounts::second_factor::current_code(secret).unwrap();
+            let (status, codes) = self
+                .post(
+                    "/account/second-factor/confirm",
+                    &token,
+                    json!({"code": code}),
+                )
+                .await;
+            assert_eq!(status, 200, "{codes}");
+            assert_eq!(codes["recovery_codes"].as_array().unwrap().len(), 10);
+        }
+        token
     }
 }
 
@@ -178,8 +201,7 @@ async fn a_competition_from_import_to_reserve_match() {
         let index = Arc::new(RwLock::new(
             Index::open(dir.path(), IndexConfig::default()).unwrap(),
         ));
-        let mut config = Config::with_defaults();
-        config.sessions = Sessions::new(vec![7; 32]);
+        let config = Config::with_defaults();
         let app = App::new(AppParts {
             store: store.clone(),
             config,
@@ -193,9 +215,14 @@ async fn a_competition_from_import_to_reserve_match() {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut shutdown = stopped.clone();
-        let server = tokio::spawn(qabilet_api::serve_on(router, listener, async move {
-            let _ = shutdown.wait_for(|s| *s).await;
-        }));
+        let server = tokio::spawn(qabilet_api::serve_on(
+            router,
+            listener,
+            Default::default(),
+            async move {
+                let _ = shutdown.wait_for(|s| *s).await;
+            },
+        ));
         let follower = spawn_follower(
             store.clone(),
             index.clone(),

@@ -92,7 +92,7 @@ fn declaration_page(ctx: &Ctx, v: &Vacancy) -> Markup {
             (ctx.csrf_field())
             div {
                 input type="checkbox" id="no_conflict" name="no_conflict" value="yes" required;
-                label for="no_conflict" style="display:inline;font-weight:400" { " " (ctx.t(Msg::DeclarationText)) }
+                label for="no_conflict" class="inline plain" { " " (ctx.t(Msg::DeclarationText)) }
             }
             label for="statement" { (ctx.t(Msg::Statement)) }
             textarea id="statement" name="statement" maxlength="2000" {}
@@ -438,7 +438,7 @@ pub(crate) async fn protocol(
             .collect();
         let body = html! {
             h1 { (ctx.t(Msg::Protocol)) }
-            p class="no-print" { button type="button" onclick="window.print()" { (ctx.t(Msg::Print)) } }
+            p class="no-print" { button type="button" data-print="" { (ctx.t(Msg::Print)) } }
             p { strong { (v.title) } " (" (v.id.as_str()) ", " (v.category.to_string()) ")" br;
                 (organisation.as_ref().map_or(v.organisation_id.as_str(), |o| super::org_name(o, ctx.lang))) br;
                 (ctx.t(Msg::Date)) ": " (app.today()) }
@@ -475,7 +475,7 @@ pub(crate) async fn protocol(
             }
             (provenance(&ctx, &view))
             h2 { (ctx.t(Msg::Signatures)) }
-            table { tbody { @for _ in 0..3 { tr { td style="height:2.5rem;width:60%" {} td {} } } } }
+            table { tbody { @for _ in 0..3 { tr { td class="signature" {} td {} } } } }
         };
         Ok(ctx.page(ctx.t(Msg::Protocol), body))
     }

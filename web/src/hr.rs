@@ -122,7 +122,7 @@ pub(crate) async fn reserve(
                 div {
                     input type="hidden" name="f" value="1";
                     input type="checkbox" id="active" name="active" value="1" checked[active_only];
-                    label for="active" style="display:inline" { " " (ctx.t(Msg::ActiveOnly)) }
+                    label for="active" class="inline" { " " (ctx.t(Msg::ActiveOnly)) }
                 }
                 div { button type="submit" { (ctx.t(Msg::Filter)) } }
             }

@@ -15,6 +15,18 @@ use qabilet_store::Role;
 use super::i18n::{language_name, outcome_name, stage_name, Msg};
 use super::Ctx;
 
+/// `GET /web/page.js`: the pages' one script (the CSP allows no inline script):
+/// buttons marked `data-print` print the page.
+pub(crate) async fn script() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        "document.querySelectorAll('[data-print]').forEach(function (b) {\n  b.addEventListener('click', function () { window.print(); });\n});\n",
+    )
+}
+
 /// `GET /web/style.css`.
 pub(crate) async fn stylesheet() -> impl IntoResponse {
     (
@@ -50,6 +62,10 @@ fn nav(ctx: &Ctx) -> Markup {
     if p.role != Role::Candidate {
         links.push(("/web/vacancies", Msg::NavSearch));
     }
+    if p.role == Role::Admin {
+        links.push(("/web/admin", Msg::NavAdmin));
+    }
+    links.push(("/web/account", Msg::NavAccount));
     let current = ctx.here.split('?').next().unwrap_or("");
     html! {
         nav aria-label=(ctx.t(Msg::MainNav)) class="no-print" {
@@ -74,6 +90,7 @@ pub(crate) fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — " (ctx.t(Msg::AppName)) }
                 link rel="stylesheet" href="/web/style.css";
+                script src="/web/page.js" defer {}
             }
             body class=[ctx.low_vision.then_some("lv")] {
                 a class="skip" href="#main" { (ctx.t(Msg::SkipToContent)) }
@@ -104,7 +121,7 @@ pub(crate) fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                 button type="submit" name="vision" value="on" id="vision-toggle" { (ctx.t(Msg::LowVisionOn)) }
                             }
                         }
-                        @if let Some(p) = &ctx.principal {
+                        @if let Some(p) = ctx.principal.as_ref().or(ctx.pending.as_ref()) {
                             form method="post" action="/web/logout" class="inline" {
                                 (ctx.csrf_field())
                                 span class="who" { (ctx.t(Msg::SignedInAs)) " " strong { (p.id) } }
@@ -186,6 +203,7 @@ label{font-weight:600;display:block}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{border:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f0f0f0}
+label.inline{display:inline}label.plain{font-weight:400}td.signature{height:2.5rem;width:60%}.qr svg{width:14rem;height:14rem;background:#fff}code.secret{word-break:break-all}
 .results{list-style:none;padding:0}
 .results>li{border:1px solid var(--line);border-radius:6px;padding:.75rem 1rem;margin:.75rem 0}
 .results h2,.results h3{margin:0 0 .25rem}

@@ -12,9 +12,12 @@
 //! refuse. This crate depends on the application core, not on the API; the binary
 //! merges the two routers (`qabilet_api::router`).
 //!
-//! - Sessions: the login form exchanges the user's login secret for the same signed
-//!   session token `POST /sessions` issues (`qabilet_app::accounts::sign_in`), kept
-//!   in an `HttpOnly; SameSite=Strict` cookie. The JSON API never reads that cookie
+//! - Sessions: the login form (user id, password, one-time code; CSRF-protected
+//!   by a double-submit cookie) calls the same use case as `POST /sessions`
+//!   (`qabilet_app::accounts::sign_in`); the session token is kept in an
+//!   `HttpOnly; SameSite=Strict; Secure` cookie, and signing out ends the session in
+//!   the store. A role that must have a second factor sets it up first
+//!   (`account`); admins manage accounts on `admin`. The JSON API never reads that cookie
 //!   (it takes `Authorization` only), so cookies cannot be used to forge API calls;
 //!   every state-changing form here carries a CSRF token derived from the session
 //!   (`Ctx::check_csrf`).
@@ -22,6 +25,8 @@
 //!   plain cookies so they work before signing in.
 //! - Pages work without JavaScript; HTML is escaped by maud; charts are inline SVG.
 
+mod account;
+mod admin;
 mod candidate;
 mod charts;
 mod commission;
@@ -49,7 +54,25 @@ pub fn routes() -> Router<App> {
         .route("/web/login", get(session::login_page).post(session::login))
         .route("/web/logout", post(session::logout))
         .route("/web/prefs", post(session::prefs))
+        .route("/web/account", get(account::page))
+        .route("/web/account/sessions/end", post(account::end_session))
+        .route(
+            "/web/account/sessions/end-others",
+            post(account::end_others),
+        )
+        .route("/web/account/password", post(account::change_password))
+        .route(
+            "/web/account/second-factor",
+            get(account::second_factor_page).post(account::confirm_second_factor),
+        )
+        .route("/web/admin", get(admin::page))
+        .route("/web/admin/users", post(admin::create_user))
+        .route("/web/admin/users/{id}/{action}", post(admin::user_action))
+        .route("/web/admin/keys", post(admin::create_key))
+        .route("/web/admin/keys/{id}/revoke", post(admin::revoke_key))
+        .route("/web/admin/throttles/unlock", post(admin::unlock))
         .route("/web/style.css", get(layout::stylesheet))
+        .route("/web/page.js", get(layout::script))
         .route("/web/for-you", get(candidate::for_you))
         .route("/web/vacancies", get(candidate::search))
         .route("/web/vacancies/{id}", get(candidate::vacancy))

@@ -25,6 +25,9 @@ use super::i18n::Msg;
 use super::layout;
 
 const SESSION_COOKIE: &str = "qb_session";
+/// The login form's CSRF token (double submit: the cookie and the form field must
+/// match; another site can make a browser post the form but cannot read the cookie).
+const LOGIN_COOKIE: &str = "qb_login";
 const LANG_COOKIE: &str = "qb_lang";
 const VISION_COOKIE: &str = "qb_vision";
 /// Preferences are kept for a year.
@@ -34,9 +37,17 @@ const PREF_MAX_AGE: u64 = 365 * 24 * 3600;
 pub(crate) struct Ctx {
     pub lang: Language,
     pub low_vision: bool,
-    /// The signed-in person, if the session cookie is valid.
+    /// The signed-in person, if the session cookie is valid (and their second
+    /// factor is set up where their role requires one).
     pub principal: Option<Actor>,
+    /// Signed in, but the role's second factor is still to be set up: such a
+    /// person sees only the set-up page.
+    pub pending: Option<Actor>,
+    /// The client (address, user agent) of this request.
+    pub client: qabilet_app::accounts::Client,
     session_token: Option<String>,
+    /// The login form's CSRF cookie, if the browser sent one.
+    login_token: Option<String>,
     /// Path and query of this request: where to come back to.
     pub here: String,
     app: App,
@@ -82,22 +93,40 @@ impl FromRequestParts<App> for Ctx {
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Infallible> {
         let session_token = cookie(parts, SESSION_COOKIE).map(str::to_owned);
-        let principal = match &session_token {
+        let actor = match &session_token {
             // Only people's sessions: an API key in a cookie is not a way in.
-            Some(token) if token.starts_with("qs1.") => {
+            Some(token) if token.starts_with("qs_") => {
                 accounts::session_actor(app, token).await.ok()
             }
             _ => None,
+        };
+        let (principal, pending) = match actor {
+            Some(a) if a.second_factor_pending => (None, Some(a)),
+            other => (other, None),
         };
         let here = parts
             .uri
             .path_and_query()
             .map_or("/web".to_owned(), |p| p.as_str().to_owned());
+        let signed_in = principal.is_some() || pending.is_some();
         Ok(Ctx {
             lang: language_of(parts),
             low_vision: cookie(parts, VISION_COOKIE) == Some("on"),
-            session_token: principal.as_ref().and(session_token),
+            session_token: session_token.filter(|_| signed_in),
             principal,
+            pending,
+            client: qabilet_app::accounts::Client {
+                address: parts
+                    .extensions
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .map(|c| c.0.ip().to_string()),
+                user_agent: parts
+                    .headers
+                    .get(axum::http::header::USER_AGENT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned),
+            },
+            login_token: cookie(parts, LOGIN_COOKIE).map(str::to_owned),
             here,
             app: app.clone(),
         })
@@ -126,9 +155,28 @@ impl Ctx {
     /// The CSRF token of this session (see `qabilet_app::accounts::form_token`).
     pub fn csrf(&self) -> String {
         match &self.session_token {
-            Some(token) => accounts::form_token(&self.app, token),
+            Some(token) => accounts::form_token(token),
             None => String::new(),
         }
+    }
+
+    /// The signed-in person even if their second factor is still to be set up:
+    /// for the set-up page and signing out only.
+    pub fn user_for_setup(&self) -> Result<&Actor, AppError> {
+        self.principal
+            .as_ref()
+            .or(self.pending.as_ref())
+            .ok_or_else(|| AppError::Unauthenticated("sign in first".into()))
+    }
+
+    /// The attributes every cookie carrying a secret gets.
+    pub fn cookie_attributes(&self, max_age: u64) -> String {
+        let secure = if self.app.config().sessions.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        };
+        format!("Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
     }
 
     /// Refuses a form that does not carry this session's CSRF token.
@@ -136,7 +184,7 @@ impl Ctx {
         let ok = self
             .session_token
             .as_ref()
-            .is_some_and(|token| accounts::check_form_token(&self.app, token, sent));
+            .is_some_and(|token| accounts::check_form_token(token, sent));
         if !ok {
             return Err(AppError::forbidden(
                 "the form is stale or did not come from this site; reload the page and try again",
@@ -161,6 +209,12 @@ impl Ctx {
     pub fn respond(&self, result: Result<Response, AppError>) -> Response {
         match result {
             Ok(response) => response,
+            Err(AppError::SecondFactorSetupRequired) => {
+                see_other("/web/account/second-factor", &[])
+            }
+            Err(_) if self.pending.is_some() && self.principal.is_none() => {
+                see_other("/web/account/second-factor", &[])
+            }
             Err(e) if e.kind() == ErrorKind::Unauthenticated => {
                 let next = if self.here.starts_with("/web") && is_local_path(&self.here) {
                     self.here.clone()
@@ -173,7 +227,7 @@ impl Ctx {
         }
     }
 
-    fn error_page(&self, e: AppError) -> Response {
+    pub(crate) fn error_page(&self, e: AppError) -> Response {
         // The use case's message says what to fix; internal causes are logged and
         // never shown.
         let message = if e.is_internal() {
@@ -261,9 +315,10 @@ fn home_of(role: Role) -> &'static str {
 
 /// `GET /web`: the signed-in person's start page, or the login form.
 pub(crate) async fn home(ctx: Ctx) -> Response {
-    match &ctx.principal {
-        Some(p) => see_other(home_of(p.role), &[]),
-        None => see_other("/web/login", &[]),
+    match (&ctx.principal, &ctx.pending) {
+        (Some(p), _) => see_other(home_of(p.role), &[]),
+        (None, Some(_)) => see_other("/web/account/second-factor", &[]),
+        (None, None) => see_other("/web/login", &[]),
     }
 }
 
@@ -272,25 +327,70 @@ pub(crate) struct LoginQuery {
     next: Option<String>,
 }
 
-fn login_form(ctx: &Ctx, next: &str, failed: bool) -> Markup {
+/// Why the login form is shown again.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LoginProblem {
+    None,
+    Refused,
+    Stale,
+    Throttled(u64),
+}
+
+fn login_form(ctx: &Ctx, next: &str, login_token: &str, problem: LoginProblem) -> Markup {
+    let message = match problem {
+        LoginProblem::None => None,
+        LoginProblem::Refused => Some(ctx.t(Msg::LoginFailed).to_owned()),
+        LoginProblem::Stale => Some(ctx.t(Msg::LoginStale).to_owned()),
+        LoginProblem::Throttled(secs) => Some(format!("{} {secs} s.", ctx.t(Msg::LoginThrottled))),
+    };
+    let failed = message.is_some();
     html! {
         h1 { (ctx.t(Msg::SignIn)) }
-        @if failed {
-            div role="alert" class="notice bad" id="login-error" { p { (ctx.t(Msg::LoginFailed)) } }
+        @if let Some(message) = &message {
+            div role="alert" class="notice bad" id="login-error" { p { (message) } }
         }
         form method="post" action="/web/login" class="stack narrow" {
             input type="hidden" name="next" value=(next);
+            input type="hidden" name="login_token" value=(login_token);
             label for="user_id" { (ctx.t(Msg::UserId)) }
             input id="user_id" name="user_id" required autocomplete="username"
-                autocapitalize="none" spellcheck="false" maxlength="128"
+                autocapitalize="none" spellcheck="false" maxlength="64"
                 aria-describedby=[failed.then_some("login-error")];
-            label for="secret" { (ctx.t(Msg::Secret)) }
-            input id="secret" name="secret" type="password" required
+            label for="password" { (ctx.t(Msg::Password)) }
+            input id="password" name="password" type="password" required
                 autocomplete="current-password" maxlength="256";
+            label for="code" { (ctx.t(Msg::OneTimeCode)) }
+            input id="code" name="code" inputmode="numeric" autocomplete="one-time-code"
+                maxlength="32" aria-describedby="code-hint";
+            p class="hint" id="code-hint" { (ctx.t(Msg::OneTimeCodeHint)) }
             button type="submit" { (ctx.t(Msg::SignIn)) }
         }
         p class="hint" { (ctx.t(Msg::DemoHint)) }
     }
+}
+
+/// A fresh login CSRF token and the cookie that carries it.
+fn login_token_cookie(ctx: &Ctx) -> Result<(String, String), AppError> {
+    let token = hex::encode(&accounts::random_bytes()?[..16]);
+    let cookie = format!("{LOGIN_COOKIE}={token}; {}", ctx.cookie_attributes(3600))
+        .replace("Path=/;", "Path=/web/login;");
+    Ok((token, cookie))
+}
+
+fn login_page_with(ctx: &Ctx, status: StatusCode, next: &str, problem: LoginProblem) -> Response {
+    let (token, cookie) = match login_token_cookie(ctx) {
+        Ok(pair) => pair,
+        Err(e) => return ctx.error_page(e),
+    };
+    let title = ctx.t(Msg::SignIn);
+    let mut response = html_response(
+        status,
+        layout::page(ctx, title, login_form(ctx, next, &token, problem)),
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    response
 }
 
 /// `GET /web/login`.
@@ -299,54 +399,97 @@ pub(crate) async fn login_page(
     axum::extract::Query(q): axum::extract::Query<LoginQuery>,
 ) -> Response {
     let next = q.next.filter(|n| is_local_path(n)).unwrap_or_default();
-    let title = ctx.t(Msg::SignIn);
-    ctx.page(title, login_form(&ctx, &next, false))
+    login_page_with(&ctx, StatusCode::OK, &next, LoginProblem::None)
 }
 
 #[derive(Deserialize)]
 pub(crate) struct LoginForm {
     user_id: String,
-    secret: String,
+    #[serde(alias = "secret")]
+    password: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    login_token: String,
     #[serde(default)]
     next: String,
 }
 
-/// `POST /web/login`: the same check as `POST /sessions`; the token goes into an
-/// HttpOnly cookie instead of the response body.
+/// `POST /web/login`: the same use case as `POST /sessions`; the token goes into
+/// an HttpOnly cookie instead of the response body. A role that must set up a
+/// second factor goes to the set-up page first.
 pub(crate) async fn login(
     ctx: Ctx,
     State(app): State<App>,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let result = async {
-        let Some(session) = accounts::sign_in(&app, &form.user_id, &form.secret).await? else {
-            let title = ctx.t(Msg::SignIn);
-            let page = layout::page(&ctx, title, login_form(&ctx, &form.next, true));
-            return Ok(html_response(StatusCode::UNAUTHORIZED, page));
-        };
-        let cookie = format!(
-            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
-            session.token,
-            app.config().sessions.ttl.as_secs()
-        );
-        let next = if form.next.starts_with("/web/") && is_local_path(&form.next) {
-            form.next.clone()
-        } else {
-            home_of(session.role).to_owned()
-        };
-        Ok(see_other(&next, &[cookie]))
+    let fresh = ctx.login_token.as_deref().is_some_and(|t| {
+        !t.is_empty()
+            && bool::from(subtle::ConstantTimeEq::ct_eq(
+                t.as_bytes(),
+                form.login_token.as_bytes(),
+            ))
+    });
+    if !fresh {
+        return login_page_with(&ctx, StatusCode::FORBIDDEN, &form.next, LoginProblem::Stale);
     }
-    .await;
-    ctx.respond(result)
+    let code = Some(form.code.trim()).filter(|c| !c.is_empty());
+    match accounts::sign_in(&app, &form.user_id, &form.password, code, &ctx.client).await {
+        Ok(session) => {
+            let lifetime = (session.expires_at - chrono::Utc::now())
+                .num_seconds()
+                .max(0);
+            let cookie = format!(
+                "{SESSION_COOKIE}={}; {}",
+                session.token,
+                ctx.cookie_attributes(u64::try_from(lifetime).unwrap_or(0))
+            );
+            let clear_login = format!("{LOGIN_COOKIE}=; {}", ctx.cookie_attributes(0))
+                .replace("Path=/;", "Path=/web/login;");
+            let next = if session.second_factor_setup_required {
+                "/web/account/second-factor".to_owned()
+            } else if form.next.starts_with("/web/") && is_local_path(&form.next) {
+                form.next.clone()
+            } else {
+                home_of(session.role).to_owned()
+            };
+            see_other(&next, &[cookie, clear_login])
+        }
+        Err(e) if e.kind() == ErrorKind::Unauthenticated => login_page_with(
+            &ctx,
+            StatusCode::UNAUTHORIZED,
+            &form.next,
+            LoginProblem::Refused,
+        ),
+        Err(AppError::Throttled { retry_after_secs }) => {
+            let mut response = login_page_with(
+                &ctx,
+                StatusCode::TOO_MANY_REQUESTS,
+                &form.next,
+                LoginProblem::Throttled(retry_after_secs),
+            );
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, v);
+            }
+            response
+        }
+        Err(e) => ctx.error_page(e),
+    }
 }
 
-/// `POST /web/logout`: forgets the cookie. Session tokens are stateless, so the
-/// token itself stays valid until it expires; disabling the user ends it at once.
+/// `POST /web/logout`: ends the session in the store (the token stops working at
+/// once, as a cookie and as a bearer) and forgets the cookie.
 pub(crate) async fn logout(ctx: Ctx, Form(form): Form<Csrf>) -> Response {
-    let result = ctx.check_csrf(&form.csrf).map(|()| {
-        let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-        see_other("/web/login", &[clear])
-    });
+    let result = async {
+        ctx.check_csrf(&form.csrf)?;
+        let actor = ctx.user_for_setup()?;
+        accounts::sessions::sign_out(&ctx.app, actor).await?;
+        let clear = format!("{SESSION_COOKIE}=; {}", ctx.cookie_attributes(0));
+        Ok(see_other("/web/login", &[clear]))
+    }
+    .await;
     ctx.respond(result)
 }
 

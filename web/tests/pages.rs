@@ -5,7 +5,7 @@
 mod common;
 
 use bytes::Bytes;
-use common::{client, fixture, session, start, Server};
+use common::{client, fixture, start, Server};
 use http_body_util::{BodyExt, Full};
 use hyper::{Method, StatusCode};
 use qabilet_app::accounts::NewUser;
@@ -54,7 +54,7 @@ async fn web(
     if let Some(user) = user {
         req = req.header(
             "cookie",
-            format!("qb_lang=en; qb_session={}", session(user)),
+            format!("qb_lang=en; qb_session={}", s.session_of(user).await),
         );
     }
     if form.is_some() {
@@ -132,8 +132,21 @@ async fn pages_are_html_in_the_chosen_language_and_need_a_session() {
     }
 }
 
+/// Form-encodes a value.
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 #[tokio::test]
-async fn login_sets_an_httponly_strict_cookie_and_wrong_secrets_are_refused() {
+async fn login_sets_an_httponly_strict_secure_cookie_and_wrong_passwords_are_refused() {
     for db in test_support::all().await {
         let s = start(db).await;
         fixture(&s).await;
@@ -142,33 +155,80 @@ async fn login_sets_an_httponly_strict_cookie_and_wrong_secrets_are_refused() {
             role: Role::Candidate,
             organisation_id: None,
             profile_id: Some(ProfileId::new("P-1").unwrap()),
+            password: None,
         };
-        let secret = common::create_user(&s, &new).await;
-        let bad = web(
-            &s,
-            Method::POST,
-            "/web/login",
-            None,
-            Some("user_id=cand-web&secret=qu_wrong"),
-        )
-        .await;
-        assert_eq!(bad.status, StatusCode::UNAUTHORIZED, "[{}]", s.name());
-        assert!(bad.text.contains("role=\"alert\""));
-        assert!(bad.headers.get("set-cookie").is_none());
-        let form = format!("user_id=cand-web&secret={secret}&next=%2Fweb%2Fapplications");
-        let ok = web(&s, Method::POST, "/web/login", None, Some(&form)).await;
-        assert_eq!(
-            ok.status,
-            StatusCode::SEE_OTHER,
-            "[{}] {}",
-            s.name(),
-            ok.text
-        );
-        assert_eq!(ok.location(), "/web/applications");
-        let cookie = ok.headers["set-cookie"].to_str().unwrap();
-        assert!(cookie.starts_with("qb_session=qs1."), "{cookie}");
+        let password = common::create_user(&s, &new).await;
+        // The login form sets its CSRF cookie; a post without it is refused.
+        let form_page = web(&s, Method::GET, "/web/login", None, None).await;
+        let login_cookie = form_page.headers["set-cookie"].to_str().unwrap().to_owned();
+        assert!(login_cookie.starts_with("qb_login="), "{login_cookie}");
         assert!(
-            cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+            login_cookie.contains("HttpOnly") && login_cookie.contains("Secure"),
+            "{login_cookie}"
+        );
+        let login_token = login_cookie["qb_login=".len()..]
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let post = |form: String, with_cookie: bool| {
+            let mut req = hyper::Request::builder()
+                .method(Method::POST)
+                .uri(format!("http://{}/web/login", s.addr))
+                .header("accept-language", "en")
+                .header("content-type", "application/x-www-form-urlencoded");
+            if with_cookie {
+                req = req.header("cookie", format!("qb_login={login_token}"));
+            }
+            client().request(req.body(Full::new(Bytes::from(form))).unwrap())
+        };
+        let stale = post(
+            format!("user_id=cand-web&password={password}&login_token={login_token}"),
+            false,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            stale.status(),
+            StatusCode::FORBIDDEN,
+            "[{}] no login cookie",
+            s.name()
+        );
+        let bad = post(
+            format!("user_id=cand-web&password=wrong-password-1&login_token={login_token}"),
+            true,
+        )
+        .await
+        .unwrap();
+        assert_eq!(bad.status(), StatusCode::UNAUTHORIZED, "[{}]", s.name());
+        assert!(!bad
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("qb_session=")));
+        let ok = post(
+            format!(
+                "user_id=cand-web&password={}&login_token={login_token}&next=%2Fweb%2Fapplications",
+                percent(&password)
+            ),
+            true,
+        )
+        .await
+        .unwrap();
+        assert_eq!(ok.status(), StatusCode::SEE_OTHER, "[{}]", s.name());
+        assert_eq!(ok.headers()["location"], "/web/applications");
+        let cookie = ok
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|c| c.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with("qb_session="))
+            .unwrap();
+        assert!(cookie.starts_with("qb_session=qs_"), "{cookie}");
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Strict")
+                && cookie.contains("Secure"),
             "{cookie}"
         );
         // The JSON API does not take the cookie: a cookie alone is no way into it.
@@ -266,6 +326,7 @@ async fn apply_declare_and_record_through_the_pages_with_csrf_and_escaping() {
                 role: Role::Candidate,
                 organisation_id: None,
                 profile_id: Some(ProfileId::new(profile).unwrap()),
+                password: None,
             };
             common::create_user(&s, &new).await;
         }

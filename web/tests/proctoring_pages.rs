@@ -7,7 +7,7 @@
 mod common;
 
 use bytes::Bytes;
-use common::{client, fixture, session, start, Server, Tokens};
+use common::{client, fixture, start, Server, Tokens};
 use http_body_util::{BodyExt, Full};
 use hyper::{Method, StatusCode};
 use qabilet_proctoring::simulate::{simulate, Cheat, SimSpec};
@@ -39,7 +39,7 @@ async fn web(s: &Server, method: Method, path: &str, user: Option<&str>, form: &
     if let Some(user) = user {
         req = req.header(
             "cookie",
-            format!("qb_lang=en; qb_session={}", session(user)),
+            format!("qb_lang=en; qb_session={}", s.session_of(user).await),
         );
     }
     let body = Full::new(Bytes::from(form.to_owned()));

@@ -14,6 +14,7 @@ mod people;
 mod proctoring;
 mod records;
 mod reserve;
+mod sessions;
 mod system;
 
 use std::sync::OnceLock;
@@ -38,7 +39,7 @@ use crate::error::ErrorBody;
     components(schemas(ErrorBody)),
     tags(
         (name = "system", description = "Health, readiness, metrics, this document."),
-        (name = "auth", description = "Signing in; users and API keys (admins)."),
+        (name = "auth", description = "Signing in and out, sessions, passwords, the second factor (TOTP); users, API keys and sign-in throttles (admins)."),
         (name = "catalog", description = "Organisations and vacancies; imports from the HRM system."),
         (name = "people", description = "Profiles, a person's ranked vacancies, consent."),
         (name = "competition", description = "Applications, stages, the commission, shortlists, talent search."),
@@ -61,7 +62,7 @@ impl Modify for Bearer {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "An API key (qk_…) or a session token from POST /sessions (qs1.…).",
+                        "An API key (qk_…) or a session token from POST /sessions (qs_…).",
                     ))
                     .build(),
             ),
@@ -77,9 +78,33 @@ fn api() -> OpenApiRouter<App> {
         .routes(routes!(system::readyz))
         .routes(routes!(system::metrics))
         .routes(routes!(system::document))
-        .routes(routes!(accounts::sign_in))
-        .routes(routes!(accounts::create_user))
-        .routes(routes!(accounts::create_api_key))
+        .routes(routes!(
+            sessions::sign_in,
+            sessions::own_sessions,
+            sessions::end_other_sessions
+        ))
+        .routes(routes!(sessions::sign_out))
+        .routes(routes!(sessions::end_session))
+        .routes(routes!(sessions::change_password))
+        .routes(routes!(
+            sessions::second_factor_status,
+            sessions::start_second_factor
+        ))
+        .routes(routes!(sessions::confirm_second_factor))
+        .routes(routes!(sessions::disable_second_factor))
+        .routes(routes!(accounts::users, accounts::create_user))
+        .routes(routes!(accounts::disable_user))
+        .routes(routes!(accounts::enable_user))
+        .routes(routes!(accounts::reset_password))
+        .routes(routes!(accounts::reset_second_factor))
+        .routes(routes!(
+            accounts::user_sessions,
+            accounts::end_user_sessions
+        ))
+        .routes(routes!(accounts::api_keys, accounts::create_api_key))
+        .routes(routes!(accounts::revoke_api_key))
+        .routes(routes!(accounts::throttles))
+        .routes(routes!(accounts::unlock))
         .routes(routes!(catalog::organisations))
         .routes(routes!(catalog::organisation))
         .routes(routes!(catalog::vacancies))

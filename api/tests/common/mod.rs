@@ -19,15 +19,12 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use qabilet_api::HttpConfig;
 use qabilet_app::accounts::{self, NewApiKey, NewUser};
-use qabilet_app::config::Sessions;
 use qabilet_app::{Actor, App, AppParts, Config, RankingThreads, Role};
 use qabilet_domain::{OrganisationId, ProfileId};
 use qabilet_indexer::Index;
 use qabilet_store::test_support::TestStore;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
-
-pub const SESSION_KEY: [u8; 32] = [42; 32];
 
 /// A running server; stopped (gracefully) when dropped.
 pub struct Server {
@@ -36,6 +33,8 @@ pub struct Server {
     pub app: App,
     client: Client<HttpConnector, Full<Bytes>>,
     stop: Option<oneshot::Sender<()>>,
+    /// One session per user for the server's life (see [`Server::session_of`]).
+    sessions: tokio::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 /// The routes merged beside the API's: none for the API's own tests, the web pages
@@ -47,12 +46,9 @@ pub fn serve_pages(pages: fn() -> axum::Router<App>) {
     let _ = PAGES.set(pages);
 }
 
-/// The deployment's configuration as the tests run it: the built-in weights and
-/// the fixture's session key.
+/// The deployment's configuration as the tests run it: the built-in defaults.
 pub fn config() -> Config {
-    let mut config = Config::with_defaults();
-    config.sessions = Sessions::new(SESSION_KEY.to_vec());
-    config
+    Config::with_defaults()
 }
 
 /// An app over `db` with `index` and `model`, ranking as a server does.
@@ -75,12 +71,20 @@ pub fn operator() -> Actor {
     Actor::operator("test")
 }
 
-/// Creates a user and returns their login secret.
+/// A password every fixture user gets (it passes the password rules).
+pub const PASSWORD: &str = "тест-құпиясөз-2026";
+
+/// Creates a user with [`PASSWORD`] (unless `new` gives one) and returns the password.
 pub async fn create_user(s: &Server, new: &NewUser) -> String {
-    accounts::create_user(&s.app, &operator(), new)
+    let mut new = new.clone();
+    let password = new
+        .password
+        .get_or_insert_with(|| PASSWORD.to_owned())
+        .clone();
+    accounts::create_user(&s.app, &operator(), &new)
         .await
-        .unwrap()
-        .secret
+        .unwrap();
+    password
 }
 
 /// Creates an API key and returns it.
@@ -126,15 +130,21 @@ pub async fn start_app_with(db: TestStore, app: App, http: &HttpConfig) -> Serve
     let (stop, stopped) = oneshot::channel::<()>();
     let pages = PAGES.get().map_or_else(axum::Router::new, |pages| pages());
     let router = qabilet_api::router(app.clone(), pages, http);
-    tokio::spawn(qabilet_api::serve_on(router, listener, async move {
-        let _ = stopped.await;
-    }));
+    tokio::spawn(qabilet_api::serve_on(
+        router,
+        listener,
+        http.clone(),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
     Server {
         addr,
         db,
         app,
         client: client(),
         stop: Some(stop),
+        sessions: Default::default(),
     }
 }
 
@@ -188,6 +198,18 @@ impl Reply {
 impl Server {
     pub fn name(&self) -> &'static str {
         self.db.name
+    }
+
+    /// The same session of `user` on every call, so a form's CSRF token (bound to
+    /// the session) fetched in one request is valid in the next.
+    pub async fn session_of(&self, user: &str) -> String {
+        let mut sessions = self.sessions.lock().await;
+        if let Some(token) = sessions.get(user) {
+            return token.clone();
+        }
+        let token = session_in(&self.app, user).await;
+        sessions.insert(user.to_owned(), token.clone());
+        token
     }
 
     /// Sends a request with an optional bearer token and raw body.
@@ -270,14 +292,20 @@ pub struct Tokens {
     pub cand2: String,
 }
 
-/// The user's session token. One expiry for the whole test process, so a user's
-/// token (and the CSRF token derived from it) is the same on every request: with
-/// `now + 1h` per call, a form fetched in one second and posted in the next was
-/// refused as stale, now and then.
-pub fn session(user: &str) -> String {
-    static EXPIRY: std::sync::LazyLock<chrono::DateTime<Utc>> =
-        std::sync::LazyLock::new(|| Utc::now() + Duration::hours(1));
-    accounts::issue_session(&SESSION_KEY, user, *EXPIRY)
+/// A session of an existing user, opened as a sign-in would open it, with the
+/// second factor taken as checked (the tests of sign-in itself go through
+/// `POST /sessions`).
+pub async fn session(s: &Server, user: &str) -> String {
+    session_in(&s.app, user).await
+}
+
+/// [`session`] for an app without a server.
+pub async fn session_in(app: &App, user: &str) -> String {
+    let (found, _) = app.store().user(user).await.unwrap().expect("no such user");
+    accounts::sessions::open_session(app, user, found.role, false, &accounts::Client::default())
+        .await
+        .unwrap()
+        .token
 }
 
 pub fn organisation(id: &str) -> Value {
@@ -357,18 +385,19 @@ pub async fn fixture(s: &Server) -> Tokens {
             role,
             organisation_id: org.map(|o| OrganisationId::new(o).unwrap()),
             profile_id: profile.map(|p| ProfileId::new(p).unwrap()),
+            password: None,
         };
         create_user(s, &new).await;
     }
     let tokens = Tokens {
-        admin: session("admin"),
+        admin: session(s, "admin").await,
         hrm: key,
-        hr_mf: session("hr-mf"),
-        hr_mj: session("hr-mj"),
-        com1: session("com-1"),
-        com2: session("com-2"),
-        cand1: session("cand-1"),
-        cand2: session("cand-2"),
+        hr_mf: session(s, "hr-mf").await,
+        hr_mj: session(s, "hr-mj").await,
+        com1: session(s, "com-1").await,
+        com2: session(s, "com-2").await,
+        cand1: session(s, "cand-1").await,
+        cand2: session(s, "cand-2").await,
     };
     let r = s
         .send(

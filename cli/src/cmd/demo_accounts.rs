@@ -5,8 +5,8 @@
 //! its page has something to filter.
 //!
 //! Created once, in one transaction, from the loaded demo data and its ground
-//! truth; the secrets are printed and written to `DATA_DIR/demo-accounts.txt`
-//! (mode 0600). Stage results of the demo competition are recorded by `demo-hr`
+//! truth; the passwords (and the TOTP secrets of the roles that must have a second
+//! factor) are printed and written to `DATA_DIR/demo-accounts.txt` (mode 0600). Stage results of the demo competition are recorded by `demo-hr`
 //! as HR would: the qualification check from the eligibility rules, then a test.
 
 use std::collections::HashMap;
@@ -61,9 +61,37 @@ fn judgements(data_dir: &Path) -> anyhow::Result<HashMap<String, Vec<(String, u8
     Ok(out)
 }
 
-fn secret() -> anyhow::Result<String> {
+/// A base32 TOTP secret (160 bits).
+fn totp_secret() -> anyhow::Result<String> {
+    const BASE32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     let bytes = qabilet_app::accounts::random_bytes()?;
-    Ok(format!("qu_{}", hex::encode(bytes)))
+    Ok(bytes
+        .iter()
+        .map(|b| BASE32[usize::from(b % 32)] as char)
+        .collect())
+}
+
+/// The current TOTP code of a demo account, from the accounts file (`qabilet
+/// demo-code USER`): the demo's stand-in for an authenticator app.
+pub fn current_code(data_dir: &Path, user: &str) -> anyhow::Result<String> {
+    let path = accounts_path(data_dir);
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "{}: no demo accounts here (run `qabilet up`)",
+            path.display()
+        )
+    })?;
+    let secret = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let fields: Vec<&str> = l.split_whitespace().collect();
+            (fields.len() == 4 && fields[1] == user).then(|| fields[3].to_owned())
+        })
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("no demo account {user:?} in {}", path.display()))?;
+    anyhow::ensure!(secret != "-", "demo account {user:?} has no second factor");
+    Ok(qabilet_app::accounts::second_factor::current_code(&secret)?)
 }
 
 /// A deterministic test score in 55..95 for a demo applicant.
@@ -77,7 +105,7 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
     let path = accounts_path(data_dir);
     if store.user(ADMIN).await?.is_some() {
         eprintln!(
-            "      demo accounts exist; their secrets are in {}",
+            "      demo accounts exist; their passwords are in {}",
             path.display()
         );
         return Ok(Some(path));
@@ -212,7 +240,8 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
     let mut tx = store.begin().await?;
     let mut lines = Vec::new();
     for (id, role, organisation_id, profile_id) in accounts {
-        let secret = secret()?;
+        let password = qabilet_app::accounts::passwords::generate_password()?;
+        let hash = qabilet_app::accounts::passwords::hash_password(&password).await?;
         let user = User {
             id: id.clone(),
             role,
@@ -220,11 +249,24 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
             profile_id,
             disabled: false,
         };
-        tx.insert_user(&user, &qabilet_app::accounts::hash_secret(&secret))
-            .await?;
+        tx.insert_user(&user, &hash).await?;
         tx.audit("system", "user.create", "user", &id, role.as_str())
             .await?;
-        lines.push(format!("{:<11} {:<16} {secret}", role.as_str(), id));
+        // The roles that must have a second factor get one now, so the demo can be
+        // walked at once; its secret is in the accounts file (`qabilet demo-code`).
+        let totp = if qabilet_app::accounts::second_factor::required_for(role) {
+            let secret = totp_secret()?;
+            tx.start_totp(&id, &secret).await?;
+            tx.confirm_totp(&id, &[]).await?;
+            secret
+        } else {
+            "-".to_owned()
+        };
+        lines.push(format!(
+            "{:<11} {:<16} {password} {totp}",
+            role.as_str(),
+            id
+        ));
     }
     tx.seat_commission_member(vacancy.id.as_str(), "demo-commission")
         .await?;
@@ -256,10 +298,11 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
     tx.commit().await?;
 
     let text = format!(
-        "# Qabilet demo accounts (sign in at /web/login with the user id and the secret)\n\
+        "# Qabilet demo accounts (sign in at /web/login with the user id, the password and,\n\
+         # for admin, hr and commission, the code `qabilet demo-code USER` prints)\n\
          # candidate profile {}: applications in progress; commission: seated on {} «{}»;\n\
          # hr: organisation {}{}; admin: everything.\n\
-         # role      user id          secret\n{}\n",
+         # role      user id          password                totp secret\n{}\n",
         candidate.id,
         vacancy.id,
         vacancy.title,

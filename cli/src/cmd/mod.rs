@@ -16,6 +16,7 @@ pub mod search;
 pub mod serve;
 pub mod shortlist;
 pub mod up;
+pub mod users;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,14 +1,14 @@
-//! `qabilet serve`: the HTTP API and the web pages on one server; `qabilet users`:
-//! creating users and API keys.
+//! `qabilet serve`: the HTTP API and the web pages on one server.
 //!
 //! The server is the application core (`qabilet_app::App`: the store, the index it
 //! keeps in step with the store, the model, the deployment's configuration) behind
 //! two routers, the JSON API's (`qabilet_api`) and the web pages'
 //! (`qabilet_web`), merged here under the API's HTTP layers.
 //!
-//! Secrets the server needs are kept in the data directory, created on first use
-//! with mode 0600: `session.key` signs session tokens, `webhook.key` signs HRM
-//! webhooks (give the HRM system a copy to verify them).
+//! Sessions live in the store, so any number of servers on one database share
+//! them. The one secret kept in the data directory, created on first use with mode
+//! 0600, is `webhook.key`, which signs HRM webhooks (give the HRM system a copy to
+//! verify them).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -18,11 +18,9 @@ use std::time::Duration;
 use anyhow::Context as _;
 use qabilet_api::outbox::{spawn_delivery, WebhookConfig};
 use qabilet_api::HttpConfig;
-use qabilet_app::accounts::{self, NewApiKey, NewUser};
-use qabilet_app::config::Sessions;
+use qabilet_app::accounts;
 use qabilet_app::follower::spawn_follower;
-use qabilet_app::{Actor, App, AppParts, Config, RankingThreads, Role};
-use qabilet_domain::{OrganisationId, ProfileId};
+use qabilet_app::{App, AppParts, Config, RankingThreads};
 use qabilet_indexer::{Index, IndexConfig};
 use qabilet_store::Store;
 
@@ -56,6 +54,16 @@ pub struct ServeArgs {
     /// How often the index follows the store's change feed, in milliseconds.
     #[arg(long, default_value_t = 500)]
     pub index_follow_ms: u64,
+    /// Keep the `Secure` flag on cookies even on a loopback address (an HTTPS
+    /// proxy on the same host). On any other address it is always on.
+    #[arg(long)]
+    pub secure_cookies: bool,
+    /// Minutes a session may stay unused before it ends.
+    #[arg(long, default_value_t = 30)]
+    pub session_idle_minutes: u64,
+    /// Hours a session lasts at most.
+    #[arg(long, default_value_t = 8)]
+    pub session_hours: u64,
 }
 
 /// Reads a 32-byte hex key from `path`, creating it (mode 0600) when missing.
@@ -95,10 +103,24 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
     // One configuration for every front door; ranking.json is followed while serving.
     let mut config = Config::load(data_dir)?;
-    config.sessions = Sessions::new(key_file(&data_dir.join("session.key"))?);
+    config.sessions.idle_timeout = Duration::from_secs(args.session_idle_minutes.max(1) * 60);
+    config.sessions.lifetime = Duration::from_secs(args.session_hours.max(1) * 3600);
+    config.sessions.secure_cookies = args.secure_cookies || !args.addr.ip().is_loopback();
+    if !config.sessions.secure_cookies {
+        eprintln!(
+            "note: cookies without Secure: plain HTTP on a loopback address is for development \
+             only (behind an HTTPS proxy on this host, pass --secure-cookies)"
+        );
+    }
+    let old_key = data_dir.join("session.key");
+    if old_key.exists() {
+        // Sessions are rows in the store now; the key signs nothing any more.
+        let _ = std::fs::remove_file(&old_key);
+    }
     let http = HttpConfig {
         body_limit: args.body_limit,
         request_timeout: Duration::from_secs(args.request_timeout_secs),
+        ..HttpConfig::default()
     };
     let model = if args.no_model {
         None
@@ -166,7 +188,12 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
         let _ = shutdown_rx.wait_for(|stop| *stop).await;
     };
     let router = qabilet_api::router(app, qabilet_web::routes(), &http);
-    let server = tokio::spawn(qabilet_api::serve(router, args.addr, shutdown));
+    let server = tokio::spawn(qabilet_api::serve(
+        router,
+        args.addr,
+        http.clone(),
+        shutdown,
+    ));
     eprintln!("serving on http://{} (Ctrl-C stops)", args.addr);
     tokio::signal::ctrl_c().await?;
     eprintln!("stopping: finishing requests in flight");
@@ -177,81 +204,6 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
     }
     if let Some(follower) = follower {
         follower.await?;
-    }
-    Ok(())
-}
-
-/// `qabilet users …`: bootstrap of people and integration clients.
-#[derive(clap::Subcommand, Debug)]
-pub enum UsersCommand {
-    /// Create a user and print their login secret (shown once).
-    Add {
-        /// The user id (letters, digits, - _ . :).
-        id: String,
-        /// candidate, commission, hr or admin.
-        #[arg(long)]
-        role: String,
-        /// The organisation of an HR officer.
-        #[arg(long)]
-        organisation: Option<String>,
-        /// The profile of a candidate.
-        #[arg(long)]
-        profile: Option<String>,
-    },
-    /// Create an API key for the HRM system (or an admin script) and print it (shown once).
-    AddKey {
-        id: String,
-        /// hrm or admin.
-        #[arg(long, default_value = "hrm")]
-        role: String,
-    },
-}
-
-/// Runs a `users` command through the same use cases as `POST /users` and
-/// `POST /api-keys`; the audit log records the operator (`cli:$USER`).
-pub async fn users(command: UsersCommand, app: &App) -> anyhow::Result<()> {
-    let operator = Actor::operator_from_env();
-    let role_of = |s: &str| {
-        Role::parse(s).ok_or_else(|| {
-            anyhow::anyhow!("unknown role {s:?}; one of candidate, commission, hr, hrm, admin")
-        })
-    };
-    match command {
-        UsersCommand::Add {
-            id,
-            role,
-            organisation,
-            profile,
-        } => {
-            let new = NewUser {
-                id,
-                role: role_of(&role)?,
-                organisation_id: organisation
-                    .map(OrganisationId::new)
-                    .transpose()
-                    .map_err(|e| anyhow::anyhow!("--organisation: {e}"))?,
-                profile_id: profile
-                    .map(ProfileId::new)
-                    .transpose()
-                    .map_err(|e| anyhow::anyhow!("--profile: {e}"))?,
-            };
-            let created = accounts::create_user(app, &operator, &new).await?;
-            println!(
-                "user {} ({}) created; login secret (shown once):\n{}",
-                created.id, role, created.secret
-            );
-        }
-        UsersCommand::AddKey { id, role } => {
-            let new = NewApiKey {
-                id,
-                role: role_of(&role)?,
-            };
-            let created = accounts::create_api_key(app, &operator, &new).await?;
-            println!(
-                "API key {} ({role}) created (shown once):\n{}",
-                created.id, created.key
-            );
-        }
     }
     Ok(())
 }
