@@ -94,6 +94,23 @@ async fn the_queue_allows_and_refuses_the_right_roles() {
         assert_eq!(again.json["run_id"], run_id.as_str());
         assert_eq!(again.json["created"], false);
 
+        // A seated member sees the flags only once declared (as the shortlist).
+        let r = s.get("/proctoring/flags?status=open", Some(&t.com1)).await;
+        assert_eq!(
+            r.json["flags"].as_array().map(Vec::len),
+            Some(0),
+            "[{}] undeclared",
+            s.name()
+        );
+        let r = s
+            .post(
+                "/vacancies/V-1/declaration",
+                Some(&t.com1),
+                &json!({"no_conflict_of_interest": true}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{}] {}", s.name(), r.text);
+
         // Listing: scoped to the caller's vacancies; candidates and HRM refused.
         for (who, expected) in [
             ("admin", Some(flags)),
@@ -238,6 +255,33 @@ async fn the_queue_allows_and_refuses_the_right_roles() {
             .get("/proctoring/flags?status=maybe", Some(&t.admin))
             .await;
         assert_eq!(bad_status.status, StatusCode::BAD_REQUEST);
+
+        // A member who recuses no longer sees or judges the applicants' flags.
+        let r = s
+            .post(
+                "/vacancies/V-1/recusal",
+                Some(&t.com1),
+                &json!({"reason": "a relative applied"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+        let r = s.get("/proctoring/flags", Some(&t.com1)).await;
+        assert_eq!(
+            r.json["flags"].as_array().map(Vec::len),
+            Some(0),
+            "[{}] recused",
+            s.name()
+        );
+        let r = s
+            .get(&format!("/proctoring/flags/{pair_id}"), Some(&t.com1))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "[{}] recused: {}",
+            s.name(),
+            r.text
+        );
     }
 }
 

@@ -587,10 +587,9 @@ fn matrix() -> Vec<Row> {
             [401, 403, 403, 200, 200, 200],
         ),
         // Proctoring: analyses by HR of the vacancy's organisation and admins; the
-        // flags also for the members seated on the vacancy. Seated is all it
-        // takes: no declaration is asked for, and a member who recused keeps
-        // reading and deciding the flags (unlike the shortlist and the stages;
-        // an open question, not a rule this matrix endorses).
+        // flags also for the members seated on the vacancy who declared no
+        // conflict of interest and did not recuse (as for the shortlist; the
+        // undeclared and recused cases are in api/tests/proctoring.rs).
         row(
             "POST /proctoring/analyses",
             "/proctoring/analyses?vacancy_id=V-1",
@@ -603,7 +602,7 @@ fn matrix() -> Vec<Row> {
             "GET /proctoring/flags",
             "/proctoring/flags",
             None,
-            &[Flags],
+            &[Declare, Flags],
             READ,
             [401, 403, 200, 200, 403, 200],
         ),
@@ -611,7 +610,7 @@ fn matrix() -> Vec<Row> {
             "GET /proctoring/flags/{id}",
             "/proctoring/flags/{flag}",
             None,
-            &[Flags],
+            &[Declare, Flags],
             READ,
             [401, 403, 200, 200, 403, 200],
         ),
@@ -619,7 +618,7 @@ fn matrix() -> Vec<Row> {
             "POST /proctoring/flags/{id}/review",
             "/proctoring/flags/{flag}/review",
             Some(json!({"decision": "dismissed", "comment": "same room, different rows"})),
-            &[Flags],
+            &[Declare, Flags],
             WRITE,
             [401, 403, 200, 200, 403, 200],
         ),

@@ -57,7 +57,7 @@ async fn competition(s: &Server, t: &Tokens) -> (String, String) {
         };
         common::create_user(s, &new).await;
     }
-    let (c3, c4) = (session(&s, "cand-3").await, session(&s, "cand-4").await);
+    let (c3, c4) = (session(s, "cand-3").await, session(s, "cand-4").await);
     for token in [&t.cand1, &t.cand2, &c3, &c4] {
         let r = s
             .post("/vacancies/V-1/applications", Some(token), &json!({}))

@@ -304,7 +304,13 @@ pub async fn flag(app: &App, actor: &Actor, id: &str) -> AppResult<StoredFlag> {
                 .is_some_and(|vac| vac.organisation_id.as_str() == org),
             Err(_) => false,
         },
-        (FlagScope::SeatedUser(user), Some(v)) => app.store().has_commission_seat(v, user).await?,
+        // A member sees a flag only where they may see the shortlist: seated,
+        // declared, not recused (a recused member must not judge the applicants).
+        (FlagScope::SeatedUser(user), Some(v)) => app
+            .store()
+            .declaration(v, user)
+            .await?
+            .is_some_and(|d| d.recused_at.is_none()),
     };
     if allowed {
         Ok(flag)

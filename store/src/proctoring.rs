@@ -288,7 +288,8 @@ pub enum FlagScope {
     All,
     /// Flags of vacancies of this organisation (HR officers).
     Organisation(String),
-    /// Flags of vacancies on whose commission this user sits.
+    /// Flags of vacancies on whose commission this user sits, has declared no
+    /// conflict of interest and has not recused.
     SeatedUser(String),
 }
 
@@ -478,7 +479,7 @@ impl Store {
                AND ($3 IS NULL OR vacancy_id = $3) \
                AND ($4 IS NULL OR run_id = $4) \
                AND ($5 IS NULL OR vacancy_id IN (SELECT id FROM vacancies WHERE organisation_id = $5)) \
-               AND ($6 IS NULL OR vacancy_id IN (SELECT vacancy_id FROM commission_seats WHERE user_id = $6)) \
+               AND ($6 IS NULL OR vacancy_id IN (SELECT vacancy_id FROM declarations WHERE user_id = $6 AND recused_at IS NULL)) \
              ORDER BY queue_key LIMIT $7"
         );
         let rows: Vec<FlagRow> = on_backend!(&self.backend, pool => {

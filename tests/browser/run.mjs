@@ -4,7 +4,7 @@
 // accounts and passes: QABILET_URL, QABILET_ACCOUNTS (the demo-accounts.txt file),
 // ARTIFACTS (where screenshots go) and CHROMIUM (the browser binary).
 import { chromium } from "playwright-core";
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,13 +15,46 @@ const ARTIFACTS = process.env.ARTIFACTS ?? "target/browser-artifacts";
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 mkdirSync(ARTIFACTS, { recursive: true });
 
-// "role  user-id  secret" lines, and the demo vacancy and candidate profile named in
-// the comment lines.
+// "role  user-id  password  totp-secret" lines, and the demo vacancy and candidate
+// profile named in the comment lines.
 const accountsText = readFileSync(process.env.QABILET_ACCOUNTS, "utf8");
 const accounts = {};
 for (const line of accountsText.split("\n")) {
-  const m = line.match(/^(\w+)\s+(\S+)\s+(qu_[0-9a-f]+)$/);
-  if (m) accounts[m[1]] = { id: m[2], secret: m[3] };
+  const m = line.match(/^(\w+)\s+(\S+)\s+(\S+)\s+(\S+)$/);
+  if (m && !line.startsWith("#")) accounts[m[1]] = { id: m[2], password: m[3], totp: m[4] === "-" ? null : m[4] };
+}
+
+// RFC 6238 TOTP (SHA-1, 6 digits, 30 s), as an authenticator app computes it.
+function base32(text) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of text.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+function totpAt(secret, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac("sha1", base32(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, "0");
+}
+// A code is accepted once per step (and for the next step too): keep the last step
+// used per secret and wait for a fresh one when both are spent.
+const lastStep = new Map();
+async function freshCode(secret) {
+  for (;;) {
+    const now = Math.floor(Date.now() / 1000 / 30);
+    const used = lastStep.get(secret) ?? -1;
+    const step = [now, now + 1].find((s) => s > used);
+    if (step !== undefined) {
+      lastStep.set(secret, step);
+      return totpAt(secret, step);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 const demoVacancy = accountsText.match(/seated on (\S+)/)[1];
 const matchVacancy = accountsText.match(/reserve matches for ([^\s;]+)/)?.[1];
@@ -59,9 +92,11 @@ async function shot(page, name) {
   const size = await page.evaluate(() => {
     const nav = performance.getEntriesByType("navigation")[0];
     const scripts = document.querySelectorAll("script").length;
-    return { html: nav?.encodedBodySize ?? 0, decoded: nav?.decodedBodySize ?? 0, scripts };
+    const inline = document.querySelectorAll("script:not([src])").length;
+    return { html: nav?.encodedBodySize ?? 0, decoded: nav?.decodedBodySize ?? 0, scripts, inline };
   });
-  assert.equal(size.scripts, 0, `${name} loads no scripts`);
+  assert.equal(size.inline, 0, `${name} has no inline scripts (the CSP refuses them)`);
+  assert.ok(size.scripts <= 1, `${name} loads at most the one page script`);
   // Accessibility basics on every page: one h1, every field labelled, the skip link.
   const a11y = await page.evaluate(() => ({
     h1: document.querySelectorAll("h1").length,
@@ -90,7 +125,13 @@ async function asPerson(fn) {
   context.setDefaultTimeout(15_000);
   try {
     const page = context.pages()[0] ?? (await context.newPage());
+    // Anything the Content-Security-Policy blocks is a defect of the pages.
+    const violations = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
     await fn(page);
+    assert.deepEqual(violations, [], "no CSP violations");
   } finally {
     await context.close();
     rmSync(dir, { recursive: true, force: true });
@@ -102,9 +143,17 @@ async function signIn(page, role) {
   assert.ok(a, `no ${role} account in the accounts file`);
   await page.goto(`${BASE}/web`);
   await page.getByLabel(/User id|Пайдаланушы|Идентификатор/).fill(a.id);
-  await page.getByLabel(/Login secret|Кіру кілті|Ключ входа/).fill(a.secret);
+  await page.getByLabel(/^(Password|Құпиясөз|Пароль)$/).fill(a.password);
+  if (a.totp) await page.getByLabel(/One-time code|Бір реттік код|Одноразовый код/).fill(await freshCode(a.totp));
   await page.getByRole("button", { name: /^(Sign in|Кіру|Войти)$/ }).last().click();
   await page.waitForLoadState();
+  assert.doesNotMatch(page.url(), /\/web\/login/, `${role} signed in`);
+}
+
+async function signOut(page) {
+  await page.getByRole("button", { name: /^(Sign out|Шығу|Выйти)$/ }).click();
+  await page.waitForLoadState();
+  assert.match(page.url(), /\/web\/login/);
 }
 
 async function setEnglish(page) {
@@ -354,6 +403,61 @@ await check("HR: proctoring queue, a flag's evidence charts, confirming it with 
     await signIn(page, "candidate");
     const response = await page.goto(`${BASE}/web/proctoring`);
     assert.equal(response.status(), 403, "candidates may not see the queue");
+  });
+});
+
+await check("admin: create a commission member; they set up TOTP from the QR page and sign in with a code", async () => {
+  let password;
+  await asPerson(async (page) => {
+    await signIn(page, "admin");
+    await page.goto(`${BASE}/web/admin`);
+    await setEnglish(page);
+    await shot(page, "admin-accounts");
+    await page.locator("#new-id").fill("browser-member");
+    await page.locator("#new-role").selectOption("commission");
+    await page.getByRole("button", { name: "Create", exact: true }).first().click();
+    await page.waitForLoadState();
+    password = (await page.textContent("#shown-once")).trim();
+    assert.match(password, /^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/, "a made-up password is shown once");
+    assert.ok(await page.locator("tr[data-user=browser-member]").isVisible());
+  });
+  const member = { id: "browser-member", password, totp: null };
+  await asPerson(async (page) => {
+    accounts.member = member;
+    await page.goto(`${BASE}/web/login`);
+    await setEnglish(page);
+    await page.getByLabel("User id").fill(member.id);
+    await page.getByLabel(/^Password$/).fill(member.password);
+    await page.getByRole("button", { name: /^Sign in$/ }).last().click();
+    await page.waitForLoadState();
+    // The role must have a second factor: nothing else until it is set up.
+    assert.match(page.url(), /\/web\/account\/second-factor/);
+    assert.equal(await page.locator("figure.qr svg").count(), 1, "a QR code");
+    await shot(page, "totp-enrolment");
+    const blocked = await page.goto(`${BASE}/web/commission`);
+    assert.match(page.url(), /\/web\/account\/second-factor/, `sent back to set-up (${blocked.status()})`);
+    member.totp = (await page.textContent("#totp-secret")).trim();
+    await page.getByLabel("One-time code").fill(await freshCode(member.totp));
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await page.waitForLoadState();
+    assert.equal(await page.locator("#recovery-codes li").count(), 10, "ten recovery codes");
+    await shot(page, "totp-recovery-codes");
+    await page.getByRole("link", { name: "Continue" }).click();
+    await page.waitForLoadState();
+    assert.match(page.url(), /\/web\/commission/);
+    await signOut(page);
+    // The old session is over; signing in now needs the code.
+    await page.getByLabel("User id").fill(member.id);
+    await page.getByLabel(/^Password$/).fill(member.password);
+    await page.getByRole("button", { name: /^Sign in$/ }).last().click();
+    await page.waitForLoadState();
+    assert.match(page.url(), /\/web\/login/, "no code, no entry");
+    assert.match(await page.textContent("#login-error"), /Wrong user id, password or code/);
+    await signIn(page, "member");
+    assert.match(page.url(), /\/web\/commission/);
+    await page.goto(`${BASE}/web/account`);
+    await shot(page, "account");
+    assert.ok((await page.locator("table tbody tr").count()) >= 1, "own sessions listed");
   });
 });
 

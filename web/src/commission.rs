@@ -439,6 +439,7 @@ pub(crate) async fn protocol(
         let body = html! {
             h1 { (ctx.t(Msg::Protocol)) }
             p class="no-print" { button type="button" data-print="" { (ctx.t(Msg::Print)) } }
+            script src="/web/page.js" defer {}
             p { strong { (v.title) } " (" (v.id.as_str()) ", " (v.category.to_string()) ")" br;
                 (organisation.as_ref().map_or(v.organisation_id.as_str(), |o| super::org_name(o, ctx.lang))) br;
                 (ctx.t(Msg::Date)) ": " (app.today()) }

@@ -90,7 +90,6 @@ pub(crate) fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — " (ctx.t(Msg::AppName)) }
                 link rel="stylesheet" href="/web/style.css";
-                script src="/web/page.js" defer {}
             }
             body class=[ctx.low_vision.then_some("lv")] {
                 a class="skip" href="#main" { (ctx.t(Msg::SkipToContent)) }

@@ -76,6 +76,12 @@ async fn queued(s: &Server, t: &Tokens) -> Vec<Value> {
         .post("/proctoring/analyses?vacancy_id=V-1", Some(&t.hr_mf), &body)
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "[{}] {}", s.name(), r.text);
+    // com-1 sees V-1's flags once declared (as the shortlist).
+    let declaration = serde_json::json!({"no_conflict_of_interest": true});
+    let r = s
+        .post("/vacancies/V-1/declaration", Some(&t.com1), &declaration)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "[{}] {}", s.name(), r.text);
     let list = s.get("/proctoring/flags", Some(&t.admin)).await;
     list.json["flags"].as_array().unwrap().clone()
 }
