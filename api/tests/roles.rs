@@ -211,7 +211,8 @@ async fn every_endpoint_allows_and_refuses_the_right_roles() {
         )
         .await;
 
-        // Applications: before declaring, the commission member is refused.
+        // Applications: before declaring, the commission member is refused; to
+        // whoever may not see it, an application is as missing as one that is.
         expect(
             &s,
             &t,
@@ -220,11 +221,11 @@ async fn every_endpoint_allows_and_refuses_the_right_roles() {
             &none,
             &[
                 ("cand1", 200),
-                ("cand2", 403),
+                ("cand2", 404),
                 ("hr_mf", 200),
-                ("hr_mj", 403),
-                ("com1", 403),
-                ("com2", 403),
+                ("hr_mj", 404),
+                ("com1", 404),
+                ("com2", 404),
                 ("hrm", 200),
                 ("admin", 200),
             ],
@@ -237,13 +238,29 @@ async fn every_endpoint_allows_and_refuses_the_right_roles() {
             "/applications/A-404",
             &none,
             &[
-                ("cand1", 403),
-                ("hr_mf", 403),
-                ("com1", 403),
+                ("cand1", 404),
+                ("hr_mf", 404),
+                ("com1", 404),
                 ("admin", 404),
             ],
         )
         .await;
+        for who in [&t.cand2, &t.hr_mj, &t.com2] {
+            let theirs = s.get(&app_path, Some(who)).await;
+            let missing = s.get("/applications/A-404", Some(who)).await;
+            assert_eq!(
+                theirs.json["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .replace(&a1, "ID"),
+                missing.json["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .replace("A-404", "ID"),
+                "[{}] one text for not yours and missing",
+                s.name()
+            );
+        }
 
         // Shortlist: declaration first.
         expect(
@@ -312,8 +329,9 @@ async fn every_endpoint_allows_and_refuses_the_right_roles() {
             &[
                 ("cand1", 403),
                 ("hrm", 403),
-                ("hr_mj", 403),
-                ("com2", 403),
+                // Another organisation's application is hidden as if missing.
+                ("hr_mj", 404),
+                ("com2", 404),
                 ("com1", 403),
                 ("hr_mf", 200),
             ],

@@ -17,7 +17,7 @@ use qabilet_domain::{
 };
 use qabilet_store::Role;
 
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult, ErrorKind};
 
 fn not_found(kind: &str, id: &str) -> AppError {
     AppError::NotFound(format!("{kind} {id:?} does not exist"))
@@ -165,24 +165,41 @@ pub async fn readable_application(
     actor: &Actor,
     id: &str,
 ) -> AppResult<(Application, Vacancy)> {
+    // One answer, 404 with one text, for an application that does not exist and
+    // one the caller may not see: ids are a hash of vacancy and profile, so any
+    // difference would tell an outsider who applied where.
+    let hidden = || AppError::NotFound(format!("no application {id:?} that you may see"));
     let application = app.store().application(id).await?;
     let entitled_to_know = matches!(actor.role, Role::Admin | Role::Hrm);
     let Some(application) = application else {
         return Err(if entitled_to_know {
             not_found("application", id)
         } else {
-            refused("application")
+            hidden()
         });
+    };
+    let conceal = |e: AppError| match e.kind() {
+        ErrorKind::Forbidden | ErrorKind::NotFound => hidden(),
+        _ => e,
     };
     let vacancy = match actor.role {
         Role::Candidate if actor.profile_id.as_ref() == Some(&application.profile_id) => {
             app.store().vacancy(&application.vacancy_id).await?
         }
-        Role::Candidate => return Err(refused("application")),
-        Role::Admin | Role::Hrm | Role::Hr => {
+        Role::Candidate => return Err(hidden()),
+        Role::Admin | Role::Hrm => {
             Some(managed_vacancy(app, actor, &application.vacancy_id).await?)
         }
-        Role::Commission => Some(shortlist_vacancy(app, actor, &application.vacancy_id).await?),
+        Role::Hr => Some(
+            managed_vacancy(app, actor, &application.vacancy_id)
+                .await
+                .map_err(conceal)?,
+        ),
+        Role::Commission => Some(
+            shortlist_vacancy(app, actor, &application.vacancy_id)
+                .await
+                .map_err(conceal)?,
+        ),
     };
     let vacancy = vacancy
         .ok_or_else(|| AppError::internal(format!("application {id} of a missing vacancy")))?;
