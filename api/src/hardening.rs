@@ -7,9 +7,9 @@
 //!   carries personal data; the few that may be cached, such as the stylesheet,
 //!   say so themselves).
 //! - Bounds on the request line and headers, answered in the one JSON error shape
-//!   (414, 431) before routing. hyper refuses larger ones itself with an empty
-//!   body; its bounds are set well above these (see [`crate::serve_on`]), so only
-//!   requests no client sends by mistake see that.
+//!   (414, 431): before hyper parses a connection's first request head
+//!   ([`oversized_first_head`]; hyper's own 414/431 have empty bodies), and before
+//!   routing for every request ([`request_bounds`]).
 
 use axum::extract::Request;
 use axum::http::header::{
@@ -78,4 +78,100 @@ pub(crate) async fn request_bounds(request: Request, next: Next) -> Response {
         );
     }
     next.run(request).await
+}
+
+/// The longest first request head looked at before hyper parses it.
+const FIRST_HEAD_BYTES: usize = MAX_URI_BYTES + MAX_HEADER_BYTES + 1024;
+
+fn answer(status: &str, code: &str, message: &str) -> Vec<u8> {
+    let body = error_body(code, message, None);
+    format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+         connection: close\r\ncache-control: no-store\r\nx-content-type-options: nosniff\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// Looks at (without reading) the first request head of a connection and, when
+/// its request line or headers are larger than hyper would take, returns the JSON
+/// answer to send instead (hyper's own 414 and 431 have empty bodies). A head that
+/// is not complete within `timeout` (slowloris) is answered 408 and closed; a
+/// connection that sent nothing in that time is closed without a word.
+///
+/// Only the first request of a connection is looked at; later requests on a kept-
+/// alive connection meet [`request_bounds`] below hyper's own limits.
+pub(crate) async fn oversized_first_head(
+    stream: &tokio::net::TcpStream,
+    timeout: std::time::Duration,
+) -> Option<Vec<u8>> {
+    let late = || {
+        answer(
+            "408 Request Timeout",
+            "timeout",
+            "the request's head did not arrive in time",
+        )
+    };
+    let mut buf = vec![0u8; FIRST_HEAD_BYTES];
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut seen = 0;
+    loop {
+        let n = match tokio::time::timeout_at(deadline, stream.peek(&mut buf)).await {
+            Ok(Ok(n)) => n,
+            Ok(Err(_)) => return None,
+            Err(_) if seen == 0 => return Some(Vec::new()),
+            Err(_) => return Some(late()),
+        };
+        if n == 0 {
+            return None;
+        }
+        let head = &buf[..n];
+        let line = head.windows(2).position(|w| w == b"\r\n");
+        if line.map_or(n, |end| end) > MAX_URI_BYTES + 64 {
+            return Some(answer(
+                "414 URI Too Long",
+                "uri_too_long",
+                &format!("the request's path and query are longer than {MAX_URI_BYTES} bytes"),
+            ));
+        }
+        if head.windows(4).any(|w| w == b"\r\n\r\n") {
+            return None;
+        }
+        if n == buf.len() {
+            return Some(answer(
+                "431 Request Header Fields Too Large",
+                "headers_too_large",
+                &format!("the request's headers are larger than {MAX_HEADER_BYTES} bytes"),
+            ));
+        }
+        if n == seen {
+            // peek answers at once while data is waiting: give the rest time to arrive.
+            if tokio::time::Instant::now() >= deadline {
+                return Some(late());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        seen = n;
+    }
+}
+
+/// Sends a refusal of [`oversized_first_head`] and closes, reading what the client
+/// already sent so the close does not reset the connection before it reads.
+pub(crate) async fn refuse_connection(mut stream: tokio::net::TcpStream, answer: &[u8]) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    if !answer.is_empty() {
+        let _ = stream.write_all(answer).await;
+    }
+    let _ = stream.shutdown().await;
+    let mut sink = vec![0u8; 64 * 1024];
+    let drain = async {
+        let mut total = 0usize;
+        while let Ok(n) = stream.read(&mut sink).await {
+            total += n;
+            if n == 0 || total > (1 << 20) {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), drain).await;
 }

@@ -126,8 +126,11 @@ pub async fn serve(
 /// what that does not expose: a header read timeout (a client that never finishes
 /// its request head — slowloris — is cut off after [`HttpConfig::header_read_timeout`])
 /// and the peer's address on every request (`ConnectInfo`, for the per-address
-/// sign-in throttle and the session record). hyper's own buffer bound is set above
-/// [`hardening::MAX_HEADER_BYTES`] so the JSON 431 of the bounds layer answers first.
+/// sign-in throttle and the session record). The first request head of each
+/// connection is looked at before hyper parses it, so an over-long URI or header
+/// block gets the JSON 414/431 rather than hyper's empty one; hyper's own buffer
+/// bound is set above [`hardening::MAX_HEADER_BYTES`] so that on later requests of a
+/// kept-alive connection the JSON answer of the bounds layer comes first.
 pub async fn serve_on(
     router: Router,
     listener: tokio::net::TcpListener,
@@ -167,11 +170,17 @@ pub async fn serve_on(
                 request
             },
         );
-        let connection =
-            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
-        let connection = graceful.watch(connection);
+        let watcher = graceful.watcher();
+        let builder = builder.clone();
+        let timeout = http.header_read_timeout;
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            if let Some(answer) = hardening::oversized_first_head(&stream, timeout).await {
+                hardening::refuse_connection(stream, &answer).await;
+                return;
+            }
+            let connection =
+                builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+            if let Err(e) = watcher.watch(connection).await {
                 tracing::debug!(error = %e, %peer, "connection ended with an error");
             }
         });

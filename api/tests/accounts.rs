@@ -552,6 +552,32 @@ async fn every_response_carries_the_security_headers_and_every_error_is_json() {
     let body: Value = serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap()).unwrap();
     assert_eq!(body["error"]["code"], "headers_too_large");
 
+    // Beyond what hyper itself takes (a 64 KiB URI, a 128 KiB head): still JSON.
+    for head in [
+        format!(
+            "GET /healthz?q={} HTTP/1.1\r\nHost: x\r\n\r\n",
+            "a".repeat(100 * 1024)
+        ),
+        format!(
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+            "b".repeat(200 * 1024)
+        ),
+    ] {
+        let mut stream = std::net::TcpStream::connect(s.addr).unwrap();
+        let _ = stream.write_all(head.as_bytes());
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        let status = answer.get(..12).unwrap_or_default().to_owned();
+        assert!(
+            status == "HTTP/1.1 414" || status == "HTTP/1.1 431",
+            "{}",
+            &answer[..answer.len().min(300)]
+        );
+        let body: Value =
+            serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap_or("")).unwrap();
+        assert!(body["error"]["code"].is_string(), "{answer}");
+    }
+
     // Slowloris: a request head that never ends is cut off.
     let mut slow = std::net::TcpStream::connect(s.addr).unwrap();
     slow.set_read_timeout(Some(Duration::from_secs(5))).unwrap();

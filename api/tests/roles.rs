@@ -224,7 +224,8 @@ async fn every_endpoint_allows_and_refuses_the_right_roles() {
                 ("cand2", 404),
                 ("hr_mf", 200),
                 ("hr_mj", 404),
-                ("com1", 404),
+                // Seated on V-1: told to declare first.
+                ("com1", 403),
                 ("com2", 404),
                 ("hrm", 200),
                 ("admin", 200),

@@ -195,11 +195,20 @@ pub async fn readable_application(
                 .await
                 .map_err(conceal)?,
         ),
-        Role::Commission => Some(
-            shortlist_vacancy(app, actor, &application.vacancy_id)
-                .await
-                .map_err(conceal)?,
-        ),
+        // A member seated on the vacancy is told why (declare first, recused);
+        // anyone else learns nothing.
+        Role::Commission => match shortlist_vacancy(app, actor, &application.vacancy_id).await {
+            Ok(vacancy) => Some(vacancy),
+            Err(e)
+                if app
+                    .store()
+                    .has_commission_seat(application.vacancy_id.as_str(), &actor.id)
+                    .await? =>
+            {
+                return Err(e)
+            }
+            Err(e) => return Err(conceal(e)),
+        },
     };
     let vacancy = vacancy
         .ok_or_else(|| AppError::internal(format!("application {id} of a missing vacancy")))?;

@@ -493,7 +493,8 @@ async fn apply_declare_and_record_through_the_pages_with_csrf_and_escaping() {
             reason.contains("Deviation from the ranking: did not come prepared"),
             "{reason}"
         );
-        // A member not on the commission cannot record, even with a valid token.
+        // A member not on the commission cannot record, even with a valid token:
+        // to them the application is as missing as one that does not exist.
         let other = get(&s, "/web/commission", Some("com-2")).await.csrf();
         let r = post(
             &s,
@@ -502,7 +503,7 @@ async fn apply_declare_and_record_through_the_pages_with_csrf_and_escaping() {
             &stage(&order[1], "passed", "").replace(&csrf, &other),
         )
         .await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
 
         // The protocol shows the reasons; the candidate follows the stages.
         let r = get(&s, "/web/shortlist/V-1/protocol", Some("com-1")).await;
