@@ -6,7 +6,9 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::header::{AUTHORIZATION, USER_AGENT};
+use axum::http::header::{HeaderName, AUTHORIZATION, USER_AGENT};
+
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 use axum::http::request::Parts;
 use qabilet_app::{accounts, Actor, App, AppError};
 
@@ -56,25 +58,30 @@ impl FromRequestParts<App> for SetupCaller {
 /// a proxy, the proxy's) and the user agent.
 pub struct ClientOf(pub accounts::Client);
 
-/// The client of a request, for extractors elsewhere (the web pages).
-pub fn client_of(parts: &Parts) -> accounts::Client {
-    accounts::Client {
-        address: parts
+/// The client of a request (see `qabilet_app::accounts::Client::of_request`), for
+/// the web pages too.
+pub fn client_of(app: &App, parts: &Parts) -> accounts::Client {
+    let header = |name| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
+    };
+    accounts::Client::of_request(
+        app,
+        parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string()),
-        user_agent: parts
-            .headers
-            .get(USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-    }
+            .map(|ConnectInfo(addr)| addr.ip()),
+        header(X_FORWARDED_FOR),
+        header(USER_AGENT),
+    )
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientOf {
+impl FromRequestParts<App> for ClientOf {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientOf(client_of(parts)))
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        Ok(ClientOf(client_of(app, parts)))
     }
 }

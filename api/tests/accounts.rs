@@ -593,3 +593,51 @@ async fn every_response_carries_the_security_headers_and_every_error_is_json() {
     let text = String::from_utf8_lossy(&buf[..n]);
     assert!(n == 0 || text.starts_with("HTTP/1.1 408"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_the_forwarded_address_counts() {
+    for trusted in [false, true] {
+        let db = test_support::sqlite().await;
+        let mut config = common::config();
+        if trusted {
+            config.sessions.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        }
+        let app = qabilet_app::App::new(qabilet_app::AppParts {
+            store: db.store.clone(),
+            config,
+            index: None,
+            model: None,
+            ranking_threads: qabilet_app::RankingThreads::Sequential,
+        });
+        let s = common::start_app(db, app).await;
+        fixture(&s).await;
+        // The client wrote the left hop itself: only the proxy's (rightmost) counts.
+        let mut req = hyper::Request::builder()
+            .method(Method::POST)
+            .uri(format!("http://{}/sessions", s.addr))
+            .header("content-type", "application/json")
+            .header("x-forwarded-for", "198.51.100.1, 203.0.113.7");
+        req = req.header("user-agent", "proxy-test");
+        let body = json!({"user_id": "cand-1", "password": PASSWORD}).to_string();
+        let r = common::client()
+            .request(
+                req.body(http_body_util::Full::new(bytes::Bytes::from(body)))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let admin = common::session(&s, "admin").await;
+        let sessions = s.get("/users/cand-1/sessions", Some(&admin)).await;
+        let from_proxy = sessions
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["user_agent"] == "proxy-test")
+            .unwrap()["ip"]
+            .clone();
+        let expected = if trusted { "203.0.113.7" } else { "127.0.0.1" };
+        assert_eq!(from_proxy, expected, "trusted: {trusted}");
+    }
+}

@@ -266,6 +266,10 @@ pub struct Sessions {
     pub per_user: ThrottlePolicy,
     /// Sign-in attempts per client address.
     pub per_address: ThrottlePolicy,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: behind one, every
+    /// request comes from the proxy's address, and the per-address throttle would
+    /// otherwise count (and lock) everyone together.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Sessions {
@@ -285,6 +289,7 @@ impl Default for Sessions {
                 lock_after: 100,
                 ..ThrottlePolicy::default()
             },
+            trusted_proxies: Vec::new(),
         }
     }
 }

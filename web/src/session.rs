@@ -115,17 +115,21 @@ impl FromRequestParts<App> for Ctx {
             session_token: session_token.filter(|_| signed_in),
             principal,
             pending,
-            client: qabilet_app::accounts::Client {
-                address: parts
+            client: qabilet_app::accounts::Client::of_request(
+                app,
+                parts
                     .extensions
                     .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                    .map(|c| c.0.ip().to_string()),
-                user_agent: parts
+                    .map(|c| c.0.ip()),
+                parts
+                    .headers
+                    .get("x-forwarded-for")
+                    .and_then(|v| v.to_str().ok()),
+                parts
                     .headers
                     .get(axum::http::header::USER_AGENT)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned),
-            },
+                    .and_then(|v| v.to_str().ok()),
+            ),
             login_token: cookie(parts, LOGIN_COOKIE).map(str::to_owned),
             here,
             app: app.clone(),

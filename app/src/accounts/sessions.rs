@@ -33,6 +33,36 @@ pub struct Client {
     pub user_agent: Option<String>,
 }
 
+impl Client {
+    /// The client of a request from `peer`: the peer itself, or, when the peer is
+    /// a trusted proxy, the nearest address in `X-Forwarded-For` that is not one
+    /// (the ones further left were written by the client and prove nothing).
+    pub fn of_request(
+        app: &App,
+        peer: Option<std::net::IpAddr>,
+        forwarded_for: Option<&str>,
+        user_agent: Option<&str>,
+    ) -> Client {
+        let trusted = &app.config().sessions.trusted_proxies;
+        let mut address = peer;
+        if let (Some(p), Some(chain)) = (peer, forwarded_for) {
+            if trusted.contains(&p) {
+                let hops: Vec<std::net::IpAddr> = chain
+                    .split(',')
+                    .map_while(|hop| hop.trim().parse().ok())
+                    .collect();
+                if let Some(client) = hops.iter().rev().find(|hop| !trusted.contains(hop)) {
+                    address = Some(*client);
+                }
+            }
+        }
+        Client {
+            address: address.map(|a| a.to_string()),
+            user_agent: user_agent.map(str::to_owned),
+        }
+    }
+}
+
 /// A session issued by [`sign_in`].
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SessionToken {

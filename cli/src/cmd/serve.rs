@@ -64,6 +64,14 @@ pub struct ServeArgs {
     /// Hours a session lasts at most.
     #[arg(long, default_value_t = 8)]
     pub session_hours: u64,
+    /// Addresses of reverse proxies in front of the server whose X-Forwarded-For is
+    /// believed (for the per-address sign-in throttle and the session record).
+    #[arg(
+        long = "trusted-proxy",
+        env = "QABILET_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Reads a 32-byte hex key from `path`, creating it (mode 0600) when missing.
@@ -106,6 +114,7 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
     config.sessions.idle_timeout = Duration::from_secs(args.session_idle_minutes.max(1) * 60);
     config.sessions.lifetime = Duration::from_secs(args.session_hours.max(1) * 3600);
     config.sessions.secure_cookies = args.secure_cookies || !args.addr.ip().is_loopback();
+    config.sessions.trusted_proxies = args.trusted_proxies.clone();
     if !config.sessions.secure_cookies {
         eprintln!(
             "note: cookies without Secure: plain HTTP on a loopback address is for development \
