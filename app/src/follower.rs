@@ -33,10 +33,16 @@ pub async fn follow_once(
     model: Option<&Arc<EmbeddingModel>>,
 ) -> Result<Option<SyncReport>, String> {
     let target = store.last_change_seq().await.map_err(|e| e.to_string())?;
-    let applied = index
-        .read()
-        .unwrap_or_else(|p| p.into_inner())
-        .last_applied_seq();
+    // On the blocking pool: never block an async worker on the index lock.
+    let reading = index.clone();
+    let applied = tokio::task::spawn_blocking(move || {
+        reading
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .last_applied_seq()
+    })
+    .await
+    .map_err(|e| format!("index follower task: {e}"))?;
     if u64::try_from(target).unwrap_or(0) <= applied {
         return Ok(None);
     }

@@ -220,6 +220,17 @@ pub(crate) fn read_index(index: &SharedIndex) -> RwLockReadGuard<'_, Index> {
     index.read().unwrap_or_else(|p| p.into_inner())
 }
 
+/// The change number the index has applied, read on the blocking pool: the
+/// follower holds the index's write lock while it awaits the store, and an async
+/// worker blocked on the lock could leave nobody to drive the store's I/O (seen as
+/// a hang on PostgreSQL with both workers waiting).
+pub(crate) async fn index_seq(app: &App) -> AppResult<Option<u64>> {
+    let Some(index) = app.index().cloned() else {
+        return Ok(None);
+    };
+    blocking(move || Ok(Some(read_index(&index).last_applied_seq()))).await
+}
+
 /// Runs CPU work (tantivy, the vector scan, ranking, the model) on the blocking
 /// pool, so it cannot stall the async workers.
 pub(crate) async fn blocking<T: Send + 'static>(

@@ -204,7 +204,7 @@ async fn cached(app: &App, vacancy: Vacancy, opts: ShortlistOptions) -> AppResul
         .ok_or_else(|| {
             crate::AppError::not_found(format!("vacancy {} does not exist", vacancy.id))
         })?;
-    let index_seq = app.index().map_or(0, |i| read_index(i).last_applied_seq());
+    let index_seq = crate::index_seq(app).await?.unwrap_or(0);
     let ranking = app.ranking();
     let versions = (competition, index_seq, ranking.version);
     let key = (vacancy.id.to_string(), opts.blind, limit);

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{read_index, App, AppError, AppResult};
+use crate::{App, AppError, AppResult};
 
 /// The answer of a readiness check.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -28,12 +28,13 @@ pub async fn readiness(app: &App) -> AppResult<Readiness> {
         tracing::warn!(error = %e, "store not reachable");
         AppError::Unavailable("the store is not reachable".into())
     })?;
+    let index_seq = crate::index_seq(app).await?;
     Ok(Readiness {
         status: "ready".into(),
         backend: app.store().backend_name().into(),
         last_change_seq: seq,
         search: app.index().is_some(),
-        index_seq: app.index().map(|i| read_index(i).last_applied_seq()),
+        index_seq,
     })
 }
 
