@@ -58,5 +58,10 @@ pub async fn gauges(app: &App) -> Vec<(&'static str, &'static str, i64)> {
             "Query embeddings kept by text.",
             app.embeddings().len() as i64,
         ),
+        (
+            "qabilet_query_embeddings_computed",
+            "Query embeddings computed by the model since start (a cache miss each).",
+            app.embeddings().computed() as i64,
+        ),
     ]
 }
