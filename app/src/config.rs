@@ -28,6 +28,8 @@ pub const RANKING_FILE: &str = "ranking.json";
 pub enum ConfigError {
     #[error("{path}: {message}")]
     Ranking { path: String, message: String },
+    #[error("{path}: {message}")]
+    Models { path: String, message: String },
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -356,9 +358,80 @@ impl Config {
     }
 }
 
+/// `models.json` in the data directory: how this deployment runs its encoder.
+/// Absent means the defaults (fp32).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSettings {
+    /// `fp32` (the reference) or `int8` (about twice as fast; vectors agree
+    /// with fp32 to a cosine of ≥ 0.99, `qabilet bench embed` prints by how
+    /// much). Vectors of the other precision are re-embedded by
+    /// `qabilet index sync`, never compared.
+    #[serde(default)]
+    pub precision: qabilet_models::Precision,
+}
+
+impl ModelSettings {
+    /// The file's name in the data directory.
+    pub const FILE: &'static str = "models.json";
+
+    /// Reads `models.json` in `data_dir`; the defaults if it is absent.
+    pub fn load(data_dir: &Path) -> Result<Self, ConfigError> {
+        let path = data_dir.join(Self::FILE);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(source) => {
+                return Err(ConfigError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })
+            }
+        };
+        serde_json::from_slice(&bytes).map_err(|e| ConfigError::Models {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Writes `models.json` in `data_dir` (atomically: a temporary file renamed).
+    pub fn save(&self, data_dir: &Path) -> Result<(), ConfigError> {
+        let path = data_dir.join(Self::FILE);
+        let tmp = data_dir.join(format!(".{}.tmp", Self::FILE));
+        let io = |source| ConfigError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        let json = serde_json::to_vec_pretty(self).expect("settings serialise");
+        std::fs::write(&tmp, json).map_err(io)?;
+        std::fs::rename(&tmp, &path).map_err(io)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn model_settings_default_to_fp32_and_refuse_an_unknown_precision() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            ModelSettings::load(dir.path()).unwrap().precision,
+            qabilet_models::Precision::Fp32
+        );
+        let int8 = ModelSettings {
+            precision: qabilet_models::Precision::Int8,
+        };
+        int8.save(dir.path()).unwrap();
+        assert_eq!(ModelSettings::load(dir.path()).unwrap(), int8);
+        std::fs::write(
+            dir.path().join(ModelSettings::FILE),
+            r#"{"precision":"int4"}"#,
+        )
+        .unwrap();
+        let err = ModelSettings::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("int4"), "{err}");
+    }
 
     #[test]
     fn the_ranking_file_is_followed_and_a_broken_one_is_kept_out() {

@@ -117,7 +117,7 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
         Command::Models(cmd) => cmd::models::run_models(cmd, &ctx.data_dir),
         Command::Embed(args) => cmd::models::run_embed(args, &ctx.data_dir),
         Command::Bench(cmd::bench::BenchCommand::Embed(args)) => {
-            cmd::models::run_bench_embed(args, &ctx.data_dir)
+            cmd::bench_embed::run_bench_embed(args, &ctx.data_dir)
         }
         Command::Bench(cmd) => runtime()?.block_on(cmd::bench::run(cmd, &ctx.data_dir)),
         Command::Up(args) => runtime()?.block_on(cmd::up::run(args, ctx)),
@@ -157,8 +157,8 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                     cmd::search::run(&command, &app).await
                 }
                 Command::Eval(args) => {
-                    let model = cmd::default_model(&ctx.data_dir)?;
-                    let embedder = model.as_ref().map(|m| m as &dyn qabilet_indexer::sync::Embedder);
+                    let model = cmd::eval::DenseModel::for_eval(&args, &ctx.data_dir)?;
+                    let embedder = model.as_ref().map(|m| m.embedder());
                     let index_dir = cmd::index_dir(&ctx.data_dir);
                     let index = cmd::eval::index_for_reading(&store, &index_dir, embedder).await?;
                     cmd::eval::run(&args, &store, &ctx.data_dir, &index, model.as_ref()).await

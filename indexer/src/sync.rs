@@ -477,6 +477,22 @@ fn to_i64(seq: u64) -> i64 {
     i64::try_from(seq).unwrap_or(i64::MAX)
 }
 
+/// The distilled static model, for bulk indexing; its own model id keeps its
+/// vectors apart from the transformer's.
+impl Embedder for qabilet_models::StaticModel {
+    fn model_id(&self) -> String {
+        qabilet_models::StaticModel::model_id(self).to_owned()
+    }
+
+    fn dim(&self) -> usize {
+        qabilet_models::StaticModel::dim(self)
+    }
+
+    fn embed_passages(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        qabilet_models::StaticModel::embed_passages(self, texts).map_err(Into::into)
+    }
+}
+
 /// The project's own models embed documents as passages (with the model's passage
 /// prefix, e.g. e5's `passage: `).
 impl Embedder for qabilet_models::EmbeddingModel {

@@ -7,55 +7,127 @@
 //! both. Liberties taken for speed, all numerically equivalent: Q, K and V
 //! are concatenated at load time into one matrix (one matmul instead of
 //! three), the attention scale is folded into the query weights, bias and
-//! activation run as one fused pass (`ops`), and the attention mask is
-//! skipped for batches without padding.
+//! activation (or bias and residual) run as one fused pass (`ops`), and
+//! attention is one op that computes only each text's real tokens
+//! (`attention`). At [`Precision::Int8`] the dense layers' weights are int8
+//! (`int8`); embeddings, softmax and LayerNorm stay f32.
 
-use candle_core::{DType, Device, Module, Tensor, D};
+use std::sync::Arc;
+
+use candle_core::{CpuStorage, CustomOp1, DType, Device, Layout, Module, Shape, Tensor, D};
 use candle_nn::{Embedding, LayerNorm, VarBuilder};
 
-use crate::config::{Config, Family, HiddenAct};
-use crate::ops::bias_act;
+use crate::attention::attention;
+use crate::config::{Config, Family, HiddenAct, Precision};
+use crate::int8::{Int8Weight, Kernel};
+use crate::ops::{bias_act, bias_residual};
+
+/// A dense layer's weight, in the precision the model was loaded at.
+#[derive(Clone)]
+enum DenseWeight {
+    /// `Wᵀ`, stored transposed and contiguous once, so every matmul reads it in
+    /// the layout gemm packs fastest.
+    F32(Tensor),
+    Int8(Arc<Int8Weight>),
+}
 
 /// A dense layer `y = x Wᵀ + b` applied to the last dimension.
 ///
 /// Inputs are flattened to 2-D first: candle's `Linear` broadcasts the weight
 /// per batch element, which runs one small gemm per text instead of one large
 /// gemm for the whole batch.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Dense {
-    weight_t: Tensor,
+    weight: DenseWeight,
     bias: Tensor,
     /// Activation fused into the bias pass (only the intermediate layer has one).
     act: Option<HiddenAct>,
 }
 
 impl Dense {
-    fn load(vb: VarBuilder, in_dim: usize, out_dim: usize) -> candle_core::Result<Self> {
+    fn load(
+        vb: VarBuilder,
+        in_dim: usize,
+        out_dim: usize,
+        precision: Precision,
+    ) -> candle_core::Result<Self> {
         let weight = vb.get((out_dim, in_dim), "weight")?;
         let bias = vb.get(out_dim, "bias")?;
-        Self::from_parts(weight, bias)
+        Self::from_parts(weight, bias, precision)
     }
 
-    fn from_parts(weight: Tensor, bias: Tensor) -> candle_core::Result<Self> {
-        // Stored transposed and contiguous once, so every matmul reads it in
-        // the layout gemm packs fastest.
+    fn from_parts(weight: Tensor, bias: Tensor, precision: Precision) -> candle_core::Result<Self> {
+        let weight = match precision {
+            Precision::Fp32 => DenseWeight::F32(weight.t()?.contiguous()?),
+            Precision::Int8 => {
+                let (out_dim, in_dim) = weight.dims2()?;
+                let values = weight.flatten_all()?.to_vec1::<f32>()?;
+                DenseWeight::Int8(Arc::new(Int8Weight::quantize(
+                    &values,
+                    out_dim,
+                    in_dim,
+                    Kernel::detect(),
+                )))
+            }
+        };
         Ok(Self {
-            weight_t: weight.t()?.contiguous()?,
+            weight,
             bias,
             act: None,
         })
     }
 
-    fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
-        let dims = xs.dims().to_vec();
+    /// `x Wᵀ` over the flattened rows, without the bias.
+    fn product(&self, xs: &Tensor) -> candle_core::Result<(Tensor, Vec<usize>)> {
+        let mut dims = xs.dims().to_vec();
         let last = dims[dims.len() - 1];
         let rows = xs.elem_count() / last;
         let xs = xs.reshape((rows, last))?;
-        let ys = bias_act(&xs.matmul(&self.weight_t)?, &self.bias, self.act)?;
-        let mut out_dims = dims;
-        let n = out_dims.len();
-        out_dims[n - 1] = self.weight_t.dim(1)?;
-        ys.reshape(out_dims)
+        let ys = match &self.weight {
+            DenseWeight::F32(weight_t) => xs.matmul(weight_t)?,
+            DenseWeight::Int8(w) => xs.contiguous()?.apply_op1_no_bwd(&Int8Product(w.clone()))?,
+        };
+        let n = dims.len();
+        dims[n - 1] = ys.dim(1)?;
+        Ok((ys, dims))
+    }
+
+    fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
+        let (ys, dims) = self.product(xs)?;
+        bias_act(&ys, &self.bias, self.act)?.reshape(dims)
+    }
+
+    /// `x Wᵀ + b + residual`, for the blocks that end in a LayerNorm.
+    fn forward_plus(&self, xs: &Tensor, residual: &Tensor) -> candle_core::Result<Tensor> {
+        let (ys, dims) = self.product(xs)?;
+        let residual = residual.reshape(ys.shape())?.contiguous()?;
+        bias_residual(&ys, &self.bias, &residual)?.reshape(dims)
+    }
+}
+
+/// The int8 product as a candle op, so both precisions run the same graph.
+struct Int8Product(Arc<Int8Weight>);
+
+impl CustomOp1 for Int8Product {
+    fn name(&self) -> &'static str {
+        "int8-product"
+    }
+
+    fn cpu_fwd(
+        &self,
+        storage: &CpuStorage,
+        layout: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        let CpuStorage::F32(xs) = storage else {
+            candle_core::bail!("int8-product: only f32 input is supported")
+        };
+        let (Some((start, end)), Ok((rows, _))) =
+            (layout.contiguous_offsets(), layout.shape().dims2())
+        else {
+            candle_core::bail!("int8-product: input must be contiguous rows")
+        };
+        let out = self.0.matmul(&xs[start..end], rows);
+        Ok((CpuStorage::F32(out), Shape::from((rows, self.0.out_dim()))))
     }
 }
 
@@ -114,11 +186,10 @@ impl BertEmbeddings {
 struct BertSelfAttention {
     qkv: Dense,
     num_attention_heads: usize,
-    attention_head_size: usize,
 }
 
 impl BertSelfAttention {
-    fn load(vb: VarBuilder, cfg: &Config) -> candle_core::Result<Self> {
+    fn load(vb: VarBuilder, cfg: &Config, precision: Precision) -> candle_core::Result<Self> {
         let h = cfg.hidden_size;
         let part = |name: &str| -> candle_core::Result<(Tensor, Tensor)> {
             let p = vb.pp(name);
@@ -134,38 +205,14 @@ impl BertSelfAttention {
         let weight = Tensor::cat(&[qw, kw, vw], 0)?;
         let bias = Tensor::cat(&[qb, kb, vbias], 0)?;
         Ok(Self {
-            qkv: Dense::from_parts(weight, bias)?,
+            qkv: Dense::from_parts(weight, bias, precision)?,
             num_attention_heads: cfg.num_attention_heads,
-            attention_head_size: h / cfg.num_attention_heads,
         })
     }
 
-    /// `mask`: (batch, 1, 1, seq) additive, 0 for tokens and -inf-ish for
-    /// pads; `None` when the batch has no padding.
-    fn forward(&self, xs: &Tensor, mask: Option<&Tensor>) -> candle_core::Result<Tensor> {
-        let (b, s, h) = xs.dims3()?;
-        let (nh, hd) = (self.num_attention_heads, self.attention_head_size);
-        // (b, s, 3, nh, hd) → three (b, nh, s, hd) tensors.
-        let qkv = self.qkv.forward(xs)?.reshape((b, s, 3, nh, hd))?;
-        let heads = |i: usize| {
-            qkv.narrow(2, i, 1)?
-                .squeeze(2)?
-                .transpose(1, 2)?
-                .contiguous()
-        };
-        let q = heads(0)?;
-        let k = heads(1)?;
-        let v = heads(2)?;
-        let mut scores = q.matmul(&k.t()?)?;
-        if let Some(mask) = mask {
-            scores = scores.broadcast_add(mask)?;
-        }
-        let probs = candle_nn::ops::softmax_last_dim(&scores)?;
-        probs
-            .matmul(&v)?
-            .transpose(1, 2)?
-            .contiguous()?
-            .reshape((b, s, h))
+    /// `lengths[i]`: text i's real tokens; the rest of its row is padding.
+    fn forward(&self, xs: &Tensor, lengths: &[usize]) -> candle_core::Result<Tensor> {
+        attention(&self.qkv.forward(xs)?, self.num_attention_heads, lengths)
     }
 }
 
@@ -176,16 +223,17 @@ struct BertSelfOutput {
 }
 
 impl BertSelfOutput {
-    fn load(vb: VarBuilder, cfg: &Config) -> candle_core::Result<Self> {
+    fn load(vb: VarBuilder, cfg: &Config, precision: Precision) -> candle_core::Result<Self> {
         let h = cfg.hidden_size;
         Ok(Self {
-            dense: Dense::load(vb.pp("dense"), h, h)?,
+            dense: Dense::load(vb.pp("dense"), h, h, precision)?,
             layer_norm: layer_norm(vb.pp("LayerNorm"), h, cfg.layer_norm_eps)?,
         })
     }
 
     fn forward(&self, xs: &Tensor, input: &Tensor) -> candle_core::Result<Tensor> {
-        self.layer_norm.forward(&(self.dense.forward(xs)? + input)?)
+        self.layer_norm
+            .forward(&self.dense.forward_plus(xs, input)?)
     }
 }
 
@@ -218,29 +266,29 @@ struct BertLayer {
 }
 
 impl BertLayer {
-    fn load(vb: VarBuilder, cfg: &Config) -> candle_core::Result<Self> {
+    fn load(vb: VarBuilder, cfg: &Config, precision: Precision) -> candle_core::Result<Self> {
         let (h, ff) = (cfg.hidden_size, cfg.intermediate_size);
         let out_vb = vb.pp("output");
         Ok(Self {
             attention: BertAttention {
-                self_attention: BertSelfAttention::load(vb.pp("attention.self"), cfg)?,
-                output: BertSelfOutput::load(vb.pp("attention.output"), cfg)?,
+                self_attention: BertSelfAttention::load(vb.pp("attention.self"), cfg, precision)?,
+                output: BertSelfOutput::load(vb.pp("attention.output"), cfg, precision)?,
             },
             intermediate: BertIntermediate {
                 dense: Dense {
                     act: Some(cfg.hidden_act),
-                    ..Dense::load(vb.pp("intermediate.dense"), h, ff)?
+                    ..Dense::load(vb.pp("intermediate.dense"), h, ff, precision)?
                 },
             },
             output: BertOutput {
-                dense: Dense::load(out_vb.pp("dense"), ff, h)?,
+                dense: Dense::load(out_vb.pp("dense"), ff, h, precision)?,
                 layer_norm: layer_norm(out_vb.pp("LayerNorm"), h, cfg.layer_norm_eps)?,
             },
         })
     }
 
-    fn forward(&self, xs: &Tensor, mask: Option<&Tensor>) -> candle_core::Result<Tensor> {
-        let attn = self.attention.self_attention.forward(xs, mask)?;
+    fn forward(&self, xs: &Tensor, lengths: &[usize]) -> candle_core::Result<Tensor> {
+        let attn = self.attention.self_attention.forward(xs, lengths)?;
         let attn = self.attention.output.forward(&attn, xs)?;
         let mid = self.intermediate.forward(&attn)?;
         self.output.forward(&mid, &attn)
@@ -262,7 +310,12 @@ pub(crate) struct BertModel {
 impl BertModel {
     /// Loads the weights. Accepts checkpoints saved from `BertModel` (no
     /// prefix) and from task heads (`bert.` / `roberta.` prefix).
-    pub fn load(vb: VarBuilder, cfg: &Config, family: Family) -> candle_core::Result<Self> {
+    pub fn load(
+        vb: VarBuilder,
+        cfg: &Config,
+        family: Family,
+        precision: Precision,
+    ) -> candle_core::Result<Self> {
         let root = ["", "bert", "roberta", "model"]
             .into_iter()
             .map(|p| if p.is_empty() { vb.clone() } else { vb.pp(p) })
@@ -270,7 +323,7 @@ impl BertModel {
             .unwrap_or_else(|| vb.clone());
         let embeddings = BertEmbeddings::load(root.pp("embeddings"), cfg, family)?;
         let layer = (0..cfg.num_hidden_layers)
-            .map(|i| BertLayer::load(root.pp(format!("encoder.layer.{i}")), cfg))
+            .map(|i| BertLayer::load(root.pp(format!("encoder.layer.{i}")), cfg, precision))
             .collect::<candle_core::Result<Vec<_>>>()?;
         Ok(Self {
             embeddings,
@@ -279,25 +332,14 @@ impl BertModel {
         })
     }
 
-    /// Runs the encoder. `input_ids` and `attention_mask` are (batch, seq)
-    /// u32; returns the last hidden state (batch, seq, hidden).
-    pub fn forward(
-        &self,
-        input_ids: &Tensor,
-        attention_mask: &Tensor,
-    ) -> candle_core::Result<Tensor> {
-        let (b, s) = input_ids.dims2()?;
-        // 0 where attended, a large negative where padded; not -inf so a
-        // (never produced) all-pad row would give a uniform, not NaN, softmax.
-        let additive =
-            ((attention_mask.to_dtype(DType::F32)? - 1.0)? * 1e9)?.reshape((b, 1, 1, s))?;
-        // Length-sorted batches are often pad-free; skip a pass over the
-        // (batch, heads, seq, seq) scores then.
-        let padded = attention_mask.flatten_all()?.min(0)?.to_scalar::<u32>()? == 0;
-        let mask = padded.then_some(&additive);
+    /// Runs the encoder. `input_ids` is (batch, seq) u32, right-padded:
+    /// text i's real tokens are its first `lengths[i]`. Returns the last
+    /// hidden state (batch, seq, hidden); rows past a text's length are
+    /// meaningless and must be masked by the caller.
+    pub fn forward(&self, input_ids: &Tensor, lengths: &[usize]) -> candle_core::Result<Tensor> {
         let mut xs = self.embeddings.forward(input_ids)?;
         for layer in &self.encoder.layer {
-            xs = layer.forward(&xs, mask)?;
+            xs = layer.forward(&xs, lengths)?;
         }
         Ok(xs)
     }

@@ -192,3 +192,40 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ModelError> {
         _ => ModelError::io(path, e),
     })
 }
+
+/// The arithmetic of the encoder's dense layers, chosen per deployment
+/// (`models.precision`). Vectors made at one precision are not mixed with
+/// the other's: the model id names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// f32 weights, the reference.
+    #[default]
+    Fp32,
+    /// int8 weights per output channel, activations quantized per token.
+    Int8,
+}
+
+impl Precision {
+    /// `fp32` or `int8`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Fp32 => "fp32",
+            Precision::Int8 => "int8",
+        }
+    }
+}
+
+impl std::str::FromStr for Precision {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "fp32" => Ok(Precision::Fp32),
+            "int8" => Ok(Precision::Int8),
+            other => Err(format!(
+                "unknown precision {other:?}: expected fp32 or int8"
+            )),
+        }
+    }
+}

@@ -3,12 +3,14 @@
 //! candle's elementwise ops run on one thread and allocate per op; after
 //! every dense layer that meant one pass for the bias and another for the
 //! activation, the GELU's `erf` being the costliest. This fuses "add bias,
-//! then activate" into one parallel pass over the rows.
+//! then activate" into one parallel pass over the rows, and "add bias, then
+//! the residual" (before each LayerNorm) into another.
 
-use candle_core::{bail, CpuStorage, CustomOp2, Layout, Shape, Tensor};
+use candle_core::{bail, CpuStorage, CustomOp2, CustomOp3, Layout, Shape, Tensor};
 use rayon::prelude::*;
 
 use crate::config::HiddenAct;
+use crate::vectorized::{erf, exp, multiversion};
 
 /// `act(x + bias)` over the last dimension; `None` adds the bias only.
 pub(crate) fn bias_act(
@@ -17,6 +19,63 @@ pub(crate) fn bias_act(
     act: Option<HiddenAct>,
 ) -> candle_core::Result<Tensor> {
     xs.apply_op2_no_bwd(bias, &BiasAct(act))
+}
+
+/// `x + bias + residual`, the bias over the last dimension.
+pub(crate) fn bias_residual(
+    xs: &Tensor,
+    bias: &Tensor,
+    residual: &Tensor,
+) -> candle_core::Result<Tensor> {
+    xs.apply_op3_no_bwd(bias, residual, &BiasResidual)
+}
+
+struct BiasResidual;
+
+impl CustomOp3 for BiasResidual {
+    fn name(&self) -> &'static str {
+        "bias-residual"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        let (CpuStorage::F32(xs), CpuStorage::F32(bias), CpuStorage::F32(res)) = (s1, s2, s3)
+        else {
+            bail!("bias-residual: only f32 is supported")
+        };
+        let (Some((a0, a1)), Some((b0, b1)), Some((c0, c1))) = (
+            l1.contiguous_offsets(),
+            l2.contiguous_offsets(),
+            l3.contiguous_offsets(),
+        ) else {
+            bail!("bias-residual: inputs must be contiguous")
+        };
+        let (xs, bias, res) = (&xs[a0..a1], &bias[b0..b1], &res[c0..c1]);
+        let n = bias.len();
+        if n == 0 || l1.dims().last() != Some(&n) || res.len() != xs.len() {
+            bail!("bias-residual: bias of {n} for input {:?}", l1.dims())
+        }
+        let mut out = vec![0f32; xs.len()];
+        let rows_per_task = (16_384 / n).max(1);
+        out.par_chunks_mut(n * rows_per_task)
+            .zip(xs.par_chunks(n * rows_per_task))
+            .zip(res.par_chunks(n * rows_per_task))
+            .for_each(|((o, x), r)| {
+                for ((orow, xrow), rrow) in o.chunks_mut(n).zip(x.chunks(n)).zip(r.chunks(n)) {
+                    for (((o, &x), &b), &r) in orow.iter_mut().zip(xrow).zip(bias).zip(rrow) {
+                        *o = x + b + r;
+                    }
+                }
+            });
+        Ok((CpuStorage::F32(out), l1.shape().clone()))
+    }
 }
 
 struct BiasAct(Option<HiddenAct>);
@@ -51,58 +110,40 @@ impl CustomOp2 for BiasAct {
         let rows_per_task = (16_384 / n).max(1);
         out.par_chunks_mut(n * rows_per_task)
             .zip(xs.par_chunks(n * rows_per_task))
-            .for_each(|(o, x)| {
-                for (orow, xrow) in o.chunks_mut(n).zip(x.chunks(n)) {
-                    for ((o, &x), &b) in orow.iter_mut().zip(xrow).zip(bias) {
-                        let v = x + b;
-                        *o = match act {
-                            None => v,
-                            Some(HiddenAct::Gelu) => {
-                                0.5 * v * (1.0 + erf(v * std::f32::consts::FRAC_1_SQRT_2))
-                            }
-                            Some(HiddenAct::GeluApprox) => {
-                                let inner = 0.797_884_6 * (v + 0.044_715 * v * v * v);
-                                0.5 * v * (1.0 + inner.tanh())
-                            }
-                            Some(HiddenAct::Relu) => v.max(0.0),
-                        };
-                    }
-                }
-            });
+            .for_each(|(o, x)| bias_act_rows(o, x, bias, act));
         Ok((CpuStorage::F32(out), l1.shape().clone()))
     }
 }
 
-/// erf by Abramowitz & Stegun 7.1.26: absolute error below 1.5e-7, well
-/// under f32 noise of the surrounding matmuls, at one `exp` per value.
-fn erf(x: f32) -> f32 {
-    let sign = x.signum();
-    let x = x.abs();
-    let t = 1.0 / (1.0 + 0.327_591_1 * x);
-    let poly = t
-        * (0.254_829_6
-            + t * (-0.284_496_74 + t * (1.421_413_7 + t * (-1.453_152_1 + t * 1.061_405_4))));
-    sign * (1.0 - poly * (-x * x).exp())
+multiversion! {
+    /// `out = act(x + bias)` row by row; one loop per activation so each
+    /// vectorises on its own.
+    fn bias_act_rows(out: &mut [f32], xs: &[f32], bias: &[f32], act: Option<HiddenAct>) {
+        let n = bias.len();
+        for (orow, xrow) in out.chunks_mut(n).zip(xs.chunks(n)) {
+            let rows = orow.iter_mut().zip(xrow).zip(bias);
+            match act {
+                None => rows.for_each(|((o, &x), &b)| *o = x + b),
+                Some(HiddenAct::Gelu) => rows.for_each(|((o, &x), &b)| {
+                    let v = x + b;
+                    *o = 0.5 * v * (1.0 + erf(v * std::f32::consts::FRAC_1_SQRT_2));
+                }),
+                Some(HiddenAct::GeluApprox) => rows.for_each(|((o, &x), &b)| {
+                    let v = x + b;
+                    let inner = 0.797_884_6 * (v + 0.044_715 * v * v * v);
+                    // tanh(u) = 1 − 2 / (e^{2u} + 1)
+                    *o = 0.5 * v * (2.0 - 2.0 / (exp(2.0 * inner) + 1.0));
+                }),
+                Some(HiddenAct::Relu) => rows.for_each(|((o, &x), &b)| *o = (x + b).max(0.0)),
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use candle_core::Device;
-
-    #[test]
-    fn erf_is_accurate() {
-        // Reference values of erf to 7 decimals.
-        for (x, want) in [
-            (0.0, 0.0),
-            (0.5, 0.520_499_9),
-            (1.0, 0.842_700_8),
-            (-2.0, -0.995_322_3),
-            (3.5, 0.999_999_3),
-        ] {
-            assert!((erf(x) - want).abs() < 3e-7, "erf({x}) = {}", erf(x));
-        }
-    }
 
     #[test]
     fn matches_candle_reference_ops() -> candle_core::Result<()> {

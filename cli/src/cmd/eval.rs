@@ -37,16 +37,61 @@ pub struct EvalArgs {
     pub write_config: bool,
     #[arg(long)]
     pub json: bool,
+    /// Rank the dense signal with the distilled static model
+    /// (<data-dir>/models/multilingual-e5-small-static, `qabilet models distill`)
+    /// instead of the transformer. The index's vectors are re-embedded with it,
+    /// so use a copy of the data directory to compare the two.
+    #[arg(long = "static")]
+    pub static_model: bool,
+}
+
+/// The model the dense signal comes from.
+pub enum DenseModel {
+    /// The transformer, at the deployment's precision.
+    Transformer(EmbeddingModel),
+    /// The distilled static model.
+    Static(qabilet_models::StaticModel),
+}
+
+impl DenseModel {
+    /// The transformer (if fetched), or the static model with `--static`.
+    pub fn for_eval(args: &EvalArgs, data_dir: &Path) -> anyhow::Result<Option<DenseModel>> {
+        if args.static_model {
+            let dir = data_dir
+                .join("models")
+                .join(qabilet_models::STATIC_E5_DIR_NAME);
+            let model = qabilet_models::StaticModel::load(&dir).with_context(|| {
+                format!("{}: run `qabilet models distill` first", dir.display())
+            })?;
+            return Ok(Some(DenseModel::Static(model)));
+        }
+        Ok(super::default_model(data_dir)?.map(DenseModel::Transformer))
+    }
+
+    /// What indexes the profiles' vectors.
+    pub fn embedder(&self) -> &dyn qabilet_indexer::sync::Embedder {
+        match self {
+            DenseModel::Transformer(m) => m,
+            DenseModel::Static(m) => m,
+        }
+    }
+
+    fn embed_query(&self, text: &str) -> anyhow::Result<Option<Vec<f32>>> {
+        Ok(match self {
+            DenseModel::Transformer(m) => m.embed_queries(&[text])?.pop(),
+            DenseModel::Static(m) => m.embed_queries(&[text])?.pop(),
+        })
+    }
 }
 
 /// The query embedding of a vacancy (e5's `query: ` side against profile passages).
 pub fn vacancy_embedding(
-    model: Option<&EmbeddingModel>,
+    model: Option<&DenseModel>,
     v: &qabilet_domain::Vacancy,
 ) -> anyhow::Result<Option<Vec<f32>>> {
     let Some(model) = model else { return Ok(None) };
     let text = qabilet_indexer::vacancy_embedding_text(v);
-    Ok(model.embed_queries(&[text.as_str()])?.pop())
+    model.embed_query(&text)
 }
 
 /// Syncs the index when no other process holds it, then opens it for reading.
@@ -83,7 +128,7 @@ pub async fn run(
     store: &Store,
     data_dir: &Path,
     index: &Index,
-    model: Option<&EmbeddingModel>,
+    model: Option<&DenseModel>,
 ) -> anyhow::Result<()> {
     let path = args
         .judgements

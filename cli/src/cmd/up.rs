@@ -71,6 +71,15 @@ pub async fn run(args: UpArgs, ctx: &Context) -> anyhow::Result<()> {
 
     // `serve` loads the model again for query embeddings (unless --no-model); this
     // copy is freed first so the two are never in memory together.
+    if let Some(m) = &model {
+        eprintln!(
+            "      vectors by {} ({}); for bulk indexing a static model can be distilled \
+             once with `qabilet models distill` (minutes), and int8 set with \
+             `qabilet models precision int8`",
+            m.model_id(),
+            m.precision().as_str()
+        );
+    }
     drop(model);
     if !args.no_demo {
         super::demo_accounts::ensure(&store, &ctx.data_dir).await?;
