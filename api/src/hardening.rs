@@ -10,7 +10,19 @@
 //!   (414, 431): before hyper parses a connection's first request head
 //!   ([`oversized_first_head`]; hyper's own 414/431 have empty bodies), and before
 //!   routing for every request ([`request_bounds`]).
+//! - A response sent before its request's body was read (a refusal on the query
+//!   string, the route or the caller) says `Connection: close`
+//!   ([`close_if_body_unread`]). hyper closes such a connection rather than read
+//!   the rest of the body; without the header a client puts it back in its pool
+//!   and its next request on it fails as an incomplete message (seen in the test
+//!   suite as a flaky `IncompleteMessage` after a 400).
 
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
@@ -78,6 +90,59 @@ pub(crate) async fn request_bounds(request: Request, next: Next) -> Response {
         );
     }
     next.run(request).await
+}
+
+/// Marks the response `Connection: close` when the handler left the request's
+/// body unread.
+pub(crate) async fn close_if_body_unread(request: Request, next: Next) -> Response {
+    use http_body::Body as _;
+    let (parts, body) = request.into_parts();
+    if body.is_end_stream() {
+        return next.run(Request::from_parts(parts, body)).await;
+    }
+    let finished = Arc::new(AtomicBool::new(false));
+    let body = Body::new(Watched {
+        inner: body,
+        finished: finished.clone(),
+    });
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if !finished.load(Ordering::Acquire) {
+        response.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            HeaderValue::from_static("close"),
+        );
+    }
+    response
+}
+
+/// A request body that records when it has been read to its end.
+struct Watched {
+    inner: Body,
+    finished: Arc<AtomicBool>,
+}
+
+impl http_body::Body for Watched {
+    type Data = bytes::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        if matches!(polled, Poll::Ready(None)) || self.inner.is_end_stream() {
+            self.finished.store(true, Ordering::Release);
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
 }
 
 /// The longest first request head looked at before hyper parses it.

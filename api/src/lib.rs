@@ -100,6 +100,7 @@ pub fn router(app: App, pages: Router<App>, http: &HttpConfig) -> Router {
         ))
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::map_response(error::json_error_bodies))
+        .layer(axum::middleware::from_fn(hardening::close_if_body_unread))
         .layer(axum::middleware::from_fn(hardening::request_bounds))
         .layer(axum::middleware::map_response(hardening::security_headers))
         .layer(CompressionLayer::new())

@@ -300,6 +300,10 @@ async fn malformed_input_is_refused_with_the_path_of_the_field() {
         body["sessions"][0]["ipp"] = json!("10.0.0.1");
         let r = analyse(&s, &t.admin, "", &body).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        assert!(
+            !r.headers.contains_key("connection"),
+            "the body was read: keep alive"
+        );
         assert_eq!(r.json["error"]["path"], "sessions[0].ipp");
         assert!(r.json["error"]["message"].as_str().unwrap().contains("ipp"));
 
@@ -333,6 +337,8 @@ async fn malformed_input_is_refused_with_the_path_of_the_field() {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
         let r = analyse(&s, &t.admin, "?vacancy=V-1", &cohort()).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+        // Refused on the query, its body unread: the connection is not reused.
+        assert_eq!(r.headers["connection"], "close");
         let listed = s.get("/proctoring/flags", Some(&t.admin)).await;
         assert!(listed.json["flags"].as_array().unwrap().is_empty());
     }
