@@ -159,7 +159,12 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                 Command::Eval(args) => {
                     let model = cmd::eval::DenseModel::for_eval(&args, &ctx.data_dir)?;
                     let embedder = model.as_ref().map(|m| m.embedder());
-                    let index_dir = cmd::index_dir(&ctx.data_dir);
+                    // The static model's vectors live in an index of their own, so
+                    // comparing it never re-embeds (or clashes with) the transformer's.
+                    let index_dir = match args.static_model {
+                        true => ctx.data_dir.join("index-static"),
+                        false => cmd::index_dir(&ctx.data_dir),
+                    };
                     let index = cmd::eval::index_for_reading(&store, &index_dir, embedder).await?;
                     cmd::eval::run(&args, &store, &ctx.data_dir, &index, model.as_ref()).await
                 }

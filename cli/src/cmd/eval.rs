@@ -39,8 +39,8 @@ pub struct EvalArgs {
     pub json: bool,
     /// Rank the dense signal with the distilled static model
     /// (<data-dir>/models/multilingual-e5-small-static, `qabilet models distill`)
-    /// instead of the transformer. The index's vectors are re-embedded with it,
-    /// so use a copy of the data directory to compare the two.
+    /// instead of the transformer. Its vectors are kept in an index of their own
+    /// (DATA_DIR/index-static), so the transformer's are never touched.
     #[arg(long = "static")]
     pub static_model: bool,
 }
