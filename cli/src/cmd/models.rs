@@ -26,7 +26,8 @@ pub enum ModelsCommand {
     /// content id.
     List,
     /// Show or set the precision the deployment's encoder runs at (written to
-    /// <data-dir>/models.json). int8 is about twice as fast; `qabilet index
+    /// <data-dir>/models.json). int8 is 1.7× faster with AVX-512 VNNI (no faster
+    /// on AVX2 alone: `qabilet bench embed` tells); `qabilet index
     /// sync` then re-embeds the vectors, since vectors of two precisions are
     /// never compared.
     Precision {
