@@ -14,6 +14,7 @@ use candle_core::{bail, CpuStorage, CustomOp1, Layout, Shape, Tensor};
 use gemm::{gemm, Parallelism};
 use rayon::prelude::*;
 
+use crate::ops::SendPtr;
 use crate::vectorized::{exp, multiversion, sum};
 
 /// Self-attention of `qkv` (batch, seq, 3·hidden) → context (batch, seq, hidden).
@@ -33,19 +34,6 @@ pub(crate) fn attention(
 struct Attention {
     heads: usize,
     lengths: Vec<usize>,
-}
-
-/// A raw pointer that tasks writing disjoint parts may share.
-#[derive(Clone, Copy)]
-struct SendPtr(*mut f32);
-unsafe impl Send for SendPtr {}
-unsafe impl Sync for SendPtr {}
-
-impl SendPtr {
-    /// Through a method, so closures capture the wrapper, not its raw field.
-    fn get(self) -> *mut f32 {
-        self.0
-    }
 }
 
 impl CustomOp1 for Attention {
@@ -101,27 +89,12 @@ impl CustomOp1 for Attention {
             // its offset, `scores` is `len × len`, and each task writes only
             // its own (text, head) block of `out`.
             unsafe {
-                // scores = Q Kᵀ
-                gemm(
-                    len,
-                    len,
-                    hd,
-                    scores.as_mut_ptr(),
-                    1,
-                    len as isize,
-                    false,
-                    q.as_ptr(),
-                    1,
-                    h3 as isize,
-                    k.as_ptr(),
-                    h3 as isize,
-                    1,
-                    0.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
-                    Parallelism::None,
+                // scores = Q Kᵀ (Kᵀ: K's rows read as columns)
+                product(
+                    (len, len, hd),
+                    (scores.as_mut_ptr(), len),
+                    (q.as_ptr(), h3, 1),
+                    (k.as_ptr(), 1, h3),
                 );
             }
             for row in scores.chunks_mut(len) {
@@ -129,32 +102,51 @@ impl CustomOp1 for Attention {
             }
             unsafe {
                 // context = P V, written at the head's columns of its text's rows.
-                let dst = out_ptr.get().add(text * s * h + head * hd);
-                gemm(
-                    len,
-                    hd,
-                    len,
-                    dst,
-                    1,
-                    h as isize,
-                    false,
-                    scores.as_ptr(),
-                    1,
-                    len as isize,
-                    v.as_ptr(),
-                    1,
-                    h3 as isize,
-                    0.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
-                    Parallelism::None,
+                product(
+                    (len, hd, len),
+                    (out_ptr.get().add(text * s * h + head * hd), h),
+                    (scores.as_ptr(), len, 1),
+                    (v.as_ptr(), h3, 1),
                 );
             }
         });
         Ok((CpuStorage::F32(out), Shape::from((b, s, h))))
     }
+}
+
+/// `dst = lhs · rhs` on one thread, for (m, n, k) = (rows, columns, inner).
+/// `dst` is (pointer, row stride) with contiguous columns; `lhs` and `rhs` are
+/// (pointer, row stride, column stride).
+///
+/// # Safety
+/// Every pointer must reach all the elements its shape and strides name.
+unsafe fn product(
+    (m, n, k): (usize, usize, usize),
+    (dst, dst_rs): (*mut f32, usize),
+    (lhs, lhs_rs, lhs_cs): (*const f32, usize, usize),
+    (rhs, rhs_rs, rhs_cs): (*const f32, usize, usize),
+) {
+    gemm(
+        m,
+        n,
+        k,
+        dst,
+        1,
+        dst_rs as isize,
+        false,
+        lhs,
+        lhs_cs as isize,
+        lhs_rs as isize,
+        rhs,
+        rhs_cs as isize,
+        rhs_rs as isize,
+        0.0,
+        1.0,
+        false,
+        false,
+        false,
+        Parallelism::None,
+    );
 }
 
 multiversion! {

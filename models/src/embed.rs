@@ -29,7 +29,7 @@ pub const MAX_TEXT_BYTES: usize = 1 << 20;
 /// Upper bound on padded tokens in one forward pass: large enough that the
 /// matmuls run at full speed, small enough that attention scores of 512-token
 /// windows stay within a few hundred MB.
-const BATCH_TOKEN_BUDGET: usize = 4096;
+pub(crate) const BATCH_TOKEN_BUDGET: usize = 4096;
 
 /// A sentence-embedding model loaded from a Hugging Face folder.
 ///

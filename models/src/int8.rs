@@ -21,6 +21,7 @@
 
 use rayon::prelude::*;
 
+use crate::ops::SendPtr;
 use crate::vectorized::{min_max_with_zero, multiversion, round_small};
 
 /// Which integer kernel runs the dot products.
@@ -280,19 +281,6 @@ impl Int8Weight {
                 &self.scale[col..col + cols],
             );
         }
-    }
-}
-
-/// A raw pointer that rayon tasks writing disjoint parts may share.
-#[derive(Clone, Copy)]
-struct SendPtr(*mut f32);
-unsafe impl Send for SendPtr {}
-unsafe impl Sync for SendPtr {}
-
-impl SendPtr {
-    /// Through a method, so closures capture the wrapper, not its raw field.
-    fn get(self) -> *mut f32 {
-        self.0
     }
 }
 

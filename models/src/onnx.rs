@@ -10,20 +10,19 @@
 //! cache (`onnx/ort-yardstick` makes it once, pinned); nothing of it is used
 //! outside the benchmark.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
 use crate::bench::{sentences, Figures, Workload};
+// The candle path's budget, so batches are cut the same way.
+use crate::embed::BATCH_TOKEN_BUDGET;
 use crate::fetch::run as run_command;
 use crate::{EmbeddingModel, ModelError};
 
 const SCRIPT: &str = include_str!("onnx/ort_yardstick.py");
 const WRAPPER: &str = include_str!("onnx/ort-yardstick");
-
-/// Same as the candle path's budget, so batches are cut the same way.
-const BATCH_TOKEN_BUDGET: usize = 4096;
 
 /// One ONNX Runtime configuration's results.
 pub struct OrtEngine {
@@ -146,7 +145,7 @@ pub fn run(
     })
 }
 
-fn read_output(path: &PathBuf) -> Result<Output, ModelError> {
+fn read_output(path: &Path) -> Result<Output, ModelError> {
     let bytes = std::fs::read(path).map_err(|e| ModelError::io(path, e))?;
     serde_json::from_slice(&bytes).map_err(|e| ModelError::corrupt(path, e))
 }

@@ -12,6 +12,20 @@ use rayon::prelude::*;
 use crate::config::HiddenAct;
 use crate::vectorized::{erf, exp, multiversion};
 
+/// A raw pointer that rayon tasks writing disjoint parts of one buffer share
+/// (the attention and int8 ops).
+#[derive(Clone, Copy)]
+pub(crate) struct SendPtr(pub(crate) *mut f32);
+unsafe impl Send for SendPtr {}
+unsafe impl Sync for SendPtr {}
+
+impl SendPtr {
+    /// Through a method, so closures capture the wrapper, not its raw field.
+    pub(crate) fn get(self) -> *mut f32 {
+        self.0
+    }
+}
+
 /// `act(x + bias)` over the last dimension; `None` adds the bias only.
 pub(crate) fn bias_act(
     xs: &Tensor,
