@@ -83,6 +83,12 @@ pub fn run_models(cmd: ModelsCommand, data_dir: &Path) -> anyhow::Result<()> {
                 .clone()
                 .unwrap_or_else(|| data_dir.join("models").join(E5_DIR_NAME));
             let teacher = load_model(model.as_deref(), data_dir, Precision::Fp32)?;
+            if dims == 0 || dims > teacher.dim() {
+                bail!(
+                    "--dims must be between 1 and the teacher's {}",
+                    teacher.dim()
+                );
+            }
             let out = out.unwrap_or_else(|| data_dir.join("models").join(STATIC_E5_DIR_NAME));
             eprintln!(
                 "distilling {} ({} tokens) into {} dimensions ...",
