@@ -26,6 +26,24 @@ fn e5() -> EmbeddingModel {
     EmbeddingModel::load(&fetched.e5).expect("loading e5")
 }
 
+/// Both candidates apply to V-1 and the first commission member declares.
+async fn apply_both_and_declare(s: &common::Server, t: &common::Tokens) {
+    for token in [&t.cand1, &t.cand2] {
+        let r = s
+            .post("/vacancies/V-1/applications", Some(token), &json!({}))
+            .await;
+        assert_eq!(r.status.as_u16(), 201, "{}", r.text);
+    }
+    let r = s
+        .post(
+            "/vacancies/V-1/declaration",
+            Some(&t.com1),
+            &json!({"no_conflict_of_interest": true}),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 201);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_shortlist_ranks_with_cached_query_embeddings() {
     let db = test_support::sqlite().await;
@@ -43,20 +61,7 @@ async fn the_shortlist_ranks_with_cached_query_embeddings() {
     let app = common::app_with(&db, Some(index.clone()), Some(model.clone()));
     let s = common::start_app(db, app.clone()).await;
     let t = common::fixture(&s).await;
-    for token in [&t.cand1, &t.cand2] {
-        let r = s
-            .post("/vacancies/V-1/applications", Some(token), &json!({}))
-            .await;
-        assert_eq!(r.status.as_u16(), 201, "{}", r.text);
-    }
-    let r = s
-        .post(
-            "/vacancies/V-1/declaration",
-            Some(&t.com1),
-            &json!({"no_conflict_of_interest": true}),
-        )
-        .await;
-    assert_eq!(r.status.as_u16(), 201);
+    apply_both_and_declare(&s, &t).await;
     let sync = || {
         let store = s.db.store.clone();
         let (idx, m) = (index.clone(), model.clone());
@@ -170,4 +175,139 @@ async fn the_shortlist_ranks_with_cached_query_embeddings() {
     let r = s.get("/profiles/P-BARE/vacancies", Some(&t.hrm)).await;
     assert_eq!(r.status.as_u16(), 200, "{}", r.text);
     assert_eq!(r.json["vacancies"], json!([]));
+}
+
+/// A competition's applicants bulk-indexed with interim vectors of a (small,
+/// quickly distilled) static model are scored with that model's query vector and
+/// the explanation names it; the server's follower then upgrades them to e5 in the
+/// background, after which every applicant is scored by e5.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interim_vectors_rank_with_their_own_model_until_the_follower_upgrades_them() {
+    use qabilet_indexer::sync::{catch_up_with, Embedders};
+    use qabilet_models::distill::{distill, DistillOptions};
+    use qabilet_models::StaticModel;
+
+    let db = test_support::sqlite().await;
+    let cache = std::env::var_os("QABILET_TEST_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp/qabilet-test-cache"));
+    let e5_dir = qabilet_models::fetch_models(&cache, false)
+        .expect("fetching the test models")
+        .e5;
+    let model = Arc::new(tokio::task::spawn_blocking(e5).await.unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let config = IndexConfig {
+        dim: model.dim(),
+        ..IndexConfig::default()
+    };
+    let index = Arc::new(RwLock::new(Index::open(dir.path(), config).unwrap()));
+    let app = common::app_with(&db, Some(index.clone()), Some(model.clone()));
+    let s = common::start_app(db, app.clone()).await;
+    let t = common::fixture(&s).await;
+    apply_both_and_declare(&s, &t).await;
+
+    // A static model of the tokens these records use (the whole vocabulary takes
+    // minutes), then the bulk index: profiles get its vectors.
+    let store = s.db.store.clone();
+    let mut texts = vec!["query: ".to_owned(), "passage: ".to_owned()];
+    for p in store.profiles_page("", 100).await.unwrap() {
+        texts.push(qabilet_indexer::profile_embedding_text(&p));
+    }
+    for v in store.vacancies_page("", 100).await.unwrap() {
+        texts.push(qabilet_indexer::vacancy_embedding_text(&v));
+    }
+    let out = tempfile::tempdir().unwrap();
+    let (teacher, folder) = (model.clone(), out.path().join("static"));
+    let fast = tokio::task::spawn_blocking(move || {
+        let mut tokens = Vec::new();
+        for t in &texts {
+            for w in teacher.token_windows(t, false).unwrap() {
+                tokens.extend(w);
+            }
+        }
+        let options = DistillOptions {
+            dims: 64,
+            only_tokens: Some(tokens),
+            progress: false,
+        };
+        distill(&teacher, &e5_dir, &folder, &options).unwrap();
+        StaticModel::load(&folder).unwrap()
+    })
+    .await
+    .unwrap();
+    let fast = Arc::new(fast);
+    {
+        let (idx, m, f, store) = (index.clone(), model.clone(), fast.clone(), store.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut index = idx.write().unwrap();
+            let embedders = Embedders {
+                main: Some(m.as_ref() as &dyn Embedder),
+                interim: Some(f.as_ref() as &dyn Embedder),
+            };
+            tokio::runtime::Handle::current().block_on(catch_up_with(
+                &store,
+                &mut index,
+                embedders,
+                &(),
+            ))
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    }
+    let profiles = index.read().unwrap().counts().1 as usize;
+    assert!(profiles >= 2);
+    assert_eq!(index.read().unwrap().interim_count(), profiles);
+    app.set_interim_model(fast.clone());
+
+    let models_of = |v: &serde_json::Value| -> Vec<String> {
+        v["eligible"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                assert!(e["explanation"]["parts"]["dense"]["raw"].is_f64(), "{e}");
+                e["explanation"]["model_id"].as_str().unwrap().to_owned()
+            })
+            .collect()
+    };
+    let r = s.get("/vacancies/V-1/shortlist", Some(&t.com1)).await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    assert_eq!(
+        r.json["provenance"]["interim_model_id"].as_str(),
+        Some(fast.model_id())
+    );
+    let used = models_of(&r.json);
+    assert!(!used.is_empty(), "{}", r.text);
+    assert!(used.iter().all(|m| m == fast.model_id()), "{used:?}");
+
+    // The follower upgrades them in the background.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let follower = qabilet_app::follower::spawn_follower(
+        store.clone(),
+        index.clone(),
+        Some(model.clone()),
+        std::time::Duration::from_millis(50),
+        stopped,
+    );
+    let started = std::time::Instant::now();
+    while index.read().unwrap().interim_count() > 0 {
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "not upgraded within 2 minutes"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    stop.send(true).unwrap();
+    follower.await.unwrap();
+    assert_eq!(index.read().unwrap().vector_counts().1, profiles);
+    let r = s.get("/vacancies/V-1/shortlist", Some(&t.com1)).await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    assert!(
+        r.json["provenance"].get("interim_model_id").is_none(),
+        "{}",
+        r.text
+    );
+    let used = models_of(&r.json);
+    assert!(used.iter().all(|m| m == model.model_id()), "{used:?}");
 }

@@ -11,11 +11,17 @@
 //! blocking pool; searches wait for that batch. Steady-state batches are a handful of
 //! changes (milliseconds); a bulk import with a model embeds while holding the lock,
 //! which delays searches for that time rather than serving a half-applied batch.
+//!
+//! When the index holds interim (static-model) profile vectors and the transformer
+//! is loaded, each tick then upgrades one small batch of them
+//! ([`qabilet_indexer::sync::upgrade`]): embedded outside the lock, swapped under it.
+//! A batch of [`UPGRADE_BATCH`] takes about half a second on two cores (int8), so a
+//! change waits at most that much longer, and a restart resumes where it stopped.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use qabilet_indexer::sync::{catch_up, Embedder, SyncReport};
+use qabilet_indexer::sync::{catch_up, upgrade, Embedder, SyncReport, UpgradeReport};
 use qabilet_models::EmbeddingModel;
 use qabilet_store::Store;
 
@@ -25,6 +31,39 @@ use tokio::task::JoinHandle;
 
 /// How often the follower looks at the change feed.
 pub const DEFAULT_TICK: Duration = Duration::from_millis(500);
+
+/// Interim vectors upgraded per tick.
+pub const UPGRADE_BATCH: usize = 32;
+
+/// Upgrades one batch of interim profile vectors to `model`'s; `None` when there
+/// are none.
+pub async fn upgrade_once(
+    store: &Store,
+    index: &SharedIndex,
+    model: &Arc<EmbeddingModel>,
+    batch: usize,
+) -> Result<Option<UpgradeReport>, String> {
+    let (store, index, model) = (store.clone(), index.clone(), model.clone());
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let waiting = index
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .interim_count();
+        if waiting == 0 {
+            return Ok(None);
+        }
+        let limit = Some(batch as u64);
+        runtime
+            .block_on(upgrade(&store, &index, &*model, batch, limit, &(), &|| {
+                false
+            }))
+            .map(Some)
+    })
+    .await
+    .map_err(|e| format!("index upgrade task: {e}"))?
+    .map_err(|e| e.to_string())
+}
 
 /// Applies the changes the index has not seen yet; `None` when it was up to date.
 pub async fn follow_once(
@@ -86,6 +125,16 @@ pub fn spawn_follower(
                 ),
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "index follower: will retry"),
+            }
+            let Some(model) = &model else { continue };
+            match upgrade_once(&store, &index, model, UPGRADE_BATCH).await {
+                Ok(Some(r)) => tracing::debug!(
+                    upgraded = r.upgraded,
+                    remaining = r.remaining,
+                    "interim vectors upgraded"
+                ),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "index upgrade: will retry"),
             }
         }
     })

@@ -40,6 +40,7 @@ mod error;
 pub mod fairness;
 pub mod follower;
 pub mod import;
+pub mod interim;
 pub mod people;
 pub mod proctoring;
 pub mod records;
@@ -96,6 +97,9 @@ struct Inner {
     store: Store,
     index: Option<SharedIndex>,
     model: Option<Arc<EmbeddingModel>>,
+    /// The static model of the index's interim profile vectors, if loaded (see
+    /// [`App::set_interim_model`]).
+    interim_model: std::sync::OnceLock<Arc<qabilet_models::StaticModel>>,
     config: Config,
     /// The eligibility checker; it caches each vacancy's analysis.
     checker: Checker,
@@ -118,6 +122,7 @@ impl App {
                 store: parts.store,
                 index: parts.index,
                 model: parts.model,
+                interim_model: std::sync::OnceLock::new(),
                 config: parts.config,
                 checker: Checker::default(),
                 embeddings: embeddings::QueryEmbeddings::default(),
@@ -153,6 +158,18 @@ impl App {
     /// The embedding model, if one is loaded.
     pub fn model(&self) -> Option<&Arc<EmbeddingModel>> {
         self.inner.model.as_ref()
+    }
+
+    /// Loads the model of the index's interim profile vectors (bulk-indexed with
+    /// the static model, not yet upgraded): ranking then scores those profiles
+    /// against the query embedded with it. Set once; later calls are ignored.
+    pub fn set_interim_model(&self, model: Arc<qabilet_models::StaticModel>) {
+        let _ = self.inner.interim_model.set(model);
+    }
+
+    /// The interim model, if loaded.
+    pub fn interim_model(&self) -> Option<&Arc<qabilet_models::StaticModel>> {
+        self.inner.interim_model.get()
     }
 
     pub fn config(&self) -> &Config {

@@ -24,7 +24,9 @@ use std::sync::Arc;
 use qabilet_domain::{Application, ConsentPurpose, Profile, StageResult, Vacancy, VacancyId};
 use qabilet_indexer::vacancy_embedding_text;
 use qabilet_matcher::eligibility::{Override, RuleOutcome};
-use qabilet_matcher::ranking::{mask_name, vacancy_query, BlindProfileView, Candidate, Provenance};
+use qabilet_matcher::ranking::{
+    mask_name, vacancy_query, BlindProfileView, Candidate, DenseModel, Provenance,
+};
 use qabilet_matcher::{Eligibility, Explanation};
 use qabilet_store::CompetitionVersion;
 use quick_cache::sync::Cache;
@@ -129,8 +131,10 @@ pub struct Shortlist {
     pub ineligible: Vec<IneligibleEntry>,
 }
 
-/// What a cached shortlist was computed from.
-type Versions = (CompetitionVersion, u64, u64);
+/// What a cached shortlist was computed from: the competition, the index's change
+/// number and its interim vectors left (an upgrade batch changes vectors but no
+/// change number), and the ranking weights.
+type Versions = (CompetitionVersion, u64, usize, u64);
 
 /// Computed shortlists, per (vacancy, blind, limit); tens of KiB each.
 pub(crate) struct ShortlistCache(Cache<(String, bool, usize), (Versions, Arc<Shortlist>)>);
@@ -204,9 +208,18 @@ async fn cached(app: &App, vacancy: Vacancy, opts: ShortlistOptions) -> AppResul
         .ok_or_else(|| {
             crate::AppError::not_found(format!("vacancy {} does not exist", vacancy.id))
         })?;
-    let index_seq = crate::index_seq(app).await?.unwrap_or(0);
+    let (index_seq, interim) = match app.index().cloned() {
+        Some(index) => {
+            blocking(move || {
+                let index = read_index(&index);
+                Ok((index.last_applied_seq(), index.interim_count()))
+            })
+            .await?
+        }
+        None => (0, 0),
+    };
     let ranking = app.ranking();
-    let versions = (competition, index_seq, ranking.version);
+    let versions = (competition, index_seq, interim, ranking.version);
     let key = (vacancy.id.to_string(), opts.blind, limit);
     if let Some((seen, view)) = app.shortlists().0.get(&key) {
         if seen == versions {
@@ -240,7 +253,8 @@ pub(crate) async fn overrides_of(
 }
 
 /// (BM25, dense) of each applicant by profile id.
-type Scores = HashMap<String, (Option<f32>, Option<f32>)>;
+/// BM25 and dense score per profile, and whose vectors the dense one compares.
+type Scores = HashMap<String, (Option<f32>, Option<f32>, DenseModel)>;
 
 /// BM25 and dense scores of exactly the applicants `ids`, with the provenance and
 /// the notes on missing signals.
@@ -268,7 +282,9 @@ async fn applicant_signals(
             Some(m) => Some(app.embeddings().get(m, &embedding_text)?),
             None => None,
         };
+        let interim = crate::interim::query_vector(&app, &embedding_text)?;
         let index = read_index(&index);
+        let interim = interim.filter(|(id, _)| index.interim_model() == Some(id.as_str()));
         let mut scores: Scores = HashMap::new();
         for hit in index.score_profiles_among(&query, &ids)? {
             scores.entry(hit.id).or_default().0 = Some(hit.score);
@@ -288,8 +304,20 @@ async fn applicant_signals(
                 ));
             }
         }
+        let mut interim_model_id = None;
+        if let Some((id, e)) = interim {
+            // Applicants still on interim vectors, scored with their own model.
+            for hit in index.profile_similarities_interim(&e, &ids)? {
+                let entry = scores.entry(hit.id).or_default();
+                if entry.1.is_none() {
+                    (entry.1, entry.2) = (Some(hit.score), DenseModel::Interim);
+                    interim_model_id = Some(id.clone());
+                }
+            }
+        }
         let provenance = Provenance {
             model_id: used_model,
+            interim_model_id,
             index_version: index.last_applied_seq(),
         };
         Ok((scores, provenance, notes))
@@ -327,11 +355,13 @@ async fn rank(
         let candidates: Vec<Candidate<Profile>> = applicants
             .iter()
             .map(|(_, p)| {
-                let (bm25, dense) = scores.get(p.id.as_str()).copied().unwrap_or_default();
+                let (bm25, dense, dense_model) =
+                    scores.get(p.id.as_str()).copied().unwrap_or_default();
                 Candidate {
                     record: p,
                     bm25,
                     dense,
+                    dense_model,
                 }
             })
             .collect();

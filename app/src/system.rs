@@ -42,6 +42,7 @@ pub async fn readiness(app: &App) -> AppResult<Readiness> {
 /// not answer) and the query embeddings cached.
 pub async fn gauges(app: &App) -> Vec<(&'static str, &'static str, i64)> {
     let (pending, dead) = app.store().outbox_backlog().await.unwrap_or((-1, -1));
+    let upgrade = crate::interim::upgrade_state(app);
     vec![
         (
             "qabilet_outbox_pending",
@@ -62,6 +63,19 @@ pub async fn gauges(app: &App) -> Vec<(&'static str, &'static str, i64)> {
             "qabilet_query_embeddings_computed",
             "Query embeddings computed by the model since start (a cache miss each).",
             app.embeddings().computed() as i64,
+        ),
+        (
+            "qabilet_index_interim_vectors",
+            "Profiles whose vector is still the static model's, awaiting the upgrade \
+             (-1: index busy or absent).",
+            upgrade.map_or(-1, |(remaining, _)| remaining as i64),
+        ),
+        (
+            "qabilet_index_upgrade_eta_seconds",
+            "Seconds until every interim vector is upgraded at the last rate (-1: unknown).",
+            upgrade
+                .and_then(|(_, eta)| eta)
+                .map_or(-1, |eta| eta.round() as i64),
         ),
     ]
 }

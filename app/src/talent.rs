@@ -14,7 +14,8 @@ use qabilet_domain::{ConsentPurpose, Profile, Vacancy, VacancyId};
 use qabilet_indexer::vacancy_embedding_text;
 use qabilet_matcher::eligibility::RuleOutcome;
 use qabilet_matcher::ranking::{
-    join_candidates, mask_name, retrieve_profiles, BlindProfileView, Candidate, Provenance,
+    join_candidates, mask_name, retrieve_profiles_with, BlindProfileView, Candidate, DenseModel,
+    Provenance, QueryVectors,
 };
 use qabilet_matcher::{Eligibility, Explanation};
 use qabilet_store::Role;
@@ -115,6 +116,7 @@ pub async fn rank_pool(
                 }
                 (None, None) => None,
             };
+            let interim = crate::interim::query_vector(&app, &vacancy_embedding_text(&vacancy))?;
             let index = read_index(&index);
             // Vectors of another model are not comparable with this query.
             let usable = match &model {
@@ -122,15 +124,24 @@ pub async fn rank_pool(
                 None => true,
             };
             let embedding = embedding.filter(|_| usable);
-            let retrieved = retrieve_profiles(
-                &index,
-                &vacancy,
-                embedding.as_deref().map(Vec::as_slice),
-                depth,
-            )?;
-            let used = retrieved.iter().any(|r| r.dense.is_some());
+            let interim = interim.filter(|(id, _)| index.interim_model() == Some(id.as_str()));
+            let vectors = QueryVectors {
+                main: embedding.as_deref().map(Vec::as_slice),
+                interim: interim.as_ref().map(|(_, v)| v.as_slice()),
+            };
+            let retrieved = retrieve_profiles_with(&index, &vacancy, vectors, depth)?;
+            let used = |m: DenseModel| {
+                retrieved
+                    .iter()
+                    .any(|r| r.dense.is_some() && r.dense_model == m)
+            };
             let provenance = Provenance {
-                model_id: model.filter(|_| used).map(|m| m.model_id().to_owned()),
+                model_id: model
+                    .filter(|_| used(DenseModel::Main))
+                    .map(|m| m.model_id().to_owned()),
+                interim_model_id: interim
+                    .filter(|_| used(DenseModel::Interim))
+                    .map(|(id, _)| id),
                 index_version: index.last_applied_seq(),
             };
             Ok((retrieved, provenance))

@@ -154,6 +154,7 @@ pub async fn rank_for(
             let used = retrieved.iter().any(|r| r.dense.is_some());
             let provenance = Provenance {
                 model_id: model.filter(|_| used).map(|m| m.model_id().to_owned()),
+                interim_model_id: None,
                 index_version: index.last_applied_seq(),
             };
             Ok((retrieved, provenance))

@@ -184,7 +184,7 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                 Command::Index(cmd) => {
                     let model = cmd::default_model(&ctx.data_dir)?;
                     let embedder = model.as_ref().map(|m| m as &dyn qabilet_indexer::sync::Embedder);
-                    cmd::index::run(cmd, &store, &cmd::index_dir(&ctx.data_dir), embedder).await
+                    cmd::index::run(cmd, &store, &ctx.data_dir, embedder).await
                 }
                 Command::Proctor(_)
                 | Command::Bench(_)

@@ -107,6 +107,12 @@ pub struct IndexStatus {
     pub dim: usize,
     /// Model the vectors came from, if recorded and the same for both kinds.
     pub model: Option<String>,
+    /// Profiles whose vector is still an interim one, and that model (see
+    /// [`crate::interim`]).
+    pub interim_vectors: usize,
+    pub interim_model: Option<String>,
+    /// The last progress the upgrade job recorded, if one ran.
+    pub upgrade: Option<crate::sync::UpgradeProgress>,
     /// See [`Index::last_applied_seq`].
     pub last_applied_seq: u64,
 }
@@ -276,6 +282,9 @@ pub struct Index {
     dir: PathBuf,
     vacancies: Part,
     pub(crate) profiles: Part,
+    /// Interim profile vectors of a fast model, until upgraded (see
+    /// [`crate::interim`]); `None` until one is chosen.
+    pub(crate) interim: Option<VectorStore>,
     config: IndexConfig,
     /// Changes since the last commit.
     pending: usize,
@@ -319,7 +328,7 @@ impl Index {
     }
 
     /// Refuses a write to an index opened read-only, before any file is touched.
-    fn require_writable(&self) -> Result<()> {
+    pub(crate) fn require_writable(&self) -> Result<()> {
         if self.is_writable() {
             Ok(())
         } else {
@@ -333,10 +342,12 @@ impl Index {
     fn open_parts(dir: &Path, config: IndexConfig, writable: bool) -> Result<Index> {
         let vacancies = Part::open(dir, Kind::Vacancy, &config, writable)?;
         let profiles = Part::open(dir, Kind::Profile, &config, writable)?;
+        let interim = crate::interim::open_existing(&dir.join("vectors"), writable)?;
         let mut index = Index {
             dir: dir.to_owned(),
             vacancies,
             profiles,
+            interim,
             config,
             pending: 0,
             applied_seq: 0,
@@ -374,6 +385,7 @@ impl Index {
         let model = (vacancy_vectors.model() == profile_vectors.model())
             .then(|| profile_vectors.model().map(str::to_owned))
             .flatten();
+        let interim = crate::interim::open_existing(&dir.join("vectors"), false)?;
         Ok(Some(IndexStatus {
             vacancies,
             profiles,
@@ -381,6 +393,12 @@ impl Index {
             profile_vectors: profile_vectors.len(),
             dim: profile_vectors.dim(),
             model,
+            interim_vectors: interim.as_ref().map_or(0, VectorStore::len),
+            interim_model: interim
+                .as_ref()
+                .filter(|s| !s.is_empty())
+                .and_then(|s| s.model().map(str::to_owned)),
+            upgrade: crate::sync::UpgradeProgress::read(dir),
             last_applied_seq: vacancy_seq.min(profile_seq),
         }))
     }
@@ -388,6 +406,10 @@ impl Index {
     /// The directory the index lives in.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    pub(crate) fn config(&self) -> &IndexConfig {
+        &self.config
     }
 
     /// Dimension of the stored vectors.
@@ -507,10 +529,16 @@ impl Index {
             return self.delete_profile(&profile.id, seq);
         }
         let id = profile.id.as_str();
-        let doc = schema::profile_document(&self.profiles.fields, profile, seq, self.today);
         let text = schema::profile_embedding_text(profile);
         self.profiles.update_vector(id, &text, embedding)?;
-        self.profiles.replace(id, doc)?;
+        self.update_interim_vector(id, &text, embedding.is_some())?;
+        self.put_profile_document(profile, seq)
+    }
+
+    /// Writes the profile's document (its vectors are the caller's business).
+    pub(crate) fn put_profile_document(&mut self, profile: &Profile, seq: u64) -> Result<()> {
+        let doc = schema::profile_document(&self.profiles.fields, profile, seq, self.today);
+        self.profiles.replace(profile.id.as_str(), doc)?;
         self.applied(seq)
     }
 
@@ -526,6 +554,7 @@ impl Index {
     pub fn delete_profile(&mut self, id: &ProfileId, seq: u64) -> Result<()> {
         self.require_writable()?;
         self.profiles.delete(id.as_str())?;
+        self.delete_interim_vector(id.as_str())?;
         self.applied(seq)
     }
 
@@ -543,6 +572,7 @@ impl Index {
     pub fn commit(&mut self) -> Result<()> {
         self.require_writable()?;
         let seq = self.applied_seq;
+        self.commit_interim(seq)?;
         self.vacancies.commit(seq, self.config.compact_above)?;
         self.profiles.commit(seq, self.config.compact_above)?;
         self.pending = 0;

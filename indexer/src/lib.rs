@@ -10,7 +10,9 @@
 //!
 //! [`sync`] drives it from the store: [`sync::catch_up`] replays the change feed
 //! (loading each changed record, embedding only changed texts, committing in batches)
-//! and [`sync::rebuild`] builds a fresh index beside the old one and swaps it in.
+//! and [`sync::rebuild`] builds a fresh index beside the old one and swaps it in;
+//! for bulk loads, both can give profiles interim static-model vectors first, which
+//! [`sync::upgrade`] replaces with the transformer's in the background.
 //!
 //! - [`analysis`]: one multilingual analyser for Kazakh, Russian and English.
 //! - `schema`: the two tantivy schemas and how records become documents.
@@ -21,12 +23,14 @@
 //! - `pool`: BM25 for a closed pool (a competition's applicants) with the pool's own
 //!   collection statistics.
 //! - `vectors`: int8/f16 embedding store with exact top-k search.
+//! - `interim`: a fast model's profile vectors standing in until the upgrade.
 //! - [`sync`]: following the store's change feed; rebuilds.
 
 pub mod analysis;
 mod bag_of_words;
 mod ids;
 mod indexing;
+mod interim;
 mod pool;
 mod querying;
 mod schema;

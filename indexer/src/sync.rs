@@ -19,10 +19,17 @@
 //! [`rebuild`] builds a fresh index from every record in a directory beside the old
 //! one and swaps it in, reusing the old vectors whose text is unchanged.
 //!
+//! With an interim model ([`Embedders::interim`], the distilled static model) both
+//! give profiles without a valid vector an interim one instead of the
+//! transformer's, and [`upgrade`] replaces those later (see `crate::interim`). A
+//! profile with a valid interim vector is not re-embedded by either: only an edit
+//! of its text, or the upgrade, gives it a new vector.
+//!
 //! Both do blocking work (tantivy commits, the embedder) on the calling task: run
 //! them from a task that may block, e.g. the CLI or a dedicated indexing task.
 
 mod rebuild;
+mod upgrade;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -34,7 +41,8 @@ use crate::schema::{profile_embedding_text, vacancy_embedding_text};
 use crate::{Error, Index, Result};
 
 pub(crate) use rebuild::recover_swap;
-pub use rebuild::{rebuild, RebuildReport};
+pub use rebuild::{rebuild, rebuild_with, RebuildReport};
+pub use upgrade::{upgrade, UpgradeProgress, UpgradeReport};
 
 /// Changes read from the feed per round trip; each one loads its record, so this
 /// bounds the memory one batch holds.
@@ -62,6 +70,70 @@ pub trait Embedder: Send + Sync {
     fn embed_passages(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError>;
 }
 
+/// The models indexing embeds with.
+#[derive(Clone, Copy, Default)]
+pub struct Embedders<'a> {
+    /// The transformer: every vacancy, and profiles unless `interim` is given.
+    pub main: Option<&'a dyn Embedder>,
+    /// A fast model (the distilled static one) for profiles that have no valid
+    /// vector yet: bulk indexing, upgraded afterwards by [`upgrade`] (see
+    /// `crate::interim`).
+    pub interim: Option<&'a dyn Embedder>,
+}
+
+impl<'a> Embedders<'a> {
+    /// The transformer alone (or nothing).
+    pub fn main(main: Option<&'a dyn Embedder>) -> Self {
+        Embedders {
+            main,
+            interim: None,
+        }
+    }
+
+    /// Who embeds a profile that has no valid vector.
+    pub(crate) fn for_profiles(&self) -> Option<(&'a dyn Embedder, bool)> {
+        match (self.interim, self.main) {
+            (Some(fast), _) => Some((fast, true)),
+            (None, Some(main)) => Some((main, false)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// A vector to store with an upsert.
+#[derive(Clone, Copy)]
+pub(crate) enum Vector<'a> {
+    /// None computed: keep the stored one if its text is unchanged.
+    Keep,
+    Main(&'a [f32]),
+    Interim(&'a [f32]),
+}
+
+/// A vector computed or reused for a record.
+#[derive(Clone)]
+pub(crate) enum Fresh {
+    Main(Vec<f32>),
+    Interim(Vec<f32>),
+}
+
+impl Fresh {
+    pub(crate) fn new(vector: Vec<f32>, interim: bool) -> Fresh {
+        if interim {
+            Fresh::Interim(vector)
+        } else {
+            Fresh::Main(vector)
+        }
+    }
+
+    pub(crate) fn as_vector(this: &Option<Fresh>) -> Vector<'_> {
+        match this {
+            None => Vector::Keep,
+            Some(Fresh::Main(v)) => Vector::Main(v),
+            Some(Fresh::Interim(v)) => Vector::Interim(v),
+        }
+    }
+}
+
 /// A stage of the work, for progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -73,6 +145,8 @@ pub enum Phase {
     Profiles,
     /// Computing missing vectors; steps are records embedded.
     Vectors,
+    /// Replacing interim vectors with the transformer's; steps are profiles.
+    Upgrade,
 }
 
 impl Phase {
@@ -83,6 +157,7 @@ impl Phase {
             Phase::Vacancies => "vacancies",
             Phase::Profiles => "profiles",
             Phase::Vectors => "vectors",
+            Phase::Upgrade => "upgrade",
         }
     }
 }
@@ -129,12 +204,25 @@ pub async fn catch_up(
     embedder: Option<&dyn Embedder>,
     progress: &dyn Progress,
 ) -> Result<SyncReport> {
+    catch_up_with(store, index, Embedders::main(embedder), progress).await
+}
+
+/// [`catch_up`] with an interim model for profiles as well (see [`Embedders`]).
+pub async fn catch_up_with(
+    store: &Store,
+    index: &mut Index,
+    embedders: Embedders<'_>,
+    progress: &dyn Progress,
+) -> Result<SyncReport> {
     let mut report = SyncReport {
         from_seq: index.last_applied_seq(),
         ..SyncReport::default()
     };
     let mut dirty = false;
-    if let Some(embedder) = embedder {
+    if let Some(fast) = embedders.interim {
+        index.use_interim_model(&fast.model_id(), fast.dim())?;
+    }
+    if let Some(embedder) = embedders.main {
         check_dim(index, embedder)?;
         let model = embedder.model_id();
         if index.vector_model() != Some(model.as_str()) {
@@ -159,7 +247,7 @@ pub async fn catch_up(
             break;
         };
         let steps = load(store, &changes).await?;
-        apply(index, steps, embedder, &mut report, &mut |index| {
+        apply(index, steps, embedders, &mut report, &mut |index| {
             // Commits happen inside the index every `commit_every` changes.
             let seq = index.last_applied_seq();
             if seq != committed {
@@ -178,22 +266,25 @@ pub async fn catch_up(
     }
     progress.end();
 
-    if let Some(embedder) = embedder {
-        let (vacancies, profiles) = index.counts();
-        let (vacancy_vectors, profile_vectors) = index.vector_counts();
-        let missing = vacancies.saturating_sub(vacancy_vectors as u64)
-            + profiles.saturating_sub(profile_vectors as u64);
-        if missing > 0 {
-            progress.begin(Phase::Vectors, missing);
-            if vacancies > vacancy_vectors as u64 {
-                backfill::<Vacancy>(store, index, embedder, progress, &mut report).await?;
-            }
-            if profiles > profile_vectors as u64 {
-                backfill::<Profile>(store, index, embedder, progress, &mut report).await?;
-            }
-            index.commit()?;
-            progress.end();
+    let (vacancies, profiles) = index.counts();
+    let (vacancy_vectors, profile_vectors) = index.vector_counts();
+    let profile_vectors = profile_vectors + index.interim_count();
+    let vacancies_missing = vacancies.saturating_sub(vacancy_vectors as u64);
+    let profiles_missing = profiles.saturating_sub(profile_vectors as u64);
+    let vacancy_embedder = embedders.main.filter(|_| vacancies_missing > 0);
+    let profile_embedder = embedders.for_profiles().filter(|_| profiles_missing > 0);
+    if vacancy_embedder.is_some() || profile_embedder.is_some() {
+        let missing = vacancy_embedder.map_or(0, |_| vacancies_missing)
+            + profile_embedder.map_or(0, |_| profiles_missing);
+        progress.begin(Phase::Vectors, missing);
+        if let Some(embedder) = vacancy_embedder {
+            backfill::<Vacancy>(store, index, (embedder, false), progress, &mut report).await?;
         }
+        if let Some(embedder) = profile_embedder {
+            backfill::<Profile>(store, index, embedder, progress, &mut report).await?;
+        }
+        index.commit()?;
+        progress.end();
     }
     report.to_seq = index.last_applied_seq();
     Ok(report)
@@ -273,40 +364,56 @@ async fn load(store: &Store, changes: &[Change]) -> Result<Vec<Step>> {
 fn apply(
     index: &mut Index,
     steps: Vec<Step>,
-    embedder: Option<&dyn Embedder>,
+    embedders: Embedders<'_>,
     report: &mut SyncReport,
     after_each: &mut dyn FnMut(&Index),
 ) -> Result<()> {
-    let mut vectors: Vec<Option<Vec<f32>>> = vec![None; steps.len()];
-    if let Some(embedder) = embedder {
-        let wanted: Vec<(usize, String)> = steps
-            .iter()
-            .enumerate()
-            .filter_map(|(i, step)| match step {
-                Step::Vacancy(_, v) if index.vacancy_needs_embedding(v) => {
-                    Some((i, vacancy_embedding_text(v)))
+    let mut vectors: Vec<Option<Fresh>> = vec![None; steps.len()];
+    // Vacancies by the transformer; profiles by the interim model when there is
+    // one, and only when they have no valid vector of either model (the upgrade
+    // job, not every edit, replaces interim vectors).
+    let profiles_by = embedders.for_profiles();
+    let mut main_texts: Vec<(usize, String)> = Vec::new();
+    let mut interim_texts: Vec<(usize, String)> = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        match step {
+            Step::Vacancy(_, v) if embedders.main.is_some() && index.vacancy_needs_embedding(v) => {
+                main_texts.push((i, vacancy_embedding_text(v)));
+            }
+            Step::Profile(_, p) if profiles_by.is_some() && index.profile_needs_any_vector(p) => {
+                let text = profile_embedding_text(p);
+                match profiles_by {
+                    Some((_, true)) => interim_texts.push((i, text)),
+                    _ => main_texts.push((i, text)),
                 }
-                Step::Profile(_, p) if index.profile_needs_embedding(p) => {
-                    Some((i, profile_embedding_text(p)))
-                }
-                _ => None,
-            })
-            .collect();
+            }
+            _ => {}
+        }
+    }
+    // One call per model, so that vacancies and profiles share batches.
+    let work = [
+        (embedders.main, false, main_texts),
+        (embedders.interim, true, interim_texts),
+    ];
+    for (embedder, interim, wanted) in work {
+        let Some(embedder) = embedder.filter(|_| !wanted.is_empty()) else {
+            continue;
+        };
         let texts: Vec<&str> = wanted.iter().map(|(_, t)| t.as_str()).collect();
         let computed = embed(embedder, &texts)?;
         report.embedded += computed.len() as u64;
         for ((i, _), vector) in wanted.iter().zip(computed) {
-            vectors[*i] = Some(vector);
+            vectors[*i] = Some(Fresh::new(vector, interim));
         }
     }
     for (step, vector) in steps.into_iter().zip(vectors) {
         match step {
             Step::Vacancy(seq, v) => {
-                index.upsert_vacancy(&v, vector.as_deref(), seq)?;
+                v.upsert(index, Fresh::as_vector(&vector), seq)?;
                 report.upserted += 1;
             }
             Step::Profile(seq, p) => {
-                index.upsert_profile(&p, vector.as_deref(), seq)?;
+                p.upsert(index, Fresh::as_vector(&vector), seq)?;
                 report.upserted += 1;
             }
             Step::RemoveVacancy(seq, id) => {
@@ -352,13 +459,17 @@ pub(crate) fn embed(embedder: &dyn Embedder, texts: &[&str]) -> Result<Vec<Vec<f
 /// A kind of record the index holds, so that walking the store is written once.
 pub(crate) trait Record: Sized + Send {
     const PHASE: Phase;
+    /// Whether this kind may have interim vectors (profiles; see `crate::interim`).
+    const HAS_INTERIM: bool;
     /// Whether the index may hold it (a profile needs consent to processing).
     fn indexable(&self) -> bool;
     fn embedding_text(&self) -> String;
     fn needs_embedding(&self, index: &Index) -> bool;
     fn is_indexed(&self, index: &Index) -> Result<bool>;
-    fn stored_vector(&self, index: &Index) -> Result<Option<Vec<f32>>>;
-    fn upsert(&self, index: &mut Index, vector: Option<&[f32]>, seq: u64) -> Result<()>;
+    /// The vector stored for its current text, of either model (see
+    /// `crate::interim`).
+    fn stored_vector(&self, index: &Index) -> Result<Option<Fresh>>;
+    fn upsert(&self, index: &mut Index, vector: Vector<'_>, seq: u64) -> Result<()>;
     /// Up to `limit` records with ids after `after`, in id order.
     fn page(
         store: &Store,
@@ -370,6 +481,7 @@ pub(crate) trait Record: Sized + Send {
 
 impl Record for Vacancy {
     const PHASE: Phase = Phase::Vacancies;
+    const HAS_INTERIM: bool = false;
     fn indexable(&self) -> bool {
         true
     }
@@ -382,11 +494,15 @@ impl Record for Vacancy {
     fn is_indexed(&self, index: &Index) -> Result<bool> {
         index.contains_vacancy(&self.id)
     }
-    fn stored_vector(&self, index: &Index) -> Result<Option<Vec<f32>>> {
-        index.stored_vacancy_vector(self)
+    fn stored_vector(&self, index: &Index) -> Result<Option<Fresh>> {
+        Ok(index.stored_vacancy_vector(self)?.map(Fresh::Main))
     }
-    fn upsert(&self, index: &mut Index, vector: Option<&[f32]>, seq: u64) -> Result<()> {
-        index.upsert_vacancy(self, vector, seq)
+    fn upsert(&self, index: &mut Index, vector: Vector<'_>, seq: u64) -> Result<()> {
+        match vector {
+            Vector::Main(v) => index.upsert_vacancy(self, Some(v), seq),
+            // Vacancies have no interim vectors (see `crate::interim`).
+            Vector::Keep | Vector::Interim(_) => index.upsert_vacancy(self, None, seq),
+        }
     }
     fn page(
         store: &Store,
@@ -402,6 +518,7 @@ impl Record for Vacancy {
 
 impl Record for Profile {
     const PHASE: Phase = Phase::Profiles;
+    const HAS_INTERIM: bool = true;
     fn indexable(&self) -> bool {
         self.consents_to(ConsentPurpose::Processing)
     }
@@ -409,16 +526,23 @@ impl Record for Profile {
         profile_embedding_text(self)
     }
     fn needs_embedding(&self, index: &Index) -> bool {
-        index.profile_needs_embedding(self)
+        index.profile_needs_any_vector(self)
     }
     fn is_indexed(&self, index: &Index) -> Result<bool> {
         index.contains_profile(&self.id)
     }
-    fn stored_vector(&self, index: &Index) -> Result<Option<Vec<f32>>> {
-        index.stored_profile_vector(self)
+    fn stored_vector(&self, index: &Index) -> Result<Option<Fresh>> {
+        if let Some(v) = index.stored_profile_vector(self)? {
+            return Ok(Some(Fresh::Main(v)));
+        }
+        Ok(index.stored_interim_vector(self)?.map(Fresh::Interim))
     }
-    fn upsert(&self, index: &mut Index, vector: Option<&[f32]>, seq: u64) -> Result<()> {
-        index.upsert_profile(self, vector, seq)
+    fn upsert(&self, index: &mut Index, vector: Vector<'_>, seq: u64) -> Result<()> {
+        match vector {
+            Vector::Keep => index.upsert_profile(self, None, seq),
+            Vector::Main(v) => index.upsert_profile(self, Some(v), seq),
+            Vector::Interim(v) => index.upsert_profile_interim(self, v, seq),
+        }
     }
     fn page(
         store: &Store,
@@ -438,7 +562,7 @@ impl Record for Profile {
 async fn backfill<R: Record>(
     store: &Store,
     index: &mut Index,
-    embedder: &dyn Embedder,
+    (embedder, interim): (&dyn Embedder, bool),
     progress: &dyn Progress,
     report: &mut SyncReport,
 ) -> Result<()> {
@@ -460,7 +584,12 @@ async fn backfill<R: Record>(
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         let vectors = embed(embedder, &texts)?;
         for (record, vector) in missing.iter().zip(&vectors) {
-            record.upsert(index, Some(vector), seq)?;
+            let vector = if interim {
+                Vector::Interim(vector)
+            } else {
+                Vector::Main(vector)
+            };
+            record.upsert(index, vector, seq)?;
         }
         report.embedded += vectors.len() as u64;
         progress.advance(vectors.len() as u64);

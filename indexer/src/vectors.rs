@@ -23,7 +23,7 @@
 //! time), then re-scores the best `RESCORE_FACTOR · k` rows (at most
 //! k + `RESCORE_MARGIN`) with f16 × f32.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::FileExt;
@@ -311,6 +311,19 @@ impl VectorStore {
                 .map(|b| f16::from_le_bytes([b[0], b[1]]).to_f32())
                 .collect(),
         ))
+    }
+
+    /// Up to `limit` live vectors, as their ids and the hash of the text each came
+    /// from, in row order, leaving out `skip`: what the upgrade from interim
+    /// vectors walks (see `crate::sync::upgrade`).
+    pub fn live_rows(&self, limit: usize, skip: &HashSet<String>) -> Vec<(String, u64)> {
+        self.meta
+            .iter()
+            .zip(&self.ids)
+            .filter(|(meta, id)| meta.live && !skip.contains(id.as_str()))
+            .take(limit)
+            .map(|(meta, id)| (id.clone(), meta.hash))
+            .collect()
     }
 
     /// Whether `id` has no vector or one computed from a text with another hash.

@@ -144,14 +144,8 @@ pub fn on_vacancy_opened(
         // The competition a runner-up came from is not a new opportunity.
         .filter(|(e, _)| e.origin_vacancy_id.as_ref() != Some(&vacancy.id))
         .collect();
-    let candidates: Vec<Candidate<Profile>> = live
-        .iter()
-        .map(|(_, p)| Candidate {
-            record: *p,
-            bm25: None,
-            dense: None,
-        })
-        .collect();
+    let candidates: Vec<Candidate<Profile>> =
+        live.iter().map(|(_, p)| Candidate::unscored(*p)).collect();
     let scored = ranker.score_profiles(vacancy, &candidates);
     let mut matches: Vec<(usize, f32)> = scored
         .iter()

@@ -26,6 +26,9 @@ pub enum BenchCommand {
     /// Candidate search speed: vacancies for a profile over 50k vacancies, including
     /// the query embedding (target p50 ≤ 30 ms).
     Search(super::bench_matching::BenchSearchArgs),
+    /// Bulk indexing speed per model: `index rebuild --static` over N profiles
+    /// (target: 1M searchable in ≤ 15 min), then the transformer upgrade on a sample.
+    Index(super::bench_index::BenchIndexArgs),
 }
 
 #[derive(Args)]
@@ -45,6 +48,7 @@ pub async fn run(cmd: BenchCommand, data_dir: &std::path::Path) -> anyhow::Resul
             let model = super::default_model(data_dir)?.map(std::sync::Arc::new);
             super::bench_matching::bench_search(args, data_dir, model).await
         }
+        BenchCommand::Index(args) => super::bench_index::bench_index(args, data_dir).await,
         BenchCommand::Embed(_) => {
             anyhow::bail!("the embedding benchmark runs outside the async runtime")
         }

@@ -57,13 +57,7 @@ impl DenseModel {
     /// The transformer (if fetched), or the static model with `--static`.
     pub fn for_eval(args: &EvalArgs, data_dir: &Path) -> anyhow::Result<Option<DenseModel>> {
         if args.static_model {
-            let dir = data_dir
-                .join("models")
-                .join(qabilet_models::STATIC_E5_DIR_NAME);
-            let model = qabilet_models::StaticModel::load(&dir).with_context(|| {
-                format!("{}: run `qabilet models distill` first", dir.display())
-            })?;
-            return Ok(Some(DenseModel::Static(model)));
+            return Ok(Some(DenseModel::Static(super::static_model(data_dir)?)));
         }
         Ok(super::default_model(data_dir)?.map(DenseModel::Transformer))
     }

@@ -6,15 +6,22 @@
 //! take an embedding model when one is available; without one, text search is kept
 //! up to date and records whose text changed lose their vector until a run with a
 //! model computes it.
+//!
+//! `--static` (on `rebuild` and `sync`) is for bulk loads: profiles that have no
+//! vector get an interim one from the distilled static model (about a minute for a
+//! million, against hours for the transformer), and `upgrade` (or the server, in the
+//! background) replaces them with the transformer's later; see
+//! `qabilet_indexer::sync::upgrade`.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use anyhow::Context as _;
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use comfy_table::{presets::UTF8_FULL, Table};
 use indicatif::ProgressBar;
-use qabilet_indexer::sync::{self, Embedder, Phase, Progress};
+use qabilet_indexer::sync::{self, Embedder, Embedders, Phase, Progress};
 use qabilet_indexer::{Index, IndexConfig};
 use qabilet_store::Store;
 
@@ -24,11 +31,34 @@ pub enum IndexCommand {
     /// Rebuild the index from every record of the store, beside the current one,
     /// then swap it in. Vectors whose text and model are unchanged are reused.
     /// Stop the server first: it holds the index.
-    Rebuild,
+    Rebuild(BulkArgs),
     /// Apply the changes made in the store since the last sync.
-    Sync,
+    Sync(BulkArgs),
+    /// Replace interim (static-model) profile vectors with the transformer's, in
+    /// committed batches; stop it at any time (Ctrl-C) and run it again to go on.
+    /// The server does the same in the background.
+    Upgrade(UpgradeArgs),
     /// Show what the index holds and how far it lags behind the store.
     Status,
+}
+
+#[derive(Args)]
+pub struct BulkArgs {
+    /// Give profiles that have no vector an interim one from the distilled static
+    /// model (`qabilet models distill`): a large pool is searchable in minutes, and
+    /// `qabilet index upgrade` (or the server) upgrades them to the transformer's.
+    #[arg(long = "static")]
+    pub static_first: bool,
+}
+
+#[derive(Args)]
+pub struct UpgradeArgs {
+    /// Stop after this many profiles (default: all).
+    #[arg(long)]
+    pub limit: Option<u64>,
+    /// Profiles embedded and committed per batch.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub batch: u64,
 }
 
 /// Runs one index command. `embedder` computes vectors; `None` keeps text search in
@@ -36,23 +66,43 @@ pub enum IndexCommand {
 pub async fn run(
     cmd: IndexCommand,
     store: &Store,
-    index_dir: &Path,
+    data_dir: &Path,
     embedder: Option<&dyn Embedder>,
 ) -> anyhow::Result<()> {
+    let index_dir = &super::index_dir(data_dir);
+    let interim = |args: &BulkArgs| -> anyhow::Result<Option<qabilet_models::StaticModel>> {
+        args.static_first
+            .then(|| super::static_model(data_dir))
+            .transpose()
+    };
     match cmd {
-        IndexCommand::Rebuild => rebuild(store, index_dir, embedder).await,
-        IndexCommand::Sync => sync(store, index_dir, embedder).await,
+        IndexCommand::Rebuild(args) => {
+            let fast = interim(&args)?;
+            rebuild(store, index_dir, embedders(embedder, fast.as_ref())).await
+        }
+        IndexCommand::Sync(args) => {
+            let fast = interim(&args)?;
+            sync_with(store, index_dir, embedders(embedder, fast.as_ref())).await
+        }
+        IndexCommand::Upgrade(args) => upgrade(store, index_dir, embedder, &args).await,
         IndexCommand::Status => status(store, index_dir).await,
     }
 }
 
-async fn rebuild(
-    store: &Store,
-    index_dir: &Path,
-    embedder: Option<&dyn Embedder>,
-) -> anyhow::Result<()> {
+fn embedders<'a>(
+    main: Option<&'a dyn Embedder>,
+    interim: Option<&'a qabilet_models::StaticModel>,
+) -> Embedders<'a> {
+    Embedders {
+        main,
+        interim: interim.map(|m| m as &dyn Embedder),
+    }
+}
+
+async fn rebuild(store: &Store, index_dir: &Path, embedders: Embedders<'_>) -> anyhow::Result<()> {
+    let embedder = embedders.main;
     let bars = Bars::default();
-    let report = sync::rebuild(store, index_dir, IndexConfig::default(), embedder, &bars)
+    let report = sync::rebuild_with(store, index_dir, IndexConfig::default(), embedders, &bars)
         .await
         .with_context(|| format!("rebuilding the index in {}", index_dir.display()))?;
     bars.end();
@@ -78,9 +128,18 @@ pub async fn sync(
     index_dir: &Path,
     embedder: Option<&dyn Embedder>,
 ) -> anyhow::Result<()> {
+    sync_with(store, index_dir, Embedders::main(embedder)).await
+}
+
+async fn sync_with(
+    store: &Store,
+    index_dir: &Path,
+    embedders: Embedders<'_>,
+) -> anyhow::Result<()> {
+    let embedder = embedders.main;
     let mut index = open(index_dir, embedder)?;
     let bars = Bars::default();
-    let report = sync::catch_up(store, &mut index, embedder, &bars)
+    let report = sync::catch_up_with(store, &mut index, embedders, &bars)
         .await
         .with_context(|| format!("syncing the index in {}", index_dir.display()))?;
     bars.end();
@@ -116,6 +175,75 @@ fn open(index_dir: &Path, embedder: Option<&dyn Embedder>) -> anyhow::Result<Ind
             index_dir.display()
         )
     })
+}
+
+/// `qabilet index upgrade`: see [`IndexCommand::Upgrade`].
+async fn upgrade(
+    store: &Store,
+    index_dir: &Path,
+    embedder: Option<&dyn Embedder>,
+    args: &UpgradeArgs,
+) -> anyhow::Result<()> {
+    let embedder = embedder.context(
+        "no transformer to upgrade to: run `qabilet models fetch` (the upgrade replaces \
+         interim vectors with its vectors)",
+    )?;
+    let index = open(index_dir, Some(embedder))?;
+    if index.interim_count() == 0 {
+        println!("No interim vectors: every vector is the transformer's already.");
+        return Ok(());
+    }
+    let index = RwLock::new(index);
+    let stop = Arc::new(AtomicBool::new(false));
+    let on_interrupt = stop.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("stopping after this batch (what is done is kept)");
+            on_interrupt.store(true, Ordering::Relaxed);
+        }
+    });
+    let bars = Bars::default();
+    let report = sync::upgrade(
+        store,
+        &index,
+        embedder,
+        args.batch as usize,
+        args.limit,
+        &bars,
+        &|| stop.load(Ordering::Relaxed),
+    )
+    .await
+    .with_context(|| format!("upgrading the vectors in {}", index_dir.display()))?;
+    bars.end();
+    let rate = report.upgraded as f64 / report.seconds.max(1e-9);
+    println!(
+        "Upgraded {} profiles to {} in {:.0} s ({rate:.1} profiles/s); {} left to the \
+         change feed; {} still interim{}.",
+        report.upgraded,
+        embedder.model_id(),
+        report.seconds,
+        report.skipped,
+        report.remaining,
+        if report.remaining > 0 && rate > 0.0 {
+            format!(
+                " (about {} more at this rate)",
+                human_duration(report.remaining as f64 / rate)
+            )
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+/// `3 h 05 min`, `12 min 07 s`, `40 s`.
+pub fn human_duration(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=3599 => format!("{} min {:02} s", s / 60, s % 60),
+        _ => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
+    }
 }
 
 fn no_model_note(embedder: Option<&dyn Embedder>) {
@@ -165,6 +293,36 @@ async fn status(store: &Store, index_dir: &Path) -> anyhow::Result<()> {
         ),
         String::new(),
     ]);
+    if status.interim_vectors > 0 {
+        t.add_row(vec![
+            "Interim profile vectors (awaiting the upgrade)".to_owned(),
+            format!(
+                "{} ({})",
+                status.interim_vectors,
+                status.interim_model.as_deref().unwrap_or("unknown model")
+            ),
+            String::new(),
+        ]);
+    }
+    if let Some(u) = status
+        .upgrade
+        .as_ref()
+        .filter(|_| status.interim_vectors > 0)
+    {
+        let eta = if u.per_second > 0.0 {
+            human_duration(status.interim_vectors as f64 / u.per_second)
+        } else {
+            "unknown".to_owned()
+        };
+        let when = chrono::DateTime::from_timestamp(u.updated_at, 0)
+            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+            .unwrap_or_default();
+        t.add_row(vec![
+            "Upgrade: last rate, ETA".to_owned(),
+            format!("{:.1} profiles/s (at {when}), {eta} left", u.per_second),
+            String::new(),
+        ]);
+    }
     t.add_row(vec![
         "Last change applied / in the store".to_owned(),
         status.last_applied_seq.to_string(),
@@ -181,7 +339,7 @@ async fn status(store: &Store, index_dir: &Path) -> anyhow::Result<()> {
 
 /// Shows each phase of a sync or rebuild as its own progress bar on stderr.
 #[derive(Default)]
-struct Bars {
+pub struct Bars {
     /// The bar of the current phase. A mutex because `Progress` is `Sync` (indexing
     /// may run on another task); it is never held across an `.await`.
     current: Mutex<Option<ProgressBar>>,

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod bench_embed;
+pub mod bench_index;
 pub mod bench_matching;
 pub mod demo;
 pub mod demo_accounts;
@@ -60,13 +61,15 @@ impl Context {
             }
         };
         let model = default_model(&self.data_dir)?.map(Arc::new);
-        Ok(App::new(AppParts {
+        let app = App::new(AppParts {
             store,
             config,
             index,
             model,
             ranking_threads: RankingThreads::Parallel,
-        }))
+        });
+        attach_interim_model(&app, &self.data_dir)?;
+        Ok(app)
     }
 
     /// The application core over `store` alone (no index, no model): for commands
@@ -114,6 +117,45 @@ pub fn default_model(data_dir: &Path) -> anyhow::Result<Option<EmbeddingModel>> 
     let model = EmbeddingModel::load_with(&dir, model_precision(data_dir)?)
         .with_context(|| format!("loading the embedding model in {}", dir.display()))?;
     Ok(Some(model))
+}
+
+/// The distilled static model, which `qabilet models distill` writes.
+pub fn static_model(data_dir: &Path) -> anyhow::Result<qabilet_models::StaticModel> {
+    let dir = data_dir
+        .join("models")
+        .join(qabilet_models::STATIC_E5_DIR_NAME);
+    qabilet_models::StaticModel::load(&dir)
+        .with_context(|| format!("{}: run `qabilet models distill` first", dir.display()))
+}
+
+/// Loads the static model into `app` when its index holds interim vectors of it,
+/// so ranking scores those profiles with their own model. A missing model is a
+/// note, not an error: ranking goes on without their dense signal.
+pub fn attach_interim_model(app: &App, data_dir: &Path) -> anyhow::Result<()> {
+    let Some(index) = app.index() else {
+        return Ok(());
+    };
+    let wanted = index
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .interim_model()
+        .map(str::to_owned);
+    let Some(wanted) = wanted else {
+        return Ok(());
+    };
+    match static_model(data_dir) {
+        Ok(m) if m.model_id() == wanted => app.set_interim_model(Arc::new(m)),
+        Ok(m) => eprintln!(
+            "note: the index's interim vectors are of {wanted}, the static model is {}; \
+             those profiles rank without a dense signal until upgraded",
+            m.model_id()
+        ),
+        Err(e) => eprintln!(
+            "note: {e:#}; profiles with interim vectors rank without a dense signal \
+             until upgraded"
+        ),
+    }
+    Ok(())
 }
 
 /// Where the search index lives.

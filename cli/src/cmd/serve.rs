@@ -180,6 +180,7 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
         model: model.clone(),
         ranking_threads: RankingThreads::Sequential,
     });
+    super::attach_interim_model(&app, data_dir)?;
     // The index follows the store while serving: consent revocations and imports
     // reach search within a tick.
     let follower = index_handle.map(|index| {

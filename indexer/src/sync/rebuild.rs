@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 use qabilet_domain::{Profile, Vacancy};
 use qabilet_store::Store;
 
-use super::{catch_up, embed, to_u64, Embedder, Progress, Record, SyncReport, PAGE};
+use super::{
+    catch_up_with, embed, to_u64, Embedder, Embedders, Fresh, Progress, Record, SyncReport, PAGE,
+};
 use crate::{Error, Index, IndexConfig, Result};
 
 /// Written into the new directory once it is complete.
@@ -127,6 +129,19 @@ pub async fn rebuild(
     embedder: Option<&dyn Embedder>,
     progress: &dyn Progress,
 ) -> Result<RebuildReport> {
+    rebuild_with(store, dir, config, Embedders::main(embedder), progress).await
+}
+
+/// [`rebuild`] with an interim model for the profiles that have no valid vector
+/// (see [`Embedders`]): the fast way to make a large pool searchable.
+pub async fn rebuild_with(
+    store: &Store,
+    dir: &Path,
+    config: IndexConfig,
+    embedders: Embedders<'_>,
+    progress: &dyn Progress,
+) -> Result<RebuildReport> {
+    let embedder = embedders.main;
     recover_swap(dir)?;
     let (staging, old_dir) = siblings(dir)?;
     remove_dir(&staging)?;
@@ -154,6 +169,21 @@ pub async fn rebuild(
 
     let mut fresh = Index::open(&staging, IndexConfig { dim, ..config })?;
     fresh.set_vector_model(model.as_deref());
+    // Interim vectors: the interim embedder's, else the old index's kept as they
+    // are (a rebuild does not undo a bulk index the upgrade has not finished).
+    let old_interim = old
+        .as_ref()
+        .and_then(|old| Some((old.interim_model()?.to_owned(), old.interim_dim()?)));
+    let interim_model = match embedders.interim {
+        Some(fast) => Some((fast.model_id(), fast.dim())),
+        None => old_interim.clone(),
+    };
+    if let Some((model, dim)) = &interim_model {
+        fresh.use_interim_model(model, *dim)?;
+    }
+    let reuse_interim = old
+        .as_ref()
+        .filter(|_| old_interim.is_some() && old_interim == interim_model);
     // Records are read after this number, so they are at least this new; changes
     // made while they are read are replayed by the catch-up below.
     let seq = to_u64(store.last_change_seq().await?);
@@ -163,7 +193,8 @@ pub async fn rebuild(
         store,
         fresh: &mut fresh,
         reuse,
-        embedder,
+        reuse_interim,
+        embedders,
         progress,
         seq,
         report: &mut report,
@@ -172,7 +203,7 @@ pub async fn rebuild(
     build.report.profiles = build.all::<Profile>(counts.profiles).await?;
     fresh.commit()?;
     progress.committed(fresh.last_applied_seq());
-    report.catch_up = catch_up(store, &mut fresh, embedder, progress).await?;
+    report.catch_up = catch_up_with(store, &mut fresh, embedders, progress).await?;
     drop(fresh);
 
     // Swap. `READY` first, so that a crash between the renames is finished on open.
@@ -208,7 +239,9 @@ struct Build<'a> {
     fresh: &'a mut Index,
     /// The old index, when its vectors are valid for the new one.
     reuse: Option<&'a Index>,
-    embedder: Option<&'a dyn Embedder>,
+    /// The old index, when its interim vectors are of the new one's interim model.
+    reuse_interim: Option<&'a Index>,
+    embedders: Embedders<'a>,
     progress: &'a dyn Progress,
     seq: u64,
     report: &'a mut RebuildReport,
@@ -231,14 +264,22 @@ impl Build<'_> {
             let records: Vec<R> = page.into_iter().filter(R::indexable).collect();
             let mut vectors = Vec::with_capacity(records.len());
             for record in &records {
-                let reused = match self.reuse {
-                    Some(old) => record.stored_vector(old)?,
+                let reused = match self.reuse.or(self.reuse_interim) {
+                    Some(old) => record.stored_vector(old)?.filter(|v| match v {
+                        Fresh::Main(_) => self.reuse.is_some(),
+                        Fresh::Interim(_) => self.reuse_interim.is_some(),
+                    }),
                     None => None,
                 };
                 self.report.reused += u64::from(reused.is_some());
                 vectors.push(reused);
             }
-            if let Some(embedder) = self.embedder {
+            let embedder: Option<(&dyn Embedder, bool)> = if R::HAS_INTERIM {
+                self.embedders.for_profiles()
+            } else {
+                self.embedders.main.map(|e| (e, false))
+            };
+            if let Some((embedder, interim)) = embedder {
                 let missing: Vec<usize> = (0..records.len())
                     .filter(|&i| vectors[i].is_none())
                     .collect();
@@ -250,11 +291,11 @@ impl Build<'_> {
                 let computed = embed(embedder, &texts)?;
                 self.report.embedded += computed.len() as u64;
                 for (i, vector) in missing.into_iter().zip(computed) {
-                    vectors[i] = Some(vector);
+                    vectors[i] = Some(Fresh::new(vector, interim));
                 }
             }
             for (record, vector) in records.iter().zip(&vectors) {
-                record.upsert(self.fresh, vector.as_deref(), self.seq)?;
+                record.upsert(self.fresh, Fresh::as_vector(vector), self.seq)?;
             }
             indexed += records.len() as u64;
             self.progress.advance(read);

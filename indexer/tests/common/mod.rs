@@ -29,19 +29,26 @@ pub fn config(commit_every: usize) -> IndexConfig {
 /// Counts the texts it embeds.
 pub struct FakeEmbedder {
     pub model: String,
+    pub dim: usize,
     pub embedded: AtomicU64,
 }
 
 impl FakeEmbedder {
     pub fn new(model: &str) -> Self {
+        Self::with_dim(model, DIM)
+    }
+
+    /// One of another dimension (a static model beside the transformer).
+    pub fn with_dim(model: &str, dim: usize) -> Self {
         FakeEmbedder {
             model: model.to_owned(),
+            dim,
             embedded: AtomicU64::new(0),
         }
     }
 
     pub fn vector(&self, text: &str) -> Vec<f32> {
-        let v: Vec<f32> = (0..DIM)
+        let v: Vec<f32> = (0..self.dim)
             .map(|i| {
                 let h = text_hash(&format!("{}/{i}/{text}", self.model));
                 (h % 20_001) as f32 / 10_000.0 - 1.0
@@ -61,7 +68,7 @@ impl Embedder for FakeEmbedder {
         self.model.clone()
     }
     fn dim(&self) -> usize {
-        DIM
+        self.dim
     }
     fn embed_passages(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
         self.embedded

@@ -12,6 +12,11 @@
 //! - **Reciprocal-rank fusion**: Σ wₛ / (k + rankₛ), ranks starting at 1, a missing
 //!   signal contributing nothing. Robust to score shapes, but throws away how far
 //!   apart two candidates are; offered for deployments that prefer it.
+//!
+//! A signal may come in *groups* that are calibrated apart ([`fuse_grouped`]): the
+//! dense scores of profiles that still have interim (static-model) vectors are
+//! cosines of another model, so they are min-max normalised, or ranked, among
+//! themselves and never against the transformer's.
 
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +61,19 @@ pub fn fuse(
     method: FusionMethod,
     rrf_k: f32,
 ) -> Vec<ScoreParts> {
+    let one_group = vec![0u8; signals[0].len()];
+    fuse_grouped(signals, [&one_group; 3], weights, method, rrf_k)
+}
+
+/// [`fuse`] with each signal's values calibrated within their group
+/// (`groups[s][i]` is the group of signal s of candidate i); see the module docs.
+pub fn fuse_grouped(
+    signals: [&[Option<f32>]; 3],
+    groups: [&[u8]; 3],
+    weights: [f32; 3],
+    method: FusionMethod,
+    rrf_k: f32,
+) -> Vec<ScoreParts> {
     let n = signals[0].len();
     let present: [bool; 3] = signals.map(|s| s.iter().any(Option::is_some));
     let total: f32 = (0..3)
@@ -72,18 +90,35 @@ pub fn fuse(
     let parts: Vec<Vec<Option<SignalPart>>> = (0..3)
         .map(|s| {
             let values = signals[s];
-            let ranks = ranks(values);
-            let (lo, hi) = values
-                .iter()
-                .flatten()
-                .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
-                    (lo.min(v), hi.max(v))
-                });
+            let group = |i: usize| groups[s].get(i).copied().unwrap_or(0);
+            let mut ranks = vec![0usize; n];
+            let mut bounds = vec![(f32::INFINITY, f32::NEG_INFINITY); 256];
+            let mut seen: Vec<u8> = (0..n).map(group).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for &g in &seen {
+                let in_group: Vec<Option<f32>> = (0..n)
+                    .map(|i| values[i].filter(|_| group(i) == g))
+                    .collect();
+                for (i, r) in self::ranks(&in_group).into_iter().enumerate() {
+                    if group(i) == g {
+                        ranks[i] = r;
+                    }
+                }
+                bounds[usize::from(g)] = in_group
+                    .iter()
+                    .flatten()
+                    .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+                        (lo.min(v), hi.max(v))
+                    });
+            }
             values
                 .iter()
                 .zip(&ranks)
-                .map(|(v, &rank)| {
+                .enumerate()
+                .map(|(i, (v, &rank))| {
                     let raw = (*v)?;
+                    let (lo, hi) = bounds[usize::from(group(i))];
                     let normalised = match method {
                         FusionMethod::Linear if hi > lo => (raw - lo) / (hi - lo),
                         FusionMethod::Linear => 1.0,
@@ -156,6 +191,34 @@ mod tests {
         assert!((f[1].score - 1.0 / 3.0).abs() < 1e-6);
         assert!(f[2].bm25.is_none());
         assert!(f.iter().all(|p| (0.0..=1.0).contains(&p.score)));
+    }
+
+    /// Two groups of one signal are normalised apart: the best of each gets 1.
+    #[test]
+    fn groups_are_calibrated_apart() {
+        let dense = [Some(0.9), Some(0.8), Some(0.3), Some(0.1)];
+        let groups = [0u8, 0, 1, 1];
+        let zeros = [0u8; 4];
+        let none: [Option<f32>; 4] = [None; 4];
+        let f = fuse_grouped(
+            [&none, &dense, &none],
+            [&zeros, &groups, &zeros],
+            [0.0, 1.0, 0.0],
+            FusionMethod::Linear,
+            60.0,
+        );
+        let normalised: Vec<f32> = f.iter().map(|p| p.dense.unwrap().normalised).collect();
+        assert_eq!(normalised, vec![1.0, 0.0, 1.0, 0.0]);
+        let ranks: Vec<usize> = f.iter().map(|p| p.dense.unwrap().rank).collect();
+        assert_eq!(ranks, vec![1, 2, 1, 2]);
+        // As one group, the interim scores would sit at the bottom.
+        let f = fuse(
+            [&none, &dense, &none],
+            [0.0, 1.0, 0.0],
+            FusionMethod::Linear,
+            60.0,
+        );
+        assert!((f[2].dense.unwrap().normalised - 0.25).abs() < 1e-6);
     }
 
     #[test]

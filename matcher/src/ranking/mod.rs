@@ -93,8 +93,13 @@ pub trait SentenceEmbedder {
 /// What a recommendation was computed with.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Provenance {
-    /// Embedding model of the dense signal, if it was used.
+    /// Embedding model of the dense signal, if it was used. In one explanation:
+    /// the model this item's dense score came from.
     pub model_id: Option<String>,
+    /// The interim model, when some profiles were scored with its vectors (see
+    /// [`DenseModel`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interim_model_id: Option<String>,
     /// The index's last applied store sequence number.
     pub index_version: u64,
 }
@@ -123,12 +128,44 @@ pub struct Explanation {
     pub provenance: Provenance,
 }
 
+/// Which model's vectors a dense score compares. A profile that still has an
+/// interim vector (bulk-indexed with the static model, not yet upgraded) is scored
+/// against the query embedded with that model; the two groups are calibrated apart
+/// in fusion ([`fusion::fuse_grouped`]), so their cosines are never compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DenseModel {
+    /// The transformer.
+    #[default]
+    Main,
+    /// The interim (static) model.
+    Interim,
+}
+
+impl DenseModel {
+    fn group(self) -> u8 {
+        match self {
+            DenseModel::Main => 0,
+            DenseModel::Interim => 1,
+        }
+    }
+}
+
+/// The vacancy's query embedded with each model whose profile vectors are in the
+/// index (see [`DenseModel`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueryVectors<'a> {
+    pub main: Option<&'a [f32]>,
+    pub interim: Option<&'a [f32]>,
+}
+
 /// A retrieved candidate: its id and the raw scores that found it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Retrieved {
     pub id: String,
     pub bm25: Option<f32>,
     pub dense: Option<f32>,
+    /// Whose vectors `dense` compares.
+    pub dense_model: DenseModel,
 }
 
 /// A profile with its retrieval scores, ready to rank.
@@ -137,6 +174,19 @@ pub struct Candidate<'a, T> {
     pub record: &'a T,
     pub bm25: Option<f32>,
     pub dense: Option<f32>,
+    pub dense_model: DenseModel,
+}
+
+impl<'a, T> Candidate<'a, T> {
+    /// A candidate with no retrieval scores (ranked on the structured fit alone).
+    pub fn unscored(record: &'a T) -> Self {
+        Candidate {
+            record,
+            bm25: None,
+            dense: None,
+            dense_model: DenseModel::Main,
+        }
+    }
 }
 
 /// Pairs retrieved ids with their loaded records, keeping retrieval order; ids with
@@ -152,6 +202,7 @@ pub fn join_candidates<'a, T>(
                 record,
                 bm25: r.bm25,
                 dense: r.dense,
+                dense_model: r.dense_model,
             })
         })
         .collect()
@@ -249,26 +300,41 @@ fn truncate_words(s: &str, max: usize) -> String {
 }
 
 fn merge(bm25: Vec<(String, f32)>, dense: Vec<(String, f32)>) -> Vec<Retrieved> {
+    merge_models(bm25, dense, Vec::new())
+}
+
+/// Unites the lists; a profile found by both vector stores (never valid in both)
+/// keeps the transformer's score.
+fn merge_models(
+    bm25: Vec<(String, f32)>,
+    dense: Vec<(String, f32)>,
+    interim: Vec<(String, f32)>,
+) -> Vec<Retrieved> {
     let mut by_id: HashMap<String, Retrieved> = HashMap::new();
+    let entry = |by_id: &mut HashMap<String, Retrieved>, id: String| {
+        by_id.remove(&id).unwrap_or(Retrieved {
+            id,
+            bm25: None,
+            dense: None,
+            dense_model: DenseModel::Main,
+        })
+    };
     for (id, s) in bm25 {
-        by_id
-            .entry(id.clone())
-            .or_insert(Retrieved {
-                id,
-                bm25: None,
-                dense: None,
-            })
-            .bm25 = Some(s);
+        let mut r = entry(&mut by_id, id);
+        r.bm25 = Some(s);
+        by_id.insert(r.id.clone(), r);
+    }
+    for (id, s) in interim {
+        let mut r = entry(&mut by_id, id);
+        r.dense = Some(s);
+        r.dense_model = DenseModel::Interim;
+        by_id.insert(r.id.clone(), r);
     }
     for (id, s) in dense {
-        by_id
-            .entry(id.clone())
-            .or_insert(Retrieved {
-                id,
-                bm25: None,
-                dense: None,
-            })
-            .dense = Some(s);
+        let mut r = entry(&mut by_id, id);
+        r.dense = Some(s);
+        r.dense_model = DenseModel::Main;
+        by_id.insert(r.id.clone(), r);
     }
     let mut out: Vec<Retrieved> = by_id.into_values().collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
@@ -307,19 +373,43 @@ pub fn retrieve_profiles(
     embedding: Option<&[f32]>,
     depth: usize,
 ) -> qabilet_indexer::Result<Vec<Retrieved>> {
+    let vectors = QueryVectors {
+        main: embedding,
+        interim: None,
+    };
+    retrieve_profiles_with(index, vacancy, vectors, depth)
+}
+
+/// [`retrieve_profiles`], with the nearest interim vectors as well when the
+/// vacancy's query embedding of the interim model is given (see [`DenseModel`]).
+pub fn retrieve_profiles_with(
+    index: &Index,
+    vacancy: &Vacancy,
+    vectors: QueryVectors<'_>,
+    depth: usize,
+) -> qabilet_indexer::Result<Vec<Retrieved>> {
     let query = vacancy_query(vacancy);
     let limit = depth.min(1_000);
     let requirements = requirement_filters(vacancy);
     // BM25 and the vector scan are independent reads of immutable data: run the
     // scan on a scoped thread so a shortlist waits for the slower, not their sum.
     let (matches, dense) = std::thread::scope(|scope| {
-        let dense = scope.spawn(|| match embedding {
-            Some(e) => index.similar_profiles(e, depth).map(|hits| {
+        let dense = scope.spawn(|| -> qabilet_indexer::Result<_> {
+            let pairs = |hits: Vec<qabilet_indexer::VectorHit>| {
                 hits.into_iter()
                     .map(|h| (h.id, h.score))
                     .collect::<Vec<_>>()
-            }),
-            None => Ok(Vec::new()),
+            };
+            let (main_depth, interim_depth) = split_depth(index, vectors, depth);
+            let main = match vectors.main {
+                Some(e) => pairs(index.similar_profiles(e, main_depth)?),
+                None => Vec::new(),
+            };
+            let interim = match vectors.interim {
+                Some(e) => pairs(index.similar_profiles_interim(e, interim_depth)?),
+                None => Vec::new(),
+            };
+            Ok((main, interim))
         });
         let matches = index.match_profiles(&query, &requirements, limit);
         let dense = dense
@@ -336,7 +426,23 @@ pub fn retrieve_profiles(
         .chain(matches.passing)
         .map(|h| (h.id, h.score))
         .collect();
-    Ok(merge(bm25, dense?))
+    let (dense, interim) = dense?;
+    Ok(merge_models(bm25, dense, interim))
+}
+
+/// How many nearest vectors each model's store contributes: with both, `depth` is
+/// shared in proportion to the profiles each holds, so that a profile's chance to
+/// enter the pool does not depend on whether it was upgraded yet (the first
+/// thousand upgraded of a million would otherwise all be retrieved).
+fn split_depth(index: &Index, vectors: QueryVectors<'_>, depth: usize) -> (usize, usize) {
+    let (Some(_), Some(_)) = (vectors.main, vectors.interim) else {
+        return (depth, depth);
+    };
+    let main = index.vector_counts().1;
+    let interim = index.interim_count();
+    let total = (main + interim).max(1);
+    let share = |n: usize| (depth * n).div_ceil(total).min(depth);
+    (share(main), share(interim))
 }
 
 /// Vacancies for a candidate's query (typed text, or built from their profile by the
@@ -529,11 +635,16 @@ impl<'a> Ranker<'a> {
         }
     }
 
-    fn fuse(&self, pairs: &[Pair], bm25: &[Option<f32>], dense: &[Option<f32>]) -> Vec<ScoreParts> {
+    fn fuse<T>(&self, pairs: &[Pair], candidates: &[Candidate<T>]) -> Vec<ScoreParts> {
+        let bm25: Vec<Option<f32>> = candidates.iter().map(|c| c.bm25).collect();
+        let dense: Vec<Option<f32>> = candidates.iter().map(|c| c.dense).collect();
+        let dense_groups: Vec<u8> = candidates.iter().map(|c| c.dense_model.group()).collect();
+        let one_group = vec![0u8; candidates.len()];
         let structured: Vec<Option<f32>> = pairs.iter().map(|p| Some(p.fit.score)).collect();
         let c = self.config;
-        fusion::fuse(
-            [bm25, dense, &structured],
+        fusion::fuse_grouped(
+            [&bm25, &dense, &structured],
+            [&one_group, &dense_groups, &one_group],
             [c.bm25_weight, c.dense_weight, c.structured_weight],
             c.method,
             c.rrf_k,
@@ -589,9 +700,7 @@ impl<'a> Ranker<'a> {
             .iter()
             .map(|c| self.pool_pair(&pv, c.record, vacancy.deadline))
             .collect();
-        let bm25: Vec<Option<f32>> = candidates.iter().map(|c| c.bm25).collect();
-        let dense: Vec<Option<f32>> = candidates.iter().map(|c| c.dense).collect();
-        let parts = self.fuse(&pairs, &bm25, &dense);
+        let parts = self.fuse(&pairs, candidates);
         parts
             .into_iter()
             .zip(pairs.into_iter().map(|p| p.eligibility))
@@ -629,9 +738,7 @@ impl<'a> Ranker<'a> {
             }
             pair
         });
-        let bm25: Vec<Option<f32>> = candidates.iter().map(|c| c.bm25).collect();
-        let dense: Vec<Option<f32>> = candidates.iter().map(|c| c.dense).collect();
-        let parts = self.fuse(&pairs, &bm25, &dense);
+        let parts = self.fuse(&pairs, candidates);
         let mut order: Vec<usize> = (0..candidates.len()).collect();
         order.sort_by(|&a, &b| {
             parts[b]
@@ -682,6 +789,14 @@ impl<'a> Ranker<'a> {
                 explanation: self.explanation(&shown, parts[i], best),
             }
         });
+        // `map_all` keeps the order of `shown`.
+        for (item, &i) in out.eligible.iter_mut().zip(&shown) {
+            let c = &candidates[i];
+            if c.dense_model == DenseModel::Interim && c.dense.is_some() {
+                let p = &mut item.explanation.provenance;
+                p.model_id = p.interim_model_id.clone();
+            }
+        }
         out
     }
 
@@ -706,9 +821,7 @@ impl<'a> Ranker<'a> {
                 Some(&pterms),
             )
         });
-        let bm25: Vec<Option<f32>> = candidates.iter().map(|c| c.bm25).collect();
-        let dense: Vec<Option<f32>> = candidates.iter().map(|c| c.dense).collect();
-        let parts = self.fuse(&pairs, &bm25, &dense);
+        let parts = self.fuse(&pairs, candidates);
         let mut order: Vec<usize> = (0..candidates.len()).collect();
         order.sort_by(|&a, &b| {
             parts[b]

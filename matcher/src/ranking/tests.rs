@@ -20,16 +20,19 @@ fn the_shortlist_separates_the_ineligible_and_explains_each_rank() {
             record: &weaker,
             bm25: Some(3.0),
             dense: None,
+            dense_model: DenseModel::Main,
         },
         Candidate {
             record: &no_kazakh,
             bm25: Some(9.0),
             dense: None,
+            dense_model: DenseModel::Main,
         },
         Candidate {
             record: &good,
             bm25: Some(2.0),
             dense: None,
+            dense_model: DenseModel::Main,
         },
     ];
     let config = RankingConfig::default();
@@ -40,6 +43,7 @@ fn the_shortlist_separates_the_ineligible_and_explains_each_rank() {
         Provenance {
             model_id: Some("m".into()),
             index_version: 7,
+            ..Provenance::default()
         },
     );
     let s = ranker.shortlist(&v, &candidates, 10);
@@ -86,11 +90,13 @@ fn a_profile_sees_which_requirements_it_meets() {
             record: &law,
             bm25: Some(1.0),
             dense: None,
+            dense_model: DenseModel::Main,
         },
         Candidate {
             record: &accounting,
             bm25: Some(1.0),
             dense: None,
+            dense_model: DenseModel::Main,
         },
     ];
     let r = ranker.rank_vacancies(&profile(), &c, accounting.deadline, 10);
@@ -106,4 +112,91 @@ fn queries_from_vacancies_are_bounded_and_operator_free() {
     let q = vacancy_query(&v);
     assert!(q.chars().count() <= 1_000);
     assert!(!q.contains(['-', '"', '+']));
+}
+
+/// Profiles still on interim (static-model) vectors are retrieved with the interim
+/// query vector, and their dense scores are calibrated among themselves: the best
+/// of each model gets the full dense part, and the explanation names the model.
+#[test]
+fn interim_profiles_are_scored_with_their_own_model() {
+    use qabilet_indexer::{Index, IndexConfig};
+    let dir = tempfile::tempdir().unwrap();
+    let config = IndexConfig {
+        dim: 4,
+        writer_memory_bytes: 30 << 20,
+        writer_threads: 1,
+        ..IndexConfig::default()
+    };
+    let mut index = Index::open(dir.path(), config).unwrap();
+    index.set_vector_model(Some("transformer"));
+    index.use_interim_model("static", 3).unwrap();
+    let v = vacancy();
+    let with_id = |id: &str| {
+        let mut p = profile();
+        p.id = id.parse().unwrap();
+        p
+    };
+    let (p1, p2, p3, p4) = (
+        with_id("P-1"),
+        with_id("P-2"),
+        with_id("P-3"),
+        with_id("P-4"),
+    );
+    index
+        .upsert_profile(&p1, Some(&[1.0, 0.0, 0.0, 0.0]), 1)
+        .unwrap();
+    index
+        .upsert_profile(&p2, Some(&[0.6, 0.8, 0.0, 0.0]), 2)
+        .unwrap();
+    index
+        .upsert_profile_interim(&p3, &[0.8, 0.6, 0.0], 3)
+        .unwrap();
+    index
+        .upsert_profile_interim(&p4, &[0.0, 1.0, 0.0], 4)
+        .unwrap();
+    index.commit().unwrap();
+    // A vector of the wrong model's size is refused, never compared.
+    assert!(index
+        .upsert_profile_interim(&p4, &[0.0, 1.0, 0.0, 0.0], 5)
+        .is_err());
+
+    let vectors = QueryVectors {
+        main: Some(&[1.0, 0.0, 0.0, 0.0]),
+        interim: Some(&[1.0, 0.0, 0.0]),
+    };
+    let retrieved = retrieve_profiles_with(&index, &v, vectors, 100).unwrap();
+    let by_id = |id: &str| retrieved.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(by_id("P-1").dense_model, DenseModel::Main);
+    assert_eq!(by_id("P-3").dense_model, DenseModel::Interim);
+    assert!((by_id("P-3").dense.unwrap() - 0.8).abs() < 0.02);
+    assert_eq!(by_id("P-4").dense_model, DenseModel::Interim);
+
+    let records: HashMap<String, Profile> = [p1, p2, p3, p4]
+        .into_iter()
+        .map(|p| (p.id.to_string(), p))
+        .collect();
+    let candidates = join_candidates(&retrieved, &records);
+    let config = RankingConfig::default();
+    let checker = Checker::default();
+    let provenance = Provenance {
+        model_id: Some("transformer".into()),
+        interim_model_id: Some("static".into()),
+        index_version: 4,
+    };
+    let ranker = Ranker::new(&config, &checker, provenance);
+    let list = ranker.shortlist(&v, &candidates, 10);
+    let entry = |id: &str| list.eligible.iter().find(|r| r.profile_id == id).unwrap();
+    // P-3's cosine (0.8) is below P-1's (1.0) but the best of its model.
+    let dense = |id: &str| entry(id).explanation.parts.dense.unwrap();
+    assert_eq!(dense("P-1").normalised, 1.0);
+    assert_eq!(dense("P-3").normalised, 1.0);
+    assert_eq!(dense("P-4").normalised, 0.0);
+    assert_eq!(
+        entry("P-3").explanation.provenance.model_id.as_deref(),
+        Some("static")
+    );
+    assert_eq!(
+        entry("P-1").explanation.provenance.model_id.as_deref(),
+        Some("transformer")
+    );
 }
