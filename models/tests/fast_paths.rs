@@ -95,6 +95,20 @@ fn a_distilled_static_model_keeps_neighbourhoods_and_its_checksum() {
     assert!(overlap >= 2.0, "mean top-10 overlap {overlap}");
     eprintln!("static top-10 overlap: {overlap:.2}");
 
+    // The per-word cache gives the vectors of tokenizing each text whole, from the
+    // first call (cold) and the second (every word cached).
+    let whole = model.embed_passages_uncached(&refs).unwrap();
+    for _ in 0..2 {
+        let cached = model.embed_passages(&refs).unwrap();
+        for (a, b) in whole.iter().zip(&cached) {
+            let cosine: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+            assert!(
+                cosine > 0.9999,
+                "cached word tokens differ: cosine {cosine}"
+            );
+        }
+    }
+
     // Tampered weights are refused.
     let weights = folder.join("model.safetensors");
     let mut bytes = std::fs::read(&weights).unwrap();
