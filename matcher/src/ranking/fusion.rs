@@ -16,7 +16,10 @@
 //! A signal may come in *groups* that are calibrated apart ([`fuse_grouped`]): the
 //! dense scores of profiles that still have interim (static-model) vectors are
 //! cosines of another model, so they are min-max normalised, or ranked, among
-//! themselves and never against the transformer's.
+//! themselves and never against the transformer's. A secondary group with a single
+//! candidate (or equal values) gets the neutral ½ under linear fusion rather than
+//! the full part: one static-model cosine says nothing about where it stands.
+//! (RRF still ranks it first in its group.)
 
 use serde::{Deserialize, Serialize};
 
@@ -121,6 +124,9 @@ pub fn fuse_grouped(
                     let (lo, hi) = bounds[usize::from(group(i))];
                     let normalised = match method {
                         FusionMethod::Linear if hi > lo => (raw - lo) / (hi - lo),
+                        // A lone (or flat) secondary group says nothing about where
+                        // its candidate stands: neutral, not the best of the list.
+                        FusionMethod::Linear if group(i) != 0 => 0.5,
                         FusionMethod::Linear => 1.0,
                         FusionMethod::Rrf => 1.0 / (rrf_k + rank as f32),
                     };
@@ -211,6 +217,16 @@ mod tests {
         assert_eq!(normalised, vec![1.0, 0.0, 1.0, 0.0]);
         let ranks: Vec<usize> = f.iter().map(|p| p.dense.unwrap().rank).collect();
         assert_eq!(ranks, vec![1, 2, 1, 2]);
+        // A lone interim candidate is neutral, not the best.
+        let lone = [0u8, 0, 1, 0];
+        let f = fuse_grouped(
+            [&none, &dense, &none],
+            [&zeros, &lone, &zeros],
+            [0.0, 1.0, 0.0],
+            FusionMethod::Linear,
+            60.0,
+        );
+        assert_eq!(f[2].dense.unwrap().normalised, 0.5);
         // As one group, the interim scores would sit at the bottom.
         let f = fuse(
             [&none, &dense, &none],
