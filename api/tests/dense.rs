@@ -26,24 +26,6 @@ fn e5() -> EmbeddingModel {
     EmbeddingModel::load(&fetched.e5).expect("loading e5")
 }
 
-/// Both candidates apply to V-1 and the first commission member declares.
-async fn apply_both_and_declare(s: &common::Server, t: &common::Tokens) {
-    for token in [&t.cand1, &t.cand2] {
-        let r = s
-            .post("/vacancies/V-1/applications", Some(token), &json!({}))
-            .await;
-        assert_eq!(r.status.as_u16(), 201, "{}", r.text);
-    }
-    let r = s
-        .post(
-            "/vacancies/V-1/declaration",
-            Some(&t.com1),
-            &json!({"no_conflict_of_interest": true}),
-        )
-        .await;
-    assert_eq!(r.status.as_u16(), 201);
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_shortlist_ranks_with_cached_query_embeddings() {
     let db = test_support::sqlite().await;
@@ -61,7 +43,7 @@ async fn the_shortlist_ranks_with_cached_query_embeddings() {
     let app = common::app_with(&db, Some(index.clone()), Some(model.clone()));
     let s = common::start_app(db, app.clone()).await;
     let t = common::fixture(&s).await;
-    apply_both_and_declare(&s, &t).await;
+    common::apply_both_and_declare(&s, &t).await;
     let sync = || {
         let store = s.db.store.clone();
         let (idx, m) = (index.clone(), model.clone());
@@ -204,7 +186,7 @@ async fn interim_vectors_rank_with_their_own_model_until_the_follower_upgrades_t
     let app = common::app_with(&db, Some(index.clone()), Some(model.clone()));
     let s = common::start_app(db, app.clone()).await;
     let t = common::fixture(&s).await;
-    apply_both_and_declare(&s, &t).await;
+    common::apply_both_and_declare(&s, &t).await;
 
     // A static model of the tokens these records use (the whole vocabulary takes
     // minutes), then the bulk index: profiles get its vectors.

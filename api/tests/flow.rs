@@ -14,20 +14,7 @@ async fn shortlist_views_are_audited_and_revocation_removes_the_person() {
         let s = start(db).await;
         let t = fixture(&s).await;
         let name = s.name();
-        for token in [&t.cand1, &t.cand2] {
-            let r = s
-                .post("/vacancies/V-1/applications", Some(token), &json!({}))
-                .await;
-            assert_eq!(r.status.as_u16(), 201, "[{name}] {}", r.text);
-        }
-        let r = s
-            .post(
-                "/vacancies/V-1/declaration",
-                Some(&t.com1),
-                &json!({"no_conflict_of_interest": true}),
-            )
-            .await;
-        assert_eq!(r.status.as_u16(), 201, "[{name}] {}", r.text);
+        common::apply_both_and_declare(&s, &t).await;
 
         // Blind by default: no name, gender, contacts, nor the profile id.
         let r = s.get("/vacancies/V-1/shortlist", Some(&t.com1)).await;

@@ -335,6 +335,30 @@ pub fn profile(id: &str, name: &str) -> Value {
 }
 
 /// Imports the fixture through the API (as the HRM client) and creates the users.
+/// Both fixture candidates apply to V-1 and the first commission member declares
+/// no conflict of interest.
+pub async fn apply_both_and_declare(s: &Server, t: &Tokens) {
+    let name = s.name();
+    for token in [&t.cand1, &t.cand2] {
+        let r = s
+            .post(
+                "/vacancies/V-1/applications",
+                Some(token),
+                &serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 201, "[{name}] {}", r.text);
+    }
+    let r = s
+        .post(
+            "/vacancies/V-1/declaration",
+            Some(&t.com1),
+            &serde_json::json!({"no_conflict_of_interest": true}),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 201, "[{name}] {}", r.text);
+}
+
 pub async fn fixture(s: &Server) -> Tokens {
     let key = create_api_key(&s.app, "hrm-1", Role::Hrm).await;
     let today = Utc::now().date_naive();

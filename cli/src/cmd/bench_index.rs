@@ -18,7 +18,6 @@ use chrono::Utc;
 use clap::Args;
 use comfy_table::Table;
 use qabilet_demo::{DemoConfig, Generator};
-use qabilet_domain::Profile;
 use qabilet_indexer::sync::{self, Embedder, Embedders, Progress as _};
 use qabilet_indexer::{Index, IndexConfig};
 use qabilet_store::Store;
@@ -58,31 +57,7 @@ async fn corpus(dir: &Path, n: u64) -> anyhow::Result<Store> {
         reference_date: Utc::now().date_naive(),
         ..DemoConfig::default()
     });
-    let mut tx = store.begin().await?;
-    for o in g.organisations() {
-        tx.put_organisation(&o).await?;
-    }
-    for v in &g.vacancies() {
-        tx.put_vacancy(v).await?;
-    }
-    tx.commit().await?;
-    let bar = super::progress(n, "profiles");
-    let mut batch: Vec<Profile> = Vec::with_capacity(10_000);
-    let mut profiles = g.profiles();
-    loop {
-        batch.clear();
-        batch.extend(profiles.by_ref().take(10_000));
-        if batch.is_empty() {
-            break;
-        }
-        let mut tx = store.begin().await?;
-        for p in &batch {
-            tx.put_profile(p).await?;
-        }
-        tx.commit().await?;
-        bar.inc(batch.len() as u64);
-    }
-    bar.finish_and_clear();
+    super::bench_matching::load_corpus(&store, &g, &g.vacancies(), |_| Ok(())).await?;
     std::fs::write(dir.join(STORE_READY), b"")?;
     Ok(store)
 }

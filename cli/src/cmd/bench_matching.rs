@@ -203,6 +203,44 @@ fn generator(profiles: usize, vacancies: usize) -> Generator {
     })
 }
 
+/// Puts the generator's organisations, `vacancies` and profiles into `store`,
+/// profiles in transactions of 10,000, handing each batch to `each_batch` once it is
+/// committed (with a progress bar).
+pub(super) async fn load_corpus(
+    store: &Store,
+    g: &Generator,
+    vacancies: &[Vacancy],
+    mut each_batch: impl FnMut(&[Profile]) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut tx = store.begin().await?;
+    for o in g.organisations() {
+        tx.put_organisation(&o).await?;
+    }
+    for v in vacancies {
+        tx.put_vacancy(v).await?;
+    }
+    tx.commit().await?;
+    let bar = super::progress(g.config().profiles as u64, "profiles");
+    let mut profiles = g.profiles();
+    let mut batch: Vec<Profile> = Vec::with_capacity(10_000);
+    loop {
+        batch.clear();
+        batch.extend(profiles.by_ref().take(10_000));
+        if batch.is_empty() {
+            break;
+        }
+        let mut tx = store.begin().await?;
+        for p in &batch {
+            tx.put_profile(p).await?;
+        }
+        tx.commit().await?;
+        each_batch(&batch)?;
+        bar.inc(batch.len() as u64);
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
 /// Builds (or reuses) the shortlist corpus: store and index of `n` profiles.
 async fn shortlist_corpus(dir: &Path, n: usize) -> anyhow::Result<(Store, Index, Vec<Vacancy>)> {
     let g = generator(n, DemoConfig::default().vacancies);
@@ -222,45 +260,16 @@ async fn shortlist_corpus(dir: &Path, n: usize) -> anyhow::Result<(Store, Index,
         "building a corpus of {n} profiles in {} (once; later runs reuse it)",
         dir.display()
     );
-    let mut tx = store.begin().await?;
-    for o in g.organisations() {
-        tx.put_organisation(&o).await?;
-    }
-    for v in &vacancies {
-        tx.put_vacancy(v).await?;
-    }
-    tx.commit().await?;
-    let bar = super::progress(n as u64, "profiles");
-    let mut batch: Vec<Profile> = Vec::with_capacity(10_000);
     let mut seq = 0u64;
-    let flush = |batch: &mut Vec<Profile>, index: &mut Index, seq: &mut u64| {
-        for p in batch.iter() {
-            *seq += 1;
-            index.upsert_profile(p, Some(&unit_vector(*seq)), *seq)?;
+    load_corpus(&store, &g, &vacancies, |batch| {
+        for p in batch {
+            seq += 1;
+            index.upsert_profile(p, Some(&unit_vector(seq)), seq)?;
         }
-        anyhow::Ok(())
-    };
-    for p in g.profiles() {
-        batch.push(p);
-        if batch.len() == batch.capacity() {
-            let mut tx = store.begin().await?;
-            for p in &batch {
-                tx.put_profile(p).await?;
-            }
-            tx.commit().await?;
-            flush(&mut batch, &mut index, &mut seq)?;
-            bar.inc(batch.len() as u64);
-            batch.clear();
-        }
-    }
-    let mut tx = store.begin().await?;
-    for p in &batch {
-        tx.put_profile(p).await?;
-    }
-    tx.commit().await?;
-    flush(&mut batch, &mut index, &mut seq)?;
+        Ok(())
+    })
+    .await?;
     index.commit()?;
-    bar.finish_and_clear();
     std::fs::write(dir.join(READY), b"")?;
     Ok((store, index, vacancies))
 }

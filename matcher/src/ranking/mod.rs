@@ -310,31 +310,26 @@ fn merge_models(
     dense: Vec<(String, f32)>,
     interim: Vec<(String, f32)>,
 ) -> Vec<Retrieved> {
-    let mut by_id: HashMap<String, Retrieved> = HashMap::new();
-    let entry = |by_id: &mut HashMap<String, Retrieved>, id: String| {
-        by_id.remove(&id).unwrap_or(Retrieved {
+    fn slot(by_id: &mut HashMap<String, Retrieved>, id: String) -> &mut Retrieved {
+        by_id.entry(id.clone()).or_insert(Retrieved {
             id,
             bm25: None,
             dense: None,
             dense_model: DenseModel::Main,
         })
-    };
+    }
+    let mut by_id: HashMap<String, Retrieved> = HashMap::new();
     for (id, s) in bm25 {
-        let mut r = entry(&mut by_id, id);
-        r.bm25 = Some(s);
-        by_id.insert(r.id.clone(), r);
+        slot(&mut by_id, id).bm25 = Some(s);
     }
-    for (id, s) in interim {
-        let mut r = entry(&mut by_id, id);
-        r.dense = Some(s);
-        r.dense_model = DenseModel::Interim;
-        by_id.insert(r.id.clone(), r);
-    }
-    for (id, s) in dense {
-        let mut r = entry(&mut by_id, id);
-        r.dense = Some(s);
-        r.dense_model = DenseModel::Main;
-        by_id.insert(r.id.clone(), r);
+    // Interim first, so that a transformer score (never valid beside one) wins.
+    let dense_scores = interim
+        .into_iter()
+        .map(|(id, s)| (id, s, DenseModel::Interim))
+        .chain(dense.into_iter().map(|(id, s)| (id, s, DenseModel::Main)));
+    for (id, s, model) in dense_scores {
+        let r = slot(&mut by_id, id);
+        (r.dense, r.dense_model) = (Some(s), model);
     }
     let mut out: Vec<Retrieved> = by_id.into_values().collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
