@@ -152,22 +152,26 @@ pub async fn bench_index(args: BenchIndexArgs, data_dir: &Path) -> anyhow::Resul
          {} vacancies embedded by the transformer",
         report.embedded.saturating_sub(report.profiles)
     );
-    let scaled = bulk_seconds * 1e6 / report.profiles.max(1) as f64;
-    println!(
-        "1M profiles searchable in {} (≤ {} min: {}){}",
-        super::index::human_duration(scaled),
-        TARGET_SECONDS_PER_MILLION / 60.0,
-        if scaled <= TARGET_SECONDS_PER_MILLION {
-            "met"
-        } else {
-            "NOT met"
-        },
-        if report.profiles >= 1_000_000 {
-            String::new()
-        } else {
-            format!(" (scaled from {} profiles)", report.profiles)
-        }
-    );
+    // Only a full-size run says: a small one is dominated by embedding the
+    // vacancies with the transformer, which does not grow with the profiles.
+    if report.profiles >= 1_000_000 {
+        println!(
+            "1M profiles searchable in {} (≤ {} min: {})",
+            super::index::human_duration(bulk_seconds),
+            TARGET_SECONDS_PER_MILLION / 60.0,
+            if bulk_seconds <= TARGET_SECONDS_PER_MILLION {
+                "met"
+            } else {
+                "NOT met"
+            },
+        );
+    } else {
+        println!(
+            "{} profiles searchable in {}; the 1M target is checked with --profiles 1000000",
+            report.profiles,
+            super::index::human_duration(bulk_seconds)
+        );
+    }
     println!(
         "upgrading all {interim} to the transformer: about {} at {upgrade_rate:.1} profiles/s",
         super::index::human_duration(interim as f64 / upgrade_rate.max(1e-9))
