@@ -5,8 +5,9 @@
 //!   who consent to the reserve ([`ConsentPurpose::Reserve`]); nobody is kept
 //!   without it.
 //! - When a vacancy opens, [`on_vacancy_opened`] matches the active reserve first:
-//!   each entry whose person still consents and is eligible is ranked, and a
-//!   [`ReserveMatchEvent`] is produced for those fitting well enough. The events are
+//!   each entry whose person still consents and is eligible gets an absolute fit
+//!   ([`AbsoluteFit`]), and a [`ReserveMatchEvent`] is produced for those fitting
+//!   well enough. The events are
 //!   serialisable so the HRM outbox can carry them as they are.
 //! - HR lists ([`ReserveFilter`]), extends ([`extend`]) and removes entries; removal
 //!   is a store operation.
@@ -19,7 +20,7 @@ use qabilet_indexer::text_hash;
 use serde::{Deserialize, Serialize};
 
 use crate::eligibility::Rule;
-use crate::ranking::{Candidate, Ranker};
+use crate::ranking::{AbsoluteFit, Ranker};
 
 /// Who enters the reserve and for how long.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -31,7 +32,9 @@ pub struct ReservePolicy {
     pub max_rank: u32,
     /// How long an entry stays active.
     pub validity_days: i64,
-    /// Lowest fused score for a reserve match to notify the person.
+    /// Lowest absolute fit ([`AbsoluteFit::fit`]: requirements met and lexical
+    /// relevance, never normalised within the reserve) for a reserve match to
+    /// notify the person.
     pub min_match_score: f32,
 }
 
@@ -42,7 +45,9 @@ impl Default for ReservePolicy {
             max_rank: 3,
             // Civil-service reserves are typically kept for a year.
             validity_days: 365,
-            min_match_score: 0.6,
+            // An eligible entry (requirements 1) passes with relevance ≥ 0.4: two
+            // of five competencies shown, or the post's subject in the profile.
+            min_match_score: 0.7,
         }
     }
 }
@@ -122,14 +127,19 @@ pub struct ReserveMatchEvent {
     pub reserve_entry_id: String,
     /// Position among the reserve matches of this vacancy.
     pub rank: usize,
+    /// `fit.fit`, what the threshold was applied to.
     pub score: f32,
+    /// The parts of the absolute fit.
+    pub fit: AbsoluteFit,
     pub rules_met: Vec<Rule>,
     pub created_at: DateTime<Utc>,
 }
 
 /// Matches the reserve against a newly opened vacancy: active entries of people who
-/// still consent and are eligible, fused score ≥ `policy.min_match_score`, best
-/// first. `entries` pairs each entry with its person's profile.
+/// still consent and are eligible, with an absolute fit ≥ `policy.min_match_score`
+/// (see [`AbsoluteFit`]: a lone entry is judged on its own merits, not against
+/// the rest of the reserve), best first. `entries` pairs each entry with its
+/// person's profile.
 pub fn on_vacancy_opened(
     ranker: &Ranker,
     vacancy: &Vacancy,
@@ -144,21 +154,24 @@ pub fn on_vacancy_opened(
         // The competition a runner-up came from is not a new opportunity.
         .filter(|(e, _)| e.origin_vacancy_id.as_ref() != Some(&vacancy.id))
         .collect();
-    let candidates: Vec<Candidate<Profile>> =
-        live.iter().map(|(_, p)| Candidate::unscored(*p)).collect();
-    let scored = ranker.score_profiles(vacancy, &candidates);
-    let mut matches: Vec<(usize, f32)> = scored
-        .iter()
-        .enumerate()
-        .filter(|(_, (parts, e))| e.eligible && parts.score >= policy.min_match_score)
-        .map(|(i, (parts, _))| (i, parts.score))
+    let profiles: Vec<&Profile> = live.iter().map(|(_, p)| *p).collect();
+    let fits = ranker.absolute_fits(vacancy, &profiles);
+    let mut matches: Vec<usize> = (0..live.len())
+        .filter(|&i| fits[i].1.eligible && fits[i].0.fit >= policy.min_match_score)
         .collect();
-    matches.sort_by(|a, b| b.1.total_cmp(&a.1));
+    matches.sort_by(|&a, &b| {
+        fits[b]
+            .0
+            .fit
+            .total_cmp(&fits[a].0.fit)
+            .then_with(|| live[a].0.id.cmp(&live[b].0.id))
+    });
     matches
         .into_iter()
         .enumerate()
-        .map(|(rank, (i, score))| {
+        .map(|(rank, i)| {
             let (entry, profile) = live[i];
+            let (fit, eligibility) = &fits[i];
             ReserveMatchEvent {
                 event_id: format!("reserve.match:{}:{}", entry.id, vacancy.id),
                 kind: "reserve.match".into(),
@@ -166,8 +179,9 @@ pub fn on_vacancy_opened(
                 profile_id: profile.id.to_string(),
                 reserve_entry_id: entry.id.to_string(),
                 rank: rank + 1,
-                score,
-                rules_met: scored[i].1.met().map(|r| r.rule).collect(),
+                score: fit.fit,
+                fit: *fit,
+                rules_met: eligibility.met().map(|r| r.rule).collect(),
                 created_at: now,
             }
         })

@@ -30,12 +30,12 @@ use serde::{Deserialize, Serialize};
 
 pub use blind::{mask_name, BlindProfileView};
 pub use fusion::{FusionMethod, ScoreParts, SignalPart};
-pub use structured::{StructuredFit, StructuredWeights};
+pub use structured::{AbsoluteFit, StructuredFit, StructuredWeights};
 
 use crate::eligibility::{
     Checker, Eligibility, PreparedProfile, PreparedVacancy, Rule, RuleOutcome,
 };
-use crate::text::{content_terms, generic_terms, sentences};
+use crate::text::{content_terms, coverage, generic_terms, sentences};
 
 /// Ranking settings of a deployment, read from its config file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -699,6 +699,37 @@ impl<'a> Ranker<'a> {
         parts
             .into_iter()
             .zip(pairs.into_iter().map(|p| p.eligibility))
+            .collect()
+    }
+
+    /// Each profile's [`AbsoluteFit`] to `vacancy` (as of its deadline) with its
+    /// eligibility: for thresholds that must mean the same whoever else is compared.
+    pub fn absolute_fits(
+        &self,
+        vacancy: &Vacancy,
+        profiles: &[&Profile],
+    ) -> Vec<(AbsoluteFit, Eligibility)> {
+        let pv = self.checker.prepare(vacancy);
+        let topic_terms = content_terms(&vacancy.title, &self.generic);
+        profiles
+            .iter()
+            .map(|p| {
+                let prepared = self.checker.prepare_profile(p);
+                let eligibility = self
+                    .checker
+                    .check_prepared(&pv, &prepared, vacancy.deadline);
+                let terms = structured::profile_terms(p, &self.generic);
+                let skills = (!vacancy.requirements.competencies.is_empty()).then(|| {
+                    structured::skills_share(&structured::skill_overlap(
+                        &vacancy.requirements.competencies,
+                        pv.competency_terms(),
+                        &terms,
+                    ))
+                });
+                let topic = (!topic_terms.is_empty()).then(|| coverage(&topic_terms, &terms));
+                let fit = AbsoluteFit::new(eligibility.share_met(), skills, topic);
+                (fit, eligibility)
+            })
             .collect()
     }
 

@@ -54,6 +54,52 @@ pub struct StructuredFit {
     pub score: f32,
 }
 
+/// How well a profile fits a vacancy on a scale that does not depend on who else
+/// is compared, in [0, 1]: what the reserve threshold is applied to (a score
+/// normalised within a pool gives a lone entry 1 whatever it is).
+///
+/// - `requirements`: share of eligibility rules met (Unknown counts half);
+/// - `skills`: share of the vacancy's competencies the profile shows, if it names any;
+/// - `topic`: share of the content terms of the vacancy's title (its subject once
+///   rank and unit words are removed: "бухгалтерского учёта") found in the profile;
+/// - `relevance`: the mean of `skills` and `topic` where present, ½ when the
+///   vacancy gives neither (nothing to tell by);
+/// - `fit`: the mean of `requirements` and `relevance`.
+///
+/// Lexical, so a profile written in another language than the vacancy shows less
+/// relevance than it has: the transformer's cosine is not on an absolute scale
+/// either, and a vacancy is matched against the reserve when it opens, before its
+/// text is embedded.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AbsoluteFit {
+    pub requirements: f32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skills: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<f32>,
+    pub relevance: f32,
+    pub fit: f32,
+}
+
+impl AbsoluteFit {
+    /// From the parts; see the type's docs.
+    pub fn new(requirements: f32, skills: Option<f32>, topic: Option<f32>) -> AbsoluteFit {
+        let present: Vec<f32> = [skills, topic].into_iter().flatten().collect();
+        let relevance = if present.is_empty() {
+            0.5
+        } else {
+            present.iter().sum::<f32>() / present.len() as f32
+        };
+        AbsoluteFit {
+            requirements,
+            skills,
+            topic,
+            relevance,
+            fit: (requirements + relevance) / 2.0,
+        }
+    }
+}
+
 /// Which of the vacancy's competencies a profile shows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SkillOverlap {

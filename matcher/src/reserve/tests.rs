@@ -158,3 +158,58 @@ fn extending_needs_a_future_date_and_consent() {
         Err(ReserveError::NoConsent(_))
     ));
 }
+
+#[test]
+fn a_lone_weak_entry_is_not_matched() {
+    // The threshold is absolute: a single entry in the reserve used to be
+    // normalised to 1.0 and matched whatever it was.
+    let closed = vacancy();
+    let strong = consenting("P-STRONG");
+    let mut weak = consenting("P-WEAK");
+    weak.summary = "Кадровое делопроизводство, ведение личных дел сотрудников.".into();
+    weak.skills = vec!["Делопроизводство".into()];
+    for job in &mut weak.experience {
+        job.position = "Специалист по кадрам".into();
+        job.duties = "Оформление приказов по личному составу".into();
+    }
+    let entry_of = |p: &Profile| {
+        let f = Finalist {
+            profile: p,
+            rank: 2,
+            score: 80.0,
+        };
+        on_competition_closed(&closed, &[f], &ReservePolicy::default(), at(2026, 11, 25)).remove(0)
+    };
+    let (strong_entry, weak_entry) = (entry_of(&strong), entry_of(&weak));
+    let mut new = vacancy();
+    new.id = "V-2".parse().unwrap();
+    // No specialty or field-experience rule, so the weak entry is still eligible:
+    // only relevance tells.
+    new.requirements.specialties.clear();
+    new.requirements.min_years_field = 0;
+    let config = RankingConfig::default();
+    let checker = Checker::default();
+    let ranker = Ranker::new(&config, &checker, Provenance::default());
+    let policy = ReservePolicy::default();
+    let opened = at(2026, 12, 10);
+    let alone = on_vacancy_opened(&ranker, &new, &[(&weak_entry, &weak)], &policy, opened);
+    assert!(alone.is_empty(), "{alone:#?}");
+    let fits = ranker.absolute_fits(&new, &[&weak, &strong]);
+    assert!(fits[0].1.eligible, "the weak entry meets the formal rules");
+    assert!(fits[0].0.fit < policy.min_match_score, "{:?}", fits[0].0);
+    assert!(fits[1].0.fit >= policy.min_match_score, "{:?}", fits[1].0);
+    let both = on_vacancy_opened(
+        &ranker,
+        &new,
+        &[(&weak_entry, &weak), (&strong_entry, &strong)],
+        &policy,
+        opened,
+    );
+    assert_eq!(both.len(), 1, "{both:#?}");
+    assert_eq!(both[0].profile_id, "P-STRONG");
+    assert_eq!(both[0].score, both[0].fit.fit);
+    // Alone, the strong entry keeps its own fit: nothing is normalised.
+    let strong_alone =
+        on_vacancy_opened(&ranker, &new, &[(&strong_entry, &strong)], &policy, opened);
+    assert_eq!(strong_alone[0].score, both[0].score);
+}
