@@ -25,6 +25,7 @@ async fn no_stage_result_is_recorded_for_someone_who_revoked_consent() {
             .await;
         assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
         let path = format!("/applications/{application}/stages");
+        common::declare(&s, &t.hr_mf, "V-1").await;
         let r = s.post(&path, Some(&t.hr_mf), &stage).await;
         assert_eq!(r.status.as_u16(), 409, "[{name}] {}", r.text);
         assert_eq!(r.code(), "conflict");

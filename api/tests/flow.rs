@@ -30,6 +30,12 @@ async fn shortlist_views_are_audited_and_revocation_removes_the_person() {
         );
         assert!(entries[0]["profile"]["full_name"].is_null());
         assert!(entries[0]["profile"]["education"].is_array());
+        // Names only after HR's own declaration.
+        let r = s
+            .get("/vacancies/V-1/shortlist?blind=false", Some(&t.hr_mf))
+            .await;
+        assert_eq!(r.status.as_u16(), 403, "[{name}] {}", r.text);
+        common::declare(&s, &t.hr_mf, "V-1").await;
         let r = s
             .get("/vacancies/V-1/shortlist?blind=false", Some(&t.hr_mf))
             .await;

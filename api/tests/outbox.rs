@@ -179,6 +179,7 @@ async fn stage_results_reach_the_outbox_with_their_transaction() {
         let app = r.json["id"].as_str().unwrap().to_owned();
         let stage =
             json!({"stage": "qualification_check", "outcome": "passed", "reason": "meets all"});
+        common::declare(&s, &t.hr_mf, "V-1").await;
         let r = s
             .post(
                 &format!("/applications/{app}/stages"),
@@ -187,7 +188,7 @@ async fn stage_results_reach_the_outbox_with_their_transaction() {
             )
             .await;
         assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
-        // A refused write leaves nothing behind.
+        // A refused write (the same stage again) leaves nothing behind.
         let r = s
             .post(
                 &format!("/applications/{app}/stages"),
@@ -195,7 +196,7 @@ async fn stage_results_reach_the_outbox_with_their_transaction() {
                 &stage,
             )
             .await;
-        assert_eq!(r.status.as_u16(), 422, "[{name}] {}", r.text);
+        assert_eq!(r.status.as_u16(), 409, "[{name}] {}", r.text);
 
         let r = s.get("/events?after=0", Some(&t.hrm)).await;
         let events = r.json["events"].as_array().unwrap();

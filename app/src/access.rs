@@ -8,7 +8,8 @@
 //! |---|---|---|---|---|---|
 //! | vacancy (read) | published | published | published + own drafts | all | all |
 //! | vacancy (manage) | – | – | own organisation | all | all |
-//! | shortlist | – | seated + declared, not recused | own organisation | – | all |
+//! | shortlist, blind | – | seated + declared, not recused | own organisation | – | all |
+//! | shortlist, named; recording a result | – | as above | own organisation + declared | – | all + declared |
 //! | profile | own | – (via shortlist) | applied to own organisation | all | all |
 //! | application | own | as shortlist | own organisation | all | all |
 
@@ -72,9 +73,20 @@ pub enum Standing {
     Recused,
 }
 
-/// The standing of a seated commission member; refused if not seated.
+/// The vacancy, if the actor may declare on it: a seated commission member, an HR
+/// officer of its organisation, or an admin (the operator too); refused otherwise.
+pub async fn declarant(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Vacancy> {
+    match actor.role {
+        Role::Commission => seated_vacancy(app, actor, id).await,
+        Role::Hr | Role::Admin => managed_vacancy(app, actor, id).await,
+        Role::Candidate | Role::Hrm => Err(refused("vacancy")),
+    }
+}
+
+/// Where a declarant (see [`declarant`]) stands on the vacancy; refused for
+/// anyone else.
 pub async fn standing(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Standing> {
-    commission_member(app, actor, id).await?;
+    declarant(app, actor, id).await?;
     Ok(
         match app.store().declaration(id.as_str(), &actor.id).await? {
             None => Standing::Undeclared,
@@ -105,6 +117,24 @@ pub async fn shortlist_vacancy(app: &App, actor: &Actor, id: &VacancyId) -> AppR
         },
         Role::Hr | Role::Admin => managed_vacancy(app, actor, id).await,
         Role::Candidate | Role::Hrm => Err(refused("shortlist")),
+    }
+}
+
+/// Refuses unless the actor has declared no conflict of interest on the vacancy
+/// and not recused: what everyone who sees names or records a result must have
+/// done, HR officers and admins included. (A commission member cannot reach the
+/// shortlist at all before declaring: see [`shortlist_vacancy`].)
+pub async fn require_declared(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<()> {
+    match standing(app, actor, id).await? {
+        Standing::Declared => Ok(()),
+        Standing::Undeclared => Err(AppError::forbidden(
+            "record your no-conflict-of-interest declaration for this vacancy first \
+             (POST /vacancies/{id}/declaration): everyone who sees the applicants' names \
+             or records a result declares",
+        )),
+        Standing::Recused => Err(AppError::forbidden(
+            "you recused yourself from this vacancy",
+        )),
     }
 }
 

@@ -1,7 +1,10 @@
 //! The commission of a competition: seating members (HR, admins), each member's
 //! declaration of no conflict of interest or recusal, and the vacancies a member
-//! is seated on. Only a declared, not recused member sees the named shortlist
-//! (see `access::shortlist_vacancy`); every act is audited.
+//! is seated on. Only a declared, not recused member sees the shortlist (see
+//! `access::shortlist_vacancy`). HR officers and admins declare the same way
+//! before they see names or record a result (`access::require_declared`); their
+//! declarations are kept beside the members' and listed in the protocol. Every
+//! act is audited.
 
 use chrono::{DateTime, Utc};
 use qabilet_domain::{limits::REASON_CHARS, Vacancy, VacancyId};
@@ -29,6 +32,14 @@ pub async fn seat_member(
 ) -> AppResult<Seat> {
     actor.require(&[Role::Hr, Role::Admin])?;
     access::managed_vacancy(app, actor, vacancy_id).await?;
+    if crate::competition::decided(app, vacancy_id)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::conflict(format!(
+            "the competition for {vacancy_id} is decided: its commission can no longer change"
+        )));
+    }
     match app.store().user(user_id).await? {
         Some((user, _)) if user.role == Role::Commission => {}
         _ => {
@@ -76,15 +87,16 @@ pub struct DeclarationState {
     pub recused: bool,
 }
 
-/// A seated commission member declares no conflict of interest; only then does the
-/// shortlist open to them.
+/// A seated commission member, an HR officer of the organisation or an admin
+/// declares no conflict of interest; only then does the shortlist open to a
+/// member, and names and recording results to anyone (`access::require_declared`).
 pub async fn declare(
     app: &App,
     actor: &Actor,
     vacancy_id: &VacancyId,
     input: &DeclarationInput,
 ) -> AppResult<DeclarationState> {
-    access::commission_member(app, actor, vacancy_id).await?;
+    access::declarant(app, actor, vacancy_id).await?;
     if !input.no_conflict_of_interest {
         return Err(AppError::invalid(
             "no_conflict_of_interest",
@@ -117,14 +129,14 @@ pub async fn declare(
     })
 }
 
-/// A seated member withdraws from the vacancy for good; the shortlist closes to them.
+/// A declarant withdraws from the vacancy for good; the shortlist closes to them.
 pub async fn recuse(
     app: &App,
     actor: &Actor,
     vacancy_id: &VacancyId,
     reason: &str,
 ) -> AppResult<DeclarationState> {
-    access::commission_member(app, actor, vacancy_id).await?;
+    access::declarant(app, actor, vacancy_id).await?;
     let reason = reason_of("reason", reason)?;
     let mut tx = app.store().begin().await?;
     tx.recuse(vacancy_id.as_str(), &actor.id, reason).await?;

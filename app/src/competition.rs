@@ -167,15 +167,7 @@ pub struct StageInput {
     pub deviation_reason: Option<String>,
 }
 
-/// The stage to record next after `stages` (an application's results so far), if
-/// the competition goes on for it.
-pub fn next_stage(stages: &[StageResult]) -> Option<Stage> {
-    match stages.last() {
-        None => Some(Stage::QualificationCheck),
-        Some(last) if last.outcome != StageOutcome::Passed => None,
-        Some(last) => Stage::ALL.into_iter().find(|s| *s > last.stage),
-    }
-}
+pub use qabilet_domain::next_stage;
 
 /// Whether recording `outcome` at `stage` for `application_id` goes against the
 /// ranking: it passes while a better-ranked applicant failed that stage, fails while
@@ -229,10 +221,23 @@ pub fn may_record(actor: &Actor, stage: Stage) -> bool {
     }
 }
 
-/// Records the next stage's result with its reason. HR officers of the
-/// organisation and admins record any stage; declared commission members record
-/// interviews and decisions. Once a decision names a winner, the runners-up enter
-/// the second-best registry (see `reserve`).
+/// Records the next stage's result with its reason, by the competition's rules,
+/// whichever door it comes through:
+///
+/// - **who:** HR officers of the organisation and admins record any stage,
+///   declared commission members interviews and decisions; everyone declares no
+///   conflict of interest on the vacancy first (`access::require_declared`);
+/// - **order:** qualification → test → interview → decision, none skipped
+///   ([`next_stage`]); a pending result is replaced by its outcome;
+/// - **qualification:** the result records the rule check it was decided on
+///   ([`RuleCheck`](qabilet_domain::RuleCheck)); an applicant with an unmet rule
+///   passes only through an audited override ([`override_rule`]), and failing one
+///   who meets every rule departs from the check and needs a written reason;
+/// - **deviations:** a result against the ranking ([`deviates`]) needs a written
+///   reason;
+/// - **after the decision:** once a decision names a winner, the competition is
+///   closed: nothing more is recorded on it, and the runners-up enter the
+///   second-best registry (see `reserve`).
 pub async fn record_stage(
     app: &App,
     actor: &Actor,
@@ -241,28 +246,59 @@ pub async fn record_stage(
 ) -> AppResult<Application> {
     actor.require(&[Role::Hr, Role::Admin, Role::Commission])?;
     let mut reason = reason_of("reason", &input.reason)?.to_owned();
-    let (_, vacancy) = access::readable_application(app, actor, id.as_str()).await?;
+    let (application, vacancy) = access::readable_application(app, actor, id.as_str()).await?;
     if !may_record(actor, input.stage) {
         return Err(AppError::forbidden(
             "commission members record interviews and decisions only",
         ));
     }
+    access::require_declared(app, actor, &vacancy.id).await?;
+    check_order(app, &application, input.stage).await?;
+    let rule_check = match input.stage {
+        Stage::QualificationCheck => Some(rule_check(app, &vacancy, &application).await?),
+        _ => None,
+    };
+    if let Some(check) = rule_check.as_ref().filter(|c| !c.eligible) {
+        if input.outcome == StageOutcome::Passed {
+            return Err(AppError::invalid(
+                "outcome",
+                format!(
+                    "the applicant does not meet {}: record an override of each with its reason \
+                     first (POST /vacancies/{}/eligibility/overrides), or record the qualification as failed",
+                    check.not_met.join(", "),
+                    vacancy.id
+                ),
+            ));
+        }
+    }
+    let against_rules =
+        input.outcome == StageOutcome::Failed && rule_check.as_ref().is_some_and(|c| c.eligible);
     // Checked against the ranking, not shown: the recorded result is the audited act.
     let opts = ShortlistOptions {
         blind: true,
         limit: app.limits().shortlist_entries,
     };
     let view = shortlist::unaudited(app, actor, &vacancy.id, opts).await?;
-    if deviates(&view, id.as_str(), input.stage, input.outcome) {
+    if against_rules || deviates(&view, id.as_str(), input.stage, input.outcome) {
         let why = input.deviation_reason.as_deref().unwrap_or("").trim();
         if why.is_empty() {
+            let what = if against_rules {
+                "the applicant meets every requirement, so failing the qualification departs from the rule check"
+            } else {
+                "this result deviates from the ranking"
+            };
             return Err(AppError::invalid(
                 "deviation_reason",
-                "this result deviates from the ranking: give the reason for the deviation (deviation_reason)",
+                format!("{what}: give the reason for the deviation (deviation_reason)"),
             ));
         }
         let why = reason_of("deviation_reason", why)?;
-        reason = format!("{reason}\nDeviation from the ranking: {why}");
+        let from = if against_rules {
+            "the rule check"
+        } else {
+            "the ranking"
+        };
+        reason = format!("{reason}\nDeviation from {from}: {why}");
         let chars = reason.chars().count();
         if chars > REASON_CHARS {
             return Err(AppError::invalid(
@@ -278,6 +314,7 @@ pub async fn record_stage(
     // writers' lock, so it cannot change under us before we write it back.
     let mut tx = app.store().begin().await?;
     let (mut application, vacancy) = access::readable_application(app, actor, id.as_str()).await?;
+    check_order(app, &application, input.stage).await?;
     let consents = app
         .store()
         .profile(&application.profile_id)
@@ -295,7 +332,15 @@ pub async fn record_stage(
         decided_at: Utc::now().max(application.submitted_at),
         decided_by: actor.audit_name().to_owned(),
         reason: Some(reason.clone()),
+        rule_check,
     };
+    if application
+        .stages
+        .last()
+        .is_some_and(|last| last.stage == input.stage && last.outcome == StageOutcome::Pending)
+    {
+        application.stages.pop();
+    }
     application.stages.push(result.clone());
     application.validate()?;
     tx.put_application(&application).await?;
@@ -304,7 +349,10 @@ pub async fn record_stage(
     } else {
         ("stage.record", EventKind::StageResult)
     };
-    let detail = json!({ "stage": result.stage, "outcome": result.outcome, "score": result.score, "reason": reason });
+    let detail = json!({
+        "stage": result.stage, "outcome": result.outcome, "score": result.score,
+        "reason": reason, "rule_check": result.rule_check,
+    });
     tx.audit(
         actor.audit_name(),
         action,
@@ -334,6 +382,74 @@ pub async fn record_stage(
     }
     tx.commit().await?;
     Ok(application)
+}
+
+/// The decision that closed the competition for `vacancy`: the application whose
+/// decision stage named the winner, if one did.
+pub async fn decided(app: &App, vacancy: &VacancyId) -> AppResult<Option<Application>> {
+    Ok(app
+        .store()
+        .applications_for_vacancy(vacancy)
+        .await?
+        .into_iter()
+        .find(|a| {
+            a.stages
+                .iter()
+                .any(|s| s.stage == Stage::Decision && s.outcome == StageOutcome::Passed)
+        }))
+}
+
+/// Refuses to record `stage` on `application` unless it is the application's next
+/// stage and the competition is not decided yet.
+async fn check_order(app: &App, application: &Application, stage: Stage) -> AppResult<()> {
+    if let Some(winner) = decided(app, &application.vacancy_id).await? {
+        let at = winner
+            .stages
+            .iter()
+            .find(|s| s.stage == Stage::Decision)
+            .map(|s| s.decided_at.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        return Err(AppError::conflict(format!(
+            "the competition for {} was decided on {at}: nothing more can be recorded on it",
+            application.vacancy_id
+        )));
+    }
+    match application.next_stage() {
+        Some(next) if next == stage => Ok(()),
+        Some(next) => Err(AppError::conflict(format!(
+            "the next stage of this application is {}, not {}: stages go \
+             qualification_check → test → interview → decision, none skipped",
+            next.code(),
+            stage.code()
+        ))),
+        None => Err(AppError::conflict(
+            "the competition has ended for this application: its last stage was not passed",
+        )),
+    }
+}
+
+/// The eligibility rule check of `application` against `vacancy` as of the
+/// deadline, with the recorded overrides applied: what a qualification result is
+/// decided on.
+pub async fn rule_check(
+    app: &App,
+    vacancy: &Vacancy,
+    application: &Application,
+) -> AppResult<qabilet_domain::RuleCheck> {
+    let profile = app
+        .store()
+        .profile(&application.profile_id)
+        .await?
+        .ok_or_else(|| AppError::conflict("the applicant's profile has been removed"))?;
+    let checker = app.checker();
+    let mut eligibility = checker.check(&checker.prepare(vacancy), &profile, vacancy.deadline);
+    let overrides = shortlist::overrides_of(app, &vacancy.id).await?;
+    for o in overrides.get(profile.id.as_str()).into_iter().flatten() {
+        // An override that no longer fits (the rule is met now) is ignored, as in
+        // the shortlist.
+        let _ = eligibility.apply_override(o);
+    }
+    Ok(eligibility.rule_check())
 }
 
 /// A vacancy an HR officer manages, with how many applied.
@@ -459,17 +575,24 @@ pub struct OverrideRecorded {
     pub eligible: bool,
 }
 
-/// A declared commission member lets an applicant through a rule they did not meet
-/// (or that could not be decided), with a written reason; audited as
-/// `eligibility.override`. Only a rule that was checked and not met can be.
+/// A declared commission member, HR officer of the organisation or admin lets an
+/// applicant through a rule they did not meet (or that could not be decided),
+/// with a written reason; audited as `eligibility.override`. Only a rule that was
+/// checked and not met can be, and only before the competition is decided.
 pub async fn override_rule(
     app: &App,
     actor: &Actor,
     vacancy_id: &VacancyId,
     input: &OverrideInput,
 ) -> AppResult<OverrideRecorded> {
-    actor.require(&[Role::Commission])?;
+    actor.require(&[Role::Commission, Role::Hr, Role::Admin])?;
     let vacancy = access::shortlist_vacancy(app, actor, vacancy_id).await?;
+    access::require_declared(app, actor, vacancy_id).await?;
+    if decided(app, vacancy_id).await?.is_some() {
+        return Err(AppError::conflict(format!(
+            "the competition for {vacancy_id} is decided: nothing more can be changed on it"
+        )));
+    }
     let rule: Rule = input
         .rule
         .parse()

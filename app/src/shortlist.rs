@@ -187,6 +187,9 @@ pub(crate) async fn unaudited(
     opts: ShortlistOptions,
 ) -> AppResult<Arc<Shortlist>> {
     let vacancy = access::shortlist_vacancy(app, actor, vacancy_id).await?;
+    if !opts.blind {
+        access::require_declared(app, actor, vacancy_id).await?;
+    }
     cached(app, vacancy, opts).await
 }
 

@@ -312,12 +312,32 @@ fn the_cli_the_api_and_the_web_rank_alike() {
     };
     let cli_json = |args: &[&str]| json_of(&ok(qabilet(&data, &db, args)));
 
-    // 1. One shortlist, three doors.
+    // 1. One shortlist, three doors, each after its viewer's declaration: the
+    // admin's (the API and the web share it) and the operator's (`--declare`).
+    let (status, body) = http(
+        addr,
+        "POST",
+        &format!("/vacancies/{vacancy}/declaration"),
+        &[
+            ("Authorization", &bearer),
+            ("Content-Type", "application/json"),
+        ],
+        &json!({"no_conflict_of_interest": true}).to_string(),
+    );
+    assert_eq!(status, 201, "{body}");
     let api = api_get(&format!(
         "/vacancies/{vacancy}/shortlist?blind=false&limit=500"
     ));
     assert!(!api["eligible"].as_array().unwrap().is_empty(), "{api}");
-    let cli = cli_json(&["shortlist", &vacancy, "--json", "--limit", "500", "--names"]);
+    let cli = cli_json(&[
+        "shortlist",
+        &vacancy,
+        "--json",
+        "--limit",
+        "500",
+        "--names",
+        "--declare",
+    ]);
     let (status, page) = http(
         addr,
         "GET",

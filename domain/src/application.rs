@@ -68,6 +68,27 @@ pub struct StageResult {
     /// Required when the result deviates from the ranking or overrides a rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// At the qualification stage: the rule check the result was decided on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_check: Option<RuleCheck>,
+}
+
+/// The eligibility rule check as it stood when a qualification result was
+/// recorded, by rule code (`education`, `experience_total`, `language:kk`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleCheck {
+    /// No rule was unmet, once the recorded overrides were applied.
+    pub eligible: bool,
+    /// Rules checked and not met (none when `eligible`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_met: Vec<String>,
+    /// Rules the data could not decide: the person recording the result checked them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undecided: Vec<String>,
+    /// Rules not met but let through by an audited override with a reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overridden: Vec<String>,
 }
 
 /// A candidate's application to one vacancy.
@@ -83,10 +104,45 @@ pub struct Application {
     pub stages: Vec<StageResult>,
 }
 
+impl Stage {
+    /// The stage's code, as in JSON (`qualification_check`, `test`, …).
+    pub fn code(self) -> &'static str {
+        match self {
+            Stage::QualificationCheck => "qualification_check",
+            Stage::Test => "test",
+            Stage::Interview => "interview",
+            Stage::Decision => "decision",
+        }
+    }
+
+    /// The stage that follows this one, if any.
+    pub fn next(self) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| *s > self)
+    }
+}
+
 impl Application {
     /// The latest stage reached, if any.
     pub fn current_stage(&self) -> Option<&StageResult> {
         self.stages.last()
+    }
+
+    /// The stage to record next: see [`next_stage`].
+    pub fn next_stage(&self) -> Option<Stage> {
+        next_stage(&self.stages)
+    }
+}
+
+/// The stage to record after `stages` (one application's results so far), if the
+/// competition goes on for it: qualification first, then each stage after a passed
+/// one; none after a failed or withdrawn stage, or after the decision.
+pub fn next_stage(stages: &[StageResult]) -> Option<Stage> {
+    match stages.last() {
+        None => Some(Stage::QualificationCheck),
+        // A pending result awaits its outcome, which replaces it.
+        Some(last) if last.outcome == StageOutcome::Pending => Some(last.stage),
+        Some(last) if last.outcome != StageOutcome::Passed => None,
+        Some(last) => last.stage.next(),
     }
 }
 
@@ -103,12 +159,20 @@ impl Validate for Application {
                 }
             }
         });
+        if let Some(first) = self.stages.first() {
+            if first.stage != Stage::QualificationCheck {
+                v.error(
+                    "stages[0].stage",
+                    format!("{:?} cannot come first: every competition starts with the qualification check", first.stage),
+                );
+            }
+        }
         for (i, pair) in self.stages.windows(2).enumerate() {
             let (before, after) = (&pair[0], &pair[1]);
-            if after.stage <= before.stage {
+            if Some(after.stage) != before.stage.next() {
                 v.error(
                     &format!("stages[{}].stage", i + 1),
-                    format!("{:?} cannot follow {:?}: stages go qualification_check → test → interview → decision, each once", after.stage, before.stage),
+                    format!("{:?} cannot follow {:?}: stages go qualification_check → test → interview → decision, none skipped, each once", after.stage, before.stage),
                 );
             } else if before.outcome != StageOutcome::Passed {
                 v.error(
@@ -148,7 +212,31 @@ mod tests {
             ]
         });
         let err = parse_json::<Application>(&j.to_string()).unwrap_err();
-        assert_eq!(err.path(), "stages[2].stage");
+        // Interview straight after the qualification skips the test.
+        assert_eq!(err.path(), "stages[1].stage");
+    }
+
+    #[test]
+    fn no_stage_can_be_skipped() {
+        let j = serde_json::json!({
+            "id": "A-1", "vacancy_id": "V-1", "profile_id": "P-1",
+            "submitted_at": "2026-11-01T10:00:00Z",
+            "stages": [
+                {"stage": "qualification_check", "outcome": "passed", "decided_at": "2026-11-02T10:00:00Z", "decided_by": "hr1"},
+                {"stage": "decision", "outcome": "passed", "decided_at": "2026-11-03T10:00:00Z", "decided_by": "hr1"}
+            ]
+        });
+        let err = parse_json::<Application>(&j.to_string()).unwrap_err();
+        assert_eq!(err.path(), "stages[1].stage");
+        let j = serde_json::json!({
+            "id": "A-1", "vacancy_id": "V-1", "profile_id": "P-1",
+            "submitted_at": "2026-11-01T10:00:00Z",
+            "stages": [
+                {"stage": "test", "outcome": "passed", "decided_at": "2026-11-02T10:00:00Z", "decided_by": "hr1"}
+            ]
+        });
+        let err = parse_json::<Application>(&j.to_string()).unwrap_err();
+        assert_eq!(err.path(), "stages[0].stage");
     }
 
     #[test]

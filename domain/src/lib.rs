@@ -20,7 +20,7 @@ mod reserve;
 mod vacancy;
 mod validate;
 
-pub use application::{Application, Stage, StageOutcome, StageResult};
+pub use application::{next_stage, Application, RuleCheck, Stage, StageOutcome, StageResult};
 pub use audit::AuditEntry;
 pub use codes::{
     Category, CategoryGroup, EducationLevel, Gender, Language, LanguageLevel, Locality, Region,

@@ -303,6 +303,19 @@ async fn a_competition_from_import_to_reserve_match() {
                 json!({"id": "hr-mf", "role": "hr", "organisation_id": "MF"}),
             )
             .await;
+        let (status, _) = api.get("/vacancies/V-1/shortlist?blind=false", &hr).await;
+        assert_eq!(
+            status, 403,
+            "[{name}] names only after HR's own declaration"
+        );
+        let (status, body) = api
+            .post(
+                "/vacancies/V-1/declaration",
+                &hr,
+                json!({"no_conflict_of_interest": true}),
+            )
+            .await;
+        assert_eq!(status, 201, "[{name}] {body}");
         let (status, list) = api.get("/vacancies/V-1/shortlist?blind=false", &hr).await;
         assert_eq!(status, 200, "[{name}] {list}");
         assert_eq!(list["ranked"], true);

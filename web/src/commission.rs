@@ -115,22 +115,24 @@ fn recusal_form(ctx: &Ctx, v: &Vacancy) -> Markup {
     }
 }
 
-/// What a commission member sees before the shortlist opens: `Some(page)` while
-/// they have not declared or have recused. Seating is checked first (403).
+/// What a commission member, HR officer or admin sees before the shortlist opens:
+/// `Some(page)` while they have not declared or have recused. Seating (or, for
+/// HR, the organisation) is checked first (403).
 async fn before_declaration(
     ctx: &Ctx,
     app: &App,
     p: &Actor,
     id: &VacancyId,
 ) -> Result<Option<Response>, AppError> {
-    if p.role != Role::Commission {
+    // Everyone who can record results or see names here declares first.
+    if !matches!(p.role, Role::Commission | Role::Hr | Role::Admin) {
         return Ok(None);
     }
     let standing = access::standing(app, p, id).await?;
     if standing == Standing::Declared {
         return Ok(None);
     }
-    let v = access::seated_vacancy(app, p, id).await?;
+    let v = access::declarant(app, p, id).await?;
     let page = match standing {
         Standing::Undeclared => ctx.page(&v.title, declaration_page(ctx, &v)),
         _ => {
@@ -183,7 +185,7 @@ fn stage_form(ctx: &Ctx, p: &Actor, v: &Vacancy, a: Stages<'_>, blind: bool) -> 
             form method="post" action=(format!("/web/shortlist/{}/stages", v.id)) class="stack" {
                 (ctx.csrf_field())
                 input type="hidden" name="application_id" value=(key);
-                input type="hidden" name="stage" value=(stage_code(stage));
+                input type="hidden" name="stage" value=(stage.code());
                 input type="hidden" name="blind" value=(if blind { "1" } else { "0" });
                 label for=(format!("outcome-{key}")) { (ctx.t(Msg::Outcome)) }
                 select id=(format!("outcome-{key}")) name="outcome" {
@@ -202,15 +204,6 @@ fn stage_form(ctx: &Ctx, p: &Actor, v: &Vacancy, a: Stages<'_>, blind: bool) -> 
                 button type="submit" { (ctx.t(Msg::Save)) }
             }
         }
-    }
-}
-
-fn stage_code(s: Stage) -> &'static str {
-    match s {
-        Stage::QualificationCheck => "qualification_check",
-        Stage::Test => "test",
-        Stage::Interview => "interview",
-        Stage::Decision => "decision",
     }
 }
 
@@ -491,7 +484,7 @@ mod tests {
     #[test]
     fn codes_match_the_domain_serialisation() {
         for s in Stage::ALL {
-            assert_eq!(serde_json::to_value(s).unwrap(), stage_code(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.code());
         }
         for o in [
             StageOutcome::Pending,

@@ -409,8 +409,16 @@ async fn apply_declare_and_record_through_the_pages_with_csrf_and_escaping() {
         );
         assert!(!named.text.contains("<script>alert(1)"));
 
-        // HR records the first stages of the eligible; the commission then records
-        // the interviews.
+        // HR declares, records the first stages of the eligible; the commission then
+        // records the interviews.
+        let r = s
+            .post(
+                "/vacancies/V-1/declaration",
+                Some(&t.hr_mf),
+                &json!({"no_conflict_of_interest": true}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         let apps =
             s.db.store
                 .applications_for_vacancy(&"V-1".parse().unwrap())
@@ -583,7 +591,15 @@ async fn each_page_view_is_audited_once_and_only_after_the_declaration() {
         let r = get(&s, "/web/shortlist/V-1/protocol?blind=0", Some("com-1")).await;
         assert!(r.text.contains("Айгерім Сапарова"), "{}", r.text);
         // Recording checks the ranking without counting as a view (the result is
-        // audited as a stage record).
+        // audited as a stage record); HR declares first, as everyone who records.
+        let r = s
+            .post(
+                "/vacancies/V-1/declaration",
+                Some(&t.hr_mf),
+                &json!({"no_conflict_of_interest": true}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{}] {}", s.name(), r.text);
         let csrf = get(&s, "/web/hr", Some("hr-mf")).await.csrf();
         let form = format!(
             "csrf={csrf}&application_id={}&stage=qualification_check&outcome=passed&reason=ok&blind=1",

@@ -359,6 +359,19 @@ pub async fn apply_both_and_declare(s: &Server, t: &Tokens) {
     assert_eq!(r.status.as_u16(), 201, "[{name}] {}", r.text);
 }
 
+/// `token`'s holder declares no conflict of interest on `vacancy`: what everyone
+/// who sees names or records a result does first (HR and admins too).
+pub async fn declare(s: &Server, token: &str, vacancy: &str) {
+    let r = s
+        .post(
+            &format!("/vacancies/{vacancy}/declaration"),
+            Some(token),
+            &serde_json::json!({"no_conflict_of_interest": true}),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 201, "[{}] declare: {}", s.name(), r.text);
+}
+
 pub async fn fixture(s: &Server) -> Tokens {
     let key = create_api_key(&s.app, "hrm-1", Role::Hrm).await;
     let today = Utc::now().date_naive();

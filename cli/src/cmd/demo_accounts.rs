@@ -174,6 +174,7 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
                 let failed: Vec<String> = e.failed().map(|f| f.rule.to_string()).collect();
                 format!("does not meet: {}", failed.join(", "))
             }),
+            rule_check: Some(e.rule_check()),
         }];
         if e.eligible {
             stages.push(StageResult {
@@ -183,6 +184,7 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
                 decided_at: at(60),
                 decided_by: HR.into(),
                 reason: Some("test on legislation and the subject passed".into()),
+                rule_check: None,
             });
             // The first eligible applicant is the demo candidate: their next stage is
             // the commission's interview.

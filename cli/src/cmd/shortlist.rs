@@ -1,9 +1,11 @@
 //! `qabilet shortlist VACANCY_ID`: the competition's ranked shortlist of its
 //! applicants, exactly as the commission sees it on the web and the HRM system gets
 //! it from `GET /vacancies/{id}/shortlist` (`qabilet_app::shortlist`, audited as a
-//! view by the operator, `via: cli`). `--json` prints the API's JSON.
+//! view by the operator, `via: cli`). `--json` prints the API's JSON. `--names`
+//! needs the operator's declaration of no conflict of interest (`--declare`).
 
 use comfy_table::Table;
+use qabilet_app::commission::{self, DeclarationInput};
 use qabilet_app::shortlist::{self, PersonView, Shortlist, ShortlistOptions};
 use qabilet_app::{Actor, App};
 use qabilet_domain::VacancyId;
@@ -29,6 +31,11 @@ pub struct ShortlistArgs {
     /// Who is looking, for the audit log (default: $USER).
     #[arg(long)]
     pub by: Option<String>,
+    /// Declare first that you have no conflict of interest and no family or
+    /// personal tie with any applicant (recorded and audited once per vacancy):
+    /// everyone who sees names declares, the operator too.
+    #[arg(long, value_name = "STATEMENT", num_args = 0..=1, default_missing_value = "")]
+    pub declare: Option<String>,
 }
 
 pub async fn run(args: &ShortlistArgs, app: &App) -> anyhow::Result<()> {
@@ -44,6 +51,15 @@ pub async fn run(args: &ShortlistArgs, app: &App) -> anyhow::Result<()> {
         },
         limit: args.limit,
     };
+    if let Some(statement) = &args.declare {
+        let input = DeclarationInput {
+            no_conflict_of_interest: true,
+            statement: statement.clone(),
+        };
+        commission::declare(app, &actor, &args.vacancy_id, &input)
+            .await
+            .map_err(super::refused)?;
+    }
     let view = shortlist::shortlist(app, &actor, &args.vacancy_id, opts, "cli")
         .await
         .map_err(super::refused)?;

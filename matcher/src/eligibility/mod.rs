@@ -188,6 +188,23 @@ impl Eligibility {
             .any(|r| r.status == RuleStatus::Unknown && r.overridden.is_none());
     }
 
+    /// The check as a qualification result records it (`StageResult::rule_check`).
+    pub fn rule_check(&self) -> qabilet_domain::RuleCheck {
+        let codes = |keep: &dyn Fn(&RuleOutcome) -> bool| -> Vec<String> {
+            self.rules
+                .iter()
+                .filter(|r| keep(r))
+                .map(|r| r.rule.code())
+                .collect()
+        };
+        qabilet_domain::RuleCheck {
+            eligible: self.eligible,
+            not_met: codes(&|r| r.fails()),
+            undecided: codes(&|r| r.status == RuleStatus::Unknown && r.overridden.is_none()),
+            overridden: codes(&|r| r.overridden.is_some()),
+        }
+    }
+
     /// The rules that stop the candidate.
     pub fn failed(&self) -> impl Iterator<Item = &RuleOutcome> {
         self.rules.iter().filter(|r| r.fails())
