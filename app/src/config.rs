@@ -30,6 +30,8 @@ pub enum ConfigError {
     Ranking { path: String, message: String },
     #[error("{path}: {message}")]
     Models { path: String, message: String },
+    #[error("{path}: {message}")]
+    Privacy { path: String, message: String },
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -326,6 +328,50 @@ impl Default for ThrottlePolicy {
     }
 }
 
+/// What personal data leaves the agency, from `privacy.json` in the data
+/// directory (absent: the defaults, which send nothing more).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Privacy {
+    /// Whether the HRM client reads a profile's whole IIN (`GET /profiles/{id}`);
+    /// it reads it masked otherwise. Owners, HR officers and admins always see it.
+    pub hrm_receives_iin: bool,
+}
+
+impl Privacy {
+    /// The file's name in the data directory.
+    pub const FILE: &'static str = "privacy.json";
+
+    /// Reads `privacy.json` in `data_dir`; the defaults if it is absent.
+    pub fn load(data_dir: &Path) -> Result<Self, ConfigError> {
+        load_settings(data_dir, Self::FILE, |path, message| ConfigError::Privacy {
+            path,
+            message,
+        })
+    }
+}
+
+/// A settings file of the data directory, or the defaults if it is absent;
+/// `invalid` names what a file that does not parse is.
+fn load_settings<T: serde::de::DeserializeOwned + Default>(
+    data_dir: &Path,
+    file: &str,
+    invalid: fn(String, String) -> ConfigError,
+) -> Result<T, ConfigError> {
+    let path = data_dir.join(file);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(T::default()),
+        Err(source) => {
+            return Err(ConfigError::Io {
+                path: path.display().to_string(),
+                source,
+            })
+        }
+    };
+    serde_json::from_slice(&bytes).map_err(|e| invalid(path.display().to_string(), e.to_string()))
+}
+
 /// Everything a deployment configures; see the module docs.
 #[derive(Debug)]
 pub struct Config {
@@ -334,6 +380,7 @@ pub struct Config {
     pub limits: Limits,
     pub jurisdiction: Jurisdiction,
     pub sessions: Sessions,
+    pub privacy: Privacy,
 }
 
 impl Config {
@@ -342,6 +389,7 @@ impl Config {
     pub fn load(data_dir: &Path) -> Result<Config, ConfigError> {
         Ok(Config {
             ranking: RankingFile::load(data_dir)?,
+            privacy: Privacy::load(data_dir)?,
             ..Config::with_defaults()
         })
     }
@@ -354,6 +402,7 @@ impl Config {
             limits: Limits::default(),
             jurisdiction: Jurisdiction::default(),
             sessions: Sessions::default(),
+            privacy: Privacy::default(),
         }
     }
 }
@@ -377,20 +426,9 @@ impl ModelSettings {
 
     /// Reads `models.json` in `data_dir`; the defaults if it is absent.
     pub fn load(data_dir: &Path) -> Result<Self, ConfigError> {
-        let path = data_dir.join(Self::FILE);
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(source) => {
-                return Err(ConfigError::Io {
-                    path: path.display().to_string(),
-                    source,
-                })
-            }
-        };
-        serde_json::from_slice(&bytes).map_err(|e| ConfigError::Models {
-            path: path.display().to_string(),
-            message: e.to_string(),
+        load_settings(data_dir, Self::FILE, |path, message| ConfigError::Models {
+            path,
+            message,
         })
     }
 
@@ -411,6 +449,18 @@ impl ModelSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn privacy_sends_no_iin_to_the_hrm_unless_the_agency_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!Privacy::load(dir.path()).unwrap().hrm_receives_iin);
+        std::fs::write(dir.path().join(Privacy::FILE), r#"{"hrm_receives_iin": true}"#).unwrap();
+        assert!(Privacy::load(dir.path()).unwrap().hrm_receives_iin);
+        assert!(Config::load(dir.path()).unwrap().privacy.hrm_receives_iin);
+        std::fs::write(dir.path().join(Privacy::FILE), r#"{"hrm_gets_iin": true}"#).unwrap();
+        let e = Privacy::load(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("privacy.json") && e.contains("hrm_gets_iin"), "{e}");
+    }
 
     #[test]
     fn model_settings_default_to_fp32_and_refuse_an_unknown_precision() {

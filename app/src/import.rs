@@ -12,7 +12,7 @@
 
 use chrono::Utc;
 use qabilet_domain::{
-    Application, Organisation, OrganisationId, Profile, ReserveEntry, Vacancy, Validate,
+    Application, Organisation, OrganisationId, Profile, ProfileId, ReserveEntry, Vacancy, Validate,
 };
 use qabilet_store::{Put, Role, WriteTx};
 use serde::Serialize;
@@ -74,6 +74,20 @@ pub struct ImportTally {
     /// Vacancy imports only: reserve matches notified for vacancies that opened.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reserve_matches: Option<usize>,
+    /// Profile imports only: records whose IIN is already on file under another
+    /// id. The IIN is the person's key, so each updated that profile, kept its id,
+    /// and did not become a second profile of the same person.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matched_by_iin: Vec<IinMatch>,
+}
+
+/// A profile record matched to the person already on file by its IIN.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IinMatch {
+    /// The id the record came with.
+    pub given_id: ProfileId,
+    /// The id of the profile it updated.
+    pub profile_id: ProfileId,
 }
 
 /// One import, in one write transaction: nothing is visible until [`Self::commit`],
@@ -159,9 +173,29 @@ impl<'a> Import<'a> {
         Ok(self.count(put))
     }
 
+    /// Writes a profile; one whose IIN is on file under another id updates that
+    /// profile (see [`ImportTally::matched_by_iin`]).
     pub async fn profile(&mut self, p: &Profile) -> AppResult<Put> {
         self.expect(ImportKind::Profiles)?;
-        let put = self.tx.put_profile(p).await?;
+        let on_file = match &p.iin {
+            Some(iin) => self.app.store().profile_id_by_iin(iin.as_str()).await?,
+            None => None,
+        };
+        let put = match on_file.filter(|id| id != p.id.as_str()) {
+            Some(id) => {
+                let profile_id: ProfileId = crate::parse_id("profile", &id)?;
+                self.tally.matched_by_iin.push(IinMatch {
+                    given_id: p.id.clone(),
+                    profile_id: profile_id.clone(),
+                });
+                let same_person = Profile {
+                    id: profile_id,
+                    ..p.clone()
+                };
+                self.tx.put_profile(&same_person).await?
+            }
+            None => self.tx.put_profile(p).await?,
+        };
         Ok(self.count(put))
     }
 
@@ -196,7 +230,7 @@ impl<'a> Import<'a> {
         let t = &self.tally;
         let detail = serde_json::json!({
             "inserted": t.inserted, "updated": t.updated, "unchanged": t.unchanged,
-            "reserve_matches": t.reserve_matches,
+            "reserve_matches": t.reserve_matches, "matched_by_iin": t.matched_by_iin,
         });
         self.tx
             .audit(

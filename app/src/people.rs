@@ -14,9 +14,30 @@ use utoipa::ToSchema;
 
 use crate::{access, now_micros, Actor, App, AppError, AppResult};
 
-/// A profile `actor` may read; audited when it is not their own.
+/// Whether `actor` sees whole IINs of the profiles they may read: the owner, HR
+/// officers and admins; the HRM client only where the agency configures it
+/// (`privacy.json`). Everyone else reads them masked.
+pub fn sees_iin(app: &App, actor: &Actor, profile: &Profile) -> bool {
+    match actor.role {
+        Role::Candidate => actor.owns_profile(&profile.id),
+        Role::Hr | Role::Admin => true,
+        Role::Hrm => app.config().privacy.hrm_receives_iin,
+        Role::Commission => false,
+    }
+}
+
+/// `profile` as `actor` may see it: its IIN masked unless [`sees_iin`].
+pub fn for_viewer(app: &App, actor: &Actor, mut profile: Profile) -> Profile {
+    if !sees_iin(app, actor, &profile) {
+        profile.iin = profile.iin.as_ref().map(|i| i.to_masked());
+    }
+    profile
+}
+
+/// A profile `actor` may read, as they may see it (`for_viewer`); audited when it
+/// is not their own.
 pub async fn profile(app: &App, actor: &Actor, id: &ProfileId) -> AppResult<Profile> {
-    let profile = access::readable_profile(app, actor, id).await?;
+    let profile = for_viewer(app, actor, access::readable_profile(app, actor, id).await?);
     if actor.profile_id.as_ref() != Some(id) {
         let mut tx = app.store().begin().await?;
         tx.audit(

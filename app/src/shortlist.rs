@@ -64,7 +64,12 @@ impl PersonView {
         if blind {
             PersonView::Blind(BlindProfileView::of(profile))
         } else {
-            PersonView::Full(profile.clone())
+            // Shared by every viewer (cached), so the IIN is always masked here:
+            // whoever needs the whole number opens the profile.
+            PersonView::Full(Profile {
+                iin: profile.iin.as_ref().map(|i| i.to_masked()),
+                ..profile.clone()
+            })
         }
     }
 

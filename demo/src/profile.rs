@@ -356,6 +356,7 @@ pub(crate) fn generate<R: Rng>(
         full_name: p.full_name,
         gender: Some(p.gender),
         birth_date: Some(birth_date),
+        iin: None,
         email: p.email,
         phone: p.phone,
         photo_url: None,

@@ -13,6 +13,7 @@ mod application;
 mod audit;
 mod codes;
 mod ids;
+mod iin;
 pub mod limits;
 mod organisation;
 mod profile;
@@ -27,6 +28,7 @@ pub use codes::{
     Sector, VacancyStatus,
 };
 pub use ids::{ApplicationId, OrganisationId, ProfileId, ReserveEntryId, VacancyId};
+pub use iin::Iin;
 pub use organisation::{Organisation, OrganisationKind};
 pub use profile::{
     covered_days, Consent, ConsentPurpose, Education, Experience, LanguageSkill, Profile,

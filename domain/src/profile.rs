@@ -8,10 +8,12 @@ use crate::limits::{
     SUMMARY_CHARS, TERMS, TERM_CHARS,
 };
 use crate::validate::{Validate, Validator};
-use crate::{EducationLevel, Gender, Language, LanguageLevel, Locality, ProfileId, Region, Sector};
+use crate::{
+    EducationLevel, Gender, Iin, Language, LanguageLevel, Locality, ProfileId, Region, Sector,
+};
 
 /// A candidate's profile. Personal fields (`full_name`, `gender`, `birth_date`,
-/// `email`, `phone`, `photo_url`) are hidden in blind mode.
+/// `iin`, `email`, `phone`, `photo_url`) are hidden in blind mode.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
@@ -22,6 +24,10 @@ pub struct Profile {
     pub gender: Option<Gender>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<NaiveDate>,
+    /// The national IIN, optional; unique per person and a re-import key. Its
+    /// date and sex must agree with `birth_date` and `gender` where they are given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iin: Option<Iin>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<crate::validate::NameText>)]
     pub email: Option<String>,
@@ -180,6 +186,26 @@ impl Validate for Profile {
         if let Some(email) = &self.email {
             if !email.contains('@') {
                 v.error("email", format!("{email:?} is not an e-mail address"));
+            }
+        }
+        if let Some(iin) = &self.iin {
+            // `Iin` is validated when parsed, so its date is a date.
+            let born = iin.birth_date();
+            if let (Ok(born), Some(birth)) = (&born, self.birth_date) {
+                if *born != birth {
+                    v.error(
+                        "iin",
+                        format!("the IIN gives the birth date {born}, the profile {birth}"),
+                    );
+                }
+            }
+            if let Some(gender) = self.gender {
+                if gender != iin.gender() {
+                    v.error(
+                        "iin",
+                        "the IIN's sex digit disagrees with the profile's gender",
+                    );
+                }
             }
         }
         let today = Utc::now().date_naive();

@@ -203,6 +203,7 @@ fn profile(i: usize, rng: &mut ChaCha8Rng) -> Profile {
         full_name: "Synthetic Person".into(),
         gender: None,
         birth_date: None,
+        iin: None,
         email: None,
         phone: None,
         photo_url: None,

@@ -142,6 +142,17 @@ impl Store {
         self.body_by_id(Table::Profiles, id.as_str()).await
     }
 
+    /// The id of the profile filed under `iin`, if any (IINs are unique).
+    pub async fn profile_id_by_iin(&self, iin: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = on_backend!(&self.backend, pool => {
+            sqlx::query_as("SELECT id FROM profiles WHERE iin = $1")
+                .bind(iin)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(|r| r.0))
+    }
+
     pub async fn application(&self, id: &str) -> Result<Option<Application>, StoreError> {
         self.body_by_id(Table::Applications, id).await
     }

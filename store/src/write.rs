@@ -213,11 +213,12 @@ impl WriteTx {
         let consent = profile.consents_to(ConsentPurpose::Processing);
         let version: Option<(i64,)> = on_tx!(&mut self.tx, tx => {
             sqlx::query_as(
-                "INSERT INTO profiles (id, region, processing_consent, body, version, updated_at) \
-                 VALUES ($1, $2, $3, $4, 1, $5) \
+                "INSERT INTO profiles (id, region, processing_consent, body, version, updated_at, iin) \
+                 VALUES ($1, $2, $3, $4, 1, $5, $6) \
                  ON CONFLICT (id) DO UPDATE SET region = excluded.region, \
                    processing_consent = excluded.processing_consent, body = excluded.body, \
-                   version = profiles.version + 1, updated_at = excluded.updated_at \
+                   version = profiles.version + 1, updated_at = excluded.updated_at, \
+                   iin = excluded.iin \
                  WHERE profiles.body <> excluded.body \
                  RETURNING version",
             )
@@ -226,8 +227,14 @@ impl WriteTx {
             .bind(consent)
             .bind(Json(profile))
             .bind(now)
+            .bind(profile.iin.as_ref().map(|i| i.as_str()))
             .fetch_optional(&mut **tx)
-            .await?
+            .await
+            .map_err(|e| StoreError::from_constraint(e, || format!(
+                "profile {}: its IIN {} is already another profile's; one person has one profile",
+                profile.id,
+                profile.iin.as_ref().map(|i| i.masked()).unwrap_or_default()
+            )))?
         });
         let put = put_from_version(version.map(|v| v.0));
         if put != Put::Unchanged {

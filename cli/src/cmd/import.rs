@@ -262,5 +262,11 @@ where
     if let Some(n) = tally.reserve_matches.filter(|n| *n > 0) {
         eprintln!("{n} reserve matches notified for the vacancies that opened");
     }
+    for m in &tally.matched_by_iin {
+        eprintln!(
+            "{}: its IIN is on file as {}, which it updated (one person, one profile)",
+            m.given_id, m.profile_id
+        );
+    }
     Ok(summary)
 }

@@ -355,6 +355,7 @@ fn to_profile(doc: &Value, consent_at: DateTime<Utc>) -> Result<Profile, FieldEr
         full_name: full_name.to_owned(),
         gender: None,
         birth_date: None,
+        iin: None,
         email: str_at(doc, "/basics/email").map(str::to_owned),
         phone: str_at(doc, "/basics/phone").map(str::to_owned),
         photo_url: str_at(doc, "/basics/image").map(str::to_owned),

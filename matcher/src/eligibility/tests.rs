@@ -58,6 +58,7 @@ pub(crate) fn profile() -> Profile {
         full_name: "Айгерім Сапарова".into(),
         gender: Some(qabilet_domain::Gender::Female),
         birth_date: Some(d("1990-05-01")),
+        iin: None,
         email: Some("a@example.kz".into()),
         phone: Some("+77010000000".into()),
         photo_url: Some("https://example.kz/p.jpg".into()),
