@@ -80,6 +80,11 @@ async fn competition(s: &Server, t: &Tokens) -> [String; 3] {
     [ids[0].clone(), ids[1].clone(), ids[2].clone()]
 }
 
+fn r_sha(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
 fn stage(stage: &str, outcome: &str, reason: &str) -> Value {
     json!({"stage": stage, "outcome": outcome, "reason": reason})
 }
@@ -254,6 +259,86 @@ async fn the_competition_follows_its_rules_through_the_api() {
             )
             .await;
         assert_eq!(r.status.as_u16(), 409, "[{name}] override: {}", r.text);
+
+        // The protocol PDF: undeclared admins may not issue it; a declared member
+        // and HR may. An independent reader finds the members, their declarations,
+        // the ranking, the stages and the audit hash it was issued at.
+        let r = s.get("/vacancies/V-1/protocol.pdf", Some(&t.admin)).await;
+        assert_eq!(r.status.as_u16(), 403, "[{name}] {}", r.text);
+        let r = s.get("/vacancies/V-1/protocol.pdf", Some(&t.cand1)).await;
+        assert_eq!(r.status.as_u16(), 403, "[{name}] {}", r.text);
+        let r = s.get("/vacancies/V-1/protocol.pdf", Some(&t.hr_mf)).await;
+        assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
+        assert_eq!(r.headers["content-type"], "application/pdf");
+        let pdf = r.bytes.clone();
+        assert!(pdf.starts_with(b"%PDF-"), "[{name}]");
+        // Lines wrap where the page ends: compare with whitespace runs as one space.
+        let text = common::pdf_text(&pdf)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for needle in [
+            "com-1",
+            "hr-mf",
+            "Нет связей с кандидатами",
+            "Динара Ахметова",
+            "Айгерім Сапарова",
+            "Стаж подтверждён трудовой книжкой",
+            "Диплом не легализован",
+            "Тест сдан ниже проходного балла",
+            "Победитель: Айгерім Сапарова",
+            "experience_total",
+        ] {
+            assert!(
+                text.contains(needle),
+                "[{name}] {needle} not in the PDF:\n{text}"
+            );
+        }
+        let r = s.get("/audit?limit=500", Some(&t.admin)).await;
+        let log = r.json.as_array().unwrap().clone();
+        let issue = log
+            .iter()
+            .rev()
+            .find(|e| e["action"] == "protocol.issue")
+            .unwrap_or_else(|| panic!("[{name}] the issue is not audited"));
+        let detail: Value = serde_json::from_str(issue["detail"].as_str().unwrap()).unwrap();
+        let cited = log
+            .iter()
+            .find(|e| e["seq"] == detail["audit_seq"])
+            .unwrap();
+        let hash = cited["hash"].as_str().unwrap();
+        assert!(
+            text.contains(hash),
+            "[{name}] the PDF cites the log's hash {hash}"
+        );
+        let sha = detail["sha256"].as_str().unwrap();
+        assert_eq!(r_sha(&pdf), sha, "[{name}] the log holds the file's hash");
+        // Verified whole; refused with a byte changed.
+        let verify = |body: Vec<u8>, token: String| {
+            let s = &s;
+            async move {
+                s.raw(
+                    hyper::Method::POST,
+                    "/protocols/verify",
+                    Some(&token),
+                    Some("application/pdf"),
+                    body,
+                )
+                .await
+            }
+        };
+        let r = verify(pdf.clone(), t.hr_mf.clone()).await;
+        assert_eq!(r.status.as_u16(), 403, "[{name}] admins verify: {}", r.text);
+        let r = verify(pdf.clone(), t.admin.clone()).await;
+        assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
+        assert_eq!(r.json["valid"], true, "[{name}] {}", r.text);
+        assert_eq!(r.json["issued_by"], "hr-mf", "[{name}] {}", r.text);
+        let mut forged = pdf.clone();
+        let at = forged.len() / 2;
+        forged[at] ^= 1;
+        let r = verify(forged, t.admin.clone()).await;
+        assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
+        assert_eq!(r.json["valid"], false, "[{name}] {}", r.text);
 
         // The rule check is in the audit log with the result.
         let r = s.get("/audit?limit=500", Some(&t.admin)).await;

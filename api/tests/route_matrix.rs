@@ -521,6 +521,24 @@ fn matrix() -> Vec<Row> {
             WRITE,
             [401, 403, 201, 201, 403, 201],
         ),
+        // The protocol PDF: whoever may see the named shortlist, once declared.
+        row(
+            "GET /vacancies/{id}/protocol.pdf",
+            "/vacancies/V-1/protocol.pdf",
+            None,
+            &[Apply, Declare],
+            WRITE,
+            [401, 403, 200, 200, 403, 200],
+        ),
+        // Any body is checked (a non-PDF simply is not valid); admins only.
+        row(
+            "POST /protocols/verify",
+            "/protocols/verify",
+            Some(json!({"not": "a pdf"})),
+            &[],
+            READ,
+            [401, 403, 403, 403, 403, 200],
+        ),
         row(
             "POST /vacancies/{id}/shortlist/publish",
             "/vacancies/V-1/shortlist/publish",

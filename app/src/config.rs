@@ -454,12 +454,19 @@ mod tests {
     fn privacy_sends_no_iin_to_the_hrm_unless_the_agency_says_so() {
         let dir = tempfile::tempdir().unwrap();
         assert!(!Privacy::load(dir.path()).unwrap().hrm_receives_iin);
-        std::fs::write(dir.path().join(Privacy::FILE), r#"{"hrm_receives_iin": true}"#).unwrap();
+        std::fs::write(
+            dir.path().join(Privacy::FILE),
+            r#"{"hrm_receives_iin": true}"#,
+        )
+        .unwrap();
         assert!(Privacy::load(dir.path()).unwrap().hrm_receives_iin);
         assert!(Config::load(dir.path()).unwrap().privacy.hrm_receives_iin);
         std::fs::write(dir.path().join(Privacy::FILE), r#"{"hrm_gets_iin": true}"#).unwrap();
         let e = Privacy::load(dir.path()).unwrap_err().to_string();
-        assert!(e.contains("privacy.json") && e.contains("hrm_gets_iin"), "{e}");
+        assert!(
+            e.contains("privacy.json") && e.contains("hrm_gets_iin"),
+            "{e}"
+        );
     }
 
     #[test]

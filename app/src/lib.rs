@@ -43,6 +43,7 @@ pub mod import;
 pub mod interim;
 pub mod people;
 pub mod proctoring;
+pub mod protocol;
 pub mod records;
 pub mod reserve;
 pub mod shortlist;

@@ -52,6 +52,10 @@ enum Command {
     /// The ranked shortlist of a vacancy's applicants, as the commission sees it;
     /// ineligible applicants apart.
     Shortlist(cmd::shortlist::ShortlistArgs),
+    /// The competition's protocol as a PDF recorded in the audit log: `issue`,
+    /// `verify`.
+    #[command(subcommand)]
+    Protocol(cmd::protocol::ProtocolCommand),
     /// Search: `search vacancies "QUERY" [--profile ID]`, `search profiles --vacancy ID`.
     #[command(subcommand)]
     Search(cmd::search::SearchCommand),
@@ -151,6 +155,10 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                 Command::Shortlist(args) => {
                     let app = ctx.reading_app(store.clone())?;
                     cmd::shortlist::run(&args, &app).await
+                }
+                Command::Protocol(command) => {
+                    let app = ctx.reading_app(store.clone())?;
+                    cmd::protocol::run(&command, &app).await
                 }
                 Command::Search(command) => {
                     let app = ctx.reading_app(store.clone())?;

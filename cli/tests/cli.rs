@@ -226,3 +226,52 @@ fn a_typed_search_longer_than_the_limit_is_refused() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn a_protocol_is_issued_after_a_declaration_and_verified_against_the_log() {
+    let db = test_support::sqlite().await;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(qabilet(
+        &data,
+        &db.url,
+        &["demo", "--profiles", "60", "--vacancies", "5"],
+    ));
+    let pdf = dir.path().join("protocol.pdf");
+    let issue = [
+        "protocol",
+        "issue",
+        "V-00001",
+        "--out",
+        pdf.to_str().unwrap(),
+    ];
+    let refused = qabilet(&data, &db.url, &issue);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("--declare"), "{err}");
+    assert!(!pdf.exists(), "nothing written when refused");
+    let mut declared = issue.to_vec();
+    declared.extend(["--declare", "Нет связей с кандидатами"]);
+    let out = ok(qabilet(&data, &db.url, &declared));
+    assert!(out.contains("SHA-256"), "{out}");
+    let verify = |file: &std::path::Path| {
+        qabilet(
+            &data,
+            &db.url,
+            &["protocol", "verify", file.to_str().unwrap()],
+        )
+    };
+    let good = ok(verify(&pdf));
+    assert!(good.contains("valid") && good.contains("V-00001"), "{good}");
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    let at = bytes.len() / 3;
+    bytes[at] ^= 0x20;
+    let forged = dir.path().join("forged.pdf");
+    std::fs::write(&forged, &bytes).unwrap();
+    let bad = verify(&forged);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("NOT valid"));
+    let missing = verify(&dir.path().join("nope.pdf"));
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.pdf"));
+}

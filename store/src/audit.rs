@@ -54,6 +54,17 @@ fn entry_from_row(row: AuditRow) -> AuditEntry {
 }
 
 impl WriteTx {
+    /// The newest entry's number and hash (`None` for an empty log), as this
+    /// transaction sees it: what a document issued in it can cite as "the log as
+    /// it stood".
+    pub async fn audit_head(&mut self) -> Result<Option<(i64, String)>, StoreError> {
+        Ok(on_tx!(&mut self.tx, tx => {
+            sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&mut **tx)
+                .await?
+        }))
+    }
+
     /// Appends an entry in this transaction: it is recorded exactly when the audited
     /// change is, never without it.
     pub async fn audit(
@@ -119,6 +130,25 @@ impl Store {
                  FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
             )
             .bind(after_seq)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(entry_from_row).collect())
+    }
+
+    /// Every entry of one action, oldest first, at most `limit`.
+    pub async fn audit_entries_of(
+        &self,
+        action: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows: Vec<AuditRow> = on_backend!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT seq, at, actor, action, subject_kind, subject_id, detail, prev_hash, hash \
+                 FROM audit_log WHERE action = $1 ORDER BY seq LIMIT $2",
+            )
+            .bind(action)
             .bind(limit)
             .fetch_all(pool)
             .await?

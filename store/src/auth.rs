@@ -102,6 +102,18 @@ type DeclarationRow = (
     Option<String>,
 );
 
+fn declaration_of(row: DeclarationRow) -> Declaration {
+    let (vacancy_id, user_id, statement, declared_at, recused_at, recusal_reason) = row;
+    Declaration {
+        vacancy_id,
+        user_id,
+        statement,
+        declared_at,
+        recused_at,
+        recusal_reason,
+    }
+}
+
 impl WriteTx {
     /// Creates a user with the hash of their login secret; an existing id is a
     /// conflict, so a bootstrap run twice cannot silently replace an admin.
@@ -296,6 +308,38 @@ impl Store {
         Ok(row.is_some())
     }
 
+    /// Who sits on the vacancy's commission, with when they were seated, in order
+    /// of seating.
+    pub async fn commission_seats(
+        &self,
+        vacancy_id: &str,
+    ) -> Result<Vec<(String, DateTime<Utc>)>, StoreError> {
+        Ok(on_backend!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT user_id, seated_at FROM commission_seats WHERE vacancy_id = $1 \
+                 ORDER BY seated_at, user_id",
+            )
+            .bind(vacancy_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Every declaration and recusal on the vacancy (members', HR officers' and
+    /// admins'), in the order they were made.
+    pub async fn declarations(&self, vacancy_id: &str) -> Result<Vec<Declaration>, StoreError> {
+        let rows: Vec<DeclarationRow> = on_backend!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT vacancy_id, user_id, statement, declared_at, recused_at, recusal_reason \
+                 FROM declarations WHERE vacancy_id = $1 ORDER BY declared_at, user_id",
+            )
+            .bind(vacancy_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(declaration_of).collect())
+    }
+
     /// The member's declaration for the vacancy, if any.
     pub async fn declaration(
         &self,
@@ -312,18 +356,7 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        Ok(row.map(
-            |(vacancy_id, user_id, statement, declared_at, recused_at, recusal_reason)| {
-                Declaration {
-                    vacancy_id,
-                    user_id,
-                    statement,
-                    declared_at,
-                    recused_at,
-                    recusal_reason,
-                }
-            },
-        ))
+        Ok(row.map(declaration_of))
     }
 
     /// Whether the profile has applied to any vacancy of the organisation: what

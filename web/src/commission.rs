@@ -10,7 +10,8 @@
 //! so the page and the API cannot drift apart.
 
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use maud::{html, Markup};
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use qabilet_app::access::{self, Standing};
 use qabilet_app::commission::{self, DeclarationInput};
 use qabilet_app::competition::{self, next_stage, StageInput};
+use qabilet_app::protocol;
 use qabilet_app::shortlist::{self, Shortlist, ShortlistOptions};
 use qabilet_app::{catalog, parse_id, Actor, App, AppError};
 use qabilet_domain::{Stage, StageOutcome, StageResult, Vacancy, VacancyId};
@@ -431,7 +433,8 @@ pub(crate) async fn protocol(
             .collect();
         let body = html! {
             h1 { (ctx.t(Msg::Protocol)) }
-            p class="no-print" { button type="button" data-print="" { (ctx.t(Msg::Print)) } }
+            p class="no-print" { button type="button" data-print="" { (ctx.t(Msg::Print)) } " "
+                a href=(format!("/web/shortlist/{}/protocol.pdf", v.id)) id="protocol-pdf" { (ctx.t(Msg::ProtocolPdf)) } }
             script src="/web/page.js" defer {}
             p { strong { (v.title) } " (" (v.id.as_str()) ", " (v.category.to_string()) ")" br;
                 (organisation.as_ref().map_or(v.organisation_id.as_str(), |o| super::org_name(o, ctx.lang))) br;
@@ -472,6 +475,33 @@ pub(crate) async fn protocol(
             table { tbody { @for _ in 0..3 { tr { td class="signature" {} td {} } } } }
         };
         Ok(ctx.page(ctx.t(Msg::Protocol), body))
+    }
+    .await;
+    ctx.respond(result)
+}
+
+/// `GET /web/shortlist/{id}/protocol.pdf`: `protocol::issue`, as a download.
+pub(crate) async fn protocol_pdf(
+    ctx: Ctx,
+    State(app): State<App>,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let p = ctx.user()?;
+        let id: VacancyId = parse_id("vacancy", &id)?;
+        if let Some(page) = before_declaration(&ctx, &app, p, &id).await? {
+            return Ok(page);
+        }
+        let issued = protocol::issue(&app, p, &id, "web").await?;
+        let file = format!("attachment; filename=\"protocol-{}.pdf\"", id.as_str());
+        Ok((
+            [
+                (CONTENT_TYPE, "application/pdf".to_owned()),
+                (CONTENT_DISPOSITION, file),
+            ],
+            issued.pdf,
+        )
+            .into_response())
     }
     .await;
     ctx.respond(result)

@@ -221,6 +221,7 @@ messages! {
     Finished => ["Конкурс аяқталды", "Конкурс завершён", "The competition is finished"],
     Protocol => ["Шешім хаттамасы", "Протокол решения", "Decision protocol"],
     Print => ["Басып шығару", "Печать", "Print"],
+    ProtocolPdf => ["Хаттаманы PDF ретінде жүктеу (аудит журналында тіркеледі)", "Скачать протокол в PDF (регистрируется в журнале аудита)", "Download the protocol as PDF (recorded in the audit log)"],
     ProtocolIntro => ["Конкурстық комиссия отырысының хаттамасы. Рейтинг Qabilet жүйесімен есептелді; әр шешімнің негіздемесі аудит журналында сақталған.", "Протокол заседания конкурсной комиссии. Рейтинг рассчитан системой Qabilet; обоснование каждого решения хранится в журнале аудита.", "Protocol of the competition commission. The ranking was computed by Qabilet; the reason for every decision is kept in the audit log."],
     Signatures => ["Комиссия мүшелерінің қолдары", "Подписи членов комиссии", "Signatures of the commission members"],
     DecidedBy => ["Кім жазды", "Кем записано", "Recorded by"],

@@ -84,6 +84,10 @@ pub fn routes() -> Router<App> {
         .route("/web/shortlist/{id}/recusal", post(commission::recuse))
         .route("/web/shortlist/{id}/stages", post(commission::record_stage))
         .route("/web/shortlist/{id}/protocol", get(commission::protocol))
+        .route(
+            "/web/shortlist/{id}/protocol.pdf",
+            get(commission::protocol_pdf),
+        )
         .route("/web/hr", get(hr::vacancies))
         .route("/web/hr/reserve", get(hr::reserve))
         .route("/web/hr/vacancies/{id}/matches", get(hr::matches))

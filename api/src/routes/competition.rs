@@ -1,15 +1,17 @@
 //! The competition: applications, stage results, the commission (seats,
 //! declarations, recusal), the ranked shortlist and its overrides, talent search
-//! and the fairness report.
+//! the fairness report and the protocol PDF.
 
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use qabilet_app::commission::{self, DeclarationInput, DeclarationState, Seat};
 use qabilet_app::competition::{self, OverrideInput, OverrideRecorded, Published, StageInput};
 use qabilet_app::fairness::{self, Fairness};
+use qabilet_app::protocol::{self, ProtocolCheck};
 use qabilet_app::shortlist::{self, Shortlist, ShortlistOptions};
 use qabilet_app::talent::{self, TalentSearch};
 use qabilet_app::{parse_id, App, AppError};
@@ -246,4 +248,55 @@ pub(crate) async fn fairness(
     Ok(Json(
         fairness::fairness(&app, &actor, &id, q.top, "api.fairness").await?,
     ))
+}
+
+/// The competition's protocol as a PDF (the declared commission, declared HR of
+/// the organisation, declared admins): members with their declarations, the
+/// ranking with its explanation, every stage result, the decision and the audit
+/// chain's hash at issue. Its SHA-256 (also in `X-Protocol-SHA256`) is recorded
+/// in the audit log as `protocol.issue`.
+#[utoipa::path(get, path = "/vacancies/{id}/protocol.pdf", tag = "competition", security(("bearer" = [])),
+    params(IdPath),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>, description = "The protocol"), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn protocol_pdf(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let id: VacancyId = parse_id("vacancy", &id)?;
+    let issued = protocol::issue(&app, &actor, &id, "api").await?;
+    Ok(pdf_response(issued))
+}
+
+/// A PDF download of an issued protocol, named after its vacancy.
+fn pdf_response(issued: protocol::IssuedProtocol) -> Response {
+    let file = format!(
+        "attachment; filename=\"protocol-{}.pdf\"",
+        issued.vacancy_id.as_str()
+    );
+    (
+        [
+            (CONTENT_TYPE, "application/pdf".to_owned()),
+            (CONTENT_DISPOSITION, file),
+            (
+                axum::http::HeaderName::from_static("x-protocol-sha256"),
+                issued.sha256,
+            ),
+        ],
+        issued.pdf,
+    )
+        .into_response()
+}
+
+/// Check a protocol PDF against the audit log (admins): whether this exact file
+/// was issued, by whom and when, and whether the log is intact.
+#[utoipa::path(post, path = "/protocols/verify", tag = "competition", security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The PDF as downloaded"),
+    responses((status = 200, body = ProtocolCheck), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn verify_protocol(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    body: Bytes,
+) -> Result<Json<ProtocolCheck>, ApiError> {
+    Ok(Json(protocol::verify(&app, &actor, &body).await?))
 }

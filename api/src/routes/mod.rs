@@ -125,6 +125,8 @@ fn api() -> OpenApiRouter<App> {
         .routes(routes!(competition::shortlist))
         .routes(routes!(competition::override_rule))
         .routes(routes!(competition::publish_shortlist))
+        .routes(routes!(competition::protocol_pdf))
+        .routes(routes!(competition::verify_protocol))
         .routes(routes!(competition::talent))
         .routes(routes!(competition::fairness))
         .routes(routes!(reserve::list, reserve::add))

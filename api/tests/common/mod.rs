@@ -179,6 +179,8 @@ pub struct Reply {
     pub headers: hyper::HeaderMap,
     pub text: String,
     pub json: Value,
+    /// The body as sent (a PDF, say).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -243,6 +245,7 @@ impl Server {
         Reply {
             status,
             headers,
+            bytes: bytes.to_vec(),
             text,
             json,
         }
@@ -357,6 +360,26 @@ pub async fn apply_both_and_declare(s: &Server, t: &Tokens) {
         )
         .await;
     assert_eq!(r.status.as_u16(), 201, "[{name}] {}", r.text);
+}
+
+/// The text of a PDF as an independent reader extracts it (poppler's
+/// `pdftotext`, which `scripts/test` installs where it is missing).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian's poppler-utils) must be installed: scripts/test installs it");
+    assert!(
+        out.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }
 
 /// `token`'s holder declares no conflict of interest on `vacancy`: what everyone

@@ -13,6 +13,7 @@ pub mod import;
 pub mod index;
 pub mod models;
 pub mod proctor;
+pub mod protocol;
 pub mod reserve;
 pub mod search;
 pub mod serve;
@@ -91,6 +92,9 @@ pub fn refused(e: qabilet_app::AppError) -> anyhow::Error {
     match e.kind() {
         qabilet_app::ErrorKind::Unavailable => {
             anyhow::anyhow!("{e}; run `qabilet index sync` first")
+        }
+        qabilet_app::ErrorKind::Forbidden if e.to_string().contains("declaration") => {
+            anyhow::anyhow!("{e}; on the command line, add --declare")
         }
         _ => anyhow::Error::new(e),
     }
