@@ -372,3 +372,52 @@ async fn the_competition_follows_its_rules_through_the_api() {
         assert!(declared, "[{name}] HR's declaration is audited");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_candidate_withdraws_their_own_application_once() {
+    for db in test_support::all().await {
+        let s = common::start(db).await;
+        let name = s.name();
+        let t = fixture(&s).await;
+        let [p1, p3, _] = competition(&s, &t).await;
+        common::declare(&s, &t.hr_mf, "V-1").await;
+        let r = s
+            .post(
+                &format!("/applications/{p3}/stages"),
+                Some(&t.hr_mf),
+                &stage("qualification_check", "passed", "meets all"),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
+        let withdraw = |id: &str| format!("/applications/{id}/withdrawal");
+        // Someone else's application is hidden, not refused by name.
+        let r = s.post(&withdraw(&p3), Some(&t.cand1), &Value::Null).await;
+        assert_eq!(r.status.as_u16(), 404, "[{name}] {}", r.text);
+        let c3 = session(&s, "cand-3").await;
+        let r = s.post(&withdraw(&p3), Some(&c3), &Value::Null).await;
+        assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
+        assert_eq!(r.json["stages"][1]["stage"], "test", "[{name}] {}", r.text);
+        assert_eq!(r.json["stages"][1]["outcome"], "withdrawn");
+        let r = s.post(&withdraw(&p3), Some(&c3), &Value::Null).await;
+        assert_eq!(r.status.as_u16(), 409, "[{name}] once: {}", r.text);
+        // Nothing more can be recorded on it.
+        let r = s
+            .post(
+                &format!("/applications/{p3}/stages"),
+                Some(&t.hr_mf),
+                &stage("test", "passed", "late"),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 409, "[{name}] {}", r.text);
+        // The HRM system learns of it.
+        let r = s.get("/events?after=0", Some(&t.hrm)).await;
+        let withdrawn = r.json["events"].as_array().unwrap().iter().any(|e| {
+            e["aggregate_id"] == p3.as_str() && e["payload"]["result"]["outcome"] == "withdrawn"
+        });
+        assert!(withdrawn, "[{name}] {}", r.text);
+        // A fresh application withdraws at the qualification stage.
+        let r = s.post(&withdraw(&p1), Some(&t.cand1), &Value::Null).await;
+        assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
+        assert_eq!(r.json["stages"][0]["stage"], "qualification_check");
+    }
+}

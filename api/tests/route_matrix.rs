@@ -469,6 +469,15 @@ fn matrix() -> Vec<Row> {
             READ,
             [401, 200, 200, 200, 200, 200],
         ),
+        // Only the candidate withdraws their own application.
+        row(
+            "POST /applications/{id}/withdrawal",
+            "/applications/{app}/withdrawal",
+            None,
+            &[Apply],
+            WRITE,
+            [401, 200, 403, 403, 403, 403],
+        ),
         // A qualification check: HR and admins; a declared member records
         // interviews and decisions only.
         row(

@@ -384,6 +384,74 @@ pub async fn record_stage(
     Ok(application)
 }
 
+/// The candidate withdraws their own application: recorded as `withdrawn` at the
+/// stage it had reached (replacing a pending result), audited, and sent to the HRM
+/// system as a stage result. Refused once the application has ended or the
+/// competition is decided.
+pub async fn withdraw(app: &App, actor: &Actor, id: &ApplicationId) -> AppResult<Application> {
+    actor.require(&[Role::Candidate])?;
+    // Begin first: the writers' lock on PostgreSQL, as in `record_stage`.
+    let mut tx = app.store().begin().await?;
+    let (mut application, _) = access::readable_application(app, actor, id.as_str()).await?;
+    if let Some(winner) = decided(app, &application.vacancy_id).await? {
+        let what = if winner.id == application.id {
+            "you were chosen: speak to the HR office to decline the post"
+        } else {
+            "the competition is decided"
+        };
+        return Err(AppError::conflict(format!(
+            "application {id} can no longer be withdrawn: {what}"
+        )));
+    }
+    let Some(stage) = application.next_stage() else {
+        return Err(AppError::conflict(format!(
+            "application {id} has already ended; there is nothing to withdraw"
+        )));
+    };
+    if application
+        .stages
+        .last()
+        .is_some_and(|last| last.outcome == StageOutcome::Pending)
+    {
+        application.stages.pop();
+    }
+    let result = StageResult {
+        stage,
+        outcome: StageOutcome::Withdrawn,
+        score: None,
+        decided_at: Utc::now().max(application.submitted_at),
+        decided_by: actor.audit_name().to_owned(),
+        reason: Some("withdrawn by the candidate".into()),
+        rule_check: None,
+    };
+    application.stages.push(result.clone());
+    application.validate()?;
+    tx.put_application(&application).await?;
+    tx.audit(
+        actor.audit_name(),
+        "application.withdraw",
+        "application",
+        application.id.as_str(),
+        stage.code(),
+    )
+    .await?;
+    let payload = json!({
+        "application_id": application.id,
+        "vacancy_id": application.vacancy_id,
+        "profile_id": application.profile_id,
+        "result": result,
+    });
+    tx.enqueue_event(
+        EventKind::StageResult,
+        "application",
+        application.id.as_str(),
+        &payload,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(application)
+}
+
 /// The decision that closed the competition for `vacancy`: the application whose
 /// decision stage named the winner, if one did.
 pub async fn decided(app: &App, vacancy: &VacancyId) -> AppResult<Option<Application>> {

@@ -13,7 +13,7 @@ use qabilet_app::catalog::{self, category_filter, VacancySearch};
 use qabilet_app::competition;
 use qabilet_app::vacancies_for_person::{self, RecommendedVacancy};
 use qabilet_app::{parse_id, App, AppError, ErrorKind};
-use qabilet_domain::{Language, Region, Stage, Vacancy, VacancyId};
+use qabilet_domain::{ApplicationId, Language, Region, Stage, Vacancy, VacancyId};
 use qabilet_matcher::eligibility::Eligibility;
 use qabilet_store::Role;
 use serde::Deserialize;
@@ -369,6 +369,28 @@ pub(crate) async fn apply(
 #[serde(default)]
 pub(crate) struct ApplicationsQuery {
     applied: String,
+    withdrawn: String,
+}
+
+/// `POST /web/applications/{id}/withdraw`: `competition::withdraw`.
+pub(crate) async fn withdraw(
+    ctx: Ctx,
+    State(app): State<App>,
+    Path(id): Path<String>,
+    Form(form): Form<Csrf>,
+) -> Response {
+    let result = async {
+        ctx.check_csrf(&form.csrf)?;
+        let p = ctx.user()?;
+        let id: ApplicationId = parse_id("application", &id)?;
+        let application = competition::withdraw(&app, p, &id).await?;
+        Ok(see_other(
+            &format!("/web/applications?withdrawn={}", application.vacancy_id),
+            &[],
+        ))
+    }
+    .await;
+    ctx.respond(result)
 }
 
 /// `GET /web/applications`: the candidate's own applications and their stages.
@@ -384,6 +406,9 @@ pub(crate) async fn applications(
             h1 { (ctx.t(Msg::MyApplications)) }
             @if !q.applied.is_empty() {
                 div class="notice good" role="status" { p { (ctx.t(Msg::AppliedNotice)) } }
+            }
+            @if !q.withdrawn.is_empty() {
+                div class="notice" role="status" { p { (ctx.t(Msg::WithdrawnNotice)) } }
             }
             @if rows.is_empty() {
                 p { (ctx.t(Msg::NoApplications)) " " a href="/web/vacancies" { (ctx.t(Msg::SearchTitle)) } }
@@ -409,6 +434,14 @@ pub(crate) async fn applications(
                                     None => { (ctx.t(stage_name(stage))) ": " span class="meta" { (ctx.t(Msg::NotYet)) } }
                                 }
                             }
+                        }
+                    }
+                    @if app.next_stage().is_some() {
+                        form method="post" action=(format!("/web/applications/{}/withdraw", app.id)) class="inline" {
+                            (ctx.csrf_field())
+                            button type="submit" class="secondary" id=(format!("withdraw-{}", app.id))
+                                aria-describedby=(format!("withdraw-hint-{}", app.id)) { (ctx.t(Msg::Withdraw)) }
+                            " " span class="hint" id=(format!("withdraw-hint-{}", app.id)) { (ctx.t(Msg::WithdrawHint)) }
                         }
                     }
                 }

@@ -521,6 +521,35 @@ async fn apply_declare_and_record_through_the_pages_with_csrf_and_escaping() {
         );
         let r = get(&s, "/web/applications", Some("cand-3")).await;
         assert!(r.text.contains("Interview: "), "{}", r.text);
+
+        // The protocol as a PDF, for the declared member; not for the candidate.
+        let r = get(&s, "/web/shortlist/V-1/protocol.pdf", Some("com-1")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.headers["content-type"], "application/pdf");
+        let r = get(&s, "/web/shortlist/V-1/protocol.pdf", Some("cand-3")).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+        // An ended application offers no withdrawal; an open one does, once.
+        let ended = get(&s, "/web/applications", Some("cand-3")).await;
+        assert!(ended.text.contains("Interview: Failed"), "{}", ended.text);
+        assert!(!ended.text.contains("/withdraw"), "{}", ended.text);
+        let page = get(&s, "/web/applications", Some("cand-1")).await;
+        let action = page
+            .text
+            .split("action=\"")
+            .skip(1)
+            .map(|a| a.split('"').next().unwrap().to_owned())
+            .find(|a| a.ends_with("/withdraw"))
+            .unwrap_or_else(|| panic!("no withdraw form: {}", page.text));
+        let r = post(&s, &action, "cand-1", &format!("csrf={}", page.csrf())).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+        let r = get(&s, "/web/applications?withdrawn=V-1", Some("cand-1")).await;
+        assert!(r.text.contains("withdrawn"), "{}", r.text);
+        assert!(
+            !r.text.contains(&action),
+            "no second withdrawal: {}",
+            r.text
+        );
     }
 }
 

@@ -300,3 +300,17 @@ pub(crate) async fn verify_protocol(
 ) -> Result<Json<ProtocolCheck>, ApiError> {
     Ok(Json(protocol::verify(&app, &actor, &body).await?))
 }
+
+/// Withdraw one's own application (the candidate): recorded as `withdrawn` at the
+/// stage it reached; refused once it has ended or the competition is decided.
+#[utoipa::path(post, path = "/applications/{id}/withdrawal", tag = "competition", security(("bearer" = [])),
+    params(IdPath),
+    responses((status = 200, body = Application), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn withdraw(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Application>, ApiError> {
+    let id: ApplicationId = parse_id("application", &id)?;
+    Ok(Json(competition::withdraw(&app, &actor, &id).await?))
+}

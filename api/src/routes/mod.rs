@@ -119,6 +119,7 @@ fn api() -> OpenApiRouter<App> {
         .routes(routes!(competition::apply))
         .routes(routes!(competition::application))
         .routes(routes!(competition::record_stage))
+        .routes(routes!(competition::withdraw))
         .routes(routes!(competition::seat_member))
         .routes(routes!(competition::declare))
         .routes(routes!(competition::recuse))
