@@ -252,6 +252,15 @@ async fn the_competition_follows_its_rules_through_the_api() {
             .await;
         assert_eq!(r.status.as_u16(), 409, "[{name}] seat: {}", r.text);
         let r = s
+            .send(
+                hyper::Method::DELETE,
+                "/vacancies/V-1/commission/com-1",
+                Some(&t.hr_mf),
+                &Value::Null,
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 409, "[{name}] unseat: {}", r.text);
+        let r = s
             .post(
                 "/vacancies/V-1/eligibility/overrides",
                 Some(&t.com1),

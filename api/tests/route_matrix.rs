@@ -498,6 +498,22 @@ fn matrix() -> Vec<Row> {
             [401, 403, 403, 200, 403, 200],
         ),
         row(
+            "DELETE /vacancies/{id}/commission/{user_id}",
+            "/vacancies/V-1/commission/com-1",
+            None,
+            &[],
+            WRITE,
+            [401, 403, 403, 200, 403, 200],
+        ),
+        row(
+            "POST /vacancies/{id}/status",
+            "/vacancies/V-1/status",
+            Some(json!({"status": "closed"})),
+            &[],
+            WRITE,
+            [401, 403, 403, 200, 403, 200],
+        ),
+        row(
             "POST /vacancies/{id}/declaration",
             "/vacancies/V-1/declaration",
             Some(declaration()),

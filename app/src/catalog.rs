@@ -308,3 +308,45 @@ async fn browse(app: &App, actor: &Actor, q: &VacancySearch) -> AppResult<Vec<Fo
         })
         .collect())
 }
+
+/// HR officers of the organisation and admins move a vacancy on: publish a draft
+/// (`open`), close an open one to applications (`closed`), or cancel either. It is
+/// written as an import of the changed vacancy, so opening one matches the
+/// reserve exactly as an import from the HRM system does; audited as
+/// `vacancy.import` with the source `status:NEW`.
+pub async fn change_status(
+    app: &App,
+    actor: &Actor,
+    id: &VacancyId,
+    status: VacancyStatus,
+) -> AppResult<crate::import::ImportTally> {
+    actor.require(&[Role::Hr, Role::Admin])?;
+    let mut vacancy = crate::access::managed_vacancy(app, actor, id).await?;
+    use VacancyStatus::*;
+    let allowed = matches!(
+        (vacancy.status, status),
+        (Draft, Open) | (Open, Closed) | (Draft, Cancelled) | (Open, Cancelled)
+    );
+    if !allowed {
+        return Err(crate::AppError::conflict(format!(
+            "vacancy {id} is {}: it cannot become {} (draft → open → closed; a draft or an open \
+             vacancy can be cancelled)",
+            vacancy.status.code(),
+            status.code()
+        )));
+    }
+    if status == Open && app.today() > vacancy.deadline {
+        return Err(crate::AppError::conflict(format!(
+            "vacancy {id}'s deadline {} has passed: set a new one before publishing",
+            vacancy.deadline
+        )));
+    }
+    if status == Open && vacancy.published_on.is_none() {
+        vacancy.published_on = Some(app.today());
+    }
+    vacancy.status = status;
+    let mut import =
+        crate::import::Import::begin(app, actor, crate::import::ImportKind::Vacancies).await?;
+    import.vacancy(&vacancy).await?;
+    import.commit(&format!("status:{}", status.code())).await
+}

@@ -67,6 +67,95 @@ pub async fn seat_member(
     })
 }
 
+/// HR officers of the organisation and admins remove a member's seat, before the
+/// competition is decided; audited as `commission.unseat`. The member's
+/// declaration or recusal stays on the record (and in the protocol).
+pub async fn unseat_member(
+    app: &App,
+    actor: &Actor,
+    vacancy_id: &VacancyId,
+    user_id: &str,
+) -> AppResult<Seat> {
+    actor.require(&[Role::Hr, Role::Admin])?;
+    access::managed_vacancy(app, actor, vacancy_id).await?;
+    if crate::competition::decided(app, vacancy_id)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::conflict(format!(
+            "the competition for {vacancy_id} is decided: its commission can no longer change"
+        )));
+    }
+    let mut tx = app.store().begin().await?;
+    if !tx
+        .unseat_commission_member(vacancy_id.as_str(), user_id)
+        .await?
+    {
+        return Err(AppError::not_found(format!(
+            "{user_id:?} is not seated on {vacancy_id}'s commission"
+        )));
+    }
+    tx.audit(
+        actor.audit_name(),
+        "commission.unseat",
+        "vacancy",
+        vacancy_id.as_str(),
+        user_id,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Seat {
+        vacancy_id: vacancy_id.clone(),
+        user_id: user_id.to_owned(),
+    })
+}
+
+/// A seated member as HR sees the commission.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Member {
+    pub user_id: String,
+    pub seated_at: DateTime<Utc>,
+    pub declared_at: Option<DateTime<Utc>>,
+    pub recused: bool,
+}
+
+/// The vacancy's commission (HR officers of the organisation, admins), in order of
+/// seating, with the commission-role users who could still be seated.
+pub async fn members(
+    app: &App,
+    actor: &Actor,
+    vacancy_id: &VacancyId,
+) -> AppResult<(Vec<Member>, Vec<String>)> {
+    actor.require(&[Role::Hr, Role::Admin])?;
+    access::managed_vacancy(app, actor, vacancy_id).await?;
+    let declarations = app.store().declarations(vacancy_id.as_str()).await?;
+    let seated: Vec<Member> = app
+        .store()
+        .commission_seats(vacancy_id.as_str())
+        .await?
+        .into_iter()
+        .map(|(user_id, seated_at)| {
+            let d = declarations.iter().find(|d| d.user_id == user_id);
+            Member {
+                declared_at: d.map(|d| d.declared_at),
+                recused: d.is_some_and(|d| d.recused_at.is_some()),
+                user_id,
+                seated_at,
+            }
+        })
+        .collect();
+    let free = app
+        .store()
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| u.user.role == Role::Commission && !u.user.disabled)
+        .map(|u| u.user.id)
+        .filter(|id| !seated.iter().any(|m| &m.user_id == id))
+        .collect();
+    Ok((seated, free))
+}
+
 /// A member's declaration of no conflict of interest.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

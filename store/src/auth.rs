@@ -187,6 +187,24 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Removes a member's seat; whether there was one. Their declaration or
+    /// recusal stays: it is part of the competition's record.
+    pub async fn unseat_commission_member(
+        &mut self,
+        vacancy_id: &str,
+        user_id: &str,
+    ) -> Result<bool, StoreError> {
+        let done = on_tx!(&mut self.tx, tx => {
+            sqlx::query("DELETE FROM commission_seats WHERE vacancy_id = $1 AND user_id = $2")
+                .bind(vacancy_id)
+                .bind(user_id)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected()
+        });
+        Ok(done > 0)
+    }
+
     /// Records a seated member's declaration. Declaring again keeps the first one:
     /// the record of when the member first declared must not move; and a recused
     /// member cannot declare their way back in.

@@ -53,6 +53,7 @@ pub(crate) async fn vacancies(ctx: Ctx, State(app): State<App>) -> Response {
                                 td { (v.deadline) }
                                 td { (n) }
                                 td {
+                                    a href=(format!("/web/hr/vacancies/{}", v.id)) { (ctx.t(Msg::Competition)) } " · "
                                     a href=(format!("/web/shortlist/{}", v.id)) { (ctx.t(Msg::Shortlist)) } " · "
                                     a href=(format!("/web/hr/vacancies/{}/fairness", v.id)) { (ctx.t(Msg::Fairness)) } " · "
                                     a href=(format!("/web/hr/vacancies/{}/matches", v.id)) { (ctx.t(Msg::Matches)) }

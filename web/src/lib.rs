@@ -31,6 +31,7 @@ mod candidate;
 mod charts;
 mod commission;
 mod hr;
+mod hr_vacancy;
 mod i18n;
 mod layout;
 mod proctoring;
@@ -91,6 +92,14 @@ pub fn routes() -> Router<App> {
         )
         .route("/web/hr", get(hr::vacancies))
         .route("/web/hr/reserve", get(hr::reserve))
+        .route("/web/hr/vacancies/{id}", get(hr_vacancy::page))
+        .route("/web/hr/vacancies/{id}/status", post(hr_vacancy::status))
+        .route("/web/hr/vacancies/{id}/seats", post(hr_vacancy::seat))
+        .route(
+            "/web/hr/vacancies/{id}/seats/{user_id}/remove",
+            post(hr_vacancy::unseat),
+        )
+        .route("/web/hr/vacancies/{id}/publish", post(hr_vacancy::publish))
         .route("/web/hr/vacancies/{id}/matches", get(hr::matches))
         .route("/web/hr/vacancies/{id}/fairness", get(hr::fairness))
         .route("/web/proctoring", get(proctoring::queue))

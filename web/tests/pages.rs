@@ -694,3 +694,95 @@ async fn a_candidate_sees_the_vacancies_ranked_for_their_profile() {
     let page = get(&s, "/web/for-you", None).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn hr_runs_the_competition_from_its_page() {
+    for db in test_support::all().await {
+        let s = start(db).await;
+        let name = s.name();
+        fixture(&s).await;
+        let base = "/web/hr/vacancies/V-1";
+        // Only HR of the organisation and admins.
+        for user in ["cand-1", "com-1", "hr-mj"] {
+            let r = get(&s, base, Some(user)).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "[{name}] {user}");
+        }
+        let page = get(&s, base, Some("hr-mf")).await;
+        assert_eq!(page.status, StatusCode::OK, "[{name}] {}", page.text);
+        assert!(page.text.contains("id=\"member-com-1\""), "{}", page.text);
+        assert!(
+            page.text.contains("<option value=\"com-2\">"),
+            "{}",
+            page.text
+        );
+        let csrf = format!("csrf={}", page.csrf());
+        // Without the token nothing happens.
+        let r = post(
+            &s,
+            &format!("{base}/seats"),
+            "hr-mf",
+            "csrf=0&user_id=com-2",
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "[{name}]");
+        let r = post(
+            &s,
+            &format!("{base}/seats"),
+            "hr-mf",
+            &format!("{csrf}&user_id=com-2"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{name}] {}", r.text);
+        let r = post(&s, &format!("{base}/seats/com-1/remove"), "hr-mf", &csrf).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{name}] {}", r.text);
+        let page = get(&s, base, Some("hr-mf")).await;
+        assert!(page.text.contains("id=\"member-com-2\""), "{}", page.text);
+        assert!(!page.text.contains("id=\"member-com-1\""), "{}", page.text);
+        // A candidate may not be seated: the rule of the API, shown as a page.
+        let r = post(
+            &s,
+            &format!("{base}/seats"),
+            "hr-mf",
+            &format!("{csrf}&user_id=cand-1"),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{name}] {}",
+            r.text
+        );
+        let r = post(&s, &format!("{base}/publish"), "hr-mf", &csrf).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{name}] {}", r.text);
+        let published = s.db.store.audit_entries(0, 10_000).await.unwrap();
+        assert!(published
+            .iter()
+            .any(|e| e.action == "shortlist.publish" && e.actor == "hr-mf"));
+        assert!(published
+            .iter()
+            .any(|e| e.action == "commission.unseat" && e.detail == "com-1"));
+        // Close the vacancy to applications; it cannot be reopened.
+        let r = post(
+            &s,
+            &format!("{base}/status"),
+            "hr-mf",
+            &format!("{csrf}&status=closed"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{name}] {}", r.text);
+        let page = get(&s, base, Some("hr-mf")).await;
+        assert!(
+            page.text.contains("<strong id=\"status\">closed</strong>"),
+            "{}",
+            page.text
+        );
+        let r = post(
+            &s,
+            &format!("{base}/status"),
+            "hr-mf",
+            &format!("{csrf}&status=open"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "[{name}] {}", r.text);
+    }
+}

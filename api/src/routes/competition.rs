@@ -91,6 +91,46 @@ pub(crate) async fn seat_member(
     ))
 }
 
+/// Remove a commission member's seat (HR of the organisation, admins), before the
+/// competition is decided; their declaration stays on the record.
+#[utoipa::path(delete, path = "/vacancies/{id}/commission/{user_id}", tag = "competition", security(("bearer" = [])),
+    params(SeatPath),
+    responses((status = 200, body = Seat), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn unseat_member(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiPath((id, user_id)): ApiPath<(String, String)>,
+) -> Result<Json<Seat>, ApiError> {
+    let id: VacancyId = parse_id("vacancy", &id)?;
+    Ok(Json(
+        commission::unseat_member(&app, &actor, &id, &user_id).await?,
+    ))
+}
+
+/// A vacancy's new status.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StatusInput {
+    status: qabilet_domain::VacancyStatus,
+}
+
+/// Publish a draft (`open`), close an open vacancy, or cancel either (HR of the
+/// organisation, admins); opening matches the talent reserve.
+#[utoipa::path(post, path = "/vacancies/{id}/status", tag = "competition", security(("bearer" = [])),
+    params(IdPath), request_body = StatusInput,
+    responses((status = 200, body = qabilet_app::import::ImportTally), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn change_status(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<StatusInput>,
+) -> Result<Json<qabilet_app::import::ImportTally>, ApiError> {
+    let id: VacancyId = parse_id("vacancy", &id)?;
+    Ok(Json(
+        qabilet_app::catalog::change_status(&app, &actor, &id, input.status).await?,
+    ))
+}
+
 /// Declare no conflict of interest (a seated commission member); only then does the
 /// shortlist open to them.
 #[utoipa::path(post, path = "/vacancies/{id}/declaration", tag = "competition", security(("bearer" = [])),

@@ -120,7 +120,11 @@ fn api() -> OpenApiRouter<App> {
         .routes(routes!(competition::application))
         .routes(routes!(competition::record_stage))
         .routes(routes!(competition::withdraw))
-        .routes(routes!(competition::seat_member))
+        .routes(routes!(
+            competition::seat_member,
+            competition::unseat_member
+        ))
+        .routes(routes!(competition::change_status))
         .routes(routes!(competition::declare))
         .routes(routes!(competition::recuse))
         .routes(routes!(competition::shortlist))
