@@ -7,9 +7,6 @@
 mod common;
 
 use common::{fixture, session, Server, Tokens};
-use qabilet_app::accounts::NewUser;
-use qabilet_app::Role;
-use qabilet_domain::ProfileId;
 use qabilet_store::test_support;
 use serde_json::{json, Value};
 
@@ -49,18 +46,11 @@ async fn competition(s: &Server, t: &Tokens) -> [String; 3] {
         )
         .await;
     assert_eq!(r.status.as_u16(), 200, "{}", r.text);
-    let mut tokens = vec![t.cand1.clone()];
-    for (user, profile) in [("cand-3", "P-3"), ("cand-5", "P-5")] {
-        let new = NewUser {
-            id: user.into(),
-            role: Role::Candidate,
-            organisation_id: None,
-            profile_id: Some(ProfileId::new(profile).unwrap()),
-            password: None,
-        };
-        common::create_user(s, &new).await;
-        tokens.push(session(s, user).await);
-    }
+    let tokens = [
+        t.cand1.clone(),
+        common::candidate(s, "cand-3", "P-3").await,
+        common::candidate(s, "cand-5", "P-5").await,
+    ];
     let mut ids = Vec::new();
     for token in &tokens {
         let r = s

@@ -4,10 +4,7 @@
 
 mod common;
 
-use common::{fixture, session, start_indexed, Server, Tokens};
-use qabilet_app::accounts::NewUser;
-use qabilet_app::Role;
-use qabilet_domain::ProfileId;
+use common::{fixture, start_indexed, Server, Tokens};
 use qabilet_store::test_support;
 use serde_json::{json, Value};
 
@@ -47,17 +44,8 @@ async fn competition(s: &Server, t: &Tokens) -> (String, String) {
         .post("/import/profiles", Some(&t.hrm), &json!([strong(), weak()]))
         .await;
     assert_eq!(r.status.as_u16(), 200, "{}", r.text);
-    for (user, profile) in [("cand-3", "P-3"), ("cand-4", "P-4")] {
-        let new = NewUser {
-            id: user.into(),
-            role: Role::Candidate,
-            organisation_id: None,
-            profile_id: Some(ProfileId::new(profile).unwrap()),
-            password: None,
-        };
-        common::create_user(s, &new).await;
-    }
-    let (c3, c4) = (session(s, "cand-3").await, session(s, "cand-4").await);
+    let c3 = common::candidate(s, "cand-3", "P-3").await;
+    let c4 = common::candidate(s, "cand-4", "P-4").await;
     for token in [&t.cand1, &t.cand2, &c3, &c4] {
         let r = s
             .post("/vacancies/V-1/applications", Some(token), &json!({}))

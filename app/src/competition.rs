@@ -467,6 +467,17 @@ pub async fn decided(app: &App, vacancy: &VacancyId) -> AppResult<Option<Applica
         }))
 }
 
+/// Refuses (409) once the competition for `vacancy` is decided, saying what can
+/// no longer happen.
+pub async fn refuse_if_decided(app: &App, vacancy: &VacancyId, what: &str) -> AppResult<()> {
+    match decided(app, vacancy).await? {
+        Some(_) => Err(AppError::conflict(format!(
+            "the competition for {vacancy} is decided: {what}"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Refuses to record `stage` on `application` unless it is the application's next
 /// stage and the competition is not decided yet.
 async fn check_order(app: &App, application: &Application, stage: Stage) -> AppResult<()> {
@@ -656,11 +667,7 @@ pub async fn override_rule(
     actor.require(&[Role::Commission, Role::Hr, Role::Admin])?;
     let vacancy = access::shortlist_vacancy(app, actor, vacancy_id).await?;
     access::require_declared(app, actor, vacancy_id).await?;
-    if decided(app, vacancy_id).await?.is_some() {
-        return Err(AppError::conflict(format!(
-            "the competition for {vacancy_id} is decided: nothing more can be changed on it"
-        )));
-    }
+    refuse_if_decided(app, vacancy_id, "nothing more can be changed on it").await?;
     let rule: Rule = input
         .rule
         .parse()

@@ -382,6 +382,19 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// A candidate account `user` owning `profile` (already imported), signed in.
+pub async fn candidate(s: &Server, user: &str, profile: &str) -> String {
+    let new = NewUser {
+        id: user.into(),
+        role: Role::Candidate,
+        organisation_id: None,
+        profile_id: Some(ProfileId::new(profile).unwrap()),
+        password: None,
+    };
+    create_user(s, &new).await;
+    session(s, user).await
+}
+
 /// `token`'s holder declares no conflict of interest on `vacancy`: what everyone
 /// who sees names or records a result does first (HR and admins too).
 pub async fn declare(s: &Server, token: &str, vacancy: &str) {
