@@ -44,6 +44,22 @@ impl FromRequestParts<App> for Caller {
     }
 }
 
+/// The caller of a public route (the vacancy catalogue): the authenticated actor
+/// when a token is sent (a bad one is still 401), a visitor
+/// ([`Actor::public`]) when none is.
+pub struct Visitor(pub Actor);
+
+impl FromRequestParts<App> for Visitor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ApiError> {
+        if parts.headers.get(AUTHORIZATION).is_none() {
+            return Ok(Visitor(Actor::public()));
+        }
+        Ok(Visitor(accounts::authenticate(app, bearer(parts)?).await?))
+    }
+}
+
 impl FromRequestParts<App> for SetupCaller {
     type Rejection = ApiError;
 

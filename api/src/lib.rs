@@ -43,7 +43,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use auth::{client_of, Caller, ClientOf, SetupCaller};
+pub use auth::{client_of, Caller, ClientOf, SetupCaller, Visitor};
 pub use error::{status_of, ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 pub use metrics::Metrics;
 pub use routes::{openapi_document, routes};

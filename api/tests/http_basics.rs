@@ -36,7 +36,7 @@ async fn health_readiness_metrics_and_request_ids() {
 
         for _ in 0..2 {
             assert_eq!(
-                s.get("/vacancies", None).await.status,
+                s.get("/reserve", None).await.status,
                 StatusCode::UNAUTHORIZED
             );
         }
@@ -44,14 +44,14 @@ async fn health_readiness_metrics_and_request_ids() {
         assert_eq!(r.status, StatusCode::OK);
         assert!(
             r.text.contains(
-                "qabilet_http_requests_total{method=\"GET\",route=\"/vacancies\",status=\"401\"} 2"
+                "qabilet_http_requests_total{method=\"GET\",route=\"/reserve\",status=\"401\"} 2"
             ),
             "[{}] {}",
             s.name(),
             r.text
         );
         assert!(r.text.contains(
-            "qabilet_http_request_duration_seconds_count{method=\"GET\",route=\"/vacancies\"} 2"
+            "qabilet_http_request_duration_seconds_count{method=\"GET\",route=\"/reserve\"} 2"
         ));
         assert!(r.text.contains("qabilet_outbox_pending 0"), "{}", r.text);
 

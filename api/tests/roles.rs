@@ -10,6 +10,20 @@ use qabilet_store::test_support;
 use serde_json::{json, Value};
 
 /// Asserts the status each caller gets; `anon` is always 401.
+fn token_of<'a>(t: &'a Tokens, who: &str) -> &'a str {
+    match who {
+        "admin" => &t.admin,
+        "hrm" => &t.hrm,
+        "hr_mf" => &t.hr_mf,
+        "hr_mj" => &t.hr_mj,
+        "com1" => &t.com1,
+        "com2" => &t.com2,
+        "cand1" => &t.cand1,
+        "cand2" => &t.cand2,
+        other => panic!("no caller {other}"),
+    }
+}
+
 async fn expect(
     s: &Server,
     t: &Tokens,
@@ -18,25 +32,28 @@ async fn expect(
     body: &Value,
     cases: &[(&str, u16)],
 ) {
+    expect_with_anon(s, t, method, path, body, 401, cases).await
+}
+
+/// [`expect`] for a public route, where a visitor gets `anon`.
+async fn expect_with_anon(
+    s: &Server,
+    t: &Tokens,
+    method: Method,
+    path: &str,
+    body: &Value,
+    anon: u16,
+    cases: &[(&str, u16)],
+) {
     let r = s.send(method.clone(), path, None, body).await;
     assert_eq!(
-        r.status,
-        StatusCode::UNAUTHORIZED,
+        r.status.as_u16(),
+        anon,
         "[{}] anon {method} {path}",
         s.name()
     );
     for (who, status) in cases {
-        let token = match *who {
-            "admin" => &t.admin,
-            "hrm" => &t.hrm,
-            "hr_mf" => &t.hr_mf,
-            "hr_mj" => &t.hr_mj,
-            "com1" => &t.com1,
-            "com2" => &t.com2,
-            "cand1" => &t.cand1,
-            "cand2" => &t.cand2,
-            other => panic!("no caller {other}"),
-        };
+        let token = token_of(t, who);
         let r = s.send(method.clone(), path, Some(token), body).await;
         assert_eq!(
             r.status.as_u16(),
@@ -71,20 +88,49 @@ async fn every_endpoint_allows_and_refuses_the_right_roles() {
         use Method as M;
 
         // Public catalogue: any signed-in caller.
-        expect(&s, &t, M::GET, "/vacancies", &none, &ALL_200).await;
-        expect(&s, &t, M::GET, "/vacancies/V-1", &none, &ALL_200).await;
+        // The vacancy catalogue is public: without a token, open vacancies only.
+        for path in ["/vacancies", "/vacancies/V-1"] {
+            let r = s.get(path, None).await;
+            assert_eq!(
+                r.status,
+                StatusCode::OK,
+                "[{}] anon {path}: {}",
+                s.name(),
+                r.text
+            );
+            for (who, _) in ALL_200 {
+                let token = token_of(&t, who);
+                let r = s.get(path, Some(token)).await;
+                assert_eq!(r.status, StatusCode::OK, "[{}] {who} {path}", s.name());
+            }
+        }
+        let r = s.get("/vacancies", None).await;
+        let statuses: Vec<&str> = r
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["status"].as_str().unwrap())
+            .collect();
+        assert!(
+            statuses.iter().all(|st| *st == "open"),
+            "[{}] {statuses:?}",
+            s.name()
+        );
+        // A bad token is still refused, not taken for a visitor.
+        let r = s.get("/vacancies", Some("not-a-token")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "[{}]", s.name());
         expect(&s, &t, M::GET, "/organisations", &none, &ALL_200).await;
         expect(&s, &t, M::GET, "/organisations/MF", &none, &ALL_200).await;
-        expect(&s, &t, M::GET, "/vacancies/V-404", &none, &[("cand1", 404)]).await;
-        expect(
-            &s,
-            &t,
-            M::GET,
-            "/search/vacancies?q=бухгалтер",
-            &none,
-            &[("cand1", 503), ("admin", 503)],
-        )
-        .await;
+        for token in [None, Some(t.cand1.as_str())] {
+            let r = s.get("/vacancies/V-404", token).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "[{}] {}", s.name(), r.text);
+        }
+        // Public, so a visitor gets the same 503 (no index here) as a signed-in caller.
+        for token in [None, Some(t.cand1.as_str()), Some(t.admin.as_str())] {
+            let r = s.get("/search/vacancies?q=бухгалтер", token).await;
+            assert_eq!(r.status.as_u16(), 503, "[{}] {}", s.name(), r.text);
+        }
 
         // Imports: the HRM client and admins; HR officers for their own vacancies.
         let orgs = json!([common::organisation("MF")]);
@@ -517,12 +563,14 @@ async fn every_endpoint_allows_and_refuses_the_right_roles() {
             .post("/import/vacancies", Some(&t.hrm), &json!([draft]))
             .await;
         assert_eq!(r.status.as_u16(), 200, "{}", r.text);
-        expect(
+        // A visitor sees no draft either.
+        expect_with_anon(
             &s,
             &t,
             M::GET,
             "/vacancies/V-DRAFT",
             &none,
+            404,
             &[
                 ("cand1", 404),
                 ("com1", 404),
@@ -565,6 +613,16 @@ async fn every_endpoint_allows_and_refuses_the_right_roles() {
                 sees,
                 "[{}] {who}: {ids:?}",
                 s.name()
+            );
+        }
+
+        for path in ["/vacancies?status=draft", "/vacancies"] {
+            let r = s.get(path, None).await;
+            assert!(
+                !r.text.contains("V-DRAFT"),
+                "[{}] anon {path}: {}",
+                s.name(),
+                r.text
             );
         }
 

@@ -160,6 +160,8 @@ const WRITE: bool = true;
 const PUBLIC: [u16; 6] = [200, 200, 200, 200, 200, 200];
 /// Any signed-in caller.
 const SIGNED_IN: [u16; 6] = [401, 200, 200, 200, 200, 200];
+/// Anyone, signed in or not.
+const EVERYONE: [u16; 6] = [200; 6];
 /// Admins only.
 const fn admin_only(ok: u16) -> [u16; 6] {
     [401, 403, 403, 403, 403, ok]
@@ -386,14 +388,15 @@ fn matrix() -> Vec<Row> {
             READ,
             SIGNED_IN,
         ),
-        row("GET /vacancies", "/vacancies", None, &[], READ, SIGNED_IN),
+        // The public catalogue: open vacancies, with or without signing in.
+        row("GET /vacancies", "/vacancies", None, &[], READ, EVERYONE),
         row(
             "GET /vacancies/{id}",
             "/vacancies/V-1",
             None,
             &[],
             READ,
-            SIGNED_IN,
+            EVERYONE,
         ),
         row(
             "GET /search/vacancies",
@@ -401,7 +404,7 @@ fn matrix() -> Vec<Row> {
             None,
             &[Index],
             READ,
-            SIGNED_IN,
+            EVERYONE,
         ),
         row(
             "POST /import/organisations",

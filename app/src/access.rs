@@ -12,6 +12,8 @@
 //! | shortlist, named; recording a result | – | as above | own organisation + declared | – | all + declared |
 //! | profile | own | – (via shortlist) | applied to own organisation | all | all |
 //! | application | own | as shortlist | own organisation | all | all |
+//!
+//! A visitor who has not signed in reads open vacancies only, and nothing else.
 
 use qabilet_domain::{
     Application, OrganisationId, Profile, ProfileId, Vacancy, VacancyId, VacancyStatus,
@@ -32,6 +34,10 @@ fn refused(kind: &str) -> AppError {
 /// cancelled) are public information, the "single window"; a draft is seen only by
 /// HR officers of its organisation, the HRM client that imports it and admins.
 pub fn may_see_vacancy(actor: &Actor, vacancy: &Vacancy) -> bool {
+    if actor.is_public() {
+        // A visitor who has not signed in sees what is open to apply, nothing else.
+        return vacancy.status == VacancyStatus::Open;
+    }
     vacancy.status != VacancyStatus::Draft || may_see_drafts_of(actor, &vacancy.organisation_id)
 }
 

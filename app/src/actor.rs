@@ -1,10 +1,12 @@
 //! [`Actor`]: who is asking, for the access rules and for the audit log.
 //!
-//! Three kinds of caller reach the use cases, and every audited action names one:
+//! Four kinds of caller reach the use cases, and every audited action names one:
 //! - a **person** signed in through a session (candidate, commission member, HR
 //!   officer, admin), audited by their user id;
 //! - an **API key** of an integration client (the HRM system, an admin script),
 //!   audited by the key's id;
+//! - a **visitor** who has not signed in, for the public catalogue only (open
+//!   vacancies, as every public job portal shows them);
 //! - the **operator** at the server's command line (`qabilet shortlist`, `qabilet
 //!   reserve add`), audited as `cli:NAME`. Whoever can run the CLI can read the
 //!   data directory, so the operator has the admin role; naming them keeps the log
@@ -21,6 +23,9 @@ pub enum ActorKind {
     Person,
     ApiKey,
     Operator,
+    /// A visitor who has not signed in: reads the public catalogue (open
+    /// vacancies) and nothing else; every use case that checks a role refuses them.
+    Public,
 }
 
 /// The authenticated caller of a use case.
@@ -88,6 +93,20 @@ impl Actor {
         }
     }
 
+    /// A visitor who has not signed in (see [`ActorKind::Public`]).
+    pub fn public() -> Actor {
+        Actor {
+            id: "public".into(),
+            kind: ActorKind::Public,
+            // The least-privileged role; `require` refuses a visitor whatever it lists.
+            role: Role::Candidate,
+            organisation_id: None,
+            profile_id: None,
+            session_id: None,
+            second_factor_pending: false,
+        }
+    }
+
     /// The operator named by `$USER`, as the CLI's read-only commands audit.
     pub fn operator_from_env() -> Actor {
         Actor::operator(&std::env::var("USER").unwrap_or_default())
@@ -100,6 +119,9 @@ impl Actor {
 
     /// Refuses unless the actor has one of `roles`.
     pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
+        if self.kind == ActorKind::Public {
+            return Err(AppError::Unauthenticated("sign in first".into()));
+        }
         if roles.contains(&self.role) {
             Ok(())
         } else {
@@ -113,5 +135,10 @@ impl Actor {
     /// Whether the actor is the candidate owning `profile`.
     pub fn owns_profile(&self, profile: &ProfileId) -> bool {
         self.role == Role::Candidate && self.profile_id.as_ref() == Some(profile)
+    }
+
+    /// Whether this is a visitor who has not signed in.
+    pub fn is_public(&self) -> bool {
+        self.kind == ActorKind::Public
     }
 }

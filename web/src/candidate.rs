@@ -12,7 +12,7 @@ use maud::{html, Markup, PreEscaped};
 use qabilet_app::catalog::{self, category_filter, VacancySearch};
 use qabilet_app::competition;
 use qabilet_app::vacancies_for_person::{self, RecommendedVacancy};
-use qabilet_app::{parse_id, App, AppError, ErrorKind};
+use qabilet_app::{parse_id, Actor, App, AppError, ErrorKind};
 use qabilet_domain::{ApplicationId, Language, Region, Stage, Vacancy, VacancyId};
 use qabilet_matcher::eligibility::Eligibility;
 use qabilet_store::Role;
@@ -35,14 +35,16 @@ pub(crate) struct SearchForm {
     page: usize,
 }
 
-/// `GET /web/vacancies`: any signed-in person, like `GET /search/vacancies`.
+/// `GET /web/vacancies`: anyone, like `GET /search/vacancies`; a visitor who has
+/// not signed in sees the open vacancies.
 pub(crate) async fn search(
     ctx: Ctx,
     State(app): State<App>,
     Query(form): Query<SearchForm>,
 ) -> Response {
     let result = async {
-        let p = ctx.user()?;
+        let visitor = Actor::public();
+        let p = ctx.user().unwrap_or(&visitor);
         let region: Option<Region> = match form.region.trim() {
             "" => None,
             r => Some(r.parse().map_err(|e: String| AppError::bad_request("invalid_query", e))?),
@@ -246,17 +248,19 @@ fn recommended_item(ctx: &Ctx, v: &RecommendedVacancy, organisation: &str) -> Ma
     }
 }
 
-/// `GET /web/vacancies/{id}`: any signed-in person; a candidate also sees, rule by
-/// rule, what their profile meets and the evidence.
+/// `GET /web/vacancies/{id}`: anyone (a visitor who has not signed in, an open
+/// vacancy only); a candidate also sees, rule by rule, what their profile meets
+/// and the evidence.
 pub(crate) async fn vacancy(ctx: Ctx, State(app): State<App>, Path(id): Path<String>) -> Response {
     let result = async {
-        let p = ctx.user()?;
+        let visitor = Actor::public();
+        let p = ctx.user().unwrap_or(&visitor);
         let id: VacancyId = parse_id("vacancy", &id)?;
         let v = catalog::vacancy(&app, p, &id).await?;
         let organisation = catalog::organisation(&app, p, &v.organisation_id).await.ok();
         let check = competition::own_eligibility(&app, p, &[&v]).await?.pop().flatten();
         let applied = match p.role {
-            Role::Candidate => competition::own_applications(&app, p)
+            Role::Candidate if !p.is_public() => competition::own_applications(&app, p)
                 .await?
                 .iter()
                 .any(|(a, _)| a.vacancy_id == v.id),
@@ -280,7 +284,9 @@ pub(crate) async fn vacancy(ctx: Ctx, State(app): State<App>, Path(id): Path<Str
                     p class="hint" { (ctx.t(Msg::SignInToCheck)) }
                 }
             }
-            @if p.role == Role::Candidate {
+            @if p.is_public() {
+                p { a href=(format!("/web/login?next={}", super::session::percent_encode(&format!("/web/vacancies/{}", v.id)))) id="sign-in-to-apply" { (ctx.t(Msg::SignInToApply)) } }
+            } @else if p.role == Role::Candidate {
                 @if applied {
                     div class="notice good" role="status" {
                         p { (ctx.t(Msg::AlreadyApplied)) " " a href="/web/applications" { (ctx.t(Msg::MyApplications)) } }

@@ -156,6 +156,7 @@ messages! {
     ApplyClosed => ["Өтінім қабылдау жабық.", "Приём заявок закрыт.", "Applications are closed."],
     MyApplications => ["Менің өтінімдерім", "Мои заявки", "My applications"],
     NoApplications => ["Сізде әзірге өтінім жоқ.", "У вас пока нет заявок.", "You have no applications yet."],
+    SignInToApply => ["Өтінім беру үшін кіріңіз", "Войдите, чтобы подать заявку", "Sign in to apply"],
     AppliedNotice => ["Өтінім қабылданды.", "Заявка принята.", "Your application has been received."],
     Withdraw => ["Өтінімді кері шақыру", "Отозвать заявку", "Withdraw the application"],
     WithdrawHint => ["Кері шақыру түпкілікті: конкурс бұл өтінім бойынша тоқтайды.", "Отзыв окончателен: конкурс по этой заявке прекращается.", "Withdrawing is final: the competition ends for this application."],

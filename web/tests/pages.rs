@@ -88,9 +88,16 @@ async fn pages_are_html_in_the_chosen_language_and_need_a_session() {
     for db in test_support::all().await {
         let s = start(db).await;
         fixture(&s).await;
+        // The catalogue is public, as on every job portal; nothing else is.
         let r = get(&s, "/web/vacancies", None).await;
+        assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+        let r = get(&s, "/web/vacancies/V-1", None).await;
+        assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+        assert!(r.text.contains("id=\"sign-in-to-apply\""), "{}", r.text);
+        assert!(!r.text.contains("id=\"apply\""), "{}", r.text);
+        let r = get(&s, "/web/applications", None).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "[{}]", s.name());
-        assert_eq!(r.location(), "/web/login?next=/web/vacancies");
+        assert_eq!(r.location(), "/web/login?next=/web/applications");
         let login = get(&s, "/web/login", None).await;
         assert_eq!(login.status, StatusCode::OK);
         assert!(login.headers["content-type"]
@@ -234,7 +241,7 @@ async fn login_sets_an_httponly_strict_secure_cookie_and_wrong_passwords_are_ref
         // The JSON API does not take the cookie: a cookie alone is no way into it.
         let token = cookie.split(';').next().unwrap();
         let mut req = hyper::Request::builder()
-            .uri(format!("http://{}/vacancies", s.addr))
+            .uri(format!("http://{}/reserve", s.addr))
             .header("cookie", token);
         req = req.header("accept", "application/json");
         let r = client()

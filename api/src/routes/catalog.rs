@@ -10,7 +10,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::params::IdPath;
-use crate::{ApiError, ApiJson, ApiPath, ApiQuery, Caller, ErrorBody};
+use crate::{ApiError, ApiJson, ApiPath, ApiQuery, Caller, ErrorBody, Visitor};
 
 /// `?after=&limit=` of lists keyed by id.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -63,13 +63,13 @@ pub(crate) struct VacancyQuery {
 }
 
 /// List vacancies by status and region. Published vacancies are public (the
-/// "single window"); drafts only for their organisation's HR, the HRM client and
-/// admins.
-#[utoipa::path(get, path = "/vacancies", tag = "catalog", security(("bearer" = [])), params(VacancyQuery),
+/// "single window"): without a token, the open ones; drafts only for their
+/// organisation's HR, the HRM client and admins.
+#[utoipa::path(get, path = "/vacancies", tag = "catalog", security((), ("bearer" = [])), params(VacancyQuery),
     responses((status = 200, body = Vec<Vacancy>), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn vacancies(
     State(app): State<App>,
-    Caller(actor): Caller,
+    Visitor(actor): Visitor,
     ApiQuery(q): ApiQuery<VacancyQuery>,
 ) -> Result<Json<Vec<Vacancy>>, ApiError> {
     Ok(Json(
@@ -78,12 +78,12 @@ pub(crate) async fn vacancies(
 }
 
 /// One vacancy; a draft the caller may not see is "not found", like a missing one.
-#[utoipa::path(get, path = "/vacancies/{id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(get, path = "/vacancies/{id}", tag = "catalog", security((), ("bearer" = [])),
     params(IdPath),
     responses((status = 200, body = Vacancy), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn vacancy(
     State(app): State<App>,
-    Caller(actor): Caller,
+    Visitor(actor): Visitor,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vacancy>, ApiError> {
     let id = parse_id("vacancy", &id)?;
@@ -110,11 +110,11 @@ pub(crate) struct SearchQuery {
 
 /// Full-text search of vacancies (BM25 with snippets), among those the caller may
 /// see.
-#[utoipa::path(get, path = "/search/vacancies", tag = "catalog", security(("bearer" = [])), params(SearchQuery),
+#[utoipa::path(get, path = "/search/vacancies", tag = "catalog", security((), ("bearer" = [])), params(SearchQuery),
     responses((status = 200, body = VacancyHits), (status = "4XX", body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub(crate) async fn search_vacancies(
     State(app): State<App>,
-    Caller(actor): Caller,
+    Visitor(actor): Visitor,
     ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> Result<Json<VacancyHits>, ApiError> {
     let search = VacancySearch {
