@@ -142,3 +142,24 @@ impl Actor {
         self.kind == ActorKind::Public
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_visitor_passes_no_role_check() {
+        let visitor = Actor::public();
+        for role in [
+            Role::Candidate,
+            Role::Commission,
+            Role::Hr,
+            Role::Hrm,
+            Role::Admin,
+        ] {
+            let e = visitor.require(&[role]).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Unauthenticated, "{role:?}");
+        }
+        assert!(!visitor.owns_profile(&"P-1".parse().unwrap()));
+    }
+}
