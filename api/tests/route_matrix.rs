@@ -472,6 +472,15 @@ fn matrix() -> Vec<Row> {
             READ,
             [401, 200, 200, 200, 200, 200],
         ),
+        // The inbox is the person's own.
+        row(
+            "GET /notifications",
+            "/notifications",
+            None,
+            &[Apply],
+            READ,
+            [401, 200, 403, 403, 403, 403],
+        ),
         // Only the candidate withdraws their own application.
         row(
             "POST /applications/{id}/withdrawal",

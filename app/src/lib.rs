@@ -41,6 +41,7 @@ pub mod fairness;
 pub mod follower;
 pub mod import;
 pub mod interim;
+pub mod notifications;
 pub mod people;
 pub mod proctoring;
 pub mod protocol;

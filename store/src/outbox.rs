@@ -169,6 +169,61 @@ impl Store {
         rows.into_iter().map(event_from_row).collect()
     }
 
+    /// The events about one person, newest first, at most `limit`: the results of
+    /// their applications (`application_ids`) and the reserve matches that name
+    /// `profile_id`. What a candidate's inbox shows.
+    pub async fn events_about(
+        &self,
+        profile_id: &str,
+        application_ids: &[String],
+        limit: i64,
+    ) -> Result<Vec<OutboxEvent>, StoreError> {
+        let mut rows: Vec<EventRow> = Vec::new();
+        let by_aggregate = format!(
+            "SELECT {EVENT_COLUMNS} FROM outbox WHERE aggregate_kind = 'application' \
+             AND aggregate_id = $1 ORDER BY seq DESC LIMIT $2"
+        );
+        for id in application_ids {
+            let found: Vec<EventRow> = on_backend!(&self.backend, pool => {
+                sqlx::query_as(&by_aggregate).bind(id).bind(limit).fetch_all(pool).await?
+            });
+            rows.extend(found);
+        }
+        // The payload is the event's JSON as written (compact serde_json); the LIKE
+        // narrows, the parsed `profile_id` decides.
+        let needle = format!(
+            "%\"profile_id\":\"{}\"%",
+            profile_id
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let matches = format!(
+            "SELECT {EVENT_COLUMNS} FROM outbox WHERE kind = $1 AND payload LIKE $2 ESCAPE '\\' \
+             ORDER BY seq DESC LIMIT $3"
+        );
+        let found: Vec<EventRow> = on_backend!(&self.backend, pool => {
+            sqlx::query_as(&matches)
+                .bind(EventKind::ReserveMatch.as_str())
+                .bind(&needle)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.extend(found.into_iter().filter(|row| {
+            serde_json::from_str::<serde_json::Value>(&row.4)
+                .is_ok_and(|p| p["profile_id"] == profile_id)
+        }));
+        let mut events = rows
+            .into_iter()
+            .map(event_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        events.sort_by_key(|e| std::cmp::Reverse(e.seq));
+        events.dedup_by_key(|e| e.seq);
+        events.truncate(limit.max(0) as usize);
+        Ok(events)
+    }
+
     /// The oldest event neither delivered nor dead-lettered. Delivery goes strictly
     /// in `seq` order so each aggregate's events arrive in the order they happened.
     pub async fn next_pending_event(&self) -> Result<Option<OutboxEvent>, StoreError> {

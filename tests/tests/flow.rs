@@ -281,6 +281,7 @@ async fn a_competition_from_import_to_reserve_match() {
 
         // 2. Candidates sign in and apply.
         let mut applications = BTreeMap::new();
+        let mut candidates = BTreeMap::new();
         for p in ["P-1", "P-2", "P-3"] {
             let user = format!("cand-{p}");
             let token = api
@@ -294,6 +295,7 @@ async fn a_competition_from_import_to_reserve_match() {
                 .await;
             assert_eq!(status, 201, "[{name}] {app}");
             applications.insert(p.to_owned(), app["id"].as_str().unwrap().to_owned());
+            candidates.insert(p.to_owned(), token);
         }
 
         // 3. Eligibility: HR reads the ranked shortlist and records stage 1 from it.
@@ -491,6 +493,36 @@ async fn a_competition_from_import_to_reserve_match() {
             assert_eq!(matched["payload"]["profile_id"], "P-2");
             assert_eq!(matched["payload"]["vacancy_id"], "V-2");
         }
+
+        // 9. The person learns it too: the runner-up's inbox holds their results
+        // and the reserve offer with its fit, newest first; nobody else's.
+        let (status, inbox) = api.get("/notifications", &candidates["P-2"]).await;
+        assert_eq!(status, 200, "[{name}] {inbox}");
+        let items = inbox.as_array().unwrap();
+        assert_eq!(items[0]["kind"], "reserve_offer", "[{name}] {inbox}");
+        assert_eq!(items[0]["vacancy_id"], "V-2");
+        assert!(
+            items[0]["fit"]["fit"].as_f64().unwrap() >= 0.7,
+            "[{name}] {inbox}"
+        );
+        let results = items
+            .iter()
+            .filter(|n| n["kind"] != "reserve_offer")
+            .count();
+        assert!(results >= 3, "[{name}] {inbox}");
+        let (_, other) = api.get("/notifications", &candidates["P-3"]).await;
+        let other = other.as_array().unwrap();
+        assert!(
+            other.iter().all(|n| n["kind"] != "reserve_offer"),
+            "[{name}] {other:?}"
+        );
+        assert_eq!(
+            other.len(),
+            1,
+            "[{name}] P-3 failed the qualification: {other:?}"
+        );
+        let (status, _) = api.get("/notifications", &hr).await;
+        assert_eq!(status, 403, "[{name}] only the person");
 
         // The audit chain holds and names the reviews and decisions.
         let (_, audit) = api.get("/audit?limit=500", &admin_key).await;

@@ -458,3 +458,39 @@ pub(crate) async fn applications(
     .await;
     ctx.respond(result)
 }
+
+/// `GET /web/inbox`: the candidate's notifications (`notifications::inbox`).
+pub(crate) async fn inbox(ctx: Ctx, State(app): State<App>) -> Response {
+    let result = async {
+        let p = ctx.user()?;
+        let items = qabilet_app::notifications::inbox(&app, p).await?;
+        let body = html! {
+            h1 { (ctx.t(Msg::NavInbox)) }
+            @if items.is_empty() { p { (ctx.t(Msg::InboxEmpty)) } }
+            ol class="results" {
+                @for n in &items {
+                    li class="entry" id=(format!("n-{}", n.seq)) {
+                        p class="meta" { (n.at.format("%Y-%m-%d %H:%M UTC")) }
+                        h2 {
+                            a href=(format!("/web/vacancies/{}", n.vacancy_id)) {
+                                (n.vacancy_title.as_deref().unwrap_or(n.vacancy_id.as_str()))
+                            }
+                        }
+                        @if let Some(r) = &n.result {
+                            p { (stage_badge(&ctx, r)) }
+                            @if let Some(reason) = &r.reason { p class="hint" { (ctx.t(Msg::Reason)) ": " (reason) } }
+                        }
+                        @if let Some(fit) = &n.fit {
+                            p { strong { (ctx.t(Msg::ReserveOffer)) } }
+                            p { (ctx.t(Msg::FitScore)) ": " (format!("{:.2}", fit.fit)) }
+                            @if !n.rules_met.is_empty() { p class="hint" { (ctx.t(Msg::RulesMet)) ": " (n.rules_met.join(", ")) } }
+                        }
+                    }
+                }
+            }
+        };
+        Ok(ctx.page(ctx.t(Msg::NavInbox), body))
+    }
+    .await;
+    ctx.respond(result)
+}

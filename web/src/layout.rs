@@ -40,13 +40,25 @@ pub(crate) async fn stylesheet() -> impl IntoResponse {
 
 fn nav(ctx: &Ctx) -> Markup {
     let Some(p) = &ctx.principal else {
-        return html! {};
+        // A visitor: the public catalogue and the way in (not on the sign-in page).
+        if ctx.here.starts_with("/web/login") {
+            return html! {};
+        }
+        return html! {
+            nav aria-label=(ctx.t(Msg::MainNav)) class="no-print" {
+                ul {
+                    li { a href="/web/vacancies" { (ctx.t(Msg::NavSearch)) } }
+                    li { a href=(format!("/web/login?next={}", super::session::percent_encode(&ctx.here))) id="nav-sign-in" { (ctx.t(Msg::SignIn)) } }
+                }
+            }
+        };
     };
     let mut links: Vec<(&str, Msg)> = match p.role {
         Role::Candidate => vec![
             ("/web/for-you", Msg::NavForYou),
             ("/web/vacancies", Msg::NavSearch),
             ("/web/applications", Msg::NavApplications),
+            ("/web/inbox", Msg::NavInbox),
         ],
         Role::Commission => vec![("/web/commission", Msg::NavCommission)],
         Role::Hr | Role::Admin => vec![

@@ -79,6 +79,7 @@ pub fn routes() -> Router<App> {
         .route("/web/vacancies/{id}", get(candidate::vacancy))
         .route("/web/vacancies/{id}/apply", post(candidate::apply))
         .route("/web/applications", get(candidate::applications))
+        .route("/web/inbox", get(candidate::inbox))
         .route("/web/applications/{id}/withdraw", post(candidate::withdraw))
         .route("/web/commission", get(commission::seats))
         .route("/web/shortlist/{id}", get(commission::shortlist))

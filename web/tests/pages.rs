@@ -536,6 +536,18 @@ async fn apply_declare_and_record_through_the_pages_with_csrf_and_escaping() {
         let r = get(&s, "/web/shortlist/V-1/protocol.pdf", Some("cand-3")).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
 
+        // The inbox tells the person what was decided, with the reason.
+        let inbox = get(&s, "/web/inbox", Some("cand-3")).await;
+        assert_eq!(inbox.status, StatusCode::OK, "{}", inbox.text);
+        assert!(inbox.text.contains("Interview: Failed"), "{}", inbox.text);
+        assert!(
+            inbox.text.contains("did not come prepared"),
+            "{}",
+            inbox.text
+        );
+        let r = get(&s, "/web/inbox", Some("hr-mf")).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+
         // An ended application offers no withdrawal; an open one does, once.
         let ended = get(&s, "/web/applications", Some("cand-3")).await;
         assert!(ended.text.contains("Interview: Failed"), "{}", ended.text);

@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::Json;
+use qabilet_app::notifications::Notification;
 use qabilet_app::people::{self, ConsentRevocation};
 use qabilet_app::vacancies_for_person::{self, Recommendations};
 use qabilet_app::{parse_id, App};
@@ -83,4 +84,16 @@ pub(crate) async fn revoke_consent(
     Ok(Json(
         people::revoke_consent(&app, &actor, &id, body.purpose).await?,
     ))
+}
+
+/// The signed-in candidate's notifications, newest first: their stage results and
+/// decisions, and reserve offers (a new vacancy matched their reserve entry, with
+/// the fit). Only the person reads them.
+#[utoipa::path(get, path = "/notifications", tag = "people", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Notification>), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn notifications(
+    State(app): State<App>,
+    Caller(actor): Caller,
+) -> Result<Json<Vec<Notification>>, ApiError> {
+    Ok(Json(qabilet_app::notifications::inbox(&app, &actor).await?))
 }

@@ -1,0 +1,123 @@
+//! A candidate's inbox: what the competition told them, read from the same outbox
+//! the HRM system is fed from, so the person and the HRM learn the same facts in
+//! the same order.
+//!
+//! - **Stage results** and **decisions** of their own applications, with the reason.
+//! - **Reserve offers**: a new vacancy matched their reserve entry, with its fit and
+//!   the requirements met (the explanation the HRM receives too).
+//!
+//! Only the person themself reads it. An email channel, sending each notification
+//! as it is written, is not built yet.
+
+use chrono::{DateTime, Utc};
+use qabilet_domain::{StageResult, VacancyId};
+use qabilet_matcher::ranking::AbsoluteFit;
+use qabilet_matcher::reserve::ReserveMatchEvent;
+use qabilet_store::{EventKind, Role};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{Actor, App, AppError, AppResult};
+
+/// Most notifications one read returns.
+pub const INBOX_LIMIT: i64 = 200;
+
+/// What a notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    StageResult,
+    Decision,
+    ReserveOffer,
+}
+
+/// One notification.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Notification {
+    /// The outbox event it comes from.
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub kind: NotificationKind,
+    pub vacancy_id: VacancyId,
+    /// The vacancy's title, when it still exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vacancy_title: Option<String>,
+    /// A stage result or decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<StageResult>,
+    /// A reserve offer: how well the person fits the new vacancy, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fit: Option<AbsoluteFit>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules_met: Vec<String>,
+}
+
+/// The signed-in candidate's notifications, newest first.
+pub async fn inbox(app: &App, actor: &Actor) -> AppResult<Vec<Notification>> {
+    actor.require(&[Role::Candidate])?;
+    let profile = actor
+        .profile_id
+        .as_ref()
+        .ok_or_else(|| AppError::forbidden("your account has no profile"))?;
+    let applications: Vec<String> = app
+        .store()
+        .applications_for_profile(profile)
+        .await?
+        .into_iter()
+        .map(|a| a.id.to_string())
+        .collect();
+    let events = app
+        .store()
+        .events_about(profile.as_str(), &applications, INBOX_LIMIT)
+        .await?;
+    let mut out = Vec::with_capacity(events.len());
+    for e in events {
+        let payload: serde_json::Value = serde_json::from_str(&e.payload)
+            .map_err(|err| AppError::internal(format!("outbox event {}: {err}", e.seq)))?;
+        let notification = match e.kind {
+            EventKind::StageResult | EventKind::Decision => {
+                let result: StageResult = serde_json::from_value(payload["result"].clone())
+                    .map_err(|err| AppError::internal(format!("event {}: {err}", e.seq)))?;
+                let kind = if e.kind == EventKind::Decision {
+                    NotificationKind::Decision
+                } else {
+                    NotificationKind::StageResult
+                };
+                (
+                    kind,
+                    payload["vacancy_id"].clone(),
+                    Some(result),
+                    None,
+                    vec![],
+                )
+            }
+            EventKind::ReserveMatch => {
+                let m: ReserveMatchEvent = serde_json::from_value(payload)
+                    .map_err(|err| AppError::internal(format!("event {}: {err}", e.seq)))?;
+                let rules = m.rules_met.iter().map(|r| r.code()).collect();
+                (
+                    NotificationKind::ReserveOffer,
+                    serde_json::Value::String(m.vacancy_id),
+                    None,
+                    Some(m.fit),
+                    rules,
+                )
+            }
+            _ => continue,
+        };
+        let (kind, vacancy, result, fit, rules_met) = notification;
+        let vacancy_id: VacancyId = crate::parse_id("vacancy", vacancy.as_str().unwrap_or(""))?;
+        let vacancy_title = app.store().vacancy(&vacancy_id).await?.map(|v| v.title);
+        out.push(Notification {
+            seq: e.seq,
+            at: e.created_at,
+            kind,
+            vacancy_id,
+            vacancy_title,
+            result,
+            fit,
+            rules_met,
+        });
+    }
+    Ok(out)
+}
