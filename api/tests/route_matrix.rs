@@ -472,6 +472,15 @@ fn matrix() -> Vec<Row> {
             READ,
             [401, 200, 200, 200, 200, 200],
         ),
+        // Consent is the person's own act: nobody grants it for them.
+        row(
+            "POST /profiles/{id}/consent/grant",
+            "/profiles/P-1/consent/grant",
+            Some(json!({"purpose": "reserve"})),
+            &[],
+            WRITE,
+            [401, 200, 403, 403, 403, 403],
+        ),
         // The inbox is the person's own.
         row(
             "GET /notifications",

@@ -6,7 +6,7 @@
 //! is written with the consent closed, the store's change feed then removes the
 //! person from the index, and shortlists skip profiles without consent.
 
-use qabilet_domain::{ConsentPurpose, Profile, ProfileId};
+use qabilet_domain::{Consent, ConsentPurpose, Profile, ProfileId, Validate};
 use qabilet_store::Role;
 use serde::Serialize;
 use serde_json::json;
@@ -62,6 +62,64 @@ pub struct ConsentRevocation {
     pub revoked: usize,
     /// Whether the person may still be processed at all.
     pub processing_consent: bool,
+}
+
+/// What granting a consent did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConsentGrant {
+    pub profile_id: ProfileId,
+    pub purpose: ConsentPurpose,
+    /// False when the consent was already in force (nothing was written).
+    pub granted: bool,
+    pub processing_consent: bool,
+}
+
+/// The candidate grants a consent, themself only: consent is the person's own act,
+/// never given on their behalf. Granting processing again brings the profile back
+/// into search (the change feed re-indexes it); audited as `consent.grant`.
+pub async fn grant_consent(
+    app: &App,
+    actor: &Actor,
+    id: &ProfileId,
+    purpose: ConsentPurpose,
+) -> AppResult<ConsentGrant> {
+    if !actor.owns_profile(id) {
+        return Err(AppError::forbidden(
+            "only the candidate may give their consent",
+        ));
+    }
+    // Begin first: the writers' lock, as in `revoke_consent`.
+    let mut tx = app.store().begin().await?;
+    let mut profile = app
+        .store()
+        .profile(id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("profile {id} does not exist")))?;
+    let granted = !profile.consents_to(purpose);
+    if granted {
+        profile.consents.push(Consent {
+            purpose,
+            granted_at: now_micros(),
+            revoked_at: None,
+        });
+        profile.validate()?;
+        tx.put_profile(&profile).await?;
+        tx.audit(
+            actor.audit_name(),
+            "consent.grant",
+            "profile",
+            id.as_str(),
+            &json!({ "purpose": purpose }).to_string(),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(ConsentGrant {
+        profile_id: id.clone(),
+        purpose,
+        granted,
+        processing_consent: profile.consents_to(ConsentPurpose::Processing),
+    })
 }
 
 /// Revokes a consent: the candidate themself or an admin (and the operator).

@@ -59,6 +59,7 @@ fn nav(ctx: &Ctx) -> Markup {
             ("/web/vacancies", Msg::NavSearch),
             ("/web/applications", Msg::NavApplications),
             ("/web/inbox", Msg::NavInbox),
+            ("/web/consents", Msg::NavConsents),
         ],
         Role::Commission => vec![("/web/commission", Msg::NavCommission)],
         Role::Hr | Role::Admin => vec![

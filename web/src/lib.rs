@@ -30,6 +30,7 @@ mod admin;
 mod candidate;
 mod charts;
 mod commission;
+mod consents;
 mod hr;
 mod hr_vacancy;
 mod i18n;
@@ -80,6 +81,9 @@ pub fn routes() -> Router<App> {
         .route("/web/vacancies/{id}/apply", post(candidate::apply))
         .route("/web/applications", get(candidate::applications))
         .route("/web/inbox", get(candidate::inbox))
+        .route("/web/consents", get(consents::page))
+        .route("/web/consents/grant", post(consents::grant))
+        .route("/web/consents/revoke", post(consents::revoke))
         .route("/web/applications/{id}/withdraw", post(candidate::withdraw))
         .route("/web/commission", get(commission::seats))
         .route("/web/shortlist/{id}", get(commission::shortlist))

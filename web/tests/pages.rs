@@ -805,3 +805,85 @@ async fn hr_runs_the_competition_from_its_page() {
         assert_eq!(r.status, StatusCode::CONFLICT, "[{name}] {}", r.text);
     }
 }
+
+#[tokio::test]
+async fn a_candidate_gives_and_withdraws_each_consent() {
+    for db in test_support::all().await {
+        let s = start(db).await;
+        let name = s.name();
+        fixture(&s).await;
+        let page = get(&s, "/web/consents", Some("cand-1")).await;
+        assert_eq!(page.status, StatusCode::OK, "[{name}] {}", page.text);
+        assert!(
+            page.text.contains("id=\"revoke-processing\""),
+            "{}",
+            page.text
+        );
+        assert!(page.text.contains("id=\"grant-reserve\""), "{}", page.text);
+        let csrf = format!("csrf={}", page.csrf());
+        let r = post(
+            &s,
+            "/web/consents/grant",
+            "cand-1",
+            "csrf=0&purpose=reserve",
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "[{name}] without the token"
+        );
+        let r = post(
+            &s,
+            "/web/consents/grant",
+            "cand-1",
+            &format!("{csrf}&purpose=reserve"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{name}] {}", r.text);
+        let page = get(&s, "/web/consents", Some("cand-1")).await;
+        assert!(page.text.contains("id=\"revoke-reserve\""), "{}", page.text);
+        let p1 =
+            s.db.store
+                .profile(&"P-1".parse().unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+        assert!(p1.consents_to(qabilet_domain::ConsentPurpose::Reserve));
+        let r = post(
+            &s,
+            "/web/consents/revoke",
+            "cand-1",
+            &format!("{csrf}&purpose=reserve"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{name}] {}", r.text);
+        let p1 =
+            s.db.store
+                .profile(&"P-1".parse().unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+        assert!(!p1.consents_to(qabilet_domain::ConsentPurpose::Reserve));
+        let r = post(
+            &s,
+            "/web/consents/grant",
+            "cand-1",
+            &format!("{csrf}&purpose=marketing"),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{name}] {}",
+            r.text
+        );
+        let audit = s.db.store.audit_entries(0, 10_000).await.unwrap();
+        assert!(audit
+            .iter()
+            .any(|e| e.action == "consent.grant" && e.actor == "cand-1"));
+        // Not a page for anyone without a profile of their own.
+        let r = get(&s, "/web/consents", Some("hr-mf")).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "[{name}]");
+    }
+}

@@ -116,6 +116,7 @@ fn api() -> OpenApiRouter<App> {
         .routes(routes!(people::profile))
         .routes(routes!(people::vacancies_for))
         .routes(routes!(people::revoke_consent))
+        .routes(routes!(people::grant_consent))
         .routes(routes!(people::notifications))
         .routes(routes!(competition::apply))
         .routes(routes!(competition::application))

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::Json;
 use qabilet_app::notifications::Notification;
-use qabilet_app::people::{self, ConsentRevocation};
+use qabilet_app::people::{self, ConsentGrant, ConsentRevocation};
 use qabilet_app::vacancies_for_person::{self, Recommendations};
 use qabilet_app::{parse_id, App};
 use qabilet_domain::{ConsentPurpose, Profile, ProfileId};
@@ -83,6 +83,30 @@ pub(crate) async fn revoke_consent(
     let id: ProfileId = parse_id("profile", &id)?;
     Ok(Json(
         people::revoke_consent(&app, &actor, &id, body.purpose).await?,
+    ))
+}
+
+/// The consent to give.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Grant {
+    purpose: ConsentPurpose,
+}
+
+/// Give a consent (the candidate themself only): `processing` brings the profile
+/// back into search, `reserve` lets it be kept in the talent reserve.
+#[utoipa::path(post, path = "/profiles/{id}/consent/grant", tag = "people", security(("bearer" = [])),
+    params(IdPath), request_body = Grant,
+    responses((status = 200, body = ConsentGrant), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn grant_consent(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<Grant>,
+) -> Result<Json<ConsentGrant>, ApiError> {
+    let id: ProfileId = parse_id("profile", &id)?;
+    Ok(Json(
+        people::grant_consent(&app, &actor, &id, body.purpose).await?,
     ))
 }
 
