@@ -7,7 +7,7 @@
 //! person from the index, and shortlists skip profiles without consent.
 
 use qabilet_domain::{Consent, ConsentPurpose, Profile, ProfileId, Validate};
-use qabilet_store::Role;
+use qabilet_store::{Role, WriteTx};
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -64,6 +64,19 @@ pub struct ConsentRevocation {
     pub processing_consent: bool,
 }
 
+/// A write transaction and the profile as it stands inside it. Begun first: on
+/// PostgreSQL this takes the writers' lock, so the profile cannot change under us
+/// before it is written back.
+async fn profile_to_change(app: &App, id: &ProfileId) -> AppResult<(WriteTx, Profile)> {
+    let tx = app.store().begin().await?;
+    let profile = app
+        .store()
+        .profile(id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("profile {id} does not exist")))?;
+    Ok((tx, profile))
+}
+
 /// What granting a consent did.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ConsentGrant {
@@ -88,13 +101,7 @@ pub async fn grant_consent(
             "only the candidate may give their consent",
         ));
     }
-    // Begin first: the writers' lock, as in `revoke_consent`.
-    let mut tx = app.store().begin().await?;
-    let mut profile = app
-        .store()
-        .profile(id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("profile {id} does not exist")))?;
+    let (mut tx, mut profile) = profile_to_change(app, id).await?;
     let granted = !profile.consents_to(purpose);
     if granted {
         profile.consents.push(Consent {
@@ -134,14 +141,7 @@ pub async fn revoke_consent(
             "only the candidate or an admin may revoke consent",
         ));
     }
-    // Begin first: on PostgreSQL this takes the writers' lock, so the profile read
-    // next cannot change under us before it is written back.
-    let mut tx = app.store().begin().await?;
-    let mut profile = app
-        .store()
-        .profile(id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("profile {id} does not exist")))?;
+    let (mut tx, mut profile) = profile_to_change(app, id).await?;
     let mut revoked = 0;
     let now = now_micros();
     for consent in &mut profile.consents {

@@ -94,18 +94,7 @@ pub(crate) async fn grant(
     State(app): State<App>,
     Form(form): Form<ConsentForm>,
 ) -> Response {
-    let result = async {
-        ctx.check_csrf(&form.csrf)?;
-        let p = ctx.user()?;
-        let id = p
-            .profile_id
-            .clone()
-            .ok_or_else(|| AppError::forbidden("your account has no profile"))?;
-        people::grant_consent(&app, p, &id, purpose_of(&form)?).await?;
-        Ok(see_other("/web/consents", &[]))
-    }
-    .await;
-    ctx.respond(result)
+    change(ctx, app, form, true).await
 }
 
 /// `POST /web/consents/revoke`: `people::revoke_consent`.
@@ -114,6 +103,10 @@ pub(crate) async fn revoke(
     State(app): State<App>,
     Form(form): Form<ConsentForm>,
 ) -> Response {
+    change(ctx, app, form, false).await
+}
+
+async fn change(ctx: Ctx, app: App, form: ConsentForm, give: bool) -> Response {
     let result = async {
         ctx.check_csrf(&form.csrf)?;
         let p = ctx.user()?;
@@ -121,7 +114,12 @@ pub(crate) async fn revoke(
             .profile_id
             .clone()
             .ok_or_else(|| AppError::forbidden("your account has no profile"))?;
-        people::revoke_consent(&app, p, &id, purpose_of(&form)?).await?;
+        let purpose = purpose_of(&form)?;
+        if give {
+            people::grant_consent(&app, p, &id, purpose).await?;
+        } else {
+            people::revoke_consent(&app, p, &id, purpose).await?;
+        }
         Ok(see_other("/web/consents", &[]))
     }
     .await;
