@@ -9,17 +9,19 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use axum::Form;
 use chrono::Utc;
 use maud::html;
 use qabilet_app::reserve::{self, ReserveQuery};
 use qabilet_app::{competition, fairness, parse_id, App, AppError};
-use qabilet_domain::{ReserveEntry, ReserveKind, VacancyId};
+use qabilet_domain::{ReserveEntry, ReserveEntryId, ReserveKind, VacancyId};
 use qabilet_matcher::fairness::FOUR_FIFTHS;
 use qabilet_store::Role;
 use serde::Deserialize;
 
 use super::charts::{bars, Bar};
 use super::i18n::{group_name, rule_name, Msg};
+use super::session::see_other;
 use super::Ctx;
 
 /// Most vacancies and reserve entries one page lists.
@@ -137,6 +139,7 @@ pub(crate) async fn reserve(
                         th scope="col" { (ctx.t(Msg::Rank)) }
                         th scope="col" { (ctx.t(Msg::Expires)) }
                         th scope="col" { (ctx.t(Msg::Reason)) }
+                        th scope="col" { (ctx.t(Msg::Actions)) }
                     } }
                     tbody {
                         @for e in &entries {
@@ -152,6 +155,20 @@ pub(crate) async fn reserve(
                                     @else { span class="badge bad" { (ctx.t(Msg::Expired)) } }
                                 }
                                 td { (e.reason) }
+                                td {
+                                    form method="post" action=(format!("/web/hr/reserve/{}/extend", e.id)) class="stack" {
+                                        (ctx.csrf_field())
+                                        label for=(format!("until-{}", e.id)) { (ctx.t(Msg::ExtendUntil)) }
+                                        input type="date" id=(format!("until-{}", e.id)) name="until" required;
+                                        label for=(format!("why-{}", e.id)) { (ctx.t(Msg::Reason)) }
+                                        input id=(format!("why-{}", e.id)) name="reason" required maxlength="2000";
+                                        button type="submit" id=(format!("extend-{}", e.id)) { (ctx.t(Msg::Extend)) }
+                                    }
+                                    form method="post" action=(format!("/web/hr/reserve/{}/remove", e.id)) class="inline" {
+                                        (ctx.csrf_field())
+                                        button type="submit" class="secondary" id=(format!("remove-{}", e.id)) { (ctx.t(Msg::RemoveEntry)) }
+                                    }
+                                }
                             }
                         }
                     }
@@ -159,6 +176,74 @@ pub(crate) async fn reserve(
             }
         };
         Ok(ctx.page(ctx.t(Msg::ReserveTitle), body))
+    }
+    .await;
+    ctx.respond(result)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ExtendForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /web/hr/reserve/{id}/extend`: `reserve::extend_entry`, to the end of the
+/// chosen day (UTC).
+pub(crate) async fn extend(
+    ctx: Ctx,
+    State(app): State<App>,
+    Path(id): Path<String>,
+    Form(form): Form<ExtendForm>,
+) -> Response {
+    let result = async {
+        ctx.check_csrf(&form.csrf)?;
+        let p = ctx.user()?;
+        let id: ReserveEntryId = parse_id("reserve entry", &id)?;
+        let day =
+            chrono::NaiveDate::parse_from_str(form.until.trim(), "%Y-%m-%d").map_err(|_| {
+                AppError::invalid(
+                    "until",
+                    format!("{:?} is not a date (YYYY-MM-DD)", form.until),
+                )
+            })?;
+        let until = day
+            .and_hms_opt(23, 59, 59)
+            .map(|t| t.and_utc())
+            .ok_or_else(|| AppError::invalid("until", "not a time of day"))?;
+        let input = reserve::Extension {
+            until,
+            reason: form.reason.clone(),
+        };
+        reserve::extend_entry(&app, p, &id, &input).await?;
+        Ok(see_other("/web/hr/reserve", &[]))
+    }
+    .await;
+    ctx.respond(result)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /web/hr/reserve/{id}/remove`: `reserve::remove`.
+pub(crate) async fn remove(
+    ctx: Ctx,
+    State(app): State<App>,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let result = async {
+        ctx.check_csrf(&form.csrf)?;
+        let p = ctx.user()?;
+        let id: ReserveEntryId = parse_id("reserve entry", &id)?;
+        reserve::remove(&app, p, &id).await?;
+        Ok(see_other("/web/hr/reserve", &[]))
     }
     .await;
     ctx.respond(result)

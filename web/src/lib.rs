@@ -97,6 +97,8 @@ pub fn routes() -> Router<App> {
         )
         .route("/web/hr", get(hr::vacancies))
         .route("/web/hr/reserve", get(hr::reserve))
+        .route("/web/hr/reserve/{id}/extend", post(hr::extend))
+        .route("/web/hr/reserve/{id}/remove", post(hr::remove))
         .route("/web/hr/vacancies/{id}", get(hr_vacancy::page))
         .route("/web/hr/vacancies/{id}/status", post(hr_vacancy::status))
         .route("/web/hr/vacancies/{id}/seats", post(hr_vacancy::seat))

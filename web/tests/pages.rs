@@ -887,3 +887,104 @@ async fn a_candidate_gives_and_withdraws_each_consent() {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "[{name}]");
     }
 }
+
+#[tokio::test]
+async fn hr_extends_and_removes_reserve_entries_on_the_page() {
+    for db in test_support::all().await {
+        let s = start(db).await;
+        let name = s.name();
+        let t = fixture(&s).await;
+        let mut p1 = common::profile("P-1", "Айгерім Сапарова");
+        p1["consents"] = json!([
+            {"purpose": "processing", "granted_at": "2026-01-01T00:00:00Z"},
+            {"purpose": "reserve", "granted_at": "2026-01-02T00:00:00Z"}
+        ]);
+        let r = s.post("/import/profiles", Some(&t.hrm), &json!([p1])).await;
+        assert_eq!(r.status, StatusCode::OK, "[{name}] {}", r.text);
+        let entry = qabilet_app::reserve::NewEntry {
+            profile_id: "P-1".parse().unwrap(),
+            reason: "второе место в конкурсе".into(),
+            days: Some(30),
+            vacancy_id: Some("V-1".parse().unwrap()),
+        };
+        let added = qabilet_app::reserve::add(&s.app, &common::operator(), &entry)
+            .await
+            .unwrap();
+        let page = get(&s, "/web/hr/reserve", Some("hr-mf")).await;
+        assert!(
+            page.text.contains(&format!("id=\"extend-{}\"", added.id)),
+            "{}",
+            page.text
+        );
+        let csrf = page.csrf();
+        let until = (chrono::Utc::now() + chrono::Duration::days(200)).format("%Y-%m-%d");
+        let extend = format!("/web/hr/reserve/{}/extend", added.id);
+        let r = post(
+            &s,
+            &extend,
+            "hr-mf",
+            &format!("csrf={csrf}&until={until}&reason="),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{name}] a reason is required"
+        );
+        let r = post(
+            &s,
+            &extend,
+            "hr-mf",
+            &format!("csrf={csrf}&until=soon&reason=x"),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{name}] {}",
+            r.text
+        );
+        let form = format!(
+            "csrf={csrf}&until={until}&reason=%D0%BF%D1%80%D0%BE%D0%B4%D0%BB%D0%B5%D0%BD%D0%BE"
+        );
+        let r = post(&s, &extend, "hr-mf", &form).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{name}] {}", r.text);
+        let kept =
+            s.db.store
+                .reserve_entry(added.id.as_str())
+                .await
+                .unwrap()
+                .unwrap();
+        assert_eq!(
+            kept.expires_at.format("%Y-%m-%d").to_string(),
+            until.to_string()
+        );
+        // Another organisation's HR may not touch it.
+        let r = post(
+            &s,
+            &format!("/web/hr/reserve/{}/remove", added.id),
+            "hr-mj",
+            &format!(
+                "csrf={}",
+                get(&s, "/web/hr/reserve", Some("hr-mj")).await.csrf()
+            ),
+        )
+        .await;
+        assert!(r.status.is_client_error(), "[{name}] {}", r.status);
+        let r = post(
+            &s,
+            &format!("/web/hr/reserve/{}/remove", added.id),
+            "hr-mf",
+            &format!("csrf={csrf}"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{name}] {}", r.text);
+        assert!(s
+            .db
+            .store
+            .reserve_entry(added.id.as_str())
+            .await
+            .unwrap()
+            .is_none());
+    }
+}
