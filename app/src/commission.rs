@@ -23,6 +23,15 @@ pub struct Seat {
     pub user_id: String,
 }
 
+/// Refuses unless `actor` may change the vacancy's commission: HR officers of its
+/// organisation and admins, before the competition is decided.
+async fn may_change_commission(app: &App, actor: &Actor, vacancy_id: &VacancyId) -> AppResult<()> {
+    actor.require(&[Role::Hr, Role::Admin])?;
+    access::managed_vacancy(app, actor, vacancy_id).await?;
+    crate::competition::refuse_if_decided(app, vacancy_id, "its commission can no longer change")
+        .await
+}
+
 /// Seats a commission member: HR officers of the organisation and admins.
 pub async fn seat_member(
     app: &App,
@@ -30,16 +39,7 @@ pub async fn seat_member(
     vacancy_id: &VacancyId,
     user_id: &str,
 ) -> AppResult<Seat> {
-    actor.require(&[Role::Hr, Role::Admin])?;
-    access::managed_vacancy(app, actor, vacancy_id).await?;
-    if crate::competition::decided(app, vacancy_id)
-        .await?
-        .is_some()
-    {
-        return Err(AppError::conflict(format!(
-            "the competition for {vacancy_id} is decided: its commission can no longer change"
-        )));
-    }
+    may_change_commission(app, actor, vacancy_id).await?;
     match app.store().user(user_id).await? {
         Some((user, _)) if user.role == Role::Commission => {}
         _ => {
@@ -76,16 +76,7 @@ pub async fn unseat_member(
     vacancy_id: &VacancyId,
     user_id: &str,
 ) -> AppResult<Seat> {
-    actor.require(&[Role::Hr, Role::Admin])?;
-    access::managed_vacancy(app, actor, vacancy_id).await?;
-    if crate::competition::decided(app, vacancy_id)
-        .await?
-        .is_some()
-    {
-        return Err(AppError::conflict(format!(
-            "the competition for {vacancy_id} is decided: its commission can no longer change"
-        )));
-    }
+    may_change_commission(app, actor, vacancy_id).await?;
     let mut tx = app.store().begin().await?;
     if !tx
         .unseat_commission_member(vacancy_id.as_str(), user_id)
