@@ -47,6 +47,7 @@ async fn reserve_endpoints_respect_roles_scope_and_consent() {
             profile_id: "P-5".parse().unwrap(),
             submitted_at: chrono::Utc::now(),
             stages: Vec::new(),
+            preference: None,
         })
         .await
         .unwrap();

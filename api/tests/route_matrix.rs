@@ -526,6 +526,78 @@ fn matrix() -> Vec<Row> {
             WRITE,
             [401, 403, 403, 200, 403, 200],
         ),
+        // Registering is open to anyone (throttled per address).
+        row(
+            "POST /registrations",
+            "/registrations",
+            Some(
+                json!({"user_id": "new.person", "password": "a long enough passphrase 7",
+                        "full_name": "Дана Серікқызы", "region": "astana",
+                        "consent_to_processing": true}),
+            ),
+            &[],
+            WRITE,
+            [201, 201, 201, 201, 201, 201],
+        ),
+        // A profile is saved by its owner only.
+        row(
+            "PUT /profiles/{id}",
+            "/profiles/P-1",
+            Some(json!({"full_name": "Айгерім Сапарова", "region": "astana",
+                        "skills": ["1С", "МСФО"]})),
+            &[],
+            WRITE,
+            [401, 200, 403, 403, 403, 403],
+        ),
+        row(
+            "PUT /applications/preferences",
+            "/applications/preferences",
+            Some(json!({"order": ["{app}"]})),
+            &[Apply],
+            WRITE,
+            [401, 200, 403, 403, 403, 403],
+        ),
+        row(
+            "GET /rotation",
+            "/rotation",
+            None,
+            &[],
+            READ,
+            [401, 403, 403, 200, 403, 200],
+        ),
+        // The vacancy editor: HR of the organisation and admins.
+        row(
+            "POST /vacancies",
+            "/vacancies",
+            Some(json!({"organisation_id": "MF", "title": "Бас маман",
+                        "description": "Қаржылық есептілік", "category": "B-4",
+                        "region": "astana", "deadline": "2099-01-01",
+                        "requirements": {"education_level": "higher", "min_years_total": 2}})),
+            &[],
+            WRITE,
+            [401, 403, 403, 201, 403, 201],
+        ),
+        row(
+            "PUT /vacancies/{id}",
+            "/vacancies/V-1",
+            Some(
+                json!({"title": "Главный специалист", "description": "Ведение учета",
+                        "category": "C-O-4", "region": "astana", "deadline": "2099-01-01",
+                        "requirements": {"education_level": "higher", "min_years_total": 2},
+                        "requirements_justification": "отдел создаётся заново, стаж в госслужбе не обязателен"}),
+            ),
+            &[],
+            WRITE,
+            [401, 403, 403, 200, 403, 200],
+        ),
+        row(
+            "GET /qualifications",
+            "/qualifications",
+            None,
+            &[],
+            READ,
+            [401, 403, 200, 200, 200, 200],
+        ),
         row(
             "POST /vacancies/{id}/status",
             "/vacancies/V-1/status",
@@ -1053,6 +1125,9 @@ async fn call(s: &Server, t: &Tokens, p: &Prepared, row: &Row, who: Who) -> Cell
         None => s.raw(method, &path, token, None, Vec::new()).await,
         Some(body) => {
             let mut text = body.to_string();
+            for (name, value) in &p.vars {
+                text = text.replace(&format!("{{{name}}}"), value);
+            }
             if text.contains("{totp}") {
                 let code = who
                     .user()

@@ -1,13 +1,16 @@
-//! Organisations and vacancies: reading them and searching vacancies.
+//! Organisations and vacancies: reading them, searching vacancies, and the HR
+//! office's vacancy editor.
 //!
 //! Published vacancies are public information (the "single window"); drafts are
 //! seen only by their organisation's HR, the HRM client and admins (see
 //! `access::may_see_vacancy`), in lists, in search and one by one alike.
 
-use qabilet_domain::{Organisation, OrganisationId, Region, Vacancy, VacancyId, VacancyStatus};
+use qabilet_domain::{
+    Organisation, OrganisationId, Region, Vacancy, VacancyId, VacancyStatus, Validate,
+};
 use qabilet_indexer::{Filters, LanguageFilter, SearchRequest};
 use qabilet_store::{Role, VacancyFilter};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
@@ -349,4 +352,141 @@ pub async fn change_status(
         crate::import::Import::begin(app, actor, crate::import::ImportKind::Vacancies).await?;
     import.vacancy(&vacancy).await?;
     import.commit(&format!("status:{}", status.code())).await
+}
+
+/// What an HR officer writes of a vacancy in the editor: everything but its id,
+/// its status (moved on by [`change_status`]) and its publication date.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VacancyDraft {
+    /// Admins name the organisation; an HR officer's is their own.
+    #[serde(default)]
+    pub organisation_id: Option<OrganisationId>,
+    #[schema(value_type = qabilet_domain::NameText)]
+    pub title: String,
+    #[schema(value_type = qabilet_domain::LongText)]
+    pub description: String,
+    #[serde(default)]
+    #[schema(value_type = qabilet_domain::OptionalLongText)]
+    pub duties: String,
+    #[serde(default)]
+    pub language: Option<qabilet_domain::Language>,
+    pub category: qabilet_domain::Category,
+    pub region: qabilet_domain::Region,
+    pub deadline: chrono::NaiveDate,
+    #[serde(default)]
+    pub requirements: qabilet_domain::Requirements,
+    /// Needed when the requirements depart from the qualification directory.
+    #[serde(default)]
+    #[schema(value_type = Option<qabilet_domain::ReasonText>)]
+    pub requirements_justification: Option<String>,
+}
+
+/// HR officers (their own organisation) and admins create a vacancy as a draft
+/// or edit one that is a draft or open. Once someone has applied, the
+/// requirements are fixed: changing them then would change the competition under
+/// the applicants. Written as an import (`vacancy.import`, source `editor`), so
+/// the qualification directory's rule and the audit are the import's own.
+pub async fn save_vacancy(
+    app: &App,
+    actor: &Actor,
+    id: Option<&VacancyId>,
+    draft: &VacancyDraft,
+) -> AppResult<Vacancy> {
+    actor.require(&[Role::Hr, Role::Admin])?;
+    let existing = match id {
+        Some(id) => Some(crate::access::managed_vacancy(app, actor, id).await?),
+        None => None,
+    };
+    let organisation_id = match (actor.role, &existing) {
+        (_, Some(v)) => v.organisation_id.clone(),
+        (Role::Hr, None) => actor
+            .organisation_id
+            .clone()
+            .ok_or_else(|| AppError::forbidden("your account has no organisation"))?,
+        (_, None) => draft.organisation_id.clone().ok_or_else(|| {
+            AppError::invalid("organisation_id", "name the vacancy's organisation")
+        })?,
+    };
+    if draft
+        .organisation_id
+        .as_ref()
+        .is_some_and(|o| *o != organisation_id)
+    {
+        return Err(AppError::invalid(
+            "organisation_id",
+            "a vacancy stays with its organisation (and an HR officer's is their own)",
+        ));
+    }
+    if app
+        .store()
+        .organisation(organisation_id.as_str())
+        .await?
+        .is_none()
+    {
+        return Err(AppError::invalid(
+            "organisation_id",
+            format!("organisation {organisation_id} does not exist"),
+        ));
+    }
+    let (id, status, published_on) = match &existing {
+        Some(v) => {
+            if !matches!(v.status, VacancyStatus::Draft | VacancyStatus::Open) {
+                return Err(AppError::conflict(format!(
+                    "vacancy {} is {}: only drafts and open vacancies are edited",
+                    v.id,
+                    v.status.code()
+                )));
+            }
+            let applied = !app
+                .store()
+                .applications_for_vacancy(&v.id)
+                .await?
+                .is_empty();
+            if applied && v.requirements != draft.requirements {
+                return Err(AppError::conflict(format!(
+                    "vacancy {}: people have applied, so its requirements are fixed",
+                    v.id
+                )));
+            }
+            (v.id.clone(), v.status, v.published_on)
+        }
+        None => {
+            let suffix = &hex::encode(crate::accounts::random_bytes()?)[..12];
+            let id = VacancyId::new(format!("V-W{suffix}")).map_err(AppError::Internal)?;
+            (id, VacancyStatus::Draft, None)
+        }
+    };
+    if status == VacancyStatus::Open && draft.deadline < app.today() {
+        return Err(AppError::invalid(
+            "deadline",
+            "an open vacancy's deadline cannot be in the past",
+        ));
+    }
+    let vacancy = Vacancy {
+        id,
+        organisation_id,
+        title: draft.title.trim().to_owned(),
+        description: draft.description.trim().to_owned(),
+        duties: draft.duties.trim().to_owned(),
+        language: draft.language,
+        category: draft.category,
+        region: draft.region,
+        published_on,
+        deadline: draft.deadline,
+        status,
+        requirements: draft.requirements.clone(),
+        requirements_justification: draft
+            .requirements_justification
+            .as_deref()
+            .map(str::trim)
+            .filter(|j| !j.is_empty())
+            .map(str::to_owned),
+    };
+    vacancy.validate()?;
+    let mut import =
+        crate::import::Import::begin(app, actor, crate::import::ImportKind::Vacancies).await?;
+    import.vacancy(&vacancy).await?;
+    import.commit("editor").await?;
+    Ok(vacancy)
 }

@@ -74,14 +74,16 @@ pub async fn apply(app: &App, actor: &Actor, vacancy_id: &VacancyId) -> AppResul
             "you have already applied to vacancy {vacancy_id}"
         )));
     }
+    let mut tx = app.store().begin().await?;
+    let preference = crate::preferences::rank_for_new(app, &mut tx, &profile_id).await?;
     let application = Application {
         id,
         vacancy_id: vacancy_id.clone(),
         profile_id,
         submitted_at: Utc::now(),
         stages: Vec::new(),
+        preference: Some(preference),
     };
-    let mut tx = app.store().begin().await?;
     tx.put_application(&application).await?;
     tx.audit(
         actor.audit_name(),
@@ -108,21 +110,44 @@ pub async fn application(app: &App, actor: &Actor, id: &ApplicationId) -> AppRes
         .0)
 }
 
-/// The candidate's own applications with their vacancies, newest first.
-pub async fn own_applications(
-    app: &App,
-    actor: &Actor,
-) -> AppResult<Vec<(Application, Option<Vacancy>)>> {
+/// One of the candidate's own applications, as their list shows it.
+#[derive(Debug, Clone)]
+pub struct OwnApplication {
+    pub application: Application,
+    pub vacancy: Option<Vacancy>,
+    /// Its rank among the applications in play (see `preferences`); none once
+    /// it has ended.
+    pub rank: Option<u8>,
+}
+
+/// The candidate's own applications with their vacancies: those in play in
+/// their order of preference, then the ended ones, newest first.
+pub async fn own_applications(app: &App, actor: &Actor) -> AppResult<Vec<OwnApplication>> {
     actor.require(&[Role::Candidate])?;
     let profile = actor
         .profile_id
         .as_ref()
         .ok_or_else(|| AppError::forbidden("your account has no profile"))?;
+    let ranked: Vec<ApplicationId> = crate::preferences::in_play(app, profile)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
     let mut out = Vec::new();
     for application in app.store().applications_for_profile(profile).await? {
         let vacancy = app.store().vacancy(&application.vacancy_id).await?;
-        out.push((application, vacancy));
+        let rank = ranked
+            .iter()
+            .position(|id| *id == application.id)
+            .and_then(|i| u8::try_from(i + 1).ok());
+        out.push(OwnApplication {
+            application,
+            vacancy,
+            rank,
+        });
     }
+    // Stable: the ended ones stay newest first.
+    out.sort_by_key(|o| o.rank.unwrap_or(u8::MAX));
     Ok(out)
 }
 

@@ -32,6 +32,8 @@ pub enum ConfigError {
     Models { path: String, message: String },
     #[error("{path}: {message}")]
     Privacy { path: String, message: String },
+    #[error("{path}: {message}")]
+    Qualifications { path: String, message: String },
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -381,6 +383,7 @@ pub struct Config {
     pub jurisdiction: Jurisdiction,
     pub sessions: Sessions,
     pub privacy: Privacy,
+    pub qualifications: crate::qualifications::QualificationDirectory,
 }
 
 impl Config {
@@ -390,6 +393,7 @@ impl Config {
         Ok(Config {
             ranking: RankingFile::load(data_dir)?,
             privacy: Privacy::load(data_dir)?,
+            qualifications: crate::qualifications::QualificationDirectory::load(data_dir)?,
             ..Config::with_defaults()
         })
     }
@@ -403,6 +407,7 @@ impl Config {
             jurisdiction: Jurisdiction::default(),
             sessions: Sessions::default(),
             privacy: Privacy::default(),
+            qualifications: crate::qualifications::QualificationDirectory::demo(),
         }
     }
 }

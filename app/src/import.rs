@@ -18,7 +18,7 @@ use qabilet_store::{Put, Role, WriteTx};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{reserve, Actor, App, AppError, AppResult};
+use crate::{qualifications, reserve, Actor, App, AppError, AppResult};
 
 /// What an import holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,10 +166,37 @@ impl<'a> Import<'a> {
                 )));
             }
         }
+        // HR officers write requirements themselves; what the HRM sends is the
+        // agency's approved register (see `qualifications`). A write that keeps
+        // the category and requirements on file (a status change) sets none.
+        let sets_requirements = old
+            .as_ref()
+            .is_none_or(|o| o.requirements != v.requirements || o.category != v.category);
+        let review = if self.actor.role == Role::Hr && sets_requirements {
+            qualifications::require_justification(self.app, v)?
+        } else {
+            self.app.config().qualifications.review(v)
+        };
         if reserve::opens(old.as_ref(), v) {
             self.opened.push(v.clone());
         }
         let put = self.tx.put_vacancy(v).await?;
+        let justified_anew = old.as_ref().is_none_or(|o| {
+            o.requirements_justification != v.requirements_justification
+                || o.requirements != v.requirements
+        });
+        if justified_anew && !review.deviations.is_empty() && review.justification.is_some() {
+            self.tx
+                .audit(
+                    self.actor.audit_name(),
+                    "vacancy.requirements_justified",
+                    "vacancy",
+                    v.id.as_str(),
+                    &serde_json::to_string(&review)
+                        .map_err(|e| AppError::Internal(e.to_string()))?,
+                )
+                .await?;
+        }
         Ok(self.count(put))
     }
 

@@ -6,9 +6,13 @@
 //! is written with the consent closed, the store's change feed then removes the
 //! person from the index, and shortlists skip profiles without consent.
 
-use qabilet_domain::{Consent, ConsentPurpose, Profile, ProfileId, Validate};
+use chrono::NaiveDate;
+use qabilet_domain::{
+    Consent, ConsentPurpose, Education, Experience, Gender, Iin, Language, LanguageSkill, Locality,
+    Profile, ProfileId, Region, Validate,
+};
 use qabilet_store::{Role, WriteTx};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
@@ -169,4 +173,149 @@ pub async fn revoke_consent(
         revoked,
         processing_consent: profile.consents_to(ConsentPurpose::Processing),
     })
+}
+
+/// What the candidate writes of their own profile: everything but its id, its
+/// consents (given and withdrawn one by one) and its photo. The same rules as an
+/// import check it (`Profile::validate`), field by field.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileEdit {
+    #[schema(value_type = qabilet_domain::NameText)]
+    pub full_name: String,
+    #[serde(default)]
+    pub gender: Option<Gender>,
+    #[serde(default)]
+    pub birth_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub iin: Option<Iin>,
+    #[serde(default)]
+    #[schema(value_type = Option<qabilet_domain::NameText>)]
+    pub email: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<qabilet_domain::NameText>)]
+    pub phone: Option<String>,
+    pub region: Region,
+    #[serde(default)]
+    pub locality: Option<Locality>,
+    #[serde(default)]
+    pub language: Option<Language>,
+    #[serde(default)]
+    #[schema(value_type = qabilet_domain::SummaryText)]
+    pub summary: String,
+    #[serde(default)]
+    pub education: Vec<Education>,
+    #[serde(default)]
+    pub experience: Vec<Experience>,
+    #[serde(default)]
+    #[schema(value_type = Vec<qabilet_domain::Term>, max_items = 100)]
+    pub skills: Vec<String>,
+    #[serde(default)]
+    pub languages: Vec<LanguageSkill>,
+}
+
+impl ProfileEdit {
+    /// `stored` with this edit applied: its id, consents and photo kept. A diploma
+    /// stays verified only while its record is unchanged; the person cannot mark
+    /// one verified themself.
+    pub fn applied_to(&self, stored: &Profile) -> Profile {
+        let education = self
+            .education
+            .iter()
+            .map(|e| {
+                let was_verified = stored.education.iter().any(|s| {
+                    s.verified
+                        && s.level == e.level
+                        && s.specialty == e.specialty
+                        && s.institution == e.institution
+                        && s.year == e.year
+                });
+                Education {
+                    verified: was_verified,
+                    ..e.clone()
+                }
+            })
+            .collect();
+        Profile {
+            id: stored.id.clone(),
+            full_name: self.full_name.trim().to_owned(),
+            gender: self.gender,
+            birth_date: self.birth_date,
+            iin: self.iin.clone(),
+            email: self.email.clone().filter(|e| !e.trim().is_empty()),
+            phone: self.phone.clone().filter(|p| !p.trim().is_empty()),
+            photo_url: stored.photo_url.clone(),
+            region: self.region,
+            locality: self.locality,
+            language: self.language,
+            summary: self.summary.clone(),
+            education,
+            experience: self.experience.clone(),
+            skills: self
+                .skills
+                .iter()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            languages: self.languages.clone(),
+            consents: stored.consents.clone(),
+        }
+    }
+}
+
+/// The candidate saves their own profile (themself only; HR offices change
+/// profiles through the HRM import). The change feed re-indexes it; audited as
+/// `profile.edit` with the names of the fields that changed, not their values.
+pub async fn save_own_profile(
+    app: &App,
+    actor: &Actor,
+    id: &ProfileId,
+    edit: &ProfileEdit,
+) -> AppResult<Profile> {
+    if !actor.owns_profile(id) {
+        return Err(AppError::forbidden(
+            "only the candidate may edit their own profile",
+        ));
+    }
+    let (mut tx, stored) = profile_to_change(app, id).await?;
+    let profile = edit.applied_to(&stored);
+    profile.validate()?;
+    if let Some(iin) = &profile.iin {
+        let on_file = app.store().profile_id_by_iin(iin.as_str()).await?;
+        if on_file.is_some_and(|other| other != id.as_str()) {
+            return Err(AppError::conflict(
+                "this IIN is on file with another profile: if it is yours, ask the HR office to join the two",
+            ));
+        }
+    }
+    let changed = changed_fields(&stored, &profile);
+    if !changed.is_empty() {
+        tx.put_profile(&profile).await?;
+        tx.audit(
+            actor.audit_name(),
+            "profile.edit",
+            "profile",
+            id.as_str(),
+            &json!({ "fields": changed }).to_string(),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(profile)
+}
+
+/// The top-level fields in which `after` differs from `before`.
+fn changed_fields(before: &Profile, after: &Profile) -> Vec<String> {
+    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+        (serde_json::to_value(before), serde_json::to_value(after))
+    else {
+        return vec!["profile".into()];
+    };
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect()
 }

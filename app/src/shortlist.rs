@@ -134,6 +134,9 @@ pub struct Shortlist {
     pub ineligible_total: usize,
     pub eligible: Vec<RankedEntry>,
     pub ineligible: Vec<IneligibleEntry>,
+    /// How the vacancy's requirements stand against the qualification directory,
+    /// with the justification of any departure (see `qualifications`).
+    pub requirements: crate::qualifications::RequirementsReview,
 }
 
 /// What a cached shortlist was computed from: the competition, the index's change
@@ -435,6 +438,7 @@ async fn rank(
             ineligible_total,
             eligible,
             ineligible,
+            requirements: app.config().qualifications.review(&vacancy),
         })
     })
     .await

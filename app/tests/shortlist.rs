@@ -109,6 +109,7 @@ async fn the_shortlist_depends_on_the_applicants_alone() {
                 profile_id: p.id.clone(),
                 submitted_at: Utc::now() - Duration::days(1),
                 stages: Vec::new(),
+                preference: None,
             })
             .await
             .unwrap();
@@ -220,6 +221,7 @@ async fn ranking_json_changes_the_ranking_at_the_next_request() {
                 profile_id: p.id.clone(),
                 submitted_at: Utc::now() - Duration::days(1),
                 stages: Vec::new(),
+                preference: None,
             })
             .await
             .unwrap();

@@ -177,6 +177,7 @@ pub(crate) fn generate<R: Rng>(
             deadline,
             status,
             requirements,
+            requirements_justification: None,
         },
         family: family_idx,
         accepted,

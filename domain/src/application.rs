@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::limits::{NAME_CHARS, REASON_CHARS};
+use crate::limits::{NAME_CHARS, PREFERENCES, REASON_CHARS};
 use crate::validate::{Validate, Validator};
 use crate::{ApplicationId, ProfileId, VacancyId};
 
@@ -102,6 +102,11 @@ pub struct Application {
     /// Results so far, in stage order; a stage appears at most once.
     #[serde(default)]
     pub stages: Vec<StageResult>,
+    /// The candidate's rank of this application among their applications in
+    /// play, 1 (first choice) to [`PREFERENCES`]; none once it has ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 4)]
+    pub preference: Option<u8>,
 }
 
 impl Stage {
@@ -148,6 +153,14 @@ pub fn next_stage(stages: &[StageResult]) -> Option<Stage> {
 
 impl Validate for Application {
     fn check(&self, v: &mut Validator) {
+        if let Some(rank) = self.preference {
+            if !(1..=PREFERENCES).contains(&rank) {
+                v.error(
+                    "preference",
+                    format!("{rank} is not a preference: 1 to {PREFERENCES}"),
+                );
+            }
+        }
         v.each("stages", &self.stages, Stage::ALL.len(), |v, s| {
             v.text("decided_by", &s.decided_by, NAME_CHARS);
             if let Some(reason) = &s.reason {

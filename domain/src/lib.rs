@@ -36,7 +36,8 @@ pub use profile::{
 pub use reserve::{ReserveEntry, ReserveKind};
 pub use vacancy::{LanguageRequirement, Requirements, Vacancy};
 pub use validate::{
-    check_optional_text, check_text, parse_json, FieldError, ParseError, Validate, ValidationErrors,
+    check_optional_text, check_text, parse_json, problem, FieldError, ParseError, Validate,
+    ValidationErrors,
 };
 /// How the API documents the texts (`#[schema(value_type = …)]`).
 pub use validate::{

@@ -29,3 +29,6 @@ pub const CONSENTS: usize = 50;
 pub const IMPORT_LINE_BYTES: usize = 1 << 20;
 /// Years of experience a requirement may ask for.
 pub const MAX_REQUIRED_YEARS: u8 = 40;
+/// Applications a candidate may have in play at once, ranked by preference (as
+/// Korea's e-Saram allows four).
+pub const PREFERENCES: u8 = 4;

@@ -7,7 +7,7 @@ use crate::limits::{
     CONSENTS, EDUCATION_RECORDS, EXPERIENCE_RECORDS, LANGUAGES, LONG_TEXT_CHARS, NAME_CHARS,
     SUMMARY_CHARS, TERMS, TERM_CHARS,
 };
-use crate::validate::{Validate, Validator};
+use crate::validate::{problem, Validate, Validator};
 use crate::{
     EducationLevel, Gender, Iin, Language, LanguageLevel, Locality, ProfileId, Region, Sector,
 };
@@ -185,7 +185,11 @@ impl Validate for Profile {
         }
         if let Some(email) = &self.email {
             if !email.contains('@') {
-                v.error("email", format!("{email:?} is not an e-mail address"));
+                v.fail(
+                    "email",
+                    problem::NOT_EMAIL,
+                    format!("{email:?} is not an e-mail address"),
+                );
             }
         }
         if let Some(iin) = &self.iin {
@@ -193,16 +197,18 @@ impl Validate for Profile {
             let born = iin.birth_date();
             if let (Ok(born), Some(birth)) = (&born, self.birth_date) {
                 if *born != birth {
-                    v.error(
+                    v.fail(
                         "iin",
+                        problem::IIN_MISMATCH,
                         format!("the IIN gives the birth date {born}, the profile {birth}"),
                     );
                 }
             }
             if let Some(gender) = self.gender {
                 if gender != iin.gender() {
-                    v.error(
+                    v.fail(
                         "iin",
+                        problem::IIN_MISMATCH,
                         "the IIN's sex digit disagrees with the profile's gender",
                     );
                 }
@@ -211,7 +217,11 @@ impl Validate for Profile {
         let today = Utc::now().date_naive();
         if let Some(birth) = self.birth_date {
             if birth > today {
-                v.error("birth_date", format!("{birth} is in the future"));
+                v.fail(
+                    "birth_date",
+                    problem::FUTURE_DATE,
+                    format!("{birth} is in the future"),
+                );
             }
         }
         v.optional_text("summary", &self.summary, SUMMARY_CHARS);
@@ -225,8 +235,9 @@ impl Validate for Profile {
                 .unwrap_or(9999)
                 + 6;
             if !(1940..=max_year).contains(&e.year) {
-                v.error(
+                v.fail(
                     "year",
+                    problem::IMPLAUSIBLE_YEAR,
                     format!("{} is not a plausible graduation year", e.year),
                 );
             }
@@ -241,14 +252,19 @@ impl Validate for Profile {
                 v.optional_text("duties", &e.duties, LONG_TEXT_CHARS);
                 if let Some(end) = e.end {
                     if end < e.start {
-                        v.error(
+                        v.fail(
                             "end",
+                            problem::END_BEFORE_START,
                             format!("end date {end} is before start date {}", e.start),
                         );
                     }
                 }
                 if e.start > today {
-                    v.error("start", format!("start date {} is in the future", e.start));
+                    v.fail(
+                        "start",
+                        problem::FUTURE_DATE,
+                        format!("start date {} is in the future", e.start),
+                    );
                 }
             },
         );

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::limits::{
-    LANGUAGES, LONG_TEXT_CHARS, MAX_REQUIRED_YEARS, NAME_CHARS, TERMS, TERM_CHARS,
+    LANGUAGES, LONG_TEXT_CHARS, MAX_REQUIRED_YEARS, NAME_CHARS, REASON_CHARS, TERMS, TERM_CHARS,
 };
 use crate::validate::{Validate, Validator};
 use crate::{
@@ -38,6 +38,13 @@ pub struct Vacancy {
     pub deadline: NaiveDate,
     pub status: VacancyStatus,
     pub requirements: Requirements,
+    /// Why the requirements differ from the qualification directory's entry for
+    /// the category, when they do: written by whoever set them, audited, and shown
+    /// to the commission (requirements that do not fit the post are a corruption
+    /// risk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::validate::ReasonText>)]
+    pub requirements_justification: Option<String>,
 }
 
 /// Formal qualification requirements, checked rule by rule in stage 1.
@@ -85,6 +92,9 @@ impl Validate for Vacancy {
         v.text("title", &self.title, NAME_CHARS);
         v.text("description", &self.description, LONG_TEXT_CHARS);
         v.optional_text("duties", &self.duties, LONG_TEXT_CHARS);
+        if let Some(why) = &self.requirements_justification {
+            v.text("requirements_justification", why, REASON_CHARS);
+        }
         if let Some(published) = self.published_on {
             if published > self.deadline {
                 v.error(

@@ -15,8 +15,48 @@ pub struct FieldError {
     /// JSON path of the field, e.g. `requirements.languages[0].level`; empty for the
     /// record as a whole.
     pub path: String,
-    /// What is wrong and, where it helps, what is allowed.
+    /// What kind of problem it is, for front doors that say it in the reader's
+    /// language: one of [`problem`].
+    pub code: &'static str,
+    /// What is wrong and, where it helps, what is allowed (in English).
     pub message: String,
+}
+
+/// The kinds of [`FieldError`]: a web form translates each into kk/ru/en, the API
+/// sends the English message.
+pub mod problem {
+    /// A required value is blank.
+    pub const REQUIRED: &str = "required";
+    /// A text or list longer than its limit.
+    pub const TOO_LONG: &str = "too_long";
+    /// Control characters in a text.
+    pub const CONTROL_CHARS: &str = "control_chars";
+    /// Not an e-mail address.
+    pub const NOT_EMAIL: &str = "not_email";
+    /// A date in the future where only the past makes sense.
+    pub const FUTURE_DATE: &str = "future_date";
+    /// A period that ends before it starts.
+    pub const END_BEFORE_START: &str = "end_before_start";
+    /// A year outside what is plausible.
+    pub const IMPLAUSIBLE_YEAR: &str = "implausible_year";
+    /// The IIN disagrees with the birth date or the gender.
+    pub const IIN_MISMATCH: &str = "iin_mismatch";
+    /// The value cannot be read (a bad date, number or code).
+    pub const MALFORMED: &str = "malformed";
+    /// Any other rule.
+    pub const INVALID: &str = "invalid";
+}
+
+impl FieldError {
+    /// An error of kind [`problem::INVALID`] or [`problem::MALFORMED`] made outside a
+    /// [`Validator`] (file readers, shape errors).
+    pub fn new(path: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        FieldError {
+            path: path.into(),
+            code,
+            message: message.into(),
+        }
+    }
 }
 
 impl fmt::Display for FieldError {
@@ -85,11 +125,18 @@ impl Validator {
         path
     }
 
-    /// Records an error on `field` (relative to the current prefix).
+    /// Records an error on `field` (relative to the current prefix), of kind
+    /// [`problem::INVALID`].
     pub fn error(&mut self, field: &str, message: impl Into<String>) {
+        self.fail(field, problem::INVALID, message);
+    }
+
+    /// Records an error of kind `code` on `field`.
+    pub fn fail(&mut self, field: &str, code: &'static str, message: impl Into<String>) {
         let path = self.path_of(field);
         self.errors.push(FieldError {
             path,
+            code,
             message: message.into(),
         });
     }
@@ -110,8 +157,9 @@ impl Validator {
         mut f: impl FnMut(&mut Validator, &T),
     ) {
         if items.len() > max {
-            self.error(
+            self.fail(
                 field,
+                problem::TOO_LONG,
                 format!("has {} entries, at most {max} are allowed", items.len()),
             );
             return;
@@ -125,15 +173,15 @@ impl Validator {
 
     /// Checks a required text: not blank and at most `max` characters.
     pub fn text(&mut self, field: &str, value: &str, max: usize) {
-        if let Err(message) = check_text(value, max) {
-            self.error(field, message);
+        if let Err((code, message)) = text_problem(value, max, true) {
+            self.fail(field, code, message);
         }
     }
 
     /// Checks an optional text: at most `max` characters, no control characters.
     pub fn optional_text(&mut self, field: &str, value: &str, max: usize) {
-        if let Err(message) = check_optional_text(value, max) {
-            self.error(field, message);
+        if let Err((code, message)) = text_problem(value, max, false) {
+            self.fail(field, code, message);
         }
     }
 
@@ -162,25 +210,30 @@ impl Validator {
 /// The rule of every required text a person writes (names, titles, reasons): not
 /// blank, at most `max` characters, no control characters but line breaks and tabs.
 pub fn check_text(value: &str, max: usize) -> Result<(), String> {
-    if value.trim().is_empty() {
-        return Err("must not be empty".into());
-    }
-    check_optional_text(value, max)
+    text_problem(value, max, true).map_err(|(_, m)| m)
 }
 
 /// [`check_text`] for a text that may be empty.
 pub fn check_optional_text(value: &str, max: usize) -> Result<(), String> {
+    text_problem(value, max, false).map_err(|(_, m)| m)
+}
+
+fn text_problem(value: &str, max: usize, required: bool) -> Result<(), (&'static str, String)> {
+    if required && value.trim().is_empty() {
+        return Err((problem::REQUIRED, "must not be empty".into()));
+    }
     let chars = value.chars().count();
     if chars > max {
-        return Err(format!(
-            "is {chars} characters long, at most {max} are allowed"
+        return Err((
+            problem::TOO_LONG,
+            format!("is {chars} characters long, at most {max} are allowed"),
         ));
     }
     if value
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err("contains control characters".into());
+        return Err((problem::CONTROL_CHARS, "contains control characters".into()));
     }
     Ok(())
 }

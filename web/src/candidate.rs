@@ -263,7 +263,7 @@ pub(crate) async fn vacancy(ctx: Ctx, State(app): State<App>, Path(id): Path<Str
             Role::Candidate if !p.is_public() => competition::own_applications(&app, p)
                 .await?
                 .iter()
-                .any(|(a, _)| a.vacancy_id == v.id),
+                .any(|o| o.application.vacancy_id == v.id),
             _ => false,
         };
         let open = competition::open_to_apply(&app, &v);
@@ -376,6 +376,52 @@ pub(crate) async fn apply(
 pub(crate) struct ApplicationsQuery {
     applied: String,
     withdrawn: String,
+    reordered: String,
+}
+
+/// The order `ranked` (ids, first choice first) with entry `i` one place higher,
+/// as the "move up" form sends it.
+fn moved_up(ranked: &[&str], i: usize) -> String {
+    let mut order = ranked.to_vec();
+    if i > 0 && i < order.len() {
+        order.swap(i - 1, i);
+    }
+    order.join(",")
+}
+
+/// The form of `POST /web/applications/preferences`.
+#[derive(Deserialize)]
+pub(crate) struct PreferenceForm {
+    csrf: String,
+    /// Application ids, first choice first, comma-separated.
+    order: String,
+}
+
+/// `POST /web/applications/preferences`: `preferences::reorder`.
+pub(crate) async fn reorder(
+    ctx: Ctx,
+    State(app): State<App>,
+    Form(form): Form<PreferenceForm>,
+) -> Response {
+    let result = async {
+        ctx.check_csrf(&form.csrf)?;
+        let p = ctx.user()?;
+        let order = form
+            .order
+            .split(',')
+            .filter(|id| !id.trim().is_empty())
+            .map(|id| parse_id::<ApplicationId>("application", id.trim()))
+            .collect::<Result<Vec<_>, _>>()?;
+        qabilet_app::preferences::reorder(
+            &app,
+            p,
+            &qabilet_app::preferences::PreferenceOrder { order },
+        )
+        .await?;
+        Ok(see_other("/web/applications?reordered=1", &[]))
+    }
+    .await;
+    ctx.respond(result)
 }
 
 /// `POST /web/applications/{id}/withdraw`: `competition::withdraw`.
@@ -419,7 +465,15 @@ pub(crate) async fn applications(
             @if rows.is_empty() {
                 p { (ctx.t(Msg::NoApplications)) " " a href="/web/vacancies" { (ctx.t(Msg::SearchTitle)) } }
             }
-            @for (app, v) in &rows {
+            @if !q.reordered.is_empty() {
+                div class="notice good" role="status" { p { (ctx.t(Msg::PreferencesSaved)) } }
+            }
+            @let ranked: Vec<&str> = rows.iter().filter(|o| o.rank.is_some()).map(|o| o.application.id.as_str()).collect();
+            @if !ranked.is_empty() {
+                p class="hint" { (ctx.t(Msg::PreferencesHint)) }
+            }
+            @for own in &rows {
+                @let (app, v) = (&own.application, &own.vacancy);
                 section class="entry" aria-labelledby=(format!("h-{}", app.id)) {
                     h2 id=(format!("h-{}", app.id)) {
                         @match v {
@@ -428,6 +482,19 @@ pub(crate) async fn applications(
                         }
                     }
                     p class="meta" { (ctx.t(Msg::Submitted)) " " (app.submitted_at.format("%Y-%m-%d %H:%M UTC")) }
+                    @if let Some(rank) = own.rank {
+                        p id=(format!("rank-{}", app.id)) {
+                            strong { (ctx.t(Msg::Preference)) ": " (rank) " / " (ranked.len()) }
+                            @if rank > 1 {
+                                " "
+                                form method="post" action="/web/applications/preferences" class="inline" {
+                                    (ctx.csrf_field())
+                                    input type="hidden" name="order" value=(moved_up(&ranked, usize::from(rank) - 1));
+                                    button type="submit" class="secondary" id=(format!("up-{}", app.id)) { (ctx.t(Msg::MoveUp)) }
+                                }
+                            }
+                        }
+                    }
                     ol class="stages" {
                         @for stage in Stage::ALL {
                             li {

@@ -247,6 +247,7 @@ pub(crate) async fn shortlist(
                 p class="hint" { (ctx.t(Msg::AuditNotice)) }
             }
             p { a href=(format!("{base}/protocol{}", if blind { "" } else { "?blind=0" })) { (ctx.t(Msg::Protocol)) } }
+            (super::ranking::requirements_review(&ctx, &view.requirements))
             h2 { (ctx.t(Msg::Ranking)) }
             @if view.applicants == 0 { p { (ctx.t(Msg::NoApplicants)) } }
             ol class="results" {

@@ -54,6 +54,9 @@ pub(crate) async fn page(
                 div class="notice good" role="status" { p { (ctx.t(Msg::Saved)) } }
             }
             p {
+                @if matches!(v.status, VacancyStatus::Draft | VacancyStatus::Open) {
+                    a href=(format!("{base}/edit")) id="edit-vacancy" { (ctx.t(Msg::EditVacancy)) } " · "
+                }
                 a href=(format!("/web/shortlist/{}", v.id)) { (ctx.t(Msg::Shortlist)) } " · "
                 a href=(format!("/web/shortlist/{}/protocol", v.id)) { (ctx.t(Msg::Protocol)) } " · "
                 a href=(format!("{base}/fairness")) { (ctx.t(Msg::Fairness)) } " · "

@@ -58,6 +58,7 @@ fn nav(ctx: &Ctx) -> Markup {
             ("/web/for-you", Msg::NavForYou),
             ("/web/vacancies", Msg::NavSearch),
             ("/web/applications", Msg::NavApplications),
+            ("/web/profile", Msg::NavProfile),
             ("/web/inbox", Msg::NavInbox),
             ("/web/consents", Msg::NavConsents),
         ],
@@ -65,6 +66,8 @@ fn nav(ctx: &Ctx) -> Markup {
         Role::Hr | Role::Admin => vec![
             ("/web/hr", Msg::NavHr),
             ("/web/hr/reserve", Msg::NavReserve),
+            ("/web/hr/vacancies/new", Msg::NewVacancy),
+            ("/web/hr/rotation", Msg::NavRotation),
         ],
         Role::Hrm => vec![],
     };

@@ -37,8 +37,12 @@ mod i18n;
 mod layout;
 mod proctoring;
 mod proctoring_charts;
+mod profile;
 mod ranking;
+mod register;
+mod rotation;
 mod session;
+mod vacancy_editor;
 
 use axum::response::Redirect;
 use axum::routing::{get, post};
@@ -81,10 +85,28 @@ pub fn routes() -> Router<App> {
         .route("/web/vacancies/{id}/apply", post(candidate::apply))
         .route("/web/applications", get(candidate::applications))
         .route("/web/inbox", get(candidate::inbox))
+        .route(
+            "/web/register",
+            get(register::register_page).post(register::register),
+        )
+        .route(
+            "/web/profile",
+            get(profile::profile_page).post(profile::save),
+        )
+        .route("/web/hr/rotation", get(rotation::page))
+        .route(
+            "/web/hr/vacancies/new",
+            get(vacancy_editor::new_page).post(vacancy_editor::create),
+        )
+        .route(
+            "/web/hr/vacancies/{id}/edit",
+            get(vacancy_editor::edit_page).post(vacancy_editor::save),
+        )
         .route("/web/consents", get(consents::page))
         .route("/web/consents/grant", post(consents::grant))
         .route("/web/consents/revoke", post(consents::revoke))
         .route("/web/applications/{id}/withdraw", post(candidate::withdraw))
+        .route("/web/applications/preferences", post(candidate::reorder))
         .route("/web/commission", get(commission::seats))
         .route("/web/shortlist/{id}", get(commission::shortlist))
         .route("/web/shortlist/{id}/declaration", post(commission::declare))

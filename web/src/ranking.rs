@@ -104,3 +104,27 @@ pub(crate) fn explanation(ctx: &Ctx, r: &RankedEntry) -> Markup {
         }
     }
 }
+
+/// How the vacancy's requirements stand against the qualification directory:
+/// the departures and the justification written for them, or its absence.
+pub(crate) fn requirements_review(
+    ctx: &Ctx,
+    review: &qabilet_app::qualifications::RequirementsReview,
+) -> Markup {
+    html! {
+        @if !review.deviations.is_empty() {
+            div class=(if review.justification.is_some() { "notice" } else { "notice bad" }) id="requirements-review" {
+                p { strong { (ctx.t(Msg::RequirementsDepart)) } }
+                ul {
+                    @for d in &review.deviations {
+                        li { code { (d.requirement) } ": " (d.vacancy) " (" (ctx.t(Msg::DirectoryEntry)) ": " (d.directory) ")" }
+                    }
+                }
+                @match &review.justification {
+                    Some(why) => p { (ctx.t(Msg::Justification)) ": " span id="justification" { (why) } },
+                    None => p { (ctx.t(Msg::NoJustification)) },
+                }
+            }
+        }
+    }
+}

@@ -369,16 +369,54 @@ fn login_form(ctx: &Ctx, next: &str, login_token: &str, problem: LoginProblem) -
             p class="hint" id="code-hint" { (ctx.t(Msg::OneTimeCodeHint)) }
             button type="submit" { (ctx.t(Msg::SignIn)) }
         }
+        p { (ctx.t(Msg::NoAccountYet)) " " a href="/web/register" id="register-link" { (ctx.t(Msg::Register)) } }
         p class="hint" { (ctx.t(Msg::DemoHint)) }
     }
 }
 
 /// A fresh login CSRF token and the cookie that carries it.
 fn login_token_cookie(ctx: &Ctx) -> Result<(String, String), AppError> {
+    form_token_cookie(ctx, "/web/login")
+}
+
+/// A fresh CSRF token for a form shown before signing in (login, registration)
+/// and its cookie, scoped to `path` (double submit: see `LOGIN_COOKIE`).
+pub(crate) fn form_token_cookie(ctx: &Ctx, path: &str) -> Result<(String, String), AppError> {
     let token = hex::encode(&accounts::random_bytes()?[..16]);
     let cookie = format!("{LOGIN_COOKIE}={token}; {}", ctx.cookie_attributes(3600))
-        .replace("Path=/;", "Path=/web/login;");
+        .replace("Path=/;", &format!("Path={path};"));
     Ok((token, cookie))
+}
+
+/// The session cookie of a session just opened, and the cookie that clears the
+/// signed-out form's token at `form_path`.
+pub(crate) fn session_cookies(
+    ctx: &Ctx,
+    session: &accounts::SessionToken,
+    form_path: &str,
+) -> [String; 2] {
+    let lifetime = (session.expires_at - chrono::Utc::now())
+        .num_seconds()
+        .max(0);
+    [
+        format!(
+            "{SESSION_COOKIE}={}; {}",
+            session.token,
+            ctx.cookie_attributes(u64::try_from(lifetime).unwrap_or(0))
+        ),
+        format!("{LOGIN_COOKIE}=; {}", ctx.cookie_attributes(0))
+            .replace("Path=/;", &format!("Path={form_path};")),
+    ]
+}
+
+impl Ctx {
+    /// Whether `sent` is the token of the signed-out form's cookie.
+    pub(crate) fn form_token_ok(&self, sent: &str) -> bool {
+        self.login_token.as_deref().is_some_and(|t| {
+            !t.is_empty()
+                && bool::from(subtle::ConstantTimeEq::ct_eq(t.as_bytes(), sent.as_bytes()))
+        })
+    }
 }
 
 fn login_page_with(ctx: &Ctx, status: StatusCode, next: &str, problem: LoginProblem) -> Response {
@@ -427,29 +465,13 @@ pub(crate) async fn login(
     State(app): State<App>,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let fresh = ctx.login_token.as_deref().is_some_and(|t| {
-        !t.is_empty()
-            && bool::from(subtle::ConstantTimeEq::ct_eq(
-                t.as_bytes(),
-                form.login_token.as_bytes(),
-            ))
-    });
-    if !fresh {
+    if !ctx.form_token_ok(&form.login_token) {
         return login_page_with(&ctx, StatusCode::FORBIDDEN, &form.next, LoginProblem::Stale);
     }
     let code = Some(form.code.trim()).filter(|c| !c.is_empty());
     match accounts::sign_in(&app, &form.user_id, &form.password, code, &ctx.client).await {
         Ok(session) => {
-            let lifetime = (session.expires_at - chrono::Utc::now())
-                .num_seconds()
-                .max(0);
-            let cookie = format!(
-                "{SESSION_COOKIE}={}; {}",
-                session.token,
-                ctx.cookie_attributes(u64::try_from(lifetime).unwrap_or(0))
-            );
-            let clear_login = format!("{LOGIN_COOKIE}=; {}", ctx.cookie_attributes(0))
-                .replace("Path=/;", "Path=/web/login;");
+            let [cookie, clear_login] = session_cookies(&ctx, &session, "/web/login");
             let next = if session.second_factor_setup_required {
                 "/web/account/second-factor".to_owned()
             } else if form.next.starts_with("/web/") && is_local_path(&form.next) {

@@ -1,9 +1,12 @@
-//! Organisations and vacancies: reading, searching, and bulk import from the HRM.
+//! Organisations and vacancies: reading, searching, the HR office's editor, the
+//! qualification directory, and bulk import from the HRM.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
-use qabilet_app::catalog::{self, VacancyHits, VacancySearch};
+use qabilet_app::catalog::{self, VacancyDraft, VacancyHits, VacancySearch};
 use qabilet_app::import::{self, ImportTally};
+use qabilet_app::qualifications::{self, QualificationDirectory};
 use qabilet_app::{parse_id, App};
 use qabilet_domain::{Organisation, Profile, Region, Vacancy, VacancyStatus};
 use serde::Deserialize;
@@ -167,4 +170,48 @@ pub(crate) async fn import_profiles(
     ApiJson(records): ApiJson<Vec<Profile>>,
 ) -> Result<Json<ImportTally>, ApiError> {
     Ok(Json(import::import_profiles(&app, &actor, &records).await?))
+}
+
+/// Create a vacancy as a draft (HR officers, in their own organisation; admins
+/// name it). Requirements that depart from the qualification directory need a
+/// `requirements_justification` (422 without one). Publish with
+/// `POST /vacancies/{id}/status`.
+#[utoipa::path(post, path = "/vacancies", tag = "catalog", security(("bearer" = [])),
+    request_body = VacancyDraft,
+    responses((status = 201, body = Vacancy), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn create_vacancy(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiJson(draft): ApiJson<VacancyDraft>,
+) -> Result<(StatusCode, Json<Vacancy>), ApiError> {
+    let vacancy = catalog::save_vacancy(&app, &actor, None, &draft).await?;
+    Ok((StatusCode::CREATED, Json(vacancy)))
+}
+
+/// Edit a draft or open vacancy (HR officers of its organisation, admins); its
+/// requirements are fixed once someone has applied (409).
+#[utoipa::path(put, path = "/vacancies/{id}", tag = "catalog", security(("bearer" = [])),
+    params(IdPath), request_body = VacancyDraft,
+    responses((status = 200, body = Vacancy), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn edit_vacancy(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(draft): ApiJson<VacancyDraft>,
+) -> Result<Json<Vacancy>, ApiError> {
+    let id = parse_id("vacancy", &id)?;
+    Ok(Json(
+        catalog::save_vacancy(&app, &actor, Some(&id), &draft).await?,
+    ))
+}
+
+/// The qualification directory: the typical requirements of each category
+/// (HR officers, commission members, the HRM client, admins).
+#[utoipa::path(get, path = "/qualifications", tag = "catalog", security(("bearer" = [])),
+    responses((status = 200, body = QualificationDirectory), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn qualification_directory(
+    State(app): State<App>,
+    Caller(actor): Caller,
+) -> Result<Json<QualificationDirectory>, ApiError> {
+    Ok(Json(qualifications::directory(&app, &actor)?.clone()))
 }

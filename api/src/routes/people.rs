@@ -1,17 +1,22 @@
-//! Candidate profiles, the vacancies ranked for a person, and consent.
+//! Candidate profiles (registering, reading, saving one's own), the vacancies
+//! ranked for a person, consent, preferences, and the rotation list.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
+use qabilet_app::accounts::registration::{self, Registered, Registration};
 use qabilet_app::notifications::Notification;
-use qabilet_app::people::{self, ConsentGrant, ConsentRevocation};
+use qabilet_app::people::{self, ConsentGrant, ConsentRevocation, ProfileEdit};
+use qabilet_app::preferences::{self, PreferenceOrder};
+use qabilet_app::rotation::{self, RotationEntry};
 use qabilet_app::vacancies_for_person::{self, Recommendations};
 use qabilet_app::{parse_id, App};
-use qabilet_domain::{ConsentPurpose, Profile, ProfileId};
+use qabilet_domain::{Application, ConsentPurpose, Profile, ProfileId};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::params::IdPath;
-use crate::{ApiError, ApiJson, ApiPath, ApiQuery, Caller, ErrorBody};
+use crate::{ApiError, ApiJson, ApiPath, ApiQuery, Caller, ClientOf, ErrorBody};
 
 /// One profile (the candidate themself, HR of an organisation they applied to, the
 /// HRM client, admins). Audited when read by someone else.
@@ -120,4 +125,59 @@ pub(crate) async fn notifications(
     Caller(actor): Caller,
 ) -> Result<Json<Vec<Notification>>, ApiError> {
     Ok(Json(qabilet_app::notifications::inbox(&app, &actor).await?))
+}
+
+/// Register a candidate account with its profile (anyone; throttled per client
+/// address). The person then signs in (`POST /sessions`) and fills the profile
+/// (`PUT /profiles/{id}`). A taken user id is a 409.
+#[utoipa::path(post, path = "/registrations", tag = "people", security(()),
+    request_body = Registration,
+    responses((status = 201, body = Registered), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn register(
+    State(app): State<App>,
+    ClientOf(client): ClientOf,
+    ApiJson(registration): ApiJson<Registration>,
+) -> Result<(StatusCode, Json<Registered>), ApiError> {
+    let registered = registration::register(&app, &registration, &client).await?;
+    Ok((StatusCode::CREATED, Json(registered)))
+}
+
+/// Save one's own profile (the candidate only), checked field by field with the
+/// rules of an import; consents change through their own routes.
+#[utoipa::path(put, path = "/profiles/{id}", tag = "people", security(("bearer" = [])),
+    params(IdPath), request_body = ProfileEdit,
+    responses((status = 200, body = Profile), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn save_profile(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(edit): ApiJson<ProfileEdit>,
+) -> Result<Json<Profile>, ApiError> {
+    let id: ProfileId = parse_id("profile", &id)?;
+    let profile = people::save_own_profile(&app, &actor, &id, &edit).await?;
+    Ok(Json(people::for_viewer(&app, &actor, profile)))
+}
+
+/// Put one's applications in play in a new order of preference (the candidate):
+/// every one of them, each once, first choice first.
+#[utoipa::path(put, path = "/applications/preferences", tag = "people", security(("bearer" = [])),
+    request_body = PreferenceOrder,
+    responses((status = 200, body = Vec<Application>), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn reorder_applications(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiJson(order): ApiJson<PreferenceOrder>,
+) -> Result<Json<Vec<Application>>, ApiError> {
+    Ok(Json(preferences::reorder(&app, &actor, &order).await?))
+}
+
+/// People three years or more in one post (HR officers: their organisation's;
+/// admins: everyone's), longest first. Audited.
+#[utoipa::path(get, path = "/rotation", tag = "people", security(("bearer" = [])),
+    responses((status = 200, body = Vec<RotationEntry>), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn rotation(
+    State(app): State<App>,
+    Caller(actor): Caller,
+) -> Result<Json<Vec<RotationEntry>>, ApiError> {
+    Ok(Json(rotation::rotation_list(&app, &actor).await?))
 }

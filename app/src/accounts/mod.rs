@@ -16,9 +16,11 @@
 //! | [`passwords`] | Argon2id hashes and the rules for new passwords |
 //! | [`second_factor`] | TOTP enrolment and codes, recovery codes |
 //! | [`throttle`] | slowing down and locking repeated sign-in attempts |
+//! | [`registration`] | a person registering their own candidate account |
 //! | this module | creating, listing, disabling users; API keys; password resets |
 
 pub mod passwords;
+pub mod registration;
 pub mod second_factor;
 pub mod sessions;
 pub mod throttle;

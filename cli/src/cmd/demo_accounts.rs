@@ -198,6 +198,7 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
             profile_id: p.id.clone(),
             submitted_at: now - Duration::days(3),
             stages,
+            preference: None,
         });
     }
     let Some(candidate) = candidate else {
@@ -219,6 +220,7 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
             profile_id: candidate.id.clone(),
             submitted_at: now - Duration::hours(20),
             stages: Vec::new(),
+            preference: None,
         });
     }
     let (reserve, matched) = reserve_entries(store, &truth, &open, &vacancy).await?;

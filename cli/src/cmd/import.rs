@@ -201,6 +201,7 @@ where
             Err(e) => Some(e),
             Ok(r) => match first_line_of.get(r.id()) {
                 Some(first) => Some(FieldError {
+                    code: qabilet_domain::problem::INVALID,
                     path: "id".into(),
                     message: format!("{:?} already appears on line {first}", r.id()),
                 }),

@@ -82,6 +82,7 @@ fn row_to_json(headers: &[String], row: &csv::StringRecord) -> Result<Value, Fie
             continue;
         }
         let bad = |message: String| FieldError {
+            code: qabilet_domain::problem::INVALID,
             path: format!("column {name}"),
             message,
         };
@@ -143,6 +144,7 @@ pub fn read(path: &Path) -> anyhow::Result<impl Iterator<Item = Item<Vacancy>>> 
             Err(e) => (
                 e.position().map_or(0, |p| p.line()),
                 Err(FieldError {
+                    code: qabilet_domain::problem::INVALID,
                     path: String::new(),
                     message: e.to_string(),
                 }),
@@ -153,6 +155,7 @@ pub fn read(path: &Path) -> anyhow::Result<impl Iterator<Item = Item<Vacancy>>> 
                     parse_json::<Vacancy>(&json.to_string())
                         .map_err(first_error)
                         .map_err(|e| FieldError {
+                            code: qabilet_domain::problem::INVALID,
                             path: column_of(&e.path),
                             message: e.message,
                         })

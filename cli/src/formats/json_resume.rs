@@ -69,6 +69,7 @@ pub fn read(path: &Path, consent_at: DateTime<Utc>) -> anyhow::Result<Vec<Item<P
 
 fn shape_error(e: serde_json::Error) -> FieldError {
     FieldError {
+        code: qabilet_domain::problem::MALFORMED,
         path: String::new(),
         message: format!("not JSON: {e}"),
     }
@@ -76,6 +77,7 @@ fn shape_error(e: serde_json::Error) -> FieldError {
 
 fn err(path: &str, message: impl Into<String>) -> FieldError {
     FieldError {
+        code: qabilet_domain::problem::INVALID,
         path: path.to_owned(),
         message: message.into(),
     }

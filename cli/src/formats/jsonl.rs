@@ -33,6 +33,7 @@ pub fn read<T: DeserializeOwned + Validate>(
         let fail = |message: String| Item {
             line: line_no,
             record: Err(FieldError {
+                code: qabilet_domain::problem::MALFORMED,
                 path: String::new(),
                 message,
             }),

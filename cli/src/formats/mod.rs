@@ -20,10 +20,15 @@ pub struct Item<T> {
 /// Turns a [`qabilet_domain::ParseError`] into one field error (the first problem).
 pub fn first_error(e: qabilet_domain::ParseError) -> FieldError {
     match e {
-        qabilet_domain::ParseError::Shape { path, message } => FieldError { path, message },
+        qabilet_domain::ParseError::Shape { path, message } => FieldError {
+            path,
+            code: qabilet_domain::problem::MALFORMED,
+            message,
+        },
         qabilet_domain::ParseError::Invalid(errors) => {
             let mut all = errors.0.into_iter();
             let first = all.next().unwrap_or(FieldError {
+                code: qabilet_domain::problem::INVALID,
                 path: String::new(),
                 message: "invalid".into(),
             });

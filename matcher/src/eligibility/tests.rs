@@ -37,6 +37,7 @@ pub(crate) fn vacancy() -> Vacancy {
             }],
             competencies: vec!["1С: Бухгалтерия".into(), "МСФО".into()],
         },
+        requirements_justification: None,
     }
 }
 
