@@ -5,83 +5,14 @@
 mod common;
 
 use bytes::Bytes;
-use common::{client, fixture, start, Server};
-use http_body_util::{BodyExt, Full};
+use common::{client, fixture, get, post, start, web, Server};
+use http_body_util::Full;
 use hyper::{Method, StatusCode};
 use qabilet_app::accounts::NewUser;
 use qabilet_app::Role;
 use qabilet_domain::ProfileId;
 use qabilet_store::test_support;
 use serde_json::json;
-
-struct Page {
-    status: StatusCode,
-    headers: hyper::HeaderMap,
-    text: String,
-}
-
-impl Page {
-    fn location(&self) -> &str {
-        self.headers
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-
-    /// The value of the first `name="csrf"` hidden field.
-    fn csrf(&self) -> String {
-        let at = self
-            .text
-            .find("name=\"csrf\" value=\"")
-            .expect("a csrf field")
-            + 19;
-        self.text[at..at + 32].to_owned()
-    }
-}
-
-/// A request with an optional session cookie and form body.
-async fn web(
-    s: &Server,
-    method: Method,
-    path: &str,
-    user: Option<&str>,
-    form: Option<&str>,
-) -> Page {
-    let mut req = hyper::Request::builder()
-        .method(method)
-        .uri(format!("http://{}{path}", s.addr))
-        .header("accept-language", "en");
-    if let Some(user) = user {
-        req = req.header(
-            "cookie",
-            format!("qb_lang=en; qb_session={}", s.session_of(user).await),
-        );
-    }
-    if form.is_some() {
-        req = req.header("content-type", "application/x-www-form-urlencoded");
-    }
-    let body = Full::new(Bytes::from(form.unwrap_or("").to_owned()));
-    let response = client()
-        .request(req.body(body).unwrap())
-        .await
-        .expect("request");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Page {
-        status,
-        headers,
-        text: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-async fn get(s: &Server, path: &str, user: Option<&str>) -> Page {
-    web(s, Method::GET, path, user, None).await
-}
-
-async fn post(s: &Server, path: &str, user: &str, form: &str) -> Page {
-    web(s, Method::POST, path, Some(user), Some(form)).await
-}
 
 #[tokio::test]
 async fn pages_are_html_in_the_chosen_language_and_need_a_session() {
