@@ -6,8 +6,12 @@
 //! - **Reserve offers**: a new vacancy matched their reserve entry, with its fit and
 //!   the requirements met (the explanation the HRM receives too).
 //!
-//! Only the person themself reads it. An email channel, sending each notification
-//! as it is written, is not built yet.
+//! Only the person themself reads it. [`notification_of`] is the one rule of which
+//! event is whose notification; the email channel (the API crate's `email`
+//! worker, switched on by `DATA_DIR/email.json`) follows the outbox with its own
+//! cursor and mails each notification through it as it is written, to the
+//! profile's address, when the person consents (to processing, and for a reserve
+//! offer to the reserve too).
 
 use chrono::{DateTime, Utc};
 use qabilet_domain::{ProfileId, StageResult, VacancyId};
