@@ -15,12 +15,14 @@
 //! - `metrics`: Prometheus counters and histograms by route template.
 //! - `hardening`: security headers on every response; bounds on request heads.
 //! - [`outbox`]: signed webhook delivery of HRM events with retries and dead letters.
+//! - [`email`]: candidates' notifications mailed from the same outbox, with retries.
 //!
 //! [`router`] merges the API with other routes on the same server (the web pages,
 //! `qabilet-web`) and puts the HTTP layers (request ids, timeouts, body limits,
 //! compression, metrics) around all of them.
 
 mod auth;
+pub mod email;
 mod error;
 mod hardening;
 mod metrics;

@@ -67,11 +67,15 @@ impl WebhookConfig {
 
     /// The wait after the `attempts`-th failure.
     fn backoff(&self, attempts: i32) -> Duration {
-        let doublings = attempts.saturating_sub(1).clamp(0, 30) as u32;
-        self.base_backoff
-            .saturating_mul(1u32 << doublings)
-            .min(self.max_backoff)
+        exponential_backoff(self.base_backoff, self.max_backoff, attempts)
     }
+}
+
+/// The wait after the `attempts`-th failure: `base`, doubling with each further
+/// one, at most `max` (the webhook's and the email channel's rule).
+pub(crate) fn exponential_backoff(base: Duration, max: Duration, attempts: i32) -> Duration {
+    let doublings = attempts.saturating_sub(1).clamp(0, 30) as u32;
+    base.saturating_mul(1u32 << doublings).min(max)
 }
 
 /// The signature header value for `body` sent at unix time `t`.

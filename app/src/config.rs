@@ -9,7 +9,10 @@
 //! - the limits every front door enforces alike ([`Limits`]);
 //! - the jurisdiction's calendar ([`Jurisdiction`]): deadlines are days in
 //!   Kazakhstan, not in UTC;
-//! - how long people's sessions last and how sign-in is throttled ([`Sessions`]).
+//! - how long people's sessions last and how sign-in is throttled ([`Sessions`]);
+//! - what personal data the HRM receives, from `DATA_DIR/privacy.json` ([`Privacy`]);
+//! - whether candidates' notifications are also emailed, and through which SMTP
+//!   relay, from `DATA_DIR/email.json` ([`EmailSettings`]; absent: no email).
 
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
@@ -34,6 +37,7 @@ pub enum ConfigError {
     Privacy { path: String, message: String },
     #[error("{path}: {message}")]
     Qualifications { path: String, message: String },
+    Email { path: String, message: String },
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -353,6 +357,143 @@ impl Privacy {
     }
 }
 
+/// The email channel, from `email.json` in the data directory. Absent, no email is
+/// sent; present, `qabilet serve` mails each candidate notification as it reaches
+/// the outbox (the API crate's `email` worker). For example:
+///
+/// ```json
+/// {"host": "127.0.0.1", "port": 25, "from": "Qabilet <noreply@qabilet.gov.kz>",
+///  "public_base_url": "https://qabilet.gov.kz"}
+/// ```
+///
+/// The channel speaks plain SMTP: this build has no TLS library (as the HRM
+/// webhook has none). Mail leaves the machine through a relay on this host (a
+/// local Postfix, say) that does STARTTLS to the agency's mail server, so
+/// `starttls: true` is refused, and so are a username and password for a relay that
+/// is not on this host: they would cross the network in clear.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailSettings {
+    /// The SMTP relay's host name or address.
+    pub host: String,
+    /// Its port.
+    #[serde(default = "EmailSettings::default_port")]
+    pub port: u16,
+    /// The sender of every message: `noreply@agency.kz` or `Name <noreply@agency.kz>`.
+    pub from: String,
+    /// The SMTP AUTH user name, when the relay asks for one.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// The environment variable holding the password (`QABILET_SMTP_PASSWORD`,
+    /// say): the file holds no secret. Required with `username`.
+    #[serde(default)]
+    pub password_env: Option<String>,
+    /// STARTTLS to the relay; see the type's docs (only `false` is accepted).
+    #[serde(default)]
+    pub starttls: bool,
+    /// Where people reach the service (`https://qabilet.agency.kz`); every message
+    /// links to the inbox there, `{public_base_url}/web/inbox`.
+    pub public_base_url: String,
+}
+
+impl EmailSettings {
+    /// The file's name in the data directory.
+    pub const FILE: &'static str = "email.json";
+
+    fn default_port() -> u16 {
+        25
+    }
+
+    /// Reads `email.json` in `data_dir`: `None` if it is absent (no email), an
+    /// error naming the file and the field if it cannot be used.
+    pub fn load(data_dir: &Path) -> Result<Option<Self>, ConfigError> {
+        let settings: Option<EmailSettings> =
+            load_settings(data_dir, Self::FILE, |path, message| ConfigError::Email {
+                path,
+                message,
+            })?;
+        let Some(mut settings) = settings else {
+            return Ok(None);
+        };
+        settings.check().map_err(|message| ConfigError::Email {
+            path: data_dir.join(Self::FILE).display().to_string(),
+            message,
+        })?;
+        settings.public_base_url = settings.public_base_url.trim_end_matches('/').to_owned();
+        Ok(Some(settings))
+    }
+
+    /// What serde cannot check.
+    fn check(&self) -> Result<(), String> {
+        if self.host.trim().is_empty() || self.host.contains(char::is_whitespace) {
+            return Err("host: the SMTP relay's host name or address, without spaces".into());
+        }
+        if self.port == 0 {
+            return Err("port: 1 to 65535 (25, or 587 for submission)".into());
+        }
+        if !self.from.contains('@') {
+            return Err(
+                "from: an address such as noreply@agency.kz or Name <noreply@agency.kz>".into(),
+            );
+        }
+        let url = self.public_base_url.as_str();
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"));
+        if rest.is_none_or(|r| r.trim_matches('/').is_empty() || r.contains(char::is_whitespace)) {
+            return Err(format!(
+                "public_base_url: {url:?} is not http(s)://host[:port][/path], where people reach the service"
+            ));
+        }
+        if self.starttls {
+            return Err(
+                "starttls: this build speaks plain SMTP (no TLS library is built in); \
+                 set host to a relay on this machine that does TLS onwards, and starttls to false"
+                    .into(),
+            );
+        }
+        match (&self.username, &self.password_env) {
+            (Some(_), None) => {
+                return Err("password_env: required with username (the environment variable holding the password)".into())
+            }
+            (None, Some(_)) => return Err("username: required with password_env".into()),
+            (Some(_), Some(_)) if !self.relay_is_local() => {
+                return Err(format!(
+                    "username: the password would cross the network in clear to {:?}; \
+                     use a relay on this machine (localhost) for authenticated TLS onwards",
+                    self.host
+                ))
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Whether the relay is on this machine (`localhost` or a loopback address).
+    pub fn relay_is_local(&self) -> bool {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+
+    /// The SMTP password, read from the variable `password_env` names (`None`
+    /// without one); an error if that variable is not set.
+    pub fn password(&self) -> Result<Option<String>, ConfigError> {
+        let Some(var) = &self.password_env else {
+            return Ok(None);
+        };
+        match std::env::var(var) {
+            Ok(p) if !p.is_empty() => Ok(Some(p)),
+            _ => Err(ConfigError::Email {
+                path: Self::FILE.into(),
+                message: format!("password_env: the environment variable {var} is not set"),
+            }),
+        }
+    }
+}
+
 /// A settings file of the data directory, or the defaults if it is absent;
 /// `invalid` names what a file that does not parse is.
 fn load_settings<T: serde::de::DeserializeOwned + Default>(
@@ -384,16 +525,19 @@ pub struct Config {
     pub sessions: Sessions,
     pub privacy: Privacy,
     pub qualifications: crate::qualifications::QualificationDirectory,
+    /// The email channel; `None`: off.
+    pub email: Option<EmailSettings>,
 }
 
 impl Config {
-    /// The configuration of the deployment in `data_dir` (its `ranking.json`, the
-    /// defaults for the rest).
+    /// The configuration of the deployment in `data_dir` (its `ranking.json`,
+    /// `privacy.json` and `email.json`, the defaults for the rest).
     pub fn load(data_dir: &Path) -> Result<Config, ConfigError> {
         Ok(Config {
             ranking: RankingFile::load(data_dir)?,
             privacy: Privacy::load(data_dir)?,
             qualifications: crate::qualifications::QualificationDirectory::load(data_dir)?,
+            email: EmailSettings::load(data_dir)?,
             ..Config::with_defaults()
         })
     }
@@ -408,6 +552,7 @@ impl Config {
             sessions: Sessions::default(),
             privacy: Privacy::default(),
             qualifications: crate::qualifications::QualificationDirectory::demo(),
+            email: None,
         }
     }
 }
@@ -472,6 +617,65 @@ mod tests {
             e.contains("privacy.json") && e.contains("hrm_gets_iin"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn email_is_off_without_a_file_and_a_file_that_cannot_work_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(EmailSettings::load(dir.path()).unwrap(), None);
+        assert!(Config::load(dir.path()).unwrap().email.is_none());
+        let write =
+            |json: &str| std::fs::write(dir.path().join(EmailSettings::FILE), json).unwrap();
+        write(
+            r#"{"host": "127.0.0.1", "from": "Qabilet <noreply@qabilet.kz>", "public_base_url": "https://qabilet.kz/"}"#,
+        );
+        let on = Config::load(dir.path()).unwrap().email.unwrap();
+        assert_eq!((on.host.as_str(), on.port), ("127.0.0.1", 25));
+        assert_eq!(
+            on.public_base_url, "https://qabilet.kz",
+            "the trailing slash goes"
+        );
+        assert_eq!(on.password().unwrap(), None);
+        let refused = |json: &str, field: &str| {
+            write(json);
+            let e = EmailSettings::load(dir.path()).unwrap_err().to_string();
+            assert!(
+                e.contains("email.json") && e.contains(field),
+                "{field}: {e}"
+            );
+        };
+        let base = r#""from": "noreply@qabilet.kz", "public_base_url": "https://qabilet.kz""#;
+        refused(
+            &format!(r#"{{"host": "mail.gov.kz", "starttls": true, {base}}}"#),
+            "starttls",
+        );
+        refused(
+            &format!(r#"{{"host": "mail.gov.kz", "smtp_host": "x", {base}}}"#),
+            "smtp_host",
+        );
+        refused(
+            &format!(r#"{{"host": "mail.gov.kz", "username": "q", "password_env": "P", {base}}}"#),
+            "username",
+        );
+        refused(
+            &format!(r#"{{"host": "localhost", "username": "q", {base}}}"#),
+            "password_env",
+        );
+        refused(
+            r#"{"host": "localhost", "from": "noreply", "public_base_url": "https://q.kz"}"#,
+            "from",
+        );
+        refused(
+            r#"{"host": "localhost", "from": "a@b.kz", "public_base_url": "qabilet.kz"}"#,
+            "public_base_url",
+        );
+        // Credentials to a relay on this host: the password comes from the environment.
+        write(&format!(
+            r#"{{"host": "::1", "username": "q", "password_env": "QABILET_TEST_UNSET_SMTP_PASSWORD", {base}}}"#
+        ));
+        let local = EmailSettings::load(dir.path()).unwrap().unwrap();
+        let e = local.password().unwrap_err().to_string();
+        assert!(e.contains("QABILET_TEST_UNSET_SMTP_PASSWORD"), "{e}");
     }
 
     #[test]

@@ -6,14 +6,18 @@
 //! - **Reserve offers**: a new vacancy matched their reserve entry, with its fit and
 //!   the requirements met (the explanation the HRM receives too).
 //!
-//! Only the person themself reads it. An email channel, sending each notification
-//! as it is written, is not built yet.
+//! Only the person themself reads it. [`notification_of`] is the one rule of which
+//! event is whose notification; the email channel (the API crate's `email`
+//! worker, switched on by `DATA_DIR/email.json`) follows the outbox with its own
+//! cursor and mails each notification through it as it is written, to the
+//! profile's address, when the person consents (to processing, and for a reserve
+//! offer to the reserve too).
 
 use chrono::{DateTime, Utc};
-use qabilet_domain::{StageResult, VacancyId};
+use qabilet_domain::{ProfileId, StageResult, VacancyId};
 use qabilet_matcher::ranking::AbsoluteFit;
 use qabilet_matcher::reserve::ReserveMatchEvent;
-use qabilet_store::{EventKind, Role};
+use qabilet_store::{EventKind, OutboxEvent, Role};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -72,52 +76,77 @@ pub async fn inbox(app: &App, actor: &Actor) -> AppResult<Vec<Notification>> {
         .await?;
     let mut out = Vec::with_capacity(events.len());
     for e in events {
-        let payload: serde_json::Value = serde_json::from_str(&e.payload)
-            .map_err(|err| AppError::internal(format!("outbox event {}: {err}", e.seq)))?;
-        let notification = match e.kind {
-            EventKind::StageResult | EventKind::Decision => {
-                let result: StageResult = serde_json::from_value(payload["result"].clone())
-                    .map_err(|err| AppError::internal(format!("event {}: {err}", e.seq)))?;
-                let kind = if e.kind == EventKind::Decision {
-                    NotificationKind::Decision
-                } else {
-                    NotificationKind::StageResult
-                };
-                (
-                    kind,
-                    payload["vacancy_id"].clone(),
-                    Some(result),
-                    None,
-                    vec![],
-                )
+        if let Some((whom, notification)) = notification_of(app, &e).await? {
+            if whom == *profile {
+                out.push(notification);
             }
-            EventKind::ReserveMatch => {
-                let m: ReserveMatchEvent = serde_json::from_value(payload)
-                    .map_err(|err| AppError::internal(format!("event {}: {err}", e.seq)))?;
-                let rules = m.rules_met.iter().map(|r| r.code()).collect();
-                (
-                    NotificationKind::ReserveOffer,
-                    serde_json::Value::String(m.vacancy_id),
-                    None,
-                    Some(m.fit),
-                    rules,
-                )
-            }
-            _ => continue,
-        };
-        let (kind, vacancy, result, fit, rules_met) = notification;
-        let vacancy_id: VacancyId = crate::parse_id("vacancy", vacancy.as_str().unwrap_or(""))?;
-        let vacancy_title = app.store().vacancy(&vacancy_id).await?.map(|v| v.title);
-        out.push(Notification {
-            seq: e.seq,
-            at: e.created_at,
+        }
+    }
+    Ok(out)
+}
+
+/// The notification an outbox event is, and the person it is for: a stage result
+/// or decision goes to the applicant, a reserve match to the person matched; every
+/// other event is no one's notification (`None`). The one rule of what a candidate
+/// is told, read by the inbox and by the email channel alike.
+///
+/// An event whose payload does not read is [`AppError::Internal`]; a store that
+/// fails is [`AppError::Store`].
+pub async fn notification_of(
+    app: &App,
+    event: &OutboxEvent,
+) -> AppResult<Option<(ProfileId, Notification)>> {
+    let bad = |err: String| AppError::internal(format!("outbox event {}: {err}", event.seq));
+    let payload: serde_json::Value =
+        serde_json::from_str(&event.payload).map_err(|e| bad(e.to_string()))?;
+    let (kind, profile, vacancy, result, fit, rules_met) = match event.kind {
+        EventKind::StageResult | EventKind::Decision => {
+            let result: StageResult = serde_json::from_value(payload["result"].clone())
+                .map_err(|e| bad(e.to_string()))?;
+            let kind = if event.kind == EventKind::Decision {
+                NotificationKind::Decision
+            } else {
+                NotificationKind::StageResult
+            };
+            let text = |field: &str| payload[field].as_str().unwrap_or("").to_owned();
+            (
+                kind,
+                text("profile_id"),
+                text("vacancy_id"),
+                Some(result),
+                None,
+                vec![],
+            )
+        }
+        EventKind::ReserveMatch => {
+            let m: ReserveMatchEvent =
+                serde_json::from_value(payload).map_err(|e| bad(e.to_string()))?;
+            let rules = m.rules_met.iter().map(|r| r.code()).collect();
+            (
+                NotificationKind::ReserveOffer,
+                m.profile_id,
+                m.vacancy_id,
+                None,
+                Some(m.fit),
+                rules,
+            )
+        }
+        EventKind::ShortlistPublished | EventKind::ProctoringFlagConfirmed => return Ok(None),
+    };
+    let profile = ProfileId::new(&profile).map_err(|e| bad(format!("profile_id: {e}")))?;
+    let vacancy_id = VacancyId::new(&vacancy).map_err(|e| bad(format!("vacancy_id: {e}")))?;
+    let vacancy_title = app.store().vacancy(&vacancy_id).await?.map(|v| v.title);
+    Ok(Some((
+        profile,
+        Notification {
+            seq: event.seq,
+            at: event.created_at,
             kind,
             vacancy_id,
             vacancy_title,
             result,
             fit,
             rules_met,
-        });
-    }
-    Ok(out)
+        },
+    )))
 }

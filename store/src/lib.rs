@@ -13,6 +13,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod changes;
+mod email;
 mod error;
 mod outbox;
 mod overrides;
@@ -35,6 +36,7 @@ pub use accounts::{ApiKeySummary, SessionRecord, ThrottleCount, TotpState, UserS
 pub use audit::AuditChainError;
 pub use auth::{ApiKey, Declaration, Role, User};
 pub use changes::{Change, ChangeOp, RecordKind};
+pub use email::{EmailMessage, EmailStatus, EmailTakeUp};
 pub use error::StoreError;
 pub use outbox::{EventKind, OutboxEvent};
 pub use overrides::{CompetitionVersion, EligibilityOverride};

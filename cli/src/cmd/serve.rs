@@ -9,6 +9,10 @@
 //! them. The one secret kept in the data directory, created on first use with mode
 //! 0600, is `webhook.key`, which signs HRM webhooks (give the HRM system a copy to
 //! verify them).
+//!
+//! With `DATA_DIR/email.json` (see `qabilet_app::config::EmailSettings`) the server
+//! also mails each candidate notification through an SMTP relay, from the same
+//! outbox (`qabilet_api::email`); without it, nothing is mailed.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -16,6 +20,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use anyhow::Context as _;
+use qabilet_api::email::EmailConfig;
 use qabilet_api::outbox::{spawn_delivery, WebhookConfig};
 use qabilet_api::HttpConfig;
 use qabilet_app::accounts;
@@ -95,7 +100,7 @@ fn key_file(path: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Runs the server until Ctrl-C, then finishes in-flight requests and the webhook
-/// attempt in flight. With an index, a follower applies the store's change feed to
+/// and email attempts in flight. With an index, a follower applies the store's change feed to
 /// it every `--index-follow-ms`; with the embedding model fetched, the shortlist
 /// ranks with the dense signal (query embeddings cached per vacancy).
 pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Result<()> {
@@ -181,6 +186,14 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
         ranking_threads: RankingThreads::Sequential,
     });
     super::attach_interim_model(&app, data_dir)?;
+    // Candidates' notifications by email, when email.json switches the channel on.
+    let mailer = match app.config().email.clone() {
+        Some(settings) => {
+            let email = EmailConfig::new(settings)?;
+            Some(qabilet_api::email::start(app.clone(), email, stop_rx.clone()).await?)
+        }
+        None => None,
+    };
     // The index follows the store while serving: consent revocations and imports
     // reach search within a tick.
     let follower = index_handle.map(|index| {
@@ -211,6 +224,9 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
     server.await??;
     if let Some(worker) = worker {
         worker.await?;
+    }
+    if let Some(mailer) = mailer {
+        mailer.await?;
     }
     if let Some(follower) = follower {
         follower.await?;
