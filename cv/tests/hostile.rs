@@ -209,6 +209,19 @@ fn other_formats_and_random_bytes_are_unsupported() {
 }
 
 #[test]
+fn zip_naming_a_pdf_is_still_a_docx() {
+    // The first entry's name sits in the first KiB, where a PDF header may be.
+    let xml =
+        "<w:document><w:body><w:p><w:r><w:t>Қазақстан</w:t></w:r></w:p></w:body></w:document>";
+    let docx = zip_of(&[
+        ("%PDF-1.7 notes.txt", b"x"),
+        ("word/document.xml", xml.as_bytes()),
+    ]);
+    let cv = extract_text(&docx).unwrap();
+    assert_eq!((cv.format, cv.text.as_str()), (CvFormat::Docx, "Қазақстан"));
+}
+
+#[test]
 fn zip_bomb_is_stopped_at_the_cap_not_at_the_header() {
     // One byte over the cap of real XML, which deflates about a thousandfold.
     let mut xml = b"<w:document><w:body><w:p><w:r><w:t>".to_vec();
@@ -492,4 +505,33 @@ fn messages_name_no_internals() {
             assert!(!m.contains(internal), "{e:?}: {m:?} contains {internal:?}");
         }
     }
+}
+
+#[test]
+fn pdf_page_tree_that_contains_itself_is_refused() {
+    // Pages node 2 lists itself twice among its kids; pdf-extract alone read the
+    // one page three times over.
+    let file = pdf(&[
+        obj("<< /Type /Catalog /Pages 2 0 R >>"),
+        obj("<< /Type /Pages /Kids [3 0 R 2 0 R 2 0 R] /Count 1 >>"),
+        obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"),
+        stream("", b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"),
+        obj(HELVETICA),
+    ]);
+    assert_eq!(extract_text(&file), Err(CvError::Unreadable(CvFormat::Pdf)));
+}
+
+#[test]
+fn pdf_listing_one_page_many_times_is_refused() {
+    // One page object listed 51 times; pdf-extract alone read it five times over.
+    // A page count of distinct objects would let it through, so it is refused.
+    let kids = "3 0 R ".repeat(MAX_PDF_PAGES + 1);
+    let file = pdf(&[
+        obj("<< /Type /Catalog /Pages 2 0 R >>"),
+        obj(&format!("<< /Type /Pages /Kids [{kids}] /Count 51 >>")),
+        obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"),
+        stream("", b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"),
+        obj(HELVETICA),
+    ]);
+    assert_eq!(extract_text(&file), Err(CvError::Unreadable(CvFormat::Pdf)));
 }
