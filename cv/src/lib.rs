@@ -70,7 +70,7 @@ pub const MAX_PDF_PAGES: usize = 50;
 /// The most bytes a PDF may inflate to while it is read, over all its streams
 /// (32 MiB): page contents, each image or form each time it is drawn, each colour
 /// space each time it is set, each page's fonts. The fixtures' one-page CVs use
-/// 20–75 KiB of it, so fifty such pages fit many times over, while a crafted file
+/// 20–90 KiB of it, so fifty such pages fit many times over, while a crafted file
 /// cannot make the reader hold or scan more than this. A scan stored losslessly
 /// at full resolution can reach it first, and is then refused as too large rather
 /// than as having no text.
@@ -93,7 +93,9 @@ const PDF_HEADER_WINDOW: usize = 1024;
 /// The two kinds of file read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CvFormat {
+    /// A PDF: its text layer is read, page by page.
     Pdf,
+    /// A Word document (Office Open XML): its body, `word/document.xml`, is read.
     Docx,
 }
 

@@ -33,6 +33,12 @@ use crate::{CvError, CvFormat, MAX_PDF_PAGES, MAX_PDF_UNPACKED_BYTES};
 /// both and far below what would exhaust a thread's stack.
 const MAX_NESTING: usize = 32;
 
+/// What looking at one object costs, in budget bytes, when the walk follows
+/// references (fonts, colour spaces). Without it a crafted web of references,
+/// looked at afresh at each of many `cs` operators, would run the CPU out
+/// instead of the budget. A real page's fonts are tens of objects.
+const LOOK_COST: usize = 64;
+
 /// The raw text of a PDF, not yet normalised.
 pub(crate) fn extract(bytes: &[u8]) -> Result<String, CvError> {
     let unreadable = CvError::Unreadable(CvFormat::Pdf);
@@ -272,6 +278,7 @@ impl<'a> Walk<'a> {
         if depth > MAX_NESTING {
             return Err(CvError::Unreadable(CvFormat::Pdf));
         }
+        self.charge(LOOK_COST)?;
         let doc = self.doc;
         match object {
             Object::Reference(id) => {

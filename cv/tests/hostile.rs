@@ -463,6 +463,25 @@ fn pdf_setting_one_colour_space_many_times_is_refused() {
 }
 
 #[test]
+fn pdf_colour_space_over_a_web_of_references_is_refused() {
+    // A colour space whose object names 2000 others, set 100 000 times: nothing
+    // large to inflate, but two hundred million objects to look at.
+    let web: String = (0..2000).map(|i| format!("/K{i} 7 0 R ")).collect();
+    let file = pdf(&[
+        obj("<< /Type /Catalog /Pages 2 0 R >>"),
+        obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /ColorSpace << /CS0 [/ICCBased 5 0 R] >> >> /Contents 4 0 R >>"),
+        stream("/Filter /FlateDecode", &zlib("/CS0 cs ".repeat(100_000).as_bytes())),
+        stream("/N 3 /Web 6 0 R", b""),
+        obj(&format!("<< {web} >>")),
+        obj("<< /Leaf true >>"),
+    ]);
+    let started = std::time::Instant::now();
+    assert_eq!(extract_text(&file), Err(CvError::TooLargeUnpacked));
+    assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+}
+
+#[test]
 fn pdf_form_that_draws_itself_is_refused() {
     // pdf-extract would recurse until the stack overflows, which aborts the
     // process (a test binary here, the server in production).
