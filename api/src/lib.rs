@@ -63,11 +63,12 @@ pub struct HttpConfig {
 }
 
 impl Default for HttpConfig {
-    /// 4 MiB bodies (a bulk import of a few hundred profiles), 30-second requests,
-    /// 10 seconds for a request head.
+    /// 6 MiB bodies (the largest is a CV upload, 5 MiB as `qabilet_cv` allows,
+    /// in its multipart framing; a bulk import of a few hundred profiles is less),
+    /// 30-second requests, 10 seconds for a request head.
     fn default() -> Self {
         HttpConfig {
-            body_limit: 4 << 20,
+            body_limit: 6 << 20,
             request_timeout: Duration::from_secs(30),
             header_read_timeout: Duration::from_secs(10),
         }

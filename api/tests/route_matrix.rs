@@ -549,6 +549,15 @@ fn matrix() -> Vec<Row> {
             WRITE,
             [401, 200, 403, 403, 403, 403],
         ),
+        // A CV is uploaded by its owner; a JSON body is no CV (415).
+        row(
+            "PUT /profiles/{id}/cv",
+            "/profiles/P-1/cv",
+            Some(json!({"not": "a cv"})),
+            &[],
+            WRITE,
+            [401, 415, 403, 403, 403, 403],
+        ),
         row(
             "PUT /applications/preferences",
             "/applications/preferences",

@@ -354,3 +354,62 @@ async fn hr_writes_vacancies_with_the_directory_rule_and_sees_rotation() {
         assert_eq!(r.json.as_array().unwrap().len(), 1, "[{name}] {}", r.text);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_candidate_uploads_a_cv_whose_text_fills_the_summary() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../cv/tests/fixtures");
+    let docx = std::fs::read(fixtures.join("cv-libreoffice.docx")).unwrap();
+    let pdf = std::fs::read(fixtures.join("cv-libreoffice.pdf")).unwrap();
+    let scan = std::fs::read(fixtures.join("cv-scan.pdf")).unwrap();
+    for db in test_support::all().await {
+        let s = common::start(db).await;
+        let name = s.name();
+        let t = fixture(&s).await;
+        let upload = |token: String, body: Vec<u8>| {
+            let s = &s;
+            async move {
+                s.raw(
+                    Method::PUT,
+                    "/profiles/P-1/cv",
+                    Some(&token),
+                    Some("application/octet-stream"),
+                    body,
+                )
+                .await
+            }
+        };
+        for file in [&docx, &pdf] {
+            let r = upload(t.cand1.clone(), file.clone()).await;
+            assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
+            let summary = r.json["profile"]["summary"].as_str().unwrap();
+            assert!(summary.contains("Қазақстан"), "[{name}] {summary}");
+        }
+        let stored =
+            s.db.store
+                .profile(&"P-1".parse().unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+        assert!(stored.summary.contains("Қазақстан"), "[{name}] saved");
+        // Someone else's profile, a scan, another format, too large: refused, and
+        // the summary on file stays.
+        let r = upload(t.cand2.clone(), docx.clone()).await;
+        assert_eq!(r.status.as_u16(), 403, "[{name}] {}", r.text);
+        let r = upload(t.cand1.clone(), scan.clone()).await;
+        assert_eq!(r.status.as_u16(), 422, "[{name}] {}", r.text);
+        assert!(r.text.contains("text layer"), "[{name}] {}", r.text);
+        let r = upload(t.cand1.clone(), b"plain text, no CV".to_vec()).await;
+        assert_eq!(r.status.as_u16(), 415, "[{name}] {}", r.text);
+        let mut big = b"%PDF-1.7\n".to_vec();
+        big.resize(qabilet_cv::MAX_FILE_BYTES + 1, b' ');
+        let r = upload(t.cand1.clone(), big).await;
+        assert_eq!(r.status.as_u16(), 413, "[{name}] {}", r.text);
+        let after =
+            s.db.store
+                .profile(&"P-1".parse().unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+        assert_eq!(after.summary, stored.summary, "[{name}] nothing lost");
+    }
+}

@@ -37,6 +37,7 @@ pub enum ConfigError {
     Privacy { path: String, message: String },
     #[error("{path}: {message}")]
     Qualifications { path: String, message: String },
+    #[error("{path}: {message}")]
     Email { path: String, message: String },
     #[error("{path}: {source}")]
     Io {

@@ -53,6 +53,10 @@ pub enum AppError {
     /// The embedding model failed.
     #[error(transparent)]
     Model(#[from] qabilet_models::ModelError),
+    /// An uploaded CV could not be read: too large, not PDF or DOCX, damaged, or
+    /// without a text layer. The message is the person's to act on.
+    #[error(transparent)]
+    Cv(#[from] qabilet_cv::CvError),
     /// Our own fault (a broken invariant, a task that panicked).
     #[error("{0}")]
     Internal(String),
@@ -70,6 +74,10 @@ pub enum ErrorKind {
     Invalid,
     Unavailable,
     TooManyRequests,
+    /// An upload over its size limit.
+    TooLarge,
+    /// An upload in a format that is not read.
+    UnsupportedMedia,
     Internal,
 }
 
@@ -86,6 +94,8 @@ impl ErrorKind {
             ErrorKind::Invalid => 422,
             ErrorKind::Unavailable => 503,
             ErrorKind::TooManyRequests => 429,
+            ErrorKind::TooLarge => 413,
+            ErrorKind::UnsupportedMedia => 415,
             ErrorKind::Internal => 500,
         }
     }
@@ -134,6 +144,9 @@ impl AppError {
             AppError::Unavailable(_) => ErrorKind::Unavailable,
             AppError::Throttled { .. } => ErrorKind::TooManyRequests,
             AppError::SecondFactorSetupRequired => ErrorKind::Forbidden,
+            AppError::Cv(qabilet_cv::CvError::TooLarge) => ErrorKind::TooLarge,
+            AppError::Cv(qabilet_cv::CvError::UnsupportedFormat) => ErrorKind::UnsupportedMedia,
+            AppError::Cv(_) => ErrorKind::Invalid,
             AppError::Store(StoreError::NotFound { .. }) => ErrorKind::NotFound,
             AppError::Store(StoreError::Conflict(_)) => ErrorKind::Conflict,
             AppError::Index(
@@ -167,6 +180,8 @@ impl AppError {
                 ErrorKind::Invalid => "invalid",
                 ErrorKind::Unavailable => "unavailable",
                 ErrorKind::TooManyRequests => "too_many_requests",
+                ErrorKind::TooLarge => "too_large",
+                ErrorKind::UnsupportedMedia => "unsupported_media_type",
                 ErrorKind::Internal => "internal",
             },
         }
@@ -184,6 +199,7 @@ impl AppError {
     pub fn path(&self) -> Option<&str> {
         match self {
             AppError::Invalid { path, .. } => Some(path),
+            AppError::Cv(_) => Some("cv"),
             _ => None,
         }
     }

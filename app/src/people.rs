@@ -319,3 +319,56 @@ fn changed_fields(before: &Profile, after: &Profile) -> Vec<String> {
         .cloned()
         .collect()
 }
+
+/// What reading an uploaded CV did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CvReading {
+    /// `PDF` or `DOCX`.
+    pub format: String,
+    /// Characters of text read into the summary.
+    pub chars: usize,
+    /// The text was longer than the summary holds and was cut.
+    pub truncated: bool,
+    pub profile: Profile,
+}
+
+/// The candidate uploads their CV (PDF or DOCX, at most
+/// [`qabilet_cv::MAX_FILE_BYTES`]): its text becomes the profile's summary, which
+/// search and ranking read, and the rest of the profile is left as it is. The
+/// file itself is not kept. Audited as `profile.cv` with the format and length.
+pub async fn read_cv(
+    app: &App,
+    actor: &Actor,
+    id: &ProfileId,
+    file: Vec<u8>,
+) -> AppResult<CvReading> {
+    if !actor.owns_profile(id) {
+        return Err(AppError::forbidden(
+            "only the candidate may upload their own CV",
+        ));
+    }
+    // Parsing is CPU work (milliseconds for a real CV, up to ~0.5 s for a hostile
+    // one): off the async threads.
+    let read = tokio::task::spawn_blocking(move || qabilet_cv::extract_text(&file)).await??;
+    let (mut tx, mut profile) = profile_to_change(app, id).await?;
+    profile.summary = read.text;
+    profile.validate()?;
+    let chars = profile.summary.chars().count();
+    tx.put_profile(&profile).await?;
+    tx.audit(
+        actor.audit_name(),
+        "profile.cv",
+        "profile",
+        id.as_str(),
+        &json!({ "format": read.format.to_string(), "chars": chars, "truncated": read.truncated })
+            .to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(CvReading {
+        format: read.format.to_string(),
+        chars,
+        truncated: read.truncated,
+        profile: for_viewer(app, actor, profile),
+    })
+}

@@ -31,6 +31,7 @@ mod candidate;
 mod charts;
 mod commission;
 mod consents;
+mod cv;
 mod hr;
 mod hr_vacancy;
 mod i18n;
@@ -93,6 +94,7 @@ pub fn routes() -> Router<App> {
             "/web/profile",
             get(profile::profile_page).post(profile::save),
         )
+        .route("/web/profile/cv", post(cv::upload))
         .route("/web/hr/rotation", get(rotation::page))
         .route(
             "/web/hr/vacancies/new",

@@ -382,6 +382,7 @@ fn page(ctx: &Ctx, profile: &Profile, problems: &Problems, notice: Option<Markup
             }
         }
         (form(ctx, profile, problems))
+        (super::cv::upload_form(ctx))
     };
     ctx.page(ctx.t(Msg::NavProfile), body)
 }

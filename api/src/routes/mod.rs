@@ -116,6 +116,7 @@ fn api() -> OpenApiRouter<App> {
         .routes(routes!(catalog::import_profiles))
         .routes(routes!(people::profile, people::save_profile))
         .routes(routes!(people::register))
+        .routes(routes!(people::upload_cv))
         .routes(routes!(people::reorder_applications))
         .routes(routes!(people::rotation))
         .routes(routes!(people::vacancies_for))

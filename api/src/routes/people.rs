@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use qabilet_app::accounts::registration::{self, Registered, Registration};
 use qabilet_app::notifications::Notification;
-use qabilet_app::people::{self, ConsentGrant, ConsentRevocation, ProfileEdit};
+use qabilet_app::people::{self, ConsentGrant, ConsentRevocation, CvReading, ProfileEdit};
 use qabilet_app::preferences::{self, PreferenceOrder};
 use qabilet_app::rotation::{self, RotationEntry};
 use qabilet_app::vacancies_for_person::{self, Recommendations};
@@ -180,4 +180,25 @@ pub(crate) async fn rotation(
     Caller(actor): Caller,
 ) -> Result<Json<Vec<RotationEntry>>, ApiError> {
     Ok(Json(rotation::rotation_list(&app, &actor).await?))
+}
+
+/// Upload one's own CV (the candidate): a PDF or DOCX of at most 5 MiB as the
+/// request body. Its text becomes the profile's summary; the file is not kept.
+/// Too large: 413; another format: 415; damaged, encrypted or without a text
+/// layer (a scan): 422.
+#[utoipa::path(put, path = "/profiles/{id}/cv", tag = "people", security(("bearer" = [])),
+    params(IdPath),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+        description = "The CV file, PDF or DOCX"),
+    responses((status = 200, body = CvReading), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn upload_cv(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<CvReading>, ApiError> {
+    let id: ProfileId = parse_id("profile", &id)?;
+    Ok(Json(
+        people::read_cv(&app, &actor, &id, body.to_vec()).await?,
+    ))
 }
