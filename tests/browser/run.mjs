@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
+import { competitionWalks } from "./whole_competition.mjs";
 
 const BASE = process.env.QABILET_URL ?? "http://127.0.0.1:8080";
 const ARTIFACTS = process.env.ARTIFACTS ?? "target/browser-artifacts";
@@ -18,10 +19,16 @@ mkdirSync(ARTIFACTS, { recursive: true });
 // "role  user-id  password  totp-secret" lines, and the demo vacancy and candidate
 // profile named in the comment lines.
 const accountsText = readFileSync(process.env.QABILET_ACCOUNTS, "utf8");
+// By role (the first account of each) and by user id.
 const accounts = {};
+const byId = {};
 for (const line of accountsText.split("\n")) {
   const m = line.match(/^(\w+)\s+(\S+)\s+(\S+)\s+(\S+)$/);
-  if (m && !line.startsWith("#")) accounts[m[1]] = { id: m[2], password: m[3], totp: m[4] === "-" ? null : m[4] };
+  if (m && !line.startsWith("#")) {
+    const account = { id: m[2], password: m[3], totp: m[4] === "-" ? null : m[4] };
+    accounts[m[1]] ??= account;
+    byId[m[2]] = account;
+  }
 }
 
 // RFC 6238 TOTP (SHA-1, 6 digits, 30 s), as an authenticator app computes it.
@@ -139,7 +146,7 @@ async function asPerson(fn) {
 }
 
 async function signIn(page, role) {
-  const a = accounts[role];
+  const a = typeof role === "string" ? accounts[role] : role;
   assert.ok(a, `no ${role} account in the accounts file`);
   await page.goto(`${BASE}/web`);
   await page.getByLabel(/User id|Пайдаланушы|Идентификатор/).fill(a.id);
@@ -460,6 +467,8 @@ await check("admin: create a commission member; they set up TOTP from the QR pag
     assert.ok((await page.locator("table tbody tr").count()) >= 1, "own sessions listed");
   });
 });
+
+await competitionWalks({ check, asPerson, signIn, shot, BASE, ARTIFACTS, byId, demoVacancy });
 
 console.log(`\npage weights (the stylesheet is cached after the first page):\n  ${sizes.join("\n  ")}`);
 console.log(`\n${results.length} browser checks passed; screenshots in ${ARTIFACTS}`);

@@ -234,6 +234,8 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
             None,
         ),
         ("demo-commission".to_owned(), Role::Commission, None, None),
+        // A second member, so a commission of two can be seated and walked.
+        ("demo-commission-2".to_owned(), Role::Commission, None, None),
         (
             "demo-candidate".to_owned(),
             Role::Candidate,
