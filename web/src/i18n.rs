@@ -5,7 +5,7 @@
 //! names) are shown as written; API error details stay in English and are marked
 //! `lang="en"` so screen readers pronounce them correctly.
 
-use qabilet_domain::{Language, Stage, StageOutcome};
+use qabilet_domain::{EducationLevel, Language, LanguageLevel, Stage, StageOutcome};
 
 macro_rules! messages {
     ($($name:ident => [$kk:expr, $ru:expr, $en:expr],)*) => {
@@ -482,6 +482,28 @@ messages! {
     PrCommentNeeded => ["Шешімге түсініктеме қажет.", "Для решения нужен комментарий.", "A decision needs a comment."],
     PrNoSessionData => ["Бұл белгі үшін сессия деректері сақталмаған.", "Для этого флага данные сессии не сохранены.", "No session data was stored for this flag."],
 }
+
+/// Education levels as the forms offer them, lowest first.
+pub(crate) const EDUCATION_LEVELS: [(EducationLevel, Msg); 6] = [
+    (EducationLevel::Secondary, Msg::EduSecondary),
+    (EducationLevel::Vocational, Msg::EduVocational),
+    (EducationLevel::PostSecondary, Msg::EduPostSecondary),
+    (EducationLevel::Higher, Msg::EduHigher),
+    (EducationLevel::Master, Msg::EduMaster),
+    (EducationLevel::Doctorate, Msg::EduDoctorate),
+];
+
+/// Language levels as the forms offer them, lowest first.
+pub(crate) const LANGUAGE_LEVELS: [(LanguageLevel, Msg); 5] = [
+    (LanguageLevel::Basic, Msg::LevelBasic),
+    (LanguageLevel::Intermediate, Msg::LevelIntermediate),
+    (
+        LanguageLevel::UpperIntermediate,
+        Msg::LevelUpperIntermediate,
+    ),
+    (LanguageLevel::Fluent, Msg::LevelFluent),
+    (LanguageLevel::Native, Msg::LevelNative),
+];
 
 pub(crate) fn stage_name(stage: Stage) -> Msg {
     match stage {

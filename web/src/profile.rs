@@ -20,36 +20,18 @@ use qabilet_app::people::{self, ProfileEdit};
 use qabilet_app::{App, AppError};
 use qabilet_domain::{
     limits, problem, Education, EducationLevel, Experience, FieldError, Gender, Iin, Language,
-    LanguageLevel, LanguageSkill, Locality, Profile, Region, Sector, Validate,
+    LanguageSkill, Locality, Profile, Region, Sector, Validate,
 };
 use serde::Deserialize;
 
-use super::i18n::{language_name, Msg};
+use super::i18n::{language_name, Msg, EDUCATION_LEVELS, LANGUAGE_LEVELS};
 use super::session::see_other;
 use super::Ctx;
 
-const LEVELS: [(EducationLevel, Msg); 6] = [
-    (EducationLevel::Secondary, Msg::EduSecondary),
-    (EducationLevel::Vocational, Msg::EduVocational),
-    (EducationLevel::PostSecondary, Msg::EduPostSecondary),
-    (EducationLevel::Higher, Msg::EduHigher),
-    (EducationLevel::Master, Msg::EduMaster),
-    (EducationLevel::Doctorate, Msg::EduDoctorate),
-];
 const SECTORS: [(Sector, &str, Msg); 3] = [
     (Sector::Public, "public", Msg::SectorPublic),
     (Sector::Private, "private", Msg::SectorPrivate),
     (Sector::NonProfit, "non_profit", Msg::SectorNonProfit),
-];
-const SPOKEN: [(LanguageLevel, Msg); 5] = [
-    (LanguageLevel::Basic, Msg::LevelBasic),
-    (LanguageLevel::Intermediate, Msg::LevelIntermediate),
-    (
-        LanguageLevel::UpperIntermediate,
-        Msg::LevelUpperIntermediate,
-    ),
-    (LanguageLevel::Fluent, Msg::LevelFluent),
-    (LanguageLevel::Native, Msg::LevelNative),
 ];
 
 /// A form field's problems, by the field's JSON path (`education[0].year`).
@@ -310,7 +292,7 @@ fn form(ctx: &Ctx, profile: &Profile, problems: &Problems) -> Markup {
                     div class="row" {
                         label for=(field_id(&p("level"))) { (ctx.t(Msg::EduLevel)) }
                         select id=(field_id(&p("level"))) name=(p("level")) {
-                            @for (level, name) in LEVELS {
+                            @for (level, name) in EDUCATION_LEVELS {
                                 option value=(level.code()) selected[e.map_or(level == EducationLevel::Higher, |e| e.level == level)] { (ctx.t(name)) }
                             }
                         }
@@ -356,7 +338,7 @@ fn form(ctx: &Ctx, profile: &Profile, problems: &Problems) -> Markup {
                     label for=(field_id(&name)) { (language_name(l, ctx.lang)) }
                     select id=(field_id(&name)) name=(name) {
                         option value="" { (ctx.t(Msg::NotSpoken)) }
-                        @for (value, label) in SPOKEN {
+                        @for (value, label) in LANGUAGE_LEVELS {
                             option value=(value.code()) selected[level == Some(value)] { (ctx.t(label)) }
                         }
                     }

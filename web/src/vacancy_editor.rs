@@ -16,35 +16,16 @@ use maud::{html, Markup};
 use qabilet_app::catalog::{self, VacancyDraft};
 use qabilet_app::{parse_id, App, AppError};
 use qabilet_domain::{
-    limits, Category, EducationLevel, Language, LanguageLevel, LanguageRequirement, Region,
-    Requirements, Vacancy, VacancyId, VacancyStatus,
+    limits, Category, Language, LanguageRequirement, Region, Requirements, Vacancy, VacancyId,
+    VacancyStatus,
 };
 use qabilet_store::Role;
 
-use super::i18n::{language_name, Msg};
+use super::i18n::{language_name, Msg, EDUCATION_LEVELS, LANGUAGE_LEVELS};
 use super::session::{percent_encode, see_other};
 use super::Ctx;
 
 type Fields = HashMap<String, String>;
-
-const LEVELS: [(EducationLevel, Msg); 6] = [
-    (EducationLevel::Secondary, Msg::EduSecondary),
-    (EducationLevel::Vocational, Msg::EduVocational),
-    (EducationLevel::PostSecondary, Msg::EduPostSecondary),
-    (EducationLevel::Higher, Msg::EduHigher),
-    (EducationLevel::Master, Msg::EduMaster),
-    (EducationLevel::Doctorate, Msg::EduDoctorate),
-];
-const SPOKEN: [(LanguageLevel, Msg); 5] = [
-    (LanguageLevel::Basic, Msg::LevelBasic),
-    (LanguageLevel::Intermediate, Msg::LevelIntermediate),
-    (
-        LanguageLevel::UpperIntermediate,
-        Msg::LevelUpperIntermediate,
-    ),
-    (LanguageLevel::Fluent, Msg::LevelFluent),
-    (LanguageLevel::Native, Msg::LevelNative),
-];
 
 fn get<'a>(fields: &'a Fields, k: &str) -> &'a str {
     fields.get(k).map(|v| v.trim()).unwrap_or_default()
@@ -174,7 +155,7 @@ fn form(
                 label for="education_level" { (ctx.t(Msg::RuleEducation)) }
                 select id="education_level" name="education_level" {
                     option value="" { "—" }
-                    @for (level, name) in LEVELS { option value=(level.code()) selected[education == level.code()] { (ctx.t(name)) } }
+                    @for (level, name) in EDUCATION_LEVELS { option value=(level.code()) selected[education == level.code()] { (ctx.t(name)) } }
                 }
                 label for="specialties" { (ctx.t(Msg::RuleSpecialty)) }
                 textarea id="specialties" name="specialties" rows="2" { (val("specialties", r.map(|r| r.specialties.join(", ")).unwrap_or_default())) }
@@ -193,7 +174,7 @@ fn form(
                     label for=(format!("language-{}", l.code())) { (ctx.t(Msg::RuleLanguage)) ": " (language_name(l, ctx.lang)) }
                     select id=(format!("language-{}", l.code())) name=(name) {
                         option value="" { "—" }
-                        @for (level, label) in SPOKEN { option value=(level.code()) selected[chosen == level.code()] { (ctx.t(label)) } }
+                        @for (level, label) in LANGUAGE_LEVELS { option value=(level.code()) selected[chosen == level.code()] { (ctx.t(label)) } }
                     }
                 }
                 label for="competencies" { (ctx.t(Msg::Competencies)) }
