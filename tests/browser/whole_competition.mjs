@@ -238,7 +238,12 @@ export async function competitionWalks(h) {
         const items = await page.locator("ol.results > li.entry").count();
         assert.ok(items >= 4, `${person.user}: stage results in the inbox (${items})`);
         const offer = { kk: /Резервтен ұсыныс/, ru: /Предложение из резерва/ }[person.lang];
-        if (person.runnerUp) assert.match(await page.textContent("main"), offer, "the runner-up gets the reserve offer");
+        if (person.runnerUp) {
+          const main = await page.textContent("main");
+          assert.match(main, offer, "the runner-up gets the reserve offer");
+          const rule = { kk: /Білім деңгейі/, ru: /Уровень образования/ }[person.lang];
+          assert.match(main, rule, "the requirements met are named in the reader's language");
+        }
         await shot(page, `candidate-${person.lang}-inbox`);
       });
     }

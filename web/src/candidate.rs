@@ -397,6 +397,21 @@ pub(crate) struct PreferenceForm {
     order: String,
 }
 
+/// Rule codes (`education`, `language:kk`) by their names in `lang`; a code this
+/// build does not know is shown as it came.
+fn rules_in(codes: &[String], lang: Language) -> String {
+    codes
+        .iter()
+        .map(
+            |code| match code.parse::<qabilet_matcher::eligibility::Rule>() {
+                Ok(rule) => rule_name(rule, lang),
+                Err(_) => code.clone(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `POST /web/applications/preferences`: `preferences::reorder`.
 pub(crate) async fn reorder(
     ctx: Ctx,
@@ -550,7 +565,7 @@ pub(crate) async fn inbox(ctx: Ctx, State(app): State<App>) -> Response {
                         @if let Some(fit) = &n.fit {
                             p { strong { (ctx.t(Msg::ReserveOffer)) } }
                             p { (ctx.t(Msg::FitScore)) ": " (format!("{:.2}", fit.fit)) }
-                            @if !n.rules_met.is_empty() { p class="hint" { (ctx.t(Msg::RulesMet)) ": " (n.rules_met.join(", ")) } }
+                            @if !n.rules_met.is_empty() { p class="hint" { (ctx.t(Msg::RulesMet)) ": " (rules_in(&n.rules_met, ctx.lang)) } }
                         }
                     }
                 }
