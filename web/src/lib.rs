@@ -141,6 +141,16 @@ pub fn routes() -> Router<App> {
         )
 }
 
+/// A list a form takes as one text (skills, specialties, competencies): split at
+/// commas, semicolons and line breaks, each item trimmed, empty ones dropped.
+pub(crate) fn terms(raw: &str) -> Vec<String> {
+    raw.split([',', '\n', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// An organisation's name in the interface language (Kazakh when there is no
 /// English name).
 pub(crate) fn org_name(o: &qabilet_domain::Organisation, lang: qabilet_domain::Language) -> &str {

@@ -200,12 +200,7 @@ fn read_form(fields: &Fields, errors: &mut Vec<FieldError>) -> ProfileEdit {
         summary: fields.get("summary").cloned().unwrap_or_default(),
         education,
         experience,
-        skills: get(fields, "skills")
-            .split([',', '\n', ';'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        skills: super::terms(get(fields, "skills")),
         languages,
     }
 }

@@ -23,20 +23,13 @@ use qabilet_store::Role;
 
 use super::i18n::{language_name, Msg, EDUCATION_LEVELS, LANGUAGE_LEVELS};
 use super::session::{percent_encode, see_other};
+use super::terms;
 use super::Ctx;
 
 type Fields = HashMap<String, String>;
 
 fn get<'a>(fields: &'a Fields, k: &str) -> &'a str {
     fields.get(k).map(|v| v.trim()).unwrap_or_default()
-}
-
-fn list(raw: &str) -> Vec<String> {
-    raw.split([',', '\n', ';'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// The draft the form posted, or the first field that cannot be read.
@@ -53,7 +46,7 @@ fn read_form(fields: &Fields) -> Result<VacancyDraft, AppError> {
             "" => None,
             raw => Some(raw.parse().map_err(|_| bad("education_level"))?),
         },
-        specialties: list(get(fields, "specialties")),
+        specialties: terms(get(fields, "specialties")),
         min_years_total: years("min_years_total")?,
         min_years_public: years("min_years_public")?,
         min_years_field: years("min_years_field")?,
@@ -66,7 +59,7 @@ fn read_form(fields: &Fields) -> Result<VacancyDraft, AppError> {
                 Some(LanguageRequirement { language, level })
             })
             .collect(),
-        competencies: list(get(fields, "competencies")),
+        competencies: terms(get(fields, "competencies")),
     };
     Ok(VacancyDraft {
         organisation_id: match get(fields, "organisation_id") {
