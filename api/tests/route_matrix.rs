@@ -40,15 +40,17 @@ enum Who {
     Hr,
     Hrm,
     Admin,
+    Auditor,
 }
 
-const CALLERS: [Who; 6] = [
+const CALLERS: [Who; 7] = [
     Who::Anon,
     Who::Candidate,
     Who::Commission,
     Who::Hr,
     Who::Hrm,
     Who::Admin,
+    Who::Auditor,
 ];
 
 impl Who {
@@ -60,6 +62,7 @@ impl Who {
             Who::Hr => "hr_mf",
             Who::Hrm => "hrm",
             Who::Admin => "admin",
+            Who::Auditor => "auditor",
         }
     }
 
@@ -71,6 +74,7 @@ impl Who {
             Who::Hr => Some(&t.hr_mf),
             Who::Hrm => Some(&t.hrm),
             Who::Admin => Some(&t.admin),
+            Who::Auditor => Some(&t.auditor),
         }
     }
 
@@ -81,6 +85,7 @@ impl Who {
             Who::Commission => Some(("com-1", Role::Commission)),
             Who::Hr => Some(("hr-mf", Role::Hr)),
             Who::Admin => Some(("admin", Role::Admin)),
+            Who::Auditor => Some(("aud-1", Role::Auditor)),
             Who::Anon | Who::Hrm => None,
         }
     }
@@ -131,8 +136,8 @@ struct Row {
     prep: &'static [Prep],
     /// State-changing: a fresh server per caller.
     fresh: bool,
-    /// anon, candidate, commission, hr, hrm, admin.
-    expect: [u16; 6],
+    /// anon, candidate, commission, hr, hrm, admin, auditor.
+    expect: [u16; 7],
 }
 
 fn row(
@@ -142,6 +147,36 @@ fn row(
     prep: &'static [Prep],
     fresh: bool,
     expect: [u16; 6],
+) -> Row {
+    // The auditor, on a route that is not one of oversight's: what every person
+    // gets where candidates, commission members, HR officers and admins all get
+    // the same (their own account, the public catalogue), else refused.
+    let [_, cand, com, hr, _, admin] = expect;
+    let auditor = if cand == com && com == hr && hr == admin {
+        admin
+    } else {
+        403
+    };
+    oversight_row(
+        key,
+        path,
+        body,
+        prep,
+        fresh,
+        [
+            expect[0], expect[1], expect[2], expect[3], expect[4], expect[5], auditor,
+        ],
+    )
+}
+
+/// A row that names the auditor's status too (the routes an auditor uses).
+fn oversight_row(
+    key: &'static str,
+    path: &'static str,
+    body: Option<Value>,
+    prep: &'static [Prep],
+    fresh: bool,
+    expect: [u16; 7],
 ) -> Row {
     Row {
         key,
@@ -166,6 +201,21 @@ const EVERYONE: [u16; 6] = [200; 6];
 const fn admin_only(ok: u16) -> [u16; 6] {
     [401, 403, 403, 403, 403, ok]
 }
+/// HR (their organisation), admins and auditors.
+const OVERSIGHT: [u16; 7] = [401, 403, 403, 200, 403, 200, 200];
+/// Admins and auditors.
+const AUDIT: [u16; 7] = [401, 403, 403, 403, 403, 200, 200];
+
+/// A well-formed checkpoint signed by a key this deployment does not trust: the
+/// verification answers (200) that it does not verify.
+fn foreign_checkpoint() -> Value {
+    json!({
+        "format": "qabilet-audit-checkpoint/1", "seq": 1, "hash": "00".repeat(32),
+        "at": "2026-01-01T00:00:00Z", "key_id": "0000000000000000",
+        "public_key": "00".repeat(32), "signature": "00".repeat(64)
+    })
+}
+
 /// People with a session (API keys have none).
 const fn people(ok: u16) -> [u16; 6] {
     [401, ok, ok, ok, 403, ok]
@@ -223,13 +273,14 @@ fn matrix() -> Vec<Row> {
         ),
         // cand-1's other session: cand1 and admins end it; anyone else is told it
         // does not exist (not theirs); an API key has no sessions at all.
-        row(
+        // Another person's session is not found by anyone else but an admin.
+        oversight_row(
             "DELETE /sessions/{id}",
             "/sessions/{session}",
             None,
             &[OtherSession],
             WRITE,
-            [401, 204, 404, 404, 403, 204],
+            [401, 204, 404, 404, 403, 204, 404],
         ),
         row(
             "PUT /account/password",
@@ -464,13 +515,14 @@ fn matrix() -> Vec<Row> {
             WRITE,
             [401, 201, 403, 403, 403, 403],
         ),
-        row(
+        // An auditor has no business with one person's application: hidden.
+        oversight_row(
             "GET /applications/{id}",
             "/applications/{app}",
             None,
             &[Apply, Declare],
             READ,
-            [401, 200, 200, 200, 200, 200],
+            [401, 200, 200, 200, 200, 200, 404],
         ),
         // Consent is the person's own act: nobody grants it for them.
         row(
@@ -682,13 +734,47 @@ fn matrix() -> Vec<Row> {
             READ,
             [401, 403, 403, 200, 403, 200],
         ),
-        row(
-            "GET /vacancies/{id}/fairness",
-            "/vacancies/V-1/fairness",
+        // Oversight: HR for their organisation, admins, auditors.
+        oversight_row(
+            "GET /analytics",
+            "/analytics",
             None,
-            &[Apply, Declare],
+            &[Apply],
             READ,
-            [401, 403, 403, 200, 403, 200],
+            OVERSIGHT,
+        ),
+        oversight_row(
+            "GET /analytics.csv",
+            "/analytics.csv?section=funnel",
+            None,
+            &[Apply],
+            READ,
+            OVERSIGHT,
+        ),
+        oversight_row(
+            "GET /fairness",
+            "/fairness?vacancy=V-1",
+            None,
+            &[Apply],
+            READ,
+            OVERSIGHT,
+        ),
+        oversight_row(
+            "GET /fairness.csv",
+            "/fairness.csv?vacancy=V-1",
+            None,
+            &[Apply],
+            READ,
+            OVERSIGHT,
+        ),
+        // A candidate's explanation of their own application (and admins').
+        row(
+            "GET /applications/{id}/explanation",
+            "/applications/{app}/explanation",
+            None,
+            &[Apply],
+            READ,
+            [401, 200, 403, 403, 403, 200],
         ),
         // The reserve: HR in scope, the HRM client, admins.
         row(
@@ -767,15 +853,35 @@ fn matrix() -> Vec<Row> {
             WRITE,
             [401, 403, 200, 200, 403, 200],
         ),
-        // Records: the audit log for admins, the event feed for HRM and admins.
-        row("GET /audit", "/audit", None, &[], READ, admin_only(200)),
-        row(
-            "GET /audit/verify",
+        // Records: the audit log for admins and auditors, checkpoints taken by
+        // admins, the event feed for HRM and admins.
+        oversight_row("GET /audit", "/audit", None, &[], READ, AUDIT),
+        oversight_row("GET /audit/verify", "/audit/verify", None, &[], READ, AUDIT),
+        oversight_row(
+            "POST /audit/verify",
             "/audit/verify",
+            Some(foreign_checkpoint()),
+            &[],
+            READ,
+            AUDIT,
+        ),
+        row(
+            "POST /audit/checkpoints",
+            "/audit/checkpoints",
+            None,
+            &[],
+            WRITE,
+            admin_only(201),
+        ),
+        // Entry 1 (the fixture's import) recorded no ranking: 409 once the caller
+        // may replay; `tests/replay.rs` replays a real view.
+        oversight_row(
+            "GET /audit/{seq}/replay",
+            "/audit/1/replay",
             None,
             &[],
             READ,
-            admin_only(200),
+            [401, 403, 403, 403, 403, 409, 409],
         ),
         row(
             "GET /events",
@@ -964,6 +1070,7 @@ impl Template {
             com2: t.com2.clone(),
             cand1: t.cand1.clone(),
             cand2: t.cand2.clone(),
+            auditor: t.auditor.clone(),
         }
     }
 }

@@ -46,7 +46,7 @@ pub fn may_see_drafts_of(actor: &Actor, organisation: &OrganisationId) -> bool {
     match actor.role {
         Role::Admin | Role::Hrm => true,
         Role::Hr => actor.organisation_id.as_ref() == Some(organisation),
-        Role::Candidate | Role::Commission => false,
+        Role::Candidate | Role::Commission | Role::Auditor => false,
     }
 }
 
@@ -64,7 +64,7 @@ pub async fn managed_vacancy(app: &App, actor: &Actor, id: &VacancyId) -> AppRes
         Role::Hr => vacancy
             .filter(|v| Some(&v.organisation_id) == actor.organisation_id.as_ref())
             .ok_or_else(|| refused("vacancy")),
-        Role::Candidate | Role::Commission => Err(refused("vacancy")),
+        Role::Candidate | Role::Commission | Role::Auditor => Err(refused("vacancy")),
     }
 }
 
@@ -85,7 +85,7 @@ pub async fn declarant(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Va
     match actor.role {
         Role::Commission => seated_vacancy(app, actor, id).await,
         Role::Hr | Role::Admin => managed_vacancy(app, actor, id).await,
-        Role::Candidate | Role::Hrm => Err(refused("vacancy")),
+        Role::Candidate | Role::Hrm | Role::Auditor => Err(refused("vacancy")),
     }
 }
 
@@ -122,7 +122,7 @@ pub async fn shortlist_vacancy(app: &App, actor: &Actor, id: &VacancyId) -> AppR
                 .ok_or_else(|| AppError::internal(format!("seat on missing vacancy {id}"))),
         },
         Role::Hr | Role::Admin => managed_vacancy(app, actor, id).await,
-        Role::Candidate | Role::Hrm => Err(refused("shortlist")),
+        Role::Candidate | Role::Hrm | Role::Auditor => Err(refused("shortlist")),
     }
 }
 
@@ -184,7 +184,7 @@ pub async fn readable_profile(app: &App, actor: &Actor, id: &ProfileId) -> AppRe
             }
             None => false,
         },
-        Role::Commission => false,
+        Role::Commission | Role::Auditor => false,
     };
     if !allowed {
         return Err(refused("profile"));
@@ -222,7 +222,7 @@ pub async fn readable_application(
         Role::Candidate if actor.profile_id.as_ref() == Some(&application.profile_id) => {
             app.store().vacancy(&application.vacancy_id).await?
         }
-        Role::Candidate => return Err(hidden()),
+        Role::Candidate | Role::Auditor => return Err(hidden()),
         Role::Admin | Role::Hrm => {
             Some(managed_vacancy(app, actor, &application.vacancy_id).await?)
         }

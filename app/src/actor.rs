@@ -93,6 +93,15 @@ impl Actor {
         }
     }
 
+    /// The server itself, running a scheduled job (`system:JOB` in the log): the
+    /// admin role, as the operator has, since only the deployment starts it.
+    pub fn system(job: &str) -> Actor {
+        Actor {
+            id: format!("system:{job}"),
+            ..Actor::operator(job)
+        }
+    }
+
     /// A visitor who has not signed in (see [`ActorKind::Public`]).
     pub fn public() -> Actor {
         Actor {

@@ -242,7 +242,7 @@ pub fn may_record(actor: &Actor, stage: Stage) -> bool {
     match actor.role {
         Role::Hr | Role::Admin => true,
         Role::Commission => matches!(stage, Stage::Interview | Stage::Decision),
-        Role::Candidate | Role::Hrm => false,
+        Role::Candidate | Role::Hrm | Role::Auditor => false,
     }
 }
 
@@ -374,9 +374,13 @@ pub async fn record_stage(
     } else {
         ("stage.record", EventKind::StageResult)
     };
+    // The ranking the result was checked against, kept for its replay.
+    let (record_hash, record_body) = view.kept_record();
+    tx.keep_ranking_record(&record_hash, &record_body).await?;
     let detail = json!({
         "stage": result.stage, "outcome": result.outcome, "score": result.score,
         "reason": reason, "rule_check": result.rule_check,
+        "vacancy_id": application.vacancy_id, "ranking_record": record_hash,
     });
     tx.audit(
         actor.audit_name(),

@@ -528,6 +528,8 @@ pub struct Config {
     pub qualifications: crate::qualifications::QualificationDirectory,
     /// The email channel; `None`: off.
     pub email: Option<EmailSettings>,
+    /// The audit log's signing key and checkpoint files (see [`crate::checkpoints`]).
+    pub audit: crate::checkpoints::AuditKeys,
 }
 
 impl Config {
@@ -539,6 +541,7 @@ impl Config {
             privacy: Privacy::load(data_dir)?,
             qualifications: crate::qualifications::QualificationDirectory::load(data_dir)?,
             email: EmailSettings::load(data_dir)?,
+            audit: crate::checkpoints::AuditKeys::of(data_dir),
             ..Config::with_defaults()
         })
     }
@@ -554,6 +557,7 @@ impl Config {
             privacy: Privacy::default(),
             qualifications: crate::qualifications::QualificationDirectory::demo(),
             email: None,
+            audit: crate::checkpoints::AuditKeys::default(),
         }
     }
 }

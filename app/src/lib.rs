@@ -22,22 +22,27 @@
 //! | [`competition`] | applications, stage results, overrides, publishing |
 //! | [`commission`] | seats, declarations and recusals |
 //! | [`reserve`] | the talent reserve and the second-best registry |
-//! | [`fairness`] | selection rates of a vacancy's applicants |
+//! | [`analytics`] | the funnel, time to hire, regions, reserve use, flag rates; impact ratios per stage |
 //! | [`proctoring`] | the proctoring flag queue |
 //! | [`records`] | the audit log and the HRM event feed |
+//! | [`checkpoints`] | signed checkpoints that anchor the audit log outside itself |
+//! | [`replay`] | recomputing an audited ranking from its recorded signals |
+//! | [`explanation`] | what a candidate is told about how their application was decided |
 //! | [`accounts`] | users, API keys, signing in, authenticating a token |
 //! | [`follower`] | keeping the index in step with the store while serving |
 
 pub mod access;
 pub mod accounts;
 mod actor;
+pub mod analytics;
 pub mod catalog;
+pub mod checkpoints;
 pub mod commission;
 pub mod competition;
 pub mod config;
 mod embeddings;
 mod error;
-pub mod fairness;
+pub mod explanation;
 pub mod follower;
 pub mod import;
 pub mod interim;
@@ -48,6 +53,7 @@ pub mod proctoring;
 pub mod protocol;
 pub mod qualifications;
 pub mod records;
+pub mod replay;
 pub mod reserve;
 pub mod rotation;
 pub mod shortlist;

@@ -131,7 +131,9 @@ pub async fn notification_of(
                 rules,
             )
         }
-        EventKind::ShortlistPublished | EventKind::ProctoringFlagConfirmed => return Ok(None),
+        EventKind::ShortlistPublished
+        | EventKind::ProctoringFlagConfirmed
+        | EventKind::AuditCheckpoint => return Ok(None),
     };
     let profile = ProfileId::new(&profile).map_err(|e| bad(format!("profile_id: {e}")))?;
     let vacancy_id = VacancyId::new(&vacancy).map_err(|e| bad(format!("vacancy_id: {e}")))?;

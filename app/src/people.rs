@@ -26,7 +26,7 @@ pub fn sees_iin(app: &App, actor: &Actor, profile: &Profile) -> bool {
         Role::Candidate => actor.owns_profile(&profile.id),
         Role::Hr | Role::Admin => true,
         Role::Hrm => app.config().privacy.hrm_receives_iin,
-        Role::Commission => false,
+        Role::Commission | Role::Auditor => false,
     }
 }
 

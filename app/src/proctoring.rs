@@ -197,7 +197,7 @@ fn scope_of(actor: &Actor) -> AppResult<FlagScope> {
             .map(|org| FlagScope::Organisation(org.to_string()))
             .ok_or_else(|| AppError::forbidden("your account has no organisation")),
         Role::Commission => Ok(FlagScope::SeatedUser(actor.id.clone())),
-        Role::Candidate | Role::Hrm => Err(AppError::forbidden(format!(
+        Role::Candidate | Role::Hrm | Role::Auditor => Err(AppError::forbidden(format!(
             "the {} role may not see proctoring flags",
             actor.role.as_str()
         ))),

@@ -1,5 +1,6 @@
-//! The audit log (admins, read-only) and the HRM event feed (the HRM client,
-//! admins). Nothing here changes the log: there is no use case that could.
+//! The audit log (admins and auditors, read-only) and the HRM event feed (the HRM
+//! client, admins). Nothing here changes the log: there is no use case that could.
+//! Verifying the log against a signed checkpoint is [`crate::checkpoints::verify`].
 
 use chrono::{DateTime, Utc};
 use qabilet_domain::AuditEntry;
@@ -17,44 +18,11 @@ pub async fn audit_log(
     after: i64,
     limit: Option<i64>,
 ) -> AppResult<Vec<AuditEntry>> {
-    actor.require(&[Role::Admin])?;
+    actor.require(&[Role::Admin, Role::Auditor])?;
     Ok(app
         .store()
         .audit_entries(after, page_limit(app, limit)?)
         .await?)
-}
-
-/// Whether the audit log's hash chain is intact.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AuditVerification {
-    pub intact: bool,
-    /// Entries checked, when intact.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entries: Option<i64>,
-    /// The first broken entry, when not.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seq: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub problem: Option<String>,
-}
-
-/// Recomputes the audit log's hash chain (admins).
-pub async fn verify_audit(app: &App, actor: &Actor) -> AppResult<AuditVerification> {
-    actor.require(&[Role::Admin])?;
-    Ok(match app.store().verify_audit_chain().await? {
-        Ok(entries) => AuditVerification {
-            intact: true,
-            entries: Some(entries),
-            seq: None,
-            problem: None,
-        },
-        Err(broken) => AuditVerification {
-            intact: false,
-            entries: None,
-            seq: Some(broken.seq),
-            problem: Some(broken.to_string()),
-        },
-    })
 }
 
 /// One event of the HRM feed.

@@ -64,7 +64,7 @@ async fn in_scope(app: &App, actor: &Actor, entry: &ReserveEntry) -> AppResult<b
                 .is_some_and(|v| Some(&v.organisation_id) == actor.organisation_id.as_ref()),
             None => false,
         },
-        Role::Candidate | Role::Commission => false,
+        Role::Candidate | Role::Commission | Role::Auditor => false,
     })
 }
 
@@ -526,6 +526,7 @@ pub async fn preview_matches(
         subject_kind: "vacancy",
         subject_id: vacancy.id.to_string(),
         detail: json!({ "matches": found.len() }).to_string(),
+        ranking_record: None,
     };
     app.view_audit().record(app.store(), record).await?;
     Ok((vacancy, found))

@@ -32,6 +32,7 @@ use qabilet_store::CompetitionVersion;
 use quick_cache::sync::Cache;
 use serde::Serialize;
 use serde_json::json;
+use sha2::Digest as _;
 use utoipa::ToSchema;
 
 use crate::view_audit::ViewRecord;
@@ -137,6 +138,20 @@ pub struct Shortlist {
     /// How the vacancy's requirements stand against the qualification directory,
     /// with the justification of any departure (see `qualifications`).
     pub requirements: crate::qualifications::RequirementsReview,
+    /// SHA-256 of the record of what this ranking was computed from (every
+    /// applicant's raw signals and the weights), which the audit log keeps with
+    /// each view: `qabilet replay` recomputes the ranking from it.
+    pub ranking_record: String,
+    /// That record's JSON text.
+    #[serde(skip)]
+    pub(crate) record_body: Arc<String>,
+}
+
+impl Shortlist {
+    /// The ranking record as the audit writer keeps it: (hash, JSON text).
+    pub(crate) fn kept_record(&self) -> (String, Arc<String>) {
+        (self.ranking_record.clone(), self.record_body.clone())
+    }
 }
 
 /// What a cached shortlist was computed from: the competition, the index's change
@@ -171,6 +186,7 @@ pub async fn shortlist(
         "index_version": view.provenance.index_version,
         "model": view.provenance.model_id,
         "ranking_version": view.ranking_version,
+        "ranking_record": view.ranking_record,
         "via": via,
     });
     let record = ViewRecord {
@@ -179,6 +195,7 @@ pub async fn shortlist(
         subject_kind: "vacancy",
         subject_id: vacancy_id.to_string(),
         detail: detail.to_string(),
+        ranking_record: Some(view.kept_record()),
     };
     // Committed before the view is returned; see `view_audit`.
     app.view_audit().record(app.store(), record).await?;
@@ -199,6 +216,24 @@ pub(crate) async fn unaudited(
         access::require_declared(app, actor, vacancy_id).await?;
     }
     cached(app, vacancy, opts).await
+}
+
+/// The vacancy's ranking as it would be computed now, for a replay to compare
+/// with (no access check: the replay checked its caller; no audit: the replay is
+/// audited). Only the record is wanted, so one entry is explained. `None` when the
+/// vacancy no longer exists.
+pub(crate) async fn for_replay(
+    app: &App,
+    vacancy: &VacancyId,
+) -> AppResult<Option<Arc<Shortlist>>> {
+    let Some(vacancy) = app.store().vacancy(vacancy).await? else {
+        return Ok(None);
+    };
+    let opts = ShortlistOptions {
+        blind: true,
+        limit: 1,
+    };
+    Ok(Some(cached(app, vacancy, opts).await?))
 }
 
 /// [`rank`], reusing the last result while nothing it depends on has changed: the
@@ -379,6 +414,9 @@ async fn rank(
         let ranker = app.ranker(&ranking.config, provenance.clone());
         let limit = opts.limit;
         let list = ranker.shortlist_with_overrides(&vacancy, &candidates, &overrides, limit);
+        let record_body = serde_json::to_string(&list.record)
+            .map_err(|e| crate::AppError::internal(format!("ranking record: {e}")))?;
+        let ranking_record = hex::encode(sha2::Sha256::digest(record_body.as_bytes()));
         let by_profile: HashMap<&str, &(Application, Profile)> =
             applicants.iter().map(|ap| (ap.1.id.as_str(), ap)).collect();
         // The matcher stops explaining eligible candidates at `limit` but lists every
@@ -439,6 +477,8 @@ async fn rank(
             eligible,
             ineligible,
             requirements: app.config().qualifications.review(&vacancy),
+            ranking_record,
+            record_body: Arc::new(record_body),
         })
     })
     .await

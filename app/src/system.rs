@@ -38,6 +38,36 @@ pub async fn readiness(app: &App) -> AppResult<Readiness> {
     })
 }
 
+/// How far the index is behind the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct IndexLag {
+    /// The store's last change number.
+    pub store_seq: i64,
+    /// The last change the index has applied.
+    pub index_seq: u64,
+}
+
+impl IndexLag {
+    /// Changes the index has yet to apply.
+    pub fn behind(&self) -> u64 {
+        u64::try_from(self.store_seq)
+            .unwrap_or(0)
+            .saturating_sub(self.index_seq)
+    }
+}
+
+/// Where the index stands against the store; `None` without an index.
+pub async fn index_lag(app: &App) -> AppResult<Option<IndexLag>> {
+    let Some(index_seq) = crate::index_seq(app).await? else {
+        return Ok(None);
+    };
+    let store_seq = app.store().last_change_seq().await?;
+    Ok(Some(IndexLag {
+        store_seq,
+        index_seq,
+    }))
+}
+
 /// Gauges for the metrics endpoint: the outbox's backlog (-1 when the store does
 /// not answer) and the query embeddings cached.
 pub async fn gauges(app: &App) -> Vec<(&'static str, &'static str, i64)> {

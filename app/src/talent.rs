@@ -81,6 +81,7 @@ pub async fn search(
         subject_kind: "vacancy",
         subject_id: vacancy_id.to_string(),
         detail: json!({"shown": found.eligible.len(), "pool": found.pool, "via": via}).to_string(),
+        ranking_record: None,
     };
     app.view_audit().record(app.store(), record).await?;
     Ok(found)

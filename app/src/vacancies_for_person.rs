@@ -94,6 +94,7 @@ pub async fn vacancies_for(
             subject_kind: "profile",
             subject_id: profile_id.to_string(),
             detail: String::new(),
+            ranking_record: None,
         };
         app.view_audit().record(app.store(), record).await?;
     }

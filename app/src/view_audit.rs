@@ -25,6 +25,8 @@ pub(crate) struct ViewRecord {
     pub subject_kind: &'static str,
     pub subject_id: String,
     pub detail: String,
+    /// The ranking record the view showed, (hash, JSON text): kept with the entry.
+    pub ranking_record: Option<(String, std::sync::Arc<String>)>,
 }
 
 type Job = (ViewRecord, oneshot::Sender<Result<(), String>>);
@@ -69,6 +71,9 @@ async fn writer(store: Store, mut rx: mpsc::UnboundedReceiver<Job>) {
 async fn append(store: &Store, batch: &[Job]) -> Result<(), qabilet_store::StoreError> {
     let mut tx = store.begin().await?;
     for (r, _) in batch {
+        if let Some((hash, body)) = &r.ranking_record {
+            tx.keep_ranking_record(hash, body).await?;
+        }
         tx.audit(&r.actor, r.action, r.subject_kind, &r.subject_id, &r.detail)
             .await?;
     }

@@ -66,6 +66,15 @@ enum Command {
     Reserve(cmd::reserve::ReserveCommand),
     /// Serve the HTTP API.
     Serve(cmd::serve::ServeArgs),
+    /// Impact ratios at each stage from actual outcomes: of one vacancy, an
+    /// organisation's competitions, or all.
+    Fairness(cmd::fairness::FairnessArgs),
+    /// Recompute an audited ranking from the signals its entry recorded, and
+    /// compare it with what the system says now.
+    Replay(cmd::replay::ReplayArgs),
+    /// The audit log's signed checkpoints: take one, verify the log against one.
+    #[command(subcommand)]
+    Audit(cmd::audit::AuditCommand),
     /// People's accounts: create, list, disable, reset passwords and second
     /// factors, sessions, sign-in throttles.
     #[command(subcommand)]
@@ -148,7 +157,12 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                 }
                 Command::Import(args) => {
                     let app = ctx.store_app(store.clone())?;
-                    cmd::import::run(args, &app).await
+                    let follow = !args.no_index;
+                    cmd::import::run(args, &app).await?;
+                    if follow {
+                        cmd::index::follow_import(&store, &ctx.data_dir).await;
+                    }
+                    Ok(())
                 }
                 Command::Demo(args) => cmd::demo::load(&args, &store, &ctx.data_dir).await,
                 Command::Export(args) => cmd::export::run(args, &store).await,
@@ -181,6 +195,18 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                     cmd::reserve::run(&command, &app).await
                 }
                 Command::Serve(args) => cmd::serve::run(args, store.clone(), &ctx.data_dir).await,
+                Command::Fairness(args) => {
+                    let app = ctx.store_app(store.clone())?;
+                    cmd::fairness::run(&args, &app).await
+                }
+                Command::Replay(args) => {
+                    let app = ctx.reading_app(store.clone())?;
+                    cmd::replay::run(&args, &app).await
+                }
+                Command::Audit(command) => {
+                    let app = ctx.store_app(store.clone())?;
+                    cmd::audit::run(&command, &app).await
+                }
                 Command::Users(command) => {
                     let app = ctx.store_app(store.clone())?;
                     cmd::users::users(command, &app).await

@@ -492,6 +492,15 @@ fn the_cli_the_api_and_the_web_rank_alike() {
             let media = documented["content"]
                 .as_object()
                 .and_then(|c| c.keys().next().cloned());
+            if media.as_deref() == Some("text/csv") {
+                // A table for a spreadsheet: a header row, then rows.
+                assert!(
+                    text.lines().next().is_some_and(|h| h.contains(',')),
+                    "{method} {concrete}: {text}"
+                );
+                checked += 1;
+                continue;
+            }
             if media.as_deref() == Some("application/pdf") {
                 // The protocol: a PDF, not JSON.
                 assert!(text.starts_with("%PDF-"), "{method} {concrete}: {text}");

@@ -149,7 +149,7 @@ pub(crate) fn build<R: Rng>(rng: &mut R) -> Vec<OrgSpec> {
             families: families(body.families),
         });
     }
-    for &region in Region::ALL {
+    for &region in Region::KAZAKHSTAN {
         let f = region_forms(region);
         out.push(OrgSpec {
             org: Organisation {
@@ -166,7 +166,7 @@ pub(crate) fn build<R: Rng>(rng: &mut R) -> Vec<OrgSpec> {
         });
     }
     let mut rest = Vec::new();
-    for &region in Region::ALL {
+    for &region in Region::KAZAKHSTAN {
         let f = region_forms(region);
         for body in REGIONAL_BODIES {
             rest.push(OrgSpec {

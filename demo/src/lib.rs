@@ -29,6 +29,7 @@ mod catalog;
 mod data;
 mod generator;
 mod grading;
+pub mod history;
 mod person;
 mod profile;
 mod text;
@@ -40,6 +41,7 @@ use qabilet_domain::{ProfileId, VacancyId};
 use serde::{Deserialize, Serialize};
 
 pub use generator::{GeneratedProfile, Generator};
+pub use history::{history, History, HistoryInput};
 pub use write::{DataSetSummary, DemoError};
 
 /// What to generate.

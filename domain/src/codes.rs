@@ -225,13 +225,20 @@ impl VacancyStatus {
 
 macro_rules! regions {
     ($($variant:ident => $code:literal, $kk:literal, $ru:literal, $en:literal;)*) => {
-        /// The 17 regions and 3 cities of republican significance of Kazakhstan.
+        /// Where a person lives or a post is: one of the 17 regions and 3 cities of
+        /// republican significance of Kazakhstan ([`Region::KAZAKHSTAN`]), or, for a
+        /// person only, [`Region::Abroad`] or [`Region::Unknown`]. Citizens abroad
+        /// apply too, and a CV from outside often names no region; both are kept
+        /// as what they are rather than refused or guessed. No eligibility rule
+        /// reads the region (residence is no requirement of a civil-service
+        /// competition), and the fairness reports show both as groups of their own.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum Region {
             $(#[serde(rename = $code)] $variant,)*
         }
 
         impl Region {
+            /// Every code, Kazakhstan's 20 first, then `abroad` and `unknown`.
             pub const ALL: &'static [Region] = &[$(Region::$variant,)*];
 
             pub fn code(self) -> &'static str {
@@ -283,6 +290,19 @@ regions! {
     Turkistan => "turkistan", "Түркістан облысы", "Туркестанская область", "Turkistan Region";
     Ulytau => "ulytau", "Ұлытау облысы", "Область Улытау", "Ulytau Region";
     WestKazakhstan => "west_kazakhstan", "Батыс Қазақстан облысы", "Западно-Казахстанская область", "West Kazakhstan Region";
+    Abroad => "abroad", "Шетелде", "За рубежом", "Abroad";
+    Unknown => "unknown", "Көрсетілмеген", "Не указан", "Not stated";
+}
+
+impl Region {
+    /// The 17 regions and 3 cities of republican significance: where a vacancy or
+    /// an organisation can be.
+    pub const KAZAKHSTAN: &'static [Region] = Region::ALL.split_at(20).0;
+
+    /// Whether this is a region of Kazakhstan (not `abroad` or `unknown`).
+    pub fn is_in_kazakhstan(self) -> bool {
+        !matches!(self, Region::Abroad | Region::Unknown)
+    }
 }
 
 impl fmt::Display for Region {
@@ -389,7 +409,8 @@ impl utoipa::PartialSchema for Region {
             .schema_type(utoipa::openapi::schema::Type::String)
             .enum_values(Some(Region::ALL.iter().map(|r| r.code())))
             .description(Some(
-                "A region or city of republican significance of Kazakhstan",
+                "A region or city of republican significance of Kazakhstan; for a person \
+                 also `abroad` or `unknown`",
             ))
             .into()
     }
@@ -449,7 +470,11 @@ mod tests {
         );
         assert_eq!("Қарағанды облысы".parse::<Region>(), Ok(Region::Karaganda));
         assert_eq!("karaganda".parse::<Region>(), Ok(Region::Karaganda));
-        assert_eq!(Region::ALL.len(), 20);
+        assert_eq!(Region::KAZAKHSTAN.len(), 20);
+        assert_eq!(Region::ALL.len(), 22);
+        assert!(Region::KAZAKHSTAN.iter().all(|r| r.is_in_kazakhstan()));
+        assert_eq!("abroad".parse::<Region>(), Ok(Region::Abroad));
+        assert!(!Region::Unknown.is_in_kazakhstan());
         let err = serde_json::from_str::<Region>("\"mars\"")
             .unwrap_err()
             .to_string();

@@ -17,6 +17,7 @@ mod iin;
 pub mod limits;
 mod organisation;
 mod profile;
+pub mod repair;
 mod reserve;
 mod vacancy;
 mod validate;
@@ -36,8 +37,8 @@ pub use profile::{
 pub use reserve::{ReserveEntry, ReserveKind};
 pub use vacancy::{LanguageRequirement, Requirements, Vacancy};
 pub use validate::{
-    check_optional_text, check_text, parse_json, problem, FieldError, ParseError, Validate,
-    ValidationErrors,
+    check_optional_text, check_text, parse_json, parse_json_shape, problem, FieldError, ParseError,
+    Validate, ValidationErrors,
 };
 /// How the API documents the texts (`#[schema(value_type = …)]`).
 pub use validate::{

@@ -44,6 +44,15 @@ impl Validate for Organisation {
     fn check(&self, v: &mut Validator) {
         v.text("name_kk", &self.name_kk, NAME_CHARS);
         v.text("name_ru", &self.name_ru, NAME_CHARS);
+        if !self.region.is_in_kazakhstan() {
+            v.error(
+                "region",
+                format!(
+                    "a state body is in a region of Kazakhstan, not {:?}",
+                    self.region.code()
+                ),
+            );
+        }
         if let Some(name) = &self.name_en {
             v.text("name_en", name, NAME_CHARS);
         }

@@ -92,6 +92,15 @@ impl Validate for Vacancy {
         v.text("title", &self.title, NAME_CHARS);
         v.text("description", &self.description, LONG_TEXT_CHARS);
         v.optional_text("duties", &self.duties, LONG_TEXT_CHARS);
+        if !self.region.is_in_kazakhstan() {
+            v.error(
+                "region",
+                format!(
+                    "a post is in a region of Kazakhstan, not {:?}",
+                    self.region.code()
+                ),
+            );
+        }
         if let Some(why) = &self.requirements_justification {
             v.text("requirements_justification", why, REASON_CHARS);
         }

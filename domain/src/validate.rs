@@ -327,6 +327,14 @@ impl ParseError {
 
 /// Parses one JSON record and validates it, naming the bad field on failure.
 pub fn parse_json<T: DeserializeOwned + Validate>(text: &str) -> Result<T, ParseError> {
+    let value: T = parse_json_shape(text)?;
+    value.validate()?;
+    Ok(value)
+}
+
+/// The first half of [`parse_json`]: the shape only, not yet validated, for a
+/// reader that repairs the record's text before checking it.
+pub fn parse_json_shape<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     let de = &mut serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -338,7 +346,6 @@ pub fn parse_json<T: DeserializeOwned + Validate>(text: &str) -> Result<T, Parse
             message,
         }
     })?;
-    value.validate()?;
     Ok(value)
 }
 

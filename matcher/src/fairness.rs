@@ -1,54 +1,68 @@
-//! Fairness report of a shortlist: selection rates by gender, age band and locality,
-//! and the four-fifths (adverse impact) ratio.
+//! Impact ratios of a competition stage, from its actual outcomes.
 //!
-//! Shown to HR; **never an input to ranking** — nothing in [`crate::ranking`] reads
-//! gender, age or locality, and this module reads only the outcome. The selection
-//! rate of a group is selected / considered; the impact ratio of a dimension is the
-//! lowest group rate over the highest, and below 0.8 it signals possible adverse
-//! impact (US EEOC Uniform Guidelines, 1978) for a person to look into. People
-//! without the attribute are counted apart, not guessed.
+//! At each stage (qualification check, test, interview, decision) the people
+//! *assessed* are those with a result, passed or failed (pending and withdrawn
+//! are not assessed), and the *selected* are those who passed. For each group of
+//! an attribute (gender, age band, region, town or countryside) the selection rate
+//! is selected / assessed, and — as New York City's Local Law 144 defines it for
+//! automated employment decision tools — the **impact ratio** is the group's rate
+//! divided by the rate of the most selected group. Below 0.8 ("four-fifths", US
+//! EEOC Uniform Guidelines, 1978) a group is flagged for a person to look into.
+//!
+//! What each figure carries, and why:
+//! - **unknowns** are counted apart, never guessed (LL144 asks for their number);
+//! - **small groups**: a group under 2 % of those assessed is excluded from the
+//!   ratios, as LL144 allows, and still listed with its counts;
+//! - **too few to judge**: a rate from fewer than [`MIN_TO_JUDGE`] people is shown
+//!   with its Wilson 95 % interval but neither flagged nor taken as the reference
+//!   (one person passing would otherwise make everyone else "adverse");
+//! - every rate has its **Wilson 95 % interval**, so a reader sees how much a
+//!   ratio could move by chance.
+//!
+//! **Never an input to ranking.** This module reads the outcome and the
+//! attributes; nothing in [`crate::ranking`] or [`crate::eligibility`] reads
+//! gender, birth date, region, locality or the IIN (the test
+//! `ranking_reads_no_protected_attribute` changes all of them and finds every
+//! score unchanged).
 
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use qabilet_domain::{Gender, Locality, Profile};
+use qabilet_domain::{Gender, Locality, Profile, Region};
 use serde::Serialize;
 
-/// The ratio below which a dimension is flagged.
+/// The ratio below which a judged group is flagged.
 pub const FOUR_FIFTHS: f64 = 0.8;
+/// Groups under this share of those assessed are left out of the ratios.
+pub const SMALL_GROUP_SHARE: f64 = 0.02;
+/// Fewer assessed than this, and a group's rate is not judged.
+pub const MIN_TO_JUDGE: usize = 10;
 
-/// One group's rate.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct GroupRate {
-    pub group: String,
-    pub considered: usize,
-    pub selected: usize,
-    pub rate: f64,
+/// The attributes a fairness report groups people by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attributes {
+    pub gender: Option<Gender>,
+    /// The age band as of the report's date.
+    pub age_band: Option<&'static str>,
+    /// `None` for a region not stated.
+    pub region: Option<Region>,
+    pub locality: Option<Locality>,
 }
 
-/// One attribute's groups and impact ratio.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct Dimension {
-    pub name: String,
-    pub groups: Vec<GroupRate>,
-    /// Lowest rate / highest rate over groups with anyone considered; `None` with
-    /// fewer than two such groups or nobody selected.
-    pub impact_ratio: Option<f64>,
-    /// `impact_ratio < 0.8`.
-    pub flagged: bool,
-    /// Considered people without this attribute.
-    pub unknown: usize,
+impl Attributes {
+    /// The attributes of `profile`, ages as of `as_of`.
+    pub fn of(profile: &Profile, as_of: NaiveDate) -> Attributes {
+        Attributes {
+            gender: profile.gender,
+            age_band: profile.birth_date.map(|b| age_band(b, as_of)),
+            region: (profile.region != Region::Unknown).then_some(profile.region),
+            locality: profile.locality,
+        }
+    }
 }
 
-/// The report for one shortlist.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct FairnessReport {
-    pub considered: usize,
-    pub selected: usize,
-    pub dimensions: Vec<Dimension>,
-}
-
-fn age_band(birth: NaiveDate, as_of: NaiveDate) -> String {
+/// The age band of someone born on `birth`, on `as_of`.
+pub fn age_band(birth: NaiveDate, as_of: NaiveDate) -> &'static str {
     let mut age = as_of.year() - birth.year();
     if (as_of.month(), as_of.day()) < (birth.month(), birth.day()) {
         age -= 1;
@@ -59,104 +73,169 @@ fn age_band(birth: NaiveDate, as_of: NaiveDate) -> String {
         40..=49 => "40–49",
         _ => "50 and over",
     }
-    .to_owned()
 }
 
-fn dimension(
-    name: &str,
-    pool: &[(&Profile, bool)],
-    key: impl Fn(&Profile) -> Option<String>,
-) -> Dimension {
-    let mut groups: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    let mut unknown = 0;
-    for (p, selected) in pool {
-        match key(p) {
-            Some(g) => {
-                let e = groups.entry(g).or_default();
-                e.0 += 1;
-                e.1 += usize::from(*selected);
-            }
-            None => unknown += 1,
-        }
+/// Wilson's 95 % interval for `k` successes in `n` trials.
+pub fn wilson_interval(k: usize, n: usize) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
     }
-    let groups: Vec<GroupRate> = groups
-        .into_iter()
-        .map(|(group, (considered, selected))| GroupRate {
-            group,
-            considered,
-            selected,
-            rate: selected as f64 / considered as f64,
-        })
-        .collect();
-    let max = groups.iter().map(|g| g.rate).fold(0.0, f64::max);
-    let min = groups.iter().map(|g| g.rate).fold(f64::INFINITY, f64::min);
-    let impact_ratio = (groups.len() >= 2 && max > 0.0).then(|| min / max);
-    Dimension {
-        name: name.to_owned(),
-        flagged: impact_ratio.is_some_and(|r| r < FOUR_FIFTHS),
-        impact_ratio,
-        groups,
-        unknown,
-    }
+    let (k, n, z) = (k as f64, n as f64, 1.959_963_984_540_054_f64);
+    let p = k / n;
+    let denominator = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / denominator;
+    let half = z * ((p * (1.0 - p) + z * z / (4.0 * n)) / n).sqrt() / denominator;
+    ((centre - half).max(0.0), (centre + half).min(1.0))
 }
 
-/// The report over `pool`: every person considered, with whether they were
-/// selected (shortlisted). Ages are taken as of `as_of`.
-pub fn report(pool: &[(&Profile, bool)], as_of: NaiveDate) -> FairnessReport {
-    let gender = |p: &Profile| {
-        p.gender.map(|g| match g {
-            Gender::Female => "female".to_owned(),
-            Gender::Male => "male".to_owned(),
-        })
-    };
-    let locality = |p: &Profile| {
-        p.locality.map(|l| match l {
+/// One group of one attribute at one stage.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct GroupImpact {
+    pub group: String,
+    pub assessed: usize,
+    pub selected: usize,
+    pub rate: f64,
+    /// Wilson 95 % interval of the rate.
+    pub rate_low: f64,
+    pub rate_high: f64,
+    /// Share of everyone assessed with this attribute known.
+    pub share: f64,
+    /// The rate over the reference group's; `None` when excluded or no group is
+    /// judged.
+    pub impact_ratio: Option<f64>,
+    /// Under 2 % of those assessed: left out of the ratios.
+    pub excluded_small: bool,
+    /// At least [`MIN_TO_JUDGE`] assessed.
+    pub judged: bool,
+    /// Judged, and its impact ratio under 0.8.
+    pub flagged: bool,
+}
+
+/// One attribute's groups at one stage.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DimensionImpact {
+    /// `gender`, `age`, `region` or `locality`.
+    pub name: String,
+    pub groups: Vec<GroupImpact>,
+    /// The group whose rate the ratios divide by: the highest rate among the
+    /// judged groups that are not excluded.
+    pub reference_group: Option<String>,
+    /// Assessed people without this attribute, and how many of them passed.
+    pub unknown_assessed: usize,
+    pub unknown_selected: usize,
+    /// Some judged group is flagged.
+    pub flagged: bool,
+}
+
+/// The report of one stage.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct StageImpact {
+    /// `qualification_check`, `test`, `interview` or `decision`.
+    pub stage: String,
+    pub assessed: usize,
+    pub selected: usize,
+    pub dimensions: Vec<DimensionImpact>,
+}
+
+/// The report of `stage` over `people`: each person's attributes and whether they
+/// passed (only people assessed at the stage).
+pub fn stage_impact(stage: &str, people: &[(Attributes, bool)]) -> StageImpact {
+    let gender = |a: &Attributes| a.gender.map(|g| gender_code(g).to_owned());
+    let age = |a: &Attributes| a.age_band.map(str::to_owned);
+    let region = |a: &Attributes| a.region.map(|r| r.code().to_owned());
+    let locality = |a: &Attributes| {
+        a.locality.map(|l| match l {
             Locality::Urban => "urban".to_owned(),
             Locality::Rural => "rural".to_owned(),
         })
     };
-    FairnessReport {
-        considered: pool.len(),
-        selected: pool.iter().filter(|(_, s)| *s).count(),
+    StageImpact {
+        stage: stage.to_owned(),
+        assessed: people.len(),
+        selected: people.iter().filter(|(_, s)| *s).count(),
         dimensions: vec![
-            dimension("gender", pool, gender),
-            dimension("age", pool, |p| p.birth_date.map(|b| age_band(b, as_of))),
-            dimension("locality", pool, locality),
+            dimension("gender", people, gender),
+            dimension("age", people, age),
+            dimension("region", people, region),
+            dimension("locality", people, locality),
         ],
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::eligibility::tests::{d, profile};
-
-    #[test]
-    fn rates_and_the_four_fifths_ratio() {
-        let mut people = Vec::new();
-        for i in 0..10 {
-            let mut p = profile();
-            p.gender = Some(if i < 5 { Gender::Female } else { Gender::Male });
-            p.birth_date = if i == 0 { None } else { Some(d("1990-01-01")) };
-            people.push(p);
-        }
-        // 1 of 5 women, 4 of 5 men selected.
-        let pool: Vec<(&Profile, bool)> = people
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, i == 0 || i >= 6))
-            .collect();
-        let r = report(&pool, d("2026-11-20"));
-        assert_eq!((r.considered, r.selected), (10, 5));
-        let g = &r.dimensions[0];
-        assert_eq!(g.groups[0].group, "female");
-        assert!((g.groups[0].rate - 0.2).abs() < 1e-9 && (g.groups[1].rate - 0.8).abs() < 1e-9);
-        assert!((g.impact_ratio.unwrap() - 0.25).abs() < 1e-9);
-        assert!(g.flagged);
-        let age = &r.dimensions[1];
-        assert_eq!(age.unknown, 1);
-        assert_eq!(age.groups.len(), 1);
-        assert_eq!(age.impact_ratio, None);
-        assert_eq!(age.groups[0].group, "30–39");
+fn gender_code(g: Gender) -> &'static str {
+    match g {
+        Gender::Female => "female",
+        Gender::Male => "male",
     }
 }
+
+fn dimension(
+    name: &str,
+    people: &[(Attributes, bool)],
+    key: impl Fn(&Attributes) -> Option<String>,
+) -> DimensionImpact {
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let (mut unknown_assessed, mut unknown_selected) = (0, 0);
+    for (a, selected) in people {
+        match key(a) {
+            Some(g) => {
+                let c = counts.entry(g).or_default();
+                c.0 += 1;
+                c.1 += usize::from(*selected);
+            }
+            None => {
+                unknown_assessed += 1;
+                unknown_selected += usize::from(*selected);
+            }
+        }
+    }
+    let known: usize = counts.values().map(|c| c.0).sum();
+    let mut groups: Vec<GroupImpact> = counts
+        .into_iter()
+        .map(|(group, (assessed, selected))| {
+            let (rate_low, rate_high) = wilson_interval(selected, assessed);
+            let share = assessed as f64 / known.max(1) as f64;
+            GroupImpact {
+                group,
+                assessed,
+                selected,
+                rate: selected as f64 / assessed as f64,
+                rate_low,
+                rate_high,
+                share,
+                impact_ratio: None,
+                excluded_small: share < SMALL_GROUP_SHARE,
+                judged: assessed >= MIN_TO_JUDGE,
+                flagged: false,
+            }
+        })
+        .collect();
+    let reference = groups
+        .iter()
+        .filter(|g| g.judged && !g.excluded_small)
+        .max_by(|a, b| {
+            a.rate
+                .total_cmp(&b.rate)
+                .then_with(|| b.group.cmp(&a.group))
+        })
+        .filter(|g| g.rate > 0.0)
+        .map(|g| (g.group.clone(), g.rate));
+    if let Some((_, best)) = &reference {
+        for g in groups.iter_mut().filter(|g| !g.excluded_small) {
+            let ratio = g.rate / best;
+            g.impact_ratio = Some(ratio);
+            g.flagged = g.judged && ratio < FOUR_FIFTHS;
+        }
+    }
+    DimensionImpact {
+        name: name.to_owned(),
+        flagged: groups.iter().any(|g| g.flagged),
+        reference_group: reference.map(|(g, _)| g),
+        groups,
+        unknown_assessed,
+        unknown_selected,
+    }
+}
+
+#[cfg(test)]
+mod tests;

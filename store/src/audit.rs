@@ -65,6 +65,21 @@ impl WriteTx {
         }))
     }
 
+    /// The newest entry of `action` (number and hash), as this transaction sees it.
+    pub async fn audit_head_of_action(
+        &mut self,
+        action: &str,
+    ) -> Result<Option<(i64, String)>, StoreError> {
+        Ok(on_tx!(&mut self.tx, tx => {
+            sqlx::query_as(
+                "SELECT seq, hash FROM audit_log WHERE action = $1 ORDER BY seq DESC LIMIT 1",
+            )
+            .bind(action)
+            .fetch_optional(&mut **tx)
+            .await?
+        }))
+    }
+
     /// Appends an entry in this transaction: it is recorded exactly when the audited
     /// change is, never without it.
     pub async fn audit(
@@ -137,6 +152,24 @@ impl Store {
         Ok(rows.into_iter().map(entry_from_row).collect())
     }
 
+    /// Entry `seq`, if the log holds it.
+    pub async fn audit_entry(&self, seq: i64) -> Result<Option<AuditEntry>, StoreError> {
+        Ok(self
+            .audit_entries(seq - 1, 1)
+            .await?
+            .into_iter()
+            .find(|e| e.seq == seq))
+    }
+
+    /// The newest entry's number and hash (`None` for an empty log).
+    pub async fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError> {
+        Ok(on_backend!(&self.backend, pool => {
+            sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
     /// Every entry of one action, oldest first, at most `limit`.
     pub async fn audit_entries_of(
         &self,
@@ -186,5 +219,38 @@ impl Store {
                 expected_seq += 1;
             }
         }
+    }
+}
+
+impl WriteTx {
+    /// Keeps a ranking record (see the `ranking_records` migration) in this
+    /// transaction, unless one with the same hash is kept already.
+    pub async fn keep_ranking_record(&mut self, hash: &str, body: &str) -> Result<(), StoreError> {
+        let now = self.now;
+        on_tx!(&mut self.tx, tx => {
+            sqlx::query(
+                "INSERT INTO ranking_records (hash, body, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (hash) DO NOTHING",
+            )
+            .bind(hash)
+            .bind(body)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+        });
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The ranking record kept under `hash`, as its exact text.
+    pub async fn ranking_record(&self, hash: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = on_backend!(&self.backend, pool => {
+            sqlx::query_as("SELECT body FROM ranking_records WHERE hash = $1")
+                .bind(hash)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(|(body,)| body))
     }
 }

@@ -26,15 +26,21 @@ pub enum Role {
     Hrm,
     /// Operates the service: audit log, users, every record.
     Admin,
+    /// Oversight (an internal auditor, a regulator's inspector): reads the
+    /// analytics, the fairness reports, the audit log with its checkpoints and the
+    /// replays of past rankings, across organisations; never a person's name or
+    /// contacts, and never changes anything.
+    Auditor,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Candidate,
         Role::Commission,
         Role::Hr,
         Role::Hrm,
         Role::Admin,
+        Role::Auditor,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +50,7 @@ impl Role {
             Role::Hr => "hr",
             Role::Hrm => "hrm",
             Role::Admin => "admin",
+            Role::Auditor => "auditor",
         }
     }
 

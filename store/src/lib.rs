@@ -10,6 +10,7 @@
 //! Writes go through a [`WriteTx`]: one transaction, so an import is all or nothing.
 
 mod accounts;
+mod analytics;
 mod audit;
 mod auth;
 mod changes;
@@ -33,6 +34,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub use accounts::{ApiKeySummary, SessionRecord, ThrottleCount, TotpState, UserSummary};
+pub use analytics::FlagCount;
 pub use audit::AuditChainError;
 pub use auth::{ApiKey, Declaration, Role, User};
 pub use changes::{Change, ChangeOp, RecordKind};

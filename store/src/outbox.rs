@@ -19,15 +19,19 @@ pub enum EventKind {
     Decision,
     ReserveMatch,
     ProctoringFlagConfirmed,
+    /// A signed checkpoint of the audit log, for the HRM system to keep out of
+    /// reach of this database (see `qabilet_app::checkpoints`).
+    AuditCheckpoint,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 5] = [
+    pub const ALL: [EventKind; 6] = [
         EventKind::ShortlistPublished,
         EventKind::StageResult,
         EventKind::Decision,
         EventKind::ReserveMatch,
         EventKind::ProctoringFlagConfirmed,
+        EventKind::AuditCheckpoint,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -37,6 +41,7 @@ impl EventKind {
             EventKind::Decision => "decision",
             EventKind::ReserveMatch => "reserve_match",
             EventKind::ProctoringFlagConfirmed => "proctoring_flag_confirmed",
+            EventKind::AuditCheckpoint => "audit_checkpoint",
         }
     }
 

@@ -133,3 +133,17 @@ impl<T> Expect<T> for Result<T, StoreError> {
         }
     }
 }
+
+/// Runs `sql` on its own connection to `url`, as someone with the database's
+/// own rights (not through the store) would: for tests that tamper with records.
+pub async fn raw_execute(url: &str, sql: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await?;
+        sqlx::query(sql).execute(&mut conn).await?;
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await?;
+        sqlx::query(sql).execute(&mut conn).await?;
+    }
+    Ok(())
+}

@@ -230,7 +230,8 @@ async fn the_audit_chain_verifies_and_detects_tampering() {
 
         // The database refuses edits outright...
         let url = t.url.clone();
-        let refused = raw_execute(&url, "UPDATE audit_log SET actor = 'x' WHERE seq = 2").await;
+        let refused =
+            test_support::raw_execute(&url, "UPDATE audit_log SET actor = 'x' WHERE seq = 2").await;
         assert!(refused.is_err(), "[{}] update was allowed", t.name);
 
         // ...and someone who disables that protection is still caught by the chain.
@@ -239,25 +240,13 @@ async fn the_audit_chain_verifies_and_detects_tampering() {
         } else {
             "DROP TRIGGER audit_log_no_update_or_delete ON audit_log"
         };
-        raw_execute(&url, drop_trigger).await.unwrap();
-        raw_execute(&url, "UPDATE audit_log SET actor = 'x' WHERE seq = 2")
+        test_support::raw_execute(&url, drop_trigger).await.unwrap();
+        test_support::raw_execute(&url, "UPDATE audit_log SET actor = 'x' WHERE seq = 2")
             .await
             .unwrap();
         let broken = s.verify_audit_chain().await.on(&t, "verify").unwrap_err();
         assert_eq!(broken.seq, 2, "[{}] {broken}", t.name);
     }
-}
-
-async fn raw_execute(url: &str, sql: &str) -> Result<(), sqlx::Error> {
-    use sqlx::Connection;
-    if url.starts_with("sqlite:") {
-        let mut conn = sqlx::SqliteConnection::connect(url).await?;
-        sqlx::query(sql).execute(&mut conn).await?;
-    } else {
-        let mut conn = sqlx::PgConnection::connect(url).await?;
-        sqlx::query(sql).execute(&mut conn).await?;
-    }
-    Ok(())
 }
 
 #[tokio::test]

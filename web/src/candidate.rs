@@ -91,7 +91,7 @@ pub(crate) async fn search(
                     label for="region" { (ctx.t(Msg::Region)) }
                     select id="region" name="region" {
                         option value="" { (ctx.t(Msg::AnyRegion)) }
-                        @for r in Region::ALL {
+                        @for r in Region::KAZAKHSTAN {
                             option value=(r.code()) selected[region == Some(*r)] { (r.name(ctx.lang)) }
                         }
                     }
@@ -522,6 +522,11 @@ pub(crate) async fn applications(
                                     None => { (ctx.t(stage_name(stage))) ": " span class="meta" { (ctx.t(Msg::NotYet)) } }
                                 }
                             }
+                        }
+                    }
+                    p {
+                        a href=(format!("/web/applications/{}/explanation", app.id)) id=(format!("explain-{}", app.id)) {
+                            (ctx.t(crate::oversight::i18n::OMsg::HowDecided))
                         }
                     }
                     @if app.next_stage().is_some() {

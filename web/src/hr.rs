@@ -1,6 +1,6 @@
 //! HR pages: the organisation's vacancies, the talent reserve and second-best
 //! registry (filters, expiry), a read-only preview of the reserve matches for a
-//! vacancy, and the fairness report of a vacancy's shortlist with a chart.
+//! vacancy. The fairness report is an oversight page (`oversight::fairness`).
 //!
 //! Every page is a use case of the application core with the API's own scope: HR
 //! officers see their own organisation's vacancies and the reserve entries from
@@ -13,14 +13,12 @@ use axum::Form;
 use chrono::Utc;
 use maud::html;
 use qabilet_app::reserve::{self, ReserveQuery};
-use qabilet_app::{competition, fairness, parse_id, App, AppError};
+use qabilet_app::{competition, parse_id, App, AppError};
 use qabilet_domain::{ReserveEntry, ReserveEntryId, ReserveKind, VacancyId};
-use qabilet_matcher::fairness::FOUR_FIFTHS;
 use qabilet_store::Role;
 use serde::Deserialize;
 
-use super::charts::{bars, Bar};
-use super::i18n::{group_name, rule_name, Msg};
+use super::i18n::{rule_name, Msg};
 use super::session::see_other;
 use super::Ctx;
 
@@ -57,7 +55,7 @@ pub(crate) async fn vacancies(ctx: Ctx, State(app): State<App>) -> Response {
                                 td {
                                     a href=(format!("/web/hr/vacancies/{}", v.id)) { (ctx.t(Msg::Competition)) } " · "
                                     a href=(format!("/web/shortlist/{}", v.id)) { (ctx.t(Msg::Shortlist)) } " · "
-                                    a href=(format!("/web/hr/vacancies/{}/fairness", v.id)) { (ctx.t(Msg::Fairness)) } " · "
+                                    a href=(format!("/web/fairness?vacancy={}", v.id)) { (ctx.t(Msg::Fairness)) } " · "
                                     a href=(format!("/web/hr/vacancies/{}/matches", v.id)) { (ctx.t(Msg::Matches)) }
                                 }
                             }
@@ -281,79 +279,6 @@ pub(crate) async fn matches(ctx: Ctx, State(app): State<App>, Path(id): Path<Str
             }
         };
         Ok(ctx.page(ctx.t(Msg::Matches), body))
-    }
-    .await;
-    ctx.respond(result)
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct FairnessQuery {
-    top: Option<usize>,
-}
-
-/// `GET /web/hr/vacancies/{id}/fairness`: selection rates of the vacancy's
-/// applicants by gender, age band and locality, selected meaning "eligible and
-/// within the first N ranks" (`qabilet_app::fairness`, audited as a shortlist view
-/// with `"via": "web.fairness"`: it reveals who ranks where, in aggregate).
-pub(crate) async fn fairness(
-    ctx: Ctx,
-    State(app): State<App>,
-    Path(id): Path<String>,
-    Query(q): Query<FairnessQuery>,
-) -> Response {
-    let result = async {
-        let p = ctx.user()?;
-        let id: VacancyId = parse_id("vacancy", &id)?;
-        let found = fairness::fairness(&app, p, &id, q.top, "web.fairness").await?;
-        let (v, top, r) = (&found.vacancy, found.top, &found.report);
-        let max_top = app.limits().shortlist_entries;
-        let body = html! {
-            h1 { (ctx.t(Msg::Fairness)) ": " (v.title) }
-            p { (ctx.t(Msg::FairnessIntro)) }
-            form method="get" class="filters" {
-                div {
-                    label for="top" { (ctx.t(Msg::TopN)) }
-                    input id="top" name="top" type="number" min="1" max=(max_top) value=(top) aria-describedby="top-hint";
-                    div id="top-hint" class="hint" { (ctx.t(Msg::FairnessBasis)) }
-                }
-                div { button type="submit" { (ctx.t(Msg::Show)) } }
-            }
-            p { (ctx.t(Msg::Considered)) ": " (r.considered) " · " (ctx.t(Msg::Selected)) ": " (r.selected) }
-            @for d in &r.dimensions {
-                @let title = ctx.t(match d.name.as_str() { "gender" => Msg::DimGender, "age" => Msg::DimAge, _ => Msg::DimLocality });
-                @let max_rate = d.groups.iter().map(|g| g.rate).fold(0.0, f64::max);
-                section class="entry" {
-                    h2 { (title) }
-                    p {
-                        (ctx.t(Msg::ImpactRatio)) ": "
-                        @match d.impact_ratio {
-                            Some(ratio) => {
-                                strong { (format!("{ratio:.2}")) } " "
-                                @if d.flagged { span class="badge bad" { "⚠ " (ctx.t(Msg::Flagged)) } } @else { span class="badge good" { (ctx.t(Msg::NotFlagged)) } }
-                            }
-                            None => { (ctx.t(Msg::NotComputable)) }
-                        }
-                    }
-                    @if !d.groups.is_empty() {
-                        @let rows: Vec<Bar> = d.groups.iter().map(|g| Bar {
-                            label: group_name(&g.group, ctx.lang).to_owned(),
-                            value: g.rate,
-                            shown: format!("{:.0}% ({}/{})", g.rate * 100.0, g.selected, g.considered),
-                            alert: max_rate > 0.0 && g.rate < FOUR_FIFTHS * max_rate,
-                        }).collect();
-                        (bars(&format!("{} — {}", ctx.t(Msg::SelectionRate), title), &rows, 1.0,
-                            (max_rate > 0.0).then_some((FOUR_FIFTHS * max_rate, ctx.t(Msg::Threshold)))))
-                        table {
-                            thead { tr { th scope="col" { (ctx.t(Msg::Group)) } th scope="col" { (ctx.t(Msg::Considered)) } th scope="col" { (ctx.t(Msg::Selected)) } th scope="col" { (ctx.t(Msg::SelectionRate)) } } }
-                            tbody { @for g in &d.groups { tr { th scope="row" { (group_name(&g.group, ctx.lang)) } td { (g.considered) } td { (g.selected) } td { (format!("{:.2}", g.rate)) } } } }
-                        }
-                    }
-                    @if d.unknown > 0 { p class="hint" { (ctx.t(Msg::UnknownAttr)) ": " (d.unknown) } }
-                }
-            }
-        };
-        Ok(ctx.page(ctx.t(Msg::Fairness), body))
     }
     .await;
     ctx.respond(result)

@@ -59,7 +59,7 @@ pub(crate) async fn page(
                 }
                 a href=(format!("/web/shortlist/{}", v.id)) { (ctx.t(Msg::Shortlist)) } " · "
                 a href=(format!("/web/shortlist/{}/protocol", v.id)) { (ctx.t(Msg::Protocol)) } " · "
-                a href=(format!("{base}/fairness")) { (ctx.t(Msg::Fairness)) } " · "
+                a href=(format!("/web/fairness?vacancy={}", percent_encode(id.as_str()))) { (ctx.t(Msg::Fairness)) } " · "
                 a href=(format!("{base}/matches")) { (ctx.t(Msg::Matches)) }
             }
             @for (status, label) in next {

@@ -7,30 +7,43 @@
 
 use qabilet_domain::{EducationLevel, Language, LanguageLevel, Stage, StageOutcome};
 
+/// A message that reads in each interface language: [`Msg`] and the tables of
+/// other page groups (`oversight::i18n`).
+pub(crate) trait Text: Copy {
+    fn text(self, lang: Language) -> &'static str;
+}
+
+/// Declares a message table: an enum `$name` whose every variant has its text in
+/// Kazakh, Russian and English.
 macro_rules! messages {
-    ($($name:ident => [$kk:expr, $ru:expr, $en:expr],)*) => {
-        /// An interface message; see [`Msg::text`].
+    ($(#[$doc:meta])* $table:ident { $($name:ident => [$kk:expr, $ru:expr, $en:expr],)* }) => {
+        $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub(crate) enum Msg { $($name,)* }
+        pub(crate) enum $table { $($name,)* }
 
-        impl Msg {
+        impl $table {
             #[cfg(test)]
-            pub(crate) const ALL: &'static [Msg] = &[$(Msg::$name,)*];
+            pub(crate) const ALL: &'static [$table] = &[$($table::$name,)*];
+        }
 
-            pub(crate) fn text(self, lang: Language) -> &'static str {
+        impl $crate::i18n::Text for $table {
+            fn text(self, lang: qabilet_domain::Language) -> &'static str {
                 match self {
-                    $(Msg::$name => match lang {
-                        Language::Kk => $kk,
-                        Language::Ru => $ru,
-                        Language::En => $en,
+                    $($table::$name => match lang {
+                        qabilet_domain::Language::Kk => $kk,
+                        qabilet_domain::Language::Ru => $ru,
+                        qabilet_domain::Language::En => $en,
                     },)*
                 }
             }
         }
     };
 }
+pub(crate) use messages;
 
 messages! {
+    /// An interface message of the pages; see [`Text`].
+    Msg {
     AppName => ["Qabilet", "Qabilet", "Qabilet"],
     Tagline => ["Мемлекеттік қызметке лайықтылығы бойынша іріктеу", "Отбор на государственную службу по заслугам", "Merit-based selection for the civil service"],
     SkipToContent => ["Негізгі мазмұнға өту", "Перейти к содержанию", "Skip to main content"],
@@ -379,18 +392,7 @@ messages! {
     Entries => ["Жазбалар", "Записей", "Entries"],
     MatchesIntro => ["Алдын ала қарау: жаңа бос орын ашылғанда хабарландыру алатын резерв жазбалары. Ештеңе жіберілмейді.", "Предпросмотр: записи резерва, которые получат уведомление при открытии вакансии. Ничего не отправляется.", "Preview: the reserve entries that would be notified when this vacancy opens. Nothing is sent."],
     NoMatches => ["Резервте бұл бос орынға сәйкес адам жоқ.", "В резерве нет подходящих людей для этой вакансии.", "Nobody in the reserve fits this vacancy."],
-    FairnessIntro => ["Топтар бойынша іріктеу үлесі және «бестен төрт» ережесі. Рейтингке ешқашан әсер етпейді.", "Доля отбора по группам и правило «четырёх пятых». Никогда не используется в ранжировании.", "Selection rates by group and the four-fifths rule. Never used in ranking."],
-    FairnessBasis => ["Іріктелді = рейтингтің алғашқы N орнындағы талапқа сай үміткерлер", "Отобран = соответствующий требованиям кандидат в первых N местах рейтинга", "Selected = an eligible candidate within the first N ranks"],
-    TopN => ["N", "N", "N"],
-    Show => ["Көрсету", "Показать", "Show"],
-    Considered => ["Қаралды", "Рассмотрено", "Considered"],
-    Selected => ["Іріктелді", "Отобрано", "Selected"],
-    SelectionRate => ["Іріктеу үлесі", "Доля отбора", "Selection rate"],
     ImpactRatio => ["Әсер коэффициенті", "Коэффициент влияния", "Impact ratio"],
-    Flagged => ["0,8-ден төмен: адам тексеруі қажет", "Ниже 0,8: нужна проверка человеком", "Below 0.8: a person should look into it"],
-    NotFlagged => ["0,8 және жоғары", "0,8 и выше", "0.8 or above"],
-    NotComputable => ["Есептеуге деректер жеткіліксіз", "Недостаточно данных", "Not enough data"],
-    Group => ["Топ", "Группа", "Group"],
     DimGender => ["Жынысы", "Пол", "Gender"],
     DimAge => ["Жас тобы", "Возрастная группа", "Age band"],
     DimLocality => ["Қала / ауыл", "Город / село", "Town / countryside"],
@@ -400,7 +402,6 @@ messages! {
     GroupRural => ["Ауыл", "Село", "Countryside"],
     GroupUnder30 => ["30-ға дейін", "до 30", "under 30"],
     GroupOver50 => ["50 және одан жоғары", "50 и старше", "50 and over"],
-    UnknownAttr => ["Дерегі жоқ", "Нет данных", "Not stated"],
     Threshold => ["Шек: ең жоғары үлестің 0,8-і", "Порог: 0,8 от наибольшей доли", "Threshold: 0.8 of the highest rate"],
     NavProctoring => ["Прокторинг белгілері", "Флаги прокторинга", "Proctoring flags"],
     PrQueueTitle => ["Прокторинг белгілерінің кезегі", "Очередь флагов прокторинга", "Proctoring flag queue"],
@@ -481,6 +482,7 @@ messages! {
     PrAlreadyDecided => ["Бұл белгі бойынша шешім бұрын қабылданған, ол түпкілікті. Төменде қабылданған шешім көрсетілген.", "По этому флагу решение уже принято, и оно окончательное. Ниже показано принятое решение.", "This flag was already decided, and a decision is final. The decision taken is shown below."],
     PrCommentNeeded => ["Шешімге түсініктеме қажет.", "Для решения нужен комментарий.", "A decision needs a comment."],
     PrNoSessionData => ["Бұл белгі үшін сессия деректері сақталмаған.", "Для этого флага данные сессии не сохранены.", "No session data was stored for this flag."],
+    }
 }
 
 /// Education levels as the forms offer them, lowest first.

@@ -13,6 +13,7 @@ use qabilet_domain::Language;
 use qabilet_store::Role;
 
 use super::i18n::{language_name, outcome_name, stage_name, Msg};
+use super::oversight::i18n::OMsg;
 use super::Ctx;
 
 /// `GET /web/page.js`: the pages' one script (the CSP allows no inline script):
@@ -53,42 +54,49 @@ fn nav(ctx: &Ctx) -> Markup {
             }
         };
     };
-    let mut links: Vec<(&str, Msg)> = match p.role {
+    let mut links: Vec<(&str, &str)> = match p.role {
         Role::Candidate => vec![
-            ("/web/for-you", Msg::NavForYou),
-            ("/web/vacancies", Msg::NavSearch),
-            ("/web/applications", Msg::NavApplications),
-            ("/web/profile", Msg::NavProfile),
-            ("/web/inbox", Msg::NavInbox),
-            ("/web/consents", Msg::NavConsents),
+            ("/web/for-you", ctx.t(Msg::NavForYou)),
+            ("/web/vacancies", ctx.t(Msg::NavSearch)),
+            ("/web/applications", ctx.t(Msg::NavApplications)),
+            ("/web/profile", ctx.t(Msg::NavProfile)),
+            ("/web/inbox", ctx.t(Msg::NavInbox)),
+            ("/web/consents", ctx.t(Msg::NavConsents)),
         ],
-        Role::Commission => vec![("/web/commission", Msg::NavCommission)],
+        Role::Commission => vec![("/web/commission", ctx.t(Msg::NavCommission))],
         Role::Hr | Role::Admin => vec![
-            ("/web/hr", Msg::NavHr),
-            ("/web/hr/reserve", Msg::NavReserve),
-            ("/web/hr/vacancies/new", Msg::NewVacancy),
-            ("/web/hr/rotation", Msg::NavRotation),
+            ("/web/hr", ctx.t(Msg::NavHr)),
+            ("/web/hr/reserve", ctx.t(Msg::NavReserve)),
+            ("/web/hr/vacancies/new", ctx.t(Msg::NewVacancy)),
+            ("/web/hr/rotation", ctx.t(Msg::NavRotation)),
         ],
-        Role::Hrm => vec![],
+        Role::Hrm | Role::Auditor => vec![],
     };
+    if crate::oversight::reads_oversight(p.role) {
+        links.push(("/web/analytics", ctx.t(OMsg::NavAnalytics)));
+        links.push(("/web/fairness", ctx.t(OMsg::NavFairness)));
+    }
+    if matches!(p.role, Role::Admin | Role::Auditor) {
+        links.push(("/web/audit", ctx.t(OMsg::NavAudit)));
+    }
     // The flag queue for whoever the proctoring use cases let see flags.
     if qabilet_app::proctoring::sees_flags(p) {
-        links.push(("/web/proctoring", Msg::NavProctoring));
+        links.push(("/web/proctoring", ctx.t(Msg::NavProctoring)));
     }
     if p.role != Role::Candidate {
-        links.push(("/web/vacancies", Msg::NavSearch));
+        links.push(("/web/vacancies", ctx.t(Msg::NavSearch)));
     }
     if p.role == Role::Admin {
-        links.push(("/web/admin", Msg::NavAdmin));
+        links.push(("/web/admin", ctx.t(Msg::NavAdmin)));
     }
-    links.push(("/web/account", Msg::NavAccount));
+    links.push(("/web/account", ctx.t(Msg::NavAccount)));
     let current = ctx.here.split('?').next().unwrap_or("");
     html! {
         nav aria-label=(ctx.t(Msg::MainNav)) class="no-print" {
             ul {
-                @for (href, msg) in links {
+                @for (href, text) in links {
                     li {
-                        a href=(href) aria-current=[(current == href).then_some("page")] { (ctx.t(msg)) }
+                        a href=(href) aria-current=[(current == href).then_some("page")] { (text) }
                     }
                 }
             }

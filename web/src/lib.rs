@@ -3,8 +3,10 @@
 //! Candidates search vacancies, see which requirements their profile meets, apply
 //! and follow their stages (`candidate`); commission members declare, review the
 //! explained ranking and record results (`commission`); HR officers browse the
-//! reserve, preview reserve matches and read the fairness report (`hr`); HR officers,
-//! commission members and admins work the proctoring flag queue (`proctoring`).
+//! reserve and preview reserve matches (`hr`); HR officers, commission members and
+//! admins work the proctoring flag queue (`proctoring`); HR, admins and auditors
+//! read the analytics, the impact ratios per stage and the audit log
+//! (`oversight`), where a candidate also reads how their application was decided.
 //!
 //! The pages hold no rules of their own: every page parses its form or query, calls
 //! one use case of `qabilet_app` with the signed-in [`qabilet_app::Actor`] and
@@ -36,6 +38,7 @@ mod hr;
 mod hr_vacancy;
 mod i18n;
 mod layout;
+mod oversight;
 mod proctoring;
 mod proctoring_charts;
 mod profile;
@@ -132,13 +135,13 @@ pub fn routes() -> Router<App> {
         )
         .route("/web/hr/vacancies/{id}/publish", post(hr_vacancy::publish))
         .route("/web/hr/vacancies/{id}/matches", get(hr::matches))
-        .route("/web/hr/vacancies/{id}/fairness", get(hr::fairness))
         .route("/web/proctoring", get(proctoring::queue))
         .route("/web/proctoring/flags/{id}", get(proctoring::flag))
         .route(
             "/web/proctoring/flags/{id}/review",
             post(proctoring::review),
         )
+        .merge(oversight::routes())
 }
 
 /// A list a form takes as one text (skills, specialties, competencies): split at

@@ -145,7 +145,7 @@ pub(crate) struct Csrf {
 }
 
 impl Ctx {
-    pub fn t(&self, msg: Msg) -> &'static str {
+    pub fn t(&self, msg: impl crate::i18n::Text) -> &'static str {
         msg.text(self.lang)
     }
 
@@ -314,6 +314,7 @@ fn home_of(role: Role) -> &'static str {
         Role::Candidate | Role::Hrm => "/web/vacancies",
         Role::Commission => "/web/commission",
         Role::Hr | Role::Admin => "/web/hr",
+        Role::Auditor => "/web/analytics",
     }
 }
 

@@ -121,7 +121,7 @@ fn form(
             label for="region" { (ctx.t(Msg::Region)) }
             @let region = val("region", v.map(|v| v.region.code().to_owned()).unwrap_or_default());
             select id="region" name="region" {
-                @for r in Region::ALL { option value=(r.code()) selected[region == r.code()] { (r.name(ctx.lang)) } }
+                @for r in Region::KAZAKHSTAN { option value=(r.code()) selected[region == r.code()] { (r.name(ctx.lang)) } }
             }
             label for="language" { (ctx.t(Msg::VacancyLanguage)) }
             @let language = val("language", v.and_then(|v| v.language).map(|l| l.code().to_owned()).unwrap_or_else(|| ctx.lang.code().to_owned()));

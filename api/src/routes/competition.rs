@@ -1,6 +1,6 @@
 //! The competition: applications, stage results, the commission (seats,
 //! declarations, recusal), the ranked shortlist and its overrides, talent search
-//! the fairness report and the protocol PDF.
+//! and the protocol PDF.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use qabilet_app::commission::{self, DeclarationInput, DeclarationState, Seat};
 use qabilet_app::competition::{self, OverrideInput, OverrideRecorded, Published, StageInput};
-use qabilet_app::fairness::{self, Fairness};
+use qabilet_app::explanation::{self, ApplicationExplanation};
 use qabilet_app::protocol::{self, ProtocolCheck};
 use qabilet_app::shortlist::{self, Shortlist, ShortlistOptions};
 use qabilet_app::talent::{self, TalentSearch};
@@ -56,6 +56,21 @@ pub(crate) async fn application(
 ) -> Result<Json<Application>, ApiError> {
     let id: ApplicationId = parse_id("application", &id)?;
     Ok(Json(competition::application(&app, &actor, &id).await?))
+}
+
+/// How the application was decided, for its candidate (and admins): how the
+/// system was used, the requirements met, each stage's result with its reason,
+/// and that people decided; no other person's data.
+#[utoipa::path(get, path = "/applications/{id}/explanation", tag = "competition", security(("bearer" = [])),
+    params(IdPath),
+    responses((status = 200, body = ApplicationExplanation), (status = "4XX", body = ErrorBody)))]
+pub(crate) async fn explanation(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<ApplicationExplanation>, ApiError> {
+    let id: ApplicationId = parse_id("application", &id)?;
+    Ok(Json(explanation::explain(&app, &actor, &id).await?))
 }
 
 /// Record a stage result with its reason (HR of the organisation, admins; the
@@ -259,34 +274,6 @@ pub(crate) async fn talent(
     let id: VacancyId = parse_id("vacancy", &id)?;
     Ok(Json(
         talent::search(&app, &actor, &id, q.limit.unwrap_or(50), "api").await?,
-    ))
-}
-
-/// `?top=` of a fairness report.
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub(crate) struct FairnessQuery {
-    /// How many first ranks count as selected; 10 unless given.
-    #[param(minimum = 1, maximum = 500)]
-    top: Option<usize>,
-}
-
-/// Selection rates of the vacancy's applicants by gender, age band and locality,
-/// with the four-fifths ratio (HR of the organisation, admins; audited as a
-/// shortlist view).
-#[utoipa::path(get, path = "/vacancies/{id}/fairness", tag = "competition", security(("bearer" = [])),
-    params(IdPath, FairnessQuery),
-    responses((status = 200, body = Fairness), (status = "4XX", body = ErrorBody)))]
-pub(crate) async fn fairness(
-    State(app): State<App>,
-    Caller(actor): Caller,
-    ApiPath(id): ApiPath<String>,
-    ApiQuery(q): ApiQuery<FairnessQuery>,
-) -> Result<Json<Fairness>, ApiError> {
-    let id: VacancyId = parse_id("vacancy", &id)?;
-    Ok(Json(
-        fairness::fairness(&app, &actor, &id, q.top, "api.fairness").await?,
     ))
 }
 

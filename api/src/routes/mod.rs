@@ -7,6 +7,7 @@
 //! being served. Schemas are derived from the types the handlers take and return.
 
 mod accounts;
+mod analytics;
 mod catalog;
 mod competition;
 mod params;
@@ -45,7 +46,8 @@ use crate::error::ErrorBody;
         (name = "competition", description = "Applications, stages, the commission, shortlists, talent search."),
         (name = "reserve", description = "The talent reserve and the second-best registry."),
         (name = "proctoring", description = "Proctoring analyses and the flag review queue."),
-        (name = "records", description = "The audit log and the HRM event feed."),
+        (name = "records", description = "The audit log, its signed checkpoints and replays, and the HRM event feed."),
+        (name = "oversight", description = "Analytics of the competitions and impact ratios per stage (HR for their organisation, admins, auditors)."),
     )
 )]
 struct ApiDoc;
@@ -125,6 +127,7 @@ fn api() -> OpenApiRouter<App> {
         .routes(routes!(people::notifications))
         .routes(routes!(competition::apply))
         .routes(routes!(competition::application))
+        .routes(routes!(competition::explanation))
         .routes(routes!(competition::record_stage))
         .routes(routes!(competition::withdraw))
         .routes(routes!(
@@ -140,7 +143,10 @@ fn api() -> OpenApiRouter<App> {
         .routes(routes!(competition::protocol_pdf))
         .routes(routes!(competition::verify_protocol))
         .routes(routes!(competition::talent))
-        .routes(routes!(competition::fairness))
+        .routes(routes!(analytics::dashboard))
+        .routes(routes!(analytics::dashboard_csv))
+        .routes(routes!(analytics::fairness))
+        .routes(routes!(analytics::fairness_csv))
         .routes(routes!(reserve::list, reserve::add))
         .routes(routes!(reserve::extend))
         .routes(routes!(reserve::remove))
@@ -150,7 +156,12 @@ fn api() -> OpenApiRouter<App> {
         .routes(routes!(proctoring::flag))
         .routes(routes!(proctoring::review))
         .routes(routes!(records::audit_log))
-        .routes(routes!(records::verify_audit))
+        .routes(routes!(
+            records::verify_audit,
+            records::verify_audit_against
+        ))
+        .routes(routes!(records::take_checkpoint))
+        .routes(routes!(records::replay_entry))
         .routes(routes!(records::events))
         .routes(routes!(records::dead_events))
 }

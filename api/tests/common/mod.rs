@@ -46,9 +46,18 @@ pub fn serve_pages(pages: fn() -> axum::Router<App>) {
     let _ = PAGES.set(pages);
 }
 
-/// The deployment's configuration as the tests run it: the built-in defaults.
+/// The deployment's configuration as the tests run it: the built-in defaults, and
+/// an audit signing key made once per test binary (no checkpoint files: a test
+/// that wants them gives its app a directory of its own).
 pub fn config() -> Config {
-    Config::with_defaults()
+    static KEYS: std::sync::LazyLock<tempfile::TempDir> = std::sync::LazyLock::new(|| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("audit.key"), "11".repeat(32)).unwrap();
+        dir
+    });
+    let mut config = Config::with_defaults();
+    config.audit.key_file = Some(KEYS.path().join("audit.key"));
+    config
 }
 
 /// An app over `db` with `index` and `model`, ranking as a server does.
@@ -293,6 +302,8 @@ pub struct Tokens {
     pub cand1: String,
     /// Candidate owning P-2.
     pub cand2: String,
+    /// An auditor (oversight, read-only).
+    pub auditor: String,
 }
 
 /// A session of an existing user, opened as a sign-in would open it, with the
@@ -443,7 +454,7 @@ pub async fn fixture(s: &Server) -> Tokens {
         .await;
     assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
 
-    let users: [(&str, Role, Option<&str>, Option<&str>); 7] = [
+    let users: [(&str, Role, Option<&str>, Option<&str>); 8] = [
         ("admin", Role::Admin, None, None),
         ("hr-mf", Role::Hr, Some("MF"), None),
         ("hr-mj", Role::Hr, Some("MJ"), None),
@@ -451,6 +462,7 @@ pub async fn fixture(s: &Server) -> Tokens {
         ("com-2", Role::Commission, None, None),
         ("cand-1", Role::Candidate, None, Some("P-1")),
         ("cand-2", Role::Candidate, None, Some("P-2")),
+        ("aud-1", Role::Auditor, None, None),
     ];
     for (id, role, org, profile) in users {
         let new = NewUser {
@@ -471,6 +483,7 @@ pub async fn fixture(s: &Server) -> Tokens {
         com2: session(s, "com-2").await,
         cand1: session(s, "cand-1").await,
         cand2: session(s, "cand-2").await,
+        auditor: session(s, "aud-1").await,
     };
     let r = s
         .send(

@@ -27,7 +27,10 @@ const ISSUER: &str = "Qabilet";
 
 /// Whether people with `role` must have a second factor.
 pub fn required_for(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::Hr | Role::Commission)
+    matches!(
+        role,
+        Role::Admin | Role::Hr | Role::Commission | Role::Auditor
+    )
 }
 
 fn totp_of(secret_base32: &str) -> AppResult<TOTP> {

@@ -79,9 +79,10 @@ async fn bench_import(args: BenchImportArgs) -> anyhow::Result<()> {
     let app = qabilet_app::App::over_store(store.clone(), qabilet_app::Config::with_defaults());
     let actor = qabilet_app::Actor::operator("bench");
     let started = Instant::now();
-    let summary =
-        super::import::import::<Profile, _>(&app, &file, &actor, || Ok(jsonl::read(&file)?))
-            .await?;
+    let summary = super::import::import::<Profile, _>(&app, &file, &actor, || {
+        Ok(jsonl::read(&file, crate::formats::TextPolicy::Strict)?)
+    })
+    .await?;
     let seconds = started.elapsed().as_secs_f64();
     store.close().await;
 

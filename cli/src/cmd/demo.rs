@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use chrono::{NaiveDate, Utc};
 use clap::Args;
-use qabilet_demo::{DemoConfig, Generator};
+use std::collections::{HashMap, HashSet};
+
+use qabilet_app::import::{Import, ImportKind};
+use qabilet_demo::{DemoConfig, Generator, HistoryInput};
+use qabilet_domain::{ConsentPurpose, ProfileId, VacancyId};
 use qabilet_store::Store;
 
 /// Generate a synthetic data set (organisations, vacancies, profiles in Kazakh,
@@ -63,7 +67,10 @@ pub fn write_files(args: &DemoArgs, dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Loads the data set in one transaction and writes the ground truth.
+/// Loads the data set and writes the ground truth: organisations, profiles and a
+/// year of decided competitions (`qabilet_demo::history`) in one transaction, then
+/// the open vacancies through the import, so that opening them matches the talent
+/// reserve as any HRM import does.
 pub async fn load(args: &DemoArgs, store: &Store, data_dir: &Path) -> anyhow::Result<()> {
     let config = args.config();
     let generator = Generator::new(config.clone());
@@ -85,19 +92,44 @@ pub async fn load(args: &DemoArgs, store: &Store, data_dir: &Path) -> anyhow::Re
         tx.put_organisation(org).await?;
         bar.inc(1);
     }
-    for vacancy in &vacancies {
-        tx.put_vacancy(vacancy).await?;
-        bar.inc(1);
-    }
     let mut judgements = 0usize;
+    let mut graded: HashMap<VacancyId, Vec<(ProfileId, u8)>> = HashMap::new();
+    let mut everyone = Vec::with_capacity(config.profiles);
+    let mut reserve_consent = HashSet::new();
     for generated in generator.profiles_with_judgements() {
         tx.put_profile(&generated.profile).await?;
         for j in &generated.judgements {
             serde_json::to_writer(&mut truth, j)?;
             truth.write_all(b"\n")?;
+            graded
+                .entry(j.vacancy_id.clone())
+                .or_default()
+                .push((j.profile_id.clone(), j.grade));
         }
         judgements += generated.judgements.len();
+        let p = generated.profile;
+        if p.consents_to(ConsentPurpose::Reserve) && p.consents_to(ConsentPurpose::Processing) {
+            reserve_consent.insert(p.id.clone());
+        }
+        everyone.push(p.id);
         bar.inc(1);
+    }
+    let archive = qabilet_demo::history(&HistoryInput {
+        vacancies: &vacancies,
+        graded: &graded,
+        everyone: &everyone,
+        reserve_consent: &reserve_consent,
+        seed: config.seed,
+        reference: config.reference_date,
+    });
+    for v in &archive.vacancies {
+        tx.put_vacancy(v).await?;
+    }
+    for a in &archive.applications {
+        tx.put_application(a).await?;
+    }
+    for e in &archive.reserve {
+        tx.put_reserve_entry(e).await?;
     }
     let detail = serde_json::to_string(&config)?;
     tx.audit(
@@ -109,6 +141,15 @@ pub async fn load(args: &DemoArgs, store: &Store, data_dir: &Path) -> anyhow::Re
     )
     .await?;
     tx.commit().await?;
+    // The open vacancies as the HRM would send them: opening one matches the reserve.
+    let app = qabilet_app::App::over_store(store.clone(), qabilet_app::Config::load(data_dir)?);
+    let operator = qabilet_app::Actor::operator("demo");
+    let mut import = Import::begin(&app, &operator, ImportKind::Vacancies).await?;
+    for vacancy in &vacancies {
+        import.vacancy(vacancy).await?;
+        bar.inc(1);
+    }
+    let tally = import.commit("demo").await?;
     truth.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     std::fs::rename(&tmp, &truth_path)?;
     std::fs::write(
@@ -123,6 +164,14 @@ pub async fn load(args: &DemoArgs, store: &Store, data_dir: &Path) -> anyhow::Re
         config.profiles,
         store.backend_name(),
         truth_path.display()
+    );
+    println!(
+        "and a year of decided competitions: {} closed vacancies, {} applications, {} runners-up \
+         in the second-best registry; {} reserve matches offered for the open vacancies",
+        archive.vacancies.len(),
+        archive.applications.len(),
+        archive.reserve.len(),
+        tally.reserve_matches.unwrap_or(0)
     );
     Ok(())
 }

@@ -15,11 +15,12 @@ use chrono::Utc;
 use clap::{Args, ValueEnum};
 use qabilet_app::import::{Import, ImportKind as Kind};
 use qabilet_app::{Actor, App, AppResult};
+use qabilet_domain::repair::Repaired;
 use qabilet_domain::{Application, FieldError, Organisation, Profile, ReserveEntry, Vacancy};
 use qabilet_store::Put;
 use serde::Serialize;
 
-use crate::formats::{csv_vacancies, json_resume, jsonl, Item};
+use crate::formats::{csv_profiles, csv_vacancies, json_resume, jsonl, Item, TextPolicy};
 
 /// How many record errors to print before giving up on listing them.
 const MAX_REPORTED_ERRORS: usize = 20;
@@ -32,15 +33,29 @@ pub struct ImportArgs {
     #[arg(value_enum)]
     pub kind: ImportKind,
     /// The file: JSON Lines (one record per line; see docs/import.md), CSV
-    /// (vacancies) or JSON Resume (profiles).
+    /// (vacancies, profiles) or JSON Resume (profiles).
     pub file: PathBuf,
     /// File format; by default taken from the extension (.csv → csv, else jsonl).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// For JSON Resume: attest that each person consented to the processing of their
-    /// data (JSON Resume has no consent field). Recorded as granted now.
+    /// For JSON Resume and CSV profiles: attest that each person consented to the
+    /// processing of their data (those formats have no consent field). Recorded as
+    /// granted now.
     #[arg(long)]
     pub consent_granted: bool,
+    /// Repair text garbled by a wrong character encoding (UTF-8 read as
+    /// Windows-1252 or Latin-1) and drop control characters, and report how many
+    /// records it changed. On by default for JSON Resume and CSV, which come from
+    /// outside; JSON Lines is refused instead, naming this option.
+    #[arg(long, overrides_with = "no_repair_text")]
+    pub repair_text: bool,
+    /// Refuse garbled text even in JSON Resume and CSV.
+    #[arg(long)]
+    pub no_repair_text: bool,
+    /// Leave the search index as it is (by default it is brought up to date after
+    /// the import, so what was imported is searchable at once).
+    #[arg(long)]
+    pub no_index: bool,
     /// Who is importing, for the audit log.
     #[arg(long, env = "USER", default_value = "cli")]
     pub actor: String,
@@ -63,12 +78,17 @@ pub enum Format {
 }
 
 /// What an import did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportSummary {
     pub records: u64,
     pub inserted: u64,
     pub updated: u64,
     pub unchanged: u64,
+    /// Records whose text was repaired.
+    pub repaired: u64,
+    /// The first repair, as `line N, field: «before» → «after»`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repair_example: Option<String>,
 }
 
 /// A record kind the importer can write.
@@ -113,7 +133,60 @@ pub async fn run(args: ImportArgs, app: &App) -> anyhow::Result<()> {
         summary.updated,
         summary.unchanged
     );
+    if summary.repaired > 0 {
+        println!(
+            "{} of {} records had their text repaired (mis-encoded characters, control \
+             characters); the first: {}",
+            summary.repaired,
+            summary.records,
+            summary.repair_example.as_deref().unwrap_or_default()
+        );
+    }
     Ok(())
+}
+
+/// The text policy of `args` for a file of `format`: see [`ImportArgs::repair_text`].
+fn text_policy(args: &ImportArgs, format: Format) -> TextPolicy {
+    let from_outside = matches!(format, Format::Csv | Format::JsonResume);
+    if args.repair_text || (from_outside && !args.no_repair_text) {
+        TextPolicy::Repair
+    } else {
+        TextPolicy::Strict
+    }
+}
+
+/// `line N, field: «before» → «after»`, each side cut to the neighbourhood of the
+/// first change.
+fn repair_example(line: u64, r: &Repaired) -> String {
+    let before: Vec<char> = r.before.chars().collect();
+    let after: Vec<char> = r.after.chars().collect();
+    let common = before
+        .iter()
+        .zip(&after)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let from = common.saturating_sub(20);
+    let cut = |chars: &[char]| -> String {
+        let end = (from + 60).min(chars.len());
+        let text: String = chars[from.min(end)..end].iter().collect();
+        let text = text.replace(['\n', '\r'], " ");
+        // Control characters are shown as escapes, not sent to the terminal.
+        text.chars()
+            .flat_map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().collect::<Vec<_>>()
+                } else {
+                    vec![c]
+                }
+            })
+            .collect()
+    };
+    format!(
+        "line {line}, {}: «{}» → «{}»",
+        r.field,
+        cut(&before),
+        cut(&after)
+    )
 }
 
 /// Imports one file as `args` describe.
@@ -133,40 +206,66 @@ pub async fn import_file(app: &App, args: &ImportArgs) -> anyhow::Result<ImportS
         },
     );
     let actor = &Actor::operator(&args.actor);
+    let policy = text_policy(args, format);
+    let attested = || -> anyhow::Result<chrono::DateTime<Utc>> {
+        if !args.consent_granted {
+            bail!(
+                "this format carries no consent record; pass --consent-granted to attest \
+                 that every person in {} consented to the processing of their data",
+                path.display()
+            );
+        }
+        Ok(Utc::now())
+    };
     match (args.kind, format) {
         (ImportKind::Vacancies, Format::Csv) => {
-            import(app, path, actor, || csv_vacancies::read(path)).await
+            import(app, path, actor, || csv_vacancies::read(path, policy)).await
         }
-        (ImportKind::Profiles, Format::JsonResume) => {
-            if !args.consent_granted {
-                bail!(
-                    "JSON Resume carries no consent record; pass --consent-granted to attest \
-                     that every person in {} consented to the processing of their data",
-                    path.display()
+        (ImportKind::Profiles, Format::Csv) => {
+            let at = attested()?;
+            let (_, notes) = csv_profiles::read(path, at, policy)?;
+            if !notes.ignored_columns.is_empty() {
+                eprintln!(
+                    "note: columns {} are no profile field and were left out",
+                    notes.ignored_columns.join(", ")
                 );
             }
-            let at = Utc::now();
+            if notes.repeated_rows > 0 {
+                eprintln!(
+                    "note: {} rows repeat an earlier row exactly and were skipped",
+                    notes.repeated_rows
+                );
+            }
             import(app, path, actor, || {
-                Ok(json_resume::read(path, at)?.into_iter())
+                Ok(csv_profiles::read(path, at, policy)?.0.into_iter())
             })
             .await
         }
-        (_, Format::Csv) => bail!("CSV is supported for vacancies only; use JSON Lines"),
+        (ImportKind::Profiles, Format::JsonResume) => {
+            let at = attested()?;
+            import(app, path, actor, || {
+                Ok(json_resume::read(path, at, policy)?.into_iter())
+            })
+            .await
+        }
+        (_, Format::Csv) => {
+            bail!("CSV is supported for vacancies and profiles only; use JSON Lines")
+        }
         (_, Format::JsonResume) => bail!("JSON Resume is a format for profiles only"),
         (ImportKind::Organisations, Format::Jsonl) => {
-            import::<Organisation, _>(app, path, actor, || Ok(jsonl::read(path)?)).await
+            import::<Organisation, _>(app, path, actor, || Ok(jsonl::read(path, policy)?)).await
         }
         (ImportKind::Vacancies, Format::Jsonl) => {
-            import::<Vacancy, _>(app, path, actor, || Ok(jsonl::read(path)?)).await
+            import::<Vacancy, _>(app, path, actor, || Ok(jsonl::read(path, policy)?)).await
         }
         (ImportKind::Profiles, Format::Jsonl) => {
-            import::<Profile, _>(app, path, actor, || Ok(jsonl::read(path)?)).await
+            import::<Profile, _>(app, path, actor, || Ok(jsonl::read(path, policy)?)).await
         }
         (ImportKind::Applications, Format::Jsonl) => {
-            import::<Application, _>(app, path, actor, || Ok(jsonl::read(path)?)).await
+            import::<Application, _>(app, path, actor, || Ok(jsonl::read(path, policy)?)).await
         }
         (ImportKind::Reserve, Format::Jsonl) => {
-            import::<ReserveEntry, _>(app, path, actor, || Ok(jsonl::read(path)?)).await
+            import::<ReserveEntry, _>(app, path, actor, || Ok(jsonl::read(path, policy)?)).await
         }
     }
 }
@@ -195,8 +294,18 @@ where
     let mut error_count = 0usize;
     let mut first_line_of: HashMap<String, u64> = HashMap::new();
     let mut records = 0u64;
-    for Item { line, record } in read()? {
+    let (mut repaired, mut repair_example) = (0u64, None);
+    for Item {
+        line,
+        record,
+        repaired: repair,
+    } in read()?
+    {
         records += 1;
+        if let Some(r) = repair {
+            repaired += 1;
+            repair_example.get_or_insert_with(|| self::repair_example(line, &r));
+        }
         let problem = match record {
             Err(e) => Some(e),
             Ok(r) => match first_line_of.get(r.id()) {
@@ -239,10 +348,12 @@ where
     let bar = super::progress(records, T::KIND.name());
     let mut summary = ImportSummary {
         records,
+        repaired,
+        repair_example,
         ..Default::default()
     };
     let mut import = Import::begin(app, actor, T::KIND).await?;
-    for Item { line, record } in read()? {
+    for Item { line, record, .. } in read()? {
         let record = record.map_err(|e| anyhow::anyhow!(located(path, line, &e)))?;
         let put = record.put(&mut import).await.map_err(|e| {
             anyhow::anyhow!(

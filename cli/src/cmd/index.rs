@@ -161,6 +161,25 @@ async fn sync_with(
     Ok(())
 }
 
+/// After an import: brings the index up to date with the embedding model, if one
+/// is fetched, so what was imported is searchable at once. The import has
+/// committed by then, so a failure here (most often a running server holding the
+/// index, which catches up by itself) is a warning, not the import's failure.
+pub async fn follow_import(store: &Store, data_dir: &Path) {
+    let result = async {
+        let model = super::default_model(data_dir)?;
+        let embedder = model.as_ref().map(|m| m as &dyn Embedder);
+        sync(store, &super::index_dir(data_dir), embedder).await
+    }
+    .await;
+    if let Err(e) = result {
+        eprintln!(
+            "warning: the index was not brought up to date ({e:#}); searches will miss \
+             the new records until `qabilet index sync` runs"
+        );
+    }
+}
+
 /// Opens the index with the dimension it was built with, so that a model of another
 /// dimension gets the "run rebuild" error from the sync rather than an open failure.
 fn open(index_dir: &Path, embedder: Option<&dyn Embedder>) -> anyhow::Result<Index> {

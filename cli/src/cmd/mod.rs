@@ -1,5 +1,6 @@
 //! One module per command group; `main.rs` only parses and dispatches.
 
+pub mod audit;
 pub mod bench;
 pub mod bench_embed;
 pub mod bench_index;
@@ -9,11 +10,13 @@ pub mod demo_accounts;
 pub mod demo_proctoring;
 pub mod eval;
 pub mod export;
+pub mod fairness;
 pub mod import;
 pub mod index;
 pub mod models;
 pub mod proctor;
 pub mod protocol;
+pub mod replay;
 pub mod reserve;
 pub mod search;
 pub mod serve;
@@ -84,6 +87,30 @@ impl Context {
             ranking_threads: RankingThreads::Parallel,
         }))
     }
+}
+
+/// Warns when the index has not caught up with the store, so a search does not
+/// answer from stale data without a word; with `strict`, that is an error.
+pub async fn check_index_fresh(app: &App, strict: bool) -> anyhow::Result<()> {
+    let Some(lag) = qabilet_app::system::index_lag(app).await? else {
+        return Ok(());
+    };
+    if lag.behind() == 0 {
+        return Ok(());
+    }
+    let message = format!(
+        "the index is {} changes behind the store (at change {} of {}): recent records \
+         are missing from the results; run `qabilet index sync` (a running server \
+         catches up by itself)",
+        lag.behind(),
+        lag.index_seq,
+        lag.store_seq
+    );
+    if strict {
+        anyhow::bail!("{message}");
+    }
+    eprintln!("warning: {message}");
+    Ok(())
 }
 
 /// A use case's refusal as the CLI says it: the message, and what to run when the

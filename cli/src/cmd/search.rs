@@ -38,6 +38,9 @@ pub struct SearchVacanciesArgs {
     pub limit: usize,
     #[arg(long)]
     pub json: bool,
+    /// Fail (exit non-zero) instead of warning when the index lags the store.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Args)]
@@ -52,9 +55,17 @@ pub struct SearchProfilesArgs {
     /// Who is looking, for the audit log (default: $USER).
     #[arg(long)]
     pub by: Option<String>,
+    /// Fail (exit non-zero) instead of warning when the index lags the store.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 pub async fn run(command: &SearchCommand, app: &App) -> anyhow::Result<()> {
+    let strict = match command {
+        SearchCommand::Vacancies(args) => args.strict,
+        SearchCommand::Profiles(args) => args.strict,
+    };
+    super::check_index_fresh(app, strict).await?;
     match command {
         SearchCommand::Vacancies(args) => vacancies(args, app).await,
         SearchCommand::Profiles(args) => profiles(args, app).await,

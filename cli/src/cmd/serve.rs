@@ -77,6 +77,10 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Minutes between signed checkpoints of the audit log (taken only when the
+    /// log has moved on; see docs/audit.md).
+    #[arg(long, default_value_t = 60)]
+    pub audit_checkpoint_minutes: u64,
 }
 
 /// Reads a 32-byte hex key from `path`, creating it (mode 0600) when missing.
@@ -120,6 +124,7 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
     config.sessions.lifetime = Duration::from_secs(args.session_hours.max(1) * 3600);
     config.sessions.secure_cookies = args.secure_cookies || !args.addr.ip().is_loopback();
     config.sessions.trusted_proxies = args.trusted_proxies.clone();
+    config.audit.interval = Duration::from_secs(args.audit_checkpoint_minutes.max(1) * 60);
     if !config.sessions.secure_cookies {
         eprintln!(
             "note: cookies without Secure: plain HTTP on a loopback address is for development \
@@ -186,6 +191,8 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
         ranking_threads: RankingThreads::Sequential,
     });
     super::attach_interim_model(&app, data_dir)?;
+    // The audit log's signed checkpoints, every `--audit-checkpoint-minutes`.
+    let checkpointer = tokio::spawn(qabilet_app::checkpoints::run_interval(app.clone()));
     // Candidates' notifications by email, when email.json switches the channel on.
     let mailer = match app.config().email.clone() {
         Some(settings) => {
@@ -222,6 +229,7 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
     eprintln!("stopping: finishing requests in flight");
     let _ = stop_tx.send(true);
     server.await??;
+    checkpointer.abort();
     if let Some(worker) = worker {
         worker.await?;
     }

@@ -36,9 +36,13 @@ pub struct ShortlistArgs {
     /// everyone who sees names declares, the operator too.
     #[arg(long, value_name = "STATEMENT", num_args = 0..=1, default_missing_value = "")]
     pub declare: Option<String>,
+    /// Fail (exit non-zero) instead of warning when the index lags the store.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 pub async fn run(args: &ShortlistArgs, app: &App) -> anyhow::Result<()> {
+    super::check_index_fresh(app, args.strict).await?;
     let actor = match &args.by {
         Some(by) => Actor::operator(by),
         None => Actor::operator_from_env(),

@@ -21,10 +21,10 @@
 
 use std::path::Path;
 
-use qabilet_domain::{parse_json, FieldError, Vacancy};
+use qabilet_domain::{parse_json_shape, FieldError, Vacancy};
 use serde_json::{json, Map, Value};
 
-use super::{first_error, Item};
+use super::{checked, first_error, Item, TextPolicy};
 
 const REQUIRED: [&str; 8] = [
     "id",
@@ -121,8 +121,11 @@ fn row_to_json(headers: &[String], row: &csv::StringRecord) -> Result<Value, Fie
     Ok(Value::Object(top))
 }
 
-/// Reads the whole header, then rows lazily.
-pub fn read(path: &Path) -> anyhow::Result<impl Iterator<Item = Item<Vacancy>>> {
+/// Reads the whole header, then rows lazily, their text checked under `policy`.
+pub fn read(
+    path: &Path,
+    policy: TextPolicy,
+) -> anyhow::Result<impl Iterator<Item = Item<Vacancy>>> {
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_path(path)?;
     let headers: Vec<String> = reader
         .headers()?
@@ -140,30 +143,35 @@ pub fn read(path: &Path) -> anyhow::Result<impl Iterator<Item = Item<Vacancy>>> 
         anyhow::bail!("{}:1: missing column {missing:?}", path.display());
     }
     Ok(reader.into_records().map(move |row| {
-        let (line, record) = match row {
-            Err(e) => (
-                e.position().map_or(0, |p| p.line()),
-                Err(FieldError {
-                    code: qabilet_domain::problem::INVALID,
-                    path: String::new(),
-                    message: e.to_string(),
-                }),
-            ),
-            Ok(row) => {
-                let line = row.position().map_or(0, |p| p.line());
-                let record = row_to_json(&headers, &row).and_then(|json| {
-                    parse_json::<Vacancy>(&json.to_string())
-                        .map_err(first_error)
-                        .map_err(|e| FieldError {
-                            code: qabilet_domain::problem::INVALID,
-                            path: column_of(&e.path),
-                            message: e.message,
-                        })
-                });
-                (line, record)
+        let row = match row {
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                let error = FieldError::new("", qabilet_domain::problem::INVALID, e.to_string());
+                return Item::new(line, Err(error));
             }
+            Ok(row) => row,
         };
-        Item { line, record }
+        let line = row.position().map_or(0, |p| p.line());
+        // The JSON path of the record, back to the spreadsheet's column.
+        let by_column = |e: FieldError| FieldError {
+            path: column_of(&e.path),
+            ..e
+        };
+        let (record, repaired) = match row_to_json(&headers, &row) {
+            Err(e) => (Err(e), None),
+            Ok(json) => match parse_json_shape::<Vacancy>(&json.to_string()) {
+                Err(e) => (Err(by_column(first_error(e))), None),
+                Ok(vacancy) => {
+                    let (record, repaired) = checked(vacancy, policy);
+                    (record.map_err(by_column), repaired)
+                }
+            },
+        };
+        Item {
+            line,
+            record,
+            repaired,
+        }
     }))
 }
 
@@ -187,7 +195,7 @@ mod tests {
             "V-3,MF,Бухгалтер,Ведение учета,Z-9,astana,2026-12-01,open,,,,,"
         )
         .unwrap();
-        let items: Vec<_> = read(file.path()).unwrap().collect();
+        let items: Vec<_> = read(file.path(), TextPolicy::Repair).unwrap().collect();
         let v = items[0].record.as_ref().unwrap();
         assert_eq!(v.requirements.specialties, ["Учет и аудит", "Финансы"]);
         assert_eq!(v.requirements.languages.len(), 2);

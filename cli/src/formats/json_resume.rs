@@ -8,6 +8,8 @@
 //!   phone), so importing the same resume twice updates one profile;
 //! - **region**: `basics.location.region`, else `basics.location.city`, in any of
 //!   the three languages (`Карагандинская область`, `Astana`, `karaganda`);
+//!   `abroad` when `countryCode` is another country's, `unknown` when nothing we
+//!   can read is given (never refused: citizens abroad apply too);
 //! - **sector**: public when the employer's name reads like a state body (ministry,
 //!   akimat, agency, committee — in kk/ru/en), private otherwise;
 //! - **education level**: from `studyType` (Bachelor, Master, PhD, College…);
@@ -22,15 +24,19 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use qabilet_domain::{
     Consent, ConsentPurpose, Education, EducationLevel, Experience, FieldError, Language,
-    LanguageLevel, LanguageSkill, Profile, ProfileId, Region, Sector, Validate,
+    LanguageLevel, LanguageSkill, Profile, ProfileId, Region, Sector,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::Item;
+use super::{checked, Item, TextPolicy};
 
-/// Reads every resume in `path`.
-pub fn read(path: &Path, consent_at: DateTime<Utc>) -> anyhow::Result<Vec<Item<Profile>>> {
+/// Reads every resume in `path`, its text checked under `policy`.
+pub fn read(
+    path: &Path,
+    consent_at: DateTime<Utc>,
+    policy: TextPolicy,
+) -> anyhow::Result<Vec<Item<Profile>>> {
     let text = std::fs::read(path)?;
     let text = String::from_utf8(text).map_err(|e| {
         anyhow::anyhow!(
@@ -60,10 +66,19 @@ pub fn read(path: &Path, consent_at: DateTime<Utc>) -> anyhow::Result<Vec<Item<P
     }
     Ok(docs
         .into_iter()
-        .map(|(line, doc)| Item {
-            line,
-            record: doc.and_then(|doc| to_profile(&doc, consent_at)),
-        })
+        .map(
+            |(line, doc)| match doc.and_then(|doc| to_profile(&doc, consent_at)) {
+                Err(e) => Item::new(line, Err(e)),
+                Ok(profile) => {
+                    let (record, repaired) = checked(profile, policy);
+                    Item {
+                        line,
+                        record,
+                        repaired,
+                    }
+                }
+            },
+        )
         .collect())
 }
 
@@ -209,21 +224,32 @@ fn profile_id(doc: &Value) -> Result<ProfileId, FieldError> {
     ProfileId::new(format!("jr-{}", &hash[..16])).map_err(|m| err("meta.id", m))
 }
 
+/// The person's region: `abroad` when `basics.location.countryCode` names a
+/// country other than Kazakhstan (JSON Resume's own example lives in California);
+/// else the region of Kazakhstan that `.region` or `.city` names, in any of the
+/// three languages; else `unknown` (a place we cannot read is not guessed at).
+fn region_of(doc: &Value) -> Region {
+    if str_at(doc, "/basics/location/countryCode").is_some_and(|c| !c.eq_ignore_ascii_case("KZ")) {
+        return Region::Abroad;
+    }
+    [
+        str_at(doc, "/basics/location/region"),
+        str_at(doc, "/basics/location/city"),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|text| Region::from_str(text).ok())
+    .unwrap_or(Region::Unknown)
+}
+
+/// The profile `doc` maps to, not yet validated (see [`checked`]).
 fn to_profile(doc: &Value, consent_at: DateTime<Utc>) -> Result<Profile, FieldError> {
     if !doc.is_object() {
         return Err(err("", "a resume must be a JSON object"));
     }
     let id = profile_id(doc)?;
     let full_name = str_at(doc, "/basics/name").ok_or_else(|| err("basics.name", "is required"))?;
-    let region_text = str_at(doc, "/basics/location/region")
-        .or_else(|| str_at(doc, "/basics/location/city"))
-        .ok_or_else(|| {
-            err(
-                "basics.location.region",
-                "is required: the region of Kazakhstan the candidate lives in",
-            )
-        })?;
-    let region = Region::from_str(region_text).map_err(|m| err("basics.location.region", m))?;
+    let region = region_of(doc);
 
     let mut summary = String::new();
     for part in [str_at(doc, "/basics/label"), str_at(doc, "/basics/summary")]
@@ -375,9 +401,6 @@ fn to_profile(doc: &Value, consent_at: DateTime<Utc>) -> Result<Profile, FieldEr
             revoked_at: None,
         }],
     };
-    profile
-        .validate()
-        .map_err(|e| e.0.into_iter().next().unwrap_or_else(|| err("", "invalid")))?;
     Ok(profile)
 }
 
@@ -423,13 +446,20 @@ mod tests {
     }
 
     #[test]
-    fn missing_and_bad_fields_are_named() {
+    fn a_place_abroad_or_none_is_kept_as_such() {
         let mut r = resume();
         r["basics"]["location"] = serde_json::json!({});
-        assert_eq!(
-            to_profile(&r, Utc::now()).unwrap_err().path,
-            "basics.location.region"
-        );
+        assert_eq!(to_profile(&r, Utc::now()).unwrap().region, Region::Unknown);
+        r["basics"]["location"] = serde_json::json!({"city": "San Francisco", "countryCode": "US", "region": "California"});
+        assert_eq!(to_profile(&r, Utc::now()).unwrap().region, Region::Abroad);
+        r["basics"]["location"] = serde_json::json!({"region": "Somewhere", "countryCode": "KZ"});
+        assert_eq!(to_profile(&r, Utc::now()).unwrap().region, Region::Unknown);
+        r["basics"]["location"] = serde_json::json!({"city": "Astana", "countryCode": "kz"});
+        assert_eq!(to_profile(&r, Utc::now()).unwrap().region, Region::Astana);
+    }
+
+    #[test]
+    fn missing_and_bad_fields_are_named() {
         let mut r = resume();
         r["work"][0]["startDate"] = "last spring".into();
         assert_eq!(

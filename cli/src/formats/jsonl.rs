@@ -8,14 +8,17 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use qabilet_domain::limits::IMPORT_LINE_BYTES;
-use qabilet_domain::{parse_json, FieldError, Validate};
+use qabilet_domain::repair::RepairText;
+use qabilet_domain::{FieldError, Validate};
 use serde::de::DeserializeOwned;
 
-use super::{first_error, Item};
+use super::{parse_checked, Item, TextPolicy};
 
-/// Reads `path` lazily; I/O errors end the stream with an error item.
-pub fn read<T: DeserializeOwned + Validate>(
+/// Reads `path` lazily, checking each record's text under `policy`; I/O errors end
+/// the stream with an error item.
+pub fn read<T: DeserializeOwned + Validate + RepairText + Clone>(
     path: &Path,
+    policy: TextPolicy,
 ) -> std::io::Result<impl Iterator<Item = Item<T>>> {
     let mut reader = BufReader::with_capacity(1 << 16, File::open(path)?);
     let mut line_no = 0u64;
@@ -30,13 +33,15 @@ pub fn read<T: DeserializeOwned + Validate>(
         let read = (&mut reader)
             .take(IMPORT_LINE_BYTES as u64 + 1)
             .read_until(b'\n', &mut buf);
-        let fail = |message: String| Item {
-            line: line_no,
-            record: Err(FieldError {
-                code: qabilet_domain::problem::MALFORMED,
-                path: String::new(),
-                message,
-            }),
+        let fail = |message: String| {
+            Item::new(
+                line_no,
+                Err(FieldError::new(
+                    "",
+                    qabilet_domain::problem::MALFORMED,
+                    message,
+                )),
+            )
         };
         match read {
             Err(e) => {
@@ -64,10 +69,9 @@ pub fn read<T: DeserializeOwned + Validate>(
         if text.is_empty() {
             continue;
         }
-        let record = parse_json::<T>(text).map_err(first_error);
         return Some(Item {
             line: line_no,
-            record,
+            ..parse_checked(text, policy)
         });
     }))
 }

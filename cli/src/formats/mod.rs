@@ -2,19 +2,98 @@
 //!
 //! Every reader turns a file into a stream of `(line, Result<Record, FieldError>)`,
 //! so the importer can report `file:line: field: problem` whatever the format was:
-//! JSON Lines for every record kind, CSV for vacancies, JSON Resume for profiles.
+//! JSON Lines for every record kind, CSV for vacancies and profiles, JSON Resume
+//! for profiles.
+//!
+//! Every reader checks a record's text the same way ([`TextPolicy`]): repaired
+//! (mojibake undone, control characters dropped; see `qabilet_domain::repair`)
+//! when asked, and otherwise refused with the option that would repair it.
 
+pub mod csv_profiles;
 pub mod csv_vacancies;
 pub mod json_resume;
 pub mod jsonl;
 
-use qabilet_domain::FieldError;
+use qabilet_domain::repair::{RepairText, Repaired};
+use qabilet_domain::{parse_json_shape, FieldError, Validate};
+use serde::de::DeserializeOwned;
 
 /// One record read from a file, or why it could not be read.
+#[derive(Debug)]
 pub struct Item<T> {
     /// 1-based line number of the record in the file.
     pub line: u64,
     pub record: Result<T, FieldError>,
+    /// What repairing its text changed first, when it was repaired.
+    pub repaired: Option<Repaired>,
+}
+
+impl<T> Item<T> {
+    /// A record as read, nothing repaired.
+    pub fn new(line: u64, record: Result<T, FieldError>) -> Self {
+        Item {
+            line,
+            record,
+            repaired: None,
+        }
+    }
+}
+
+/// What a reader does with text that went through the wrong encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextPolicy {
+    /// Refuse the record, naming `--repair-text` (JSON Lines from the HRM system).
+    Strict,
+    /// Repair it and say so (JSON Resume and CSV: files from outside).
+    Repair,
+}
+
+/// Checks `record`'s text under `policy`, then validates it.
+pub fn checked<T: Validate + RepairText + Clone>(
+    mut record: T,
+    policy: TextPolicy,
+) -> (Result<T, FieldError>, Option<Repaired>) {
+    let repaired = match policy {
+        TextPolicy::Repair => record.repair_text(),
+        TextPolicy::Strict => {
+            if let Some(r) = record.clone().repair_text() {
+                let error = FieldError::new(
+                    r.field,
+                    qabilet_domain::problem::CONTROL_CHARS,
+                    "holds text garbled by a wrong character encoding (e.g. UTF-8 read as \
+                     Windows-1252) or control characters; import with --repair-text to \
+                     repair it",
+                );
+                return (Err(error), None);
+            }
+            None
+        }
+    };
+    (
+        record
+            .validate()
+            .map(|()| record)
+            .map_err(|e| first_error(e.into())),
+        repaired,
+    )
+}
+
+/// Parses one JSON record and checks it as [`checked`] does.
+pub fn parse_checked<T: DeserializeOwned + Validate + RepairText + Clone>(
+    text: &str,
+    policy: TextPolicy,
+) -> Item<T> {
+    match parse_json_shape::<T>(text) {
+        Err(e) => Item::new(0, Err(first_error(e))),
+        Ok(record) => {
+            let (record, repaired) = checked(record, policy);
+            Item {
+                line: 0,
+                record,
+                repaired,
+            }
+        }
+    }
 }
 
 /// Turns a [`qabilet_domain::ParseError`] into one field error (the first problem).

@@ -17,6 +17,7 @@
 
 mod blind;
 pub mod fusion;
+pub mod record;
 pub mod structured;
 
 use std::collections::{HashMap, HashSet};
@@ -30,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 pub use blind::{mask_name, BlindProfileView};
 pub use fusion::{FusionMethod, ScoreParts, SignalPart};
+pub use record::{replay, RankingRecord, RecordedCandidate, Replayed};
 pub use structured::{AbsoluteFit, StructuredFit, StructuredWeights};
 
 use crate::eligibility::{
@@ -232,6 +234,9 @@ pub struct Shortlist {
     pub vacancy_id: String,
     pub eligible: Vec<RankedProfile>,
     pub ineligible: Vec<Ineligible>,
+    /// What the ranking was computed from, for the audit log and its replay.
+    #[serde(skip)]
+    pub record: RankingRecord,
 }
 
 /// A vacancy ranked for a candidate.
@@ -634,16 +639,8 @@ impl<'a> Ranker<'a> {
         let bm25: Vec<Option<f32>> = candidates.iter().map(|c| c.bm25).collect();
         let dense: Vec<Option<f32>> = candidates.iter().map(|c| c.dense).collect();
         let dense_groups: Vec<u8> = candidates.iter().map(|c| c.dense_model.group()).collect();
-        let one_group = vec![0u8; candidates.len()];
         let structured: Vec<Option<f32>> = pairs.iter().map(|p| Some(p.fit.score)).collect();
-        let c = self.config;
-        fusion::fuse_grouped(
-            [&bm25, &dense, &structured],
-            [&one_group, &dense_groups, &one_group],
-            [c.bm25_weight, c.dense_weight, c.structured_weight],
-            c.method,
-            c.rrf_k,
-        )
+        record::fuse_signals(self.config, &bm25, &dense, &dense_groups, &structured)
     }
 
     fn explanation(
@@ -765,13 +762,37 @@ impl<'a> Ranker<'a> {
             pair
         });
         let parts = self.fuse(&pairs, candidates);
-        let mut order: Vec<usize> = (0..candidates.len()).collect();
-        order.sort_by(|&a, &b| {
-            parts[b]
-                .score
-                .total_cmp(&parts[a].score)
-                .then_with(|| candidates[a].record.id.cmp(&candidates[b].record.id))
-        });
+        let scores: Vec<f32> = parts.iter().map(|p| p.score).collect();
+        let ids: Vec<&str> = candidates.iter().map(|c| c.record.id.as_str()).collect();
+        // Everyone in score order (the ineligible are listed by score too).
+        let order = record::order_eligible(&scores, &ids, |_| true);
+        let ranking_record = RankingRecord {
+            config: self.config.clone(),
+            candidates: candidates
+                .iter()
+                .zip(&pairs)
+                .zip(&scores)
+                .map(|((c, pair), &score)| RecordedCandidate {
+                    profile_id: c.record.id.to_string(),
+                    bm25: c.bm25,
+                    dense: c.dense,
+                    interim: c.dense_model == DenseModel::Interim,
+                    structured: [
+                        pair.fit.requirements,
+                        pair.fit.experience,
+                        pair.fit.education,
+                        pair.fit.skills,
+                    ],
+                    eligible: pair.eligibility.eligible,
+                    score,
+                })
+                .collect(),
+            order: order
+                .iter()
+                .filter(|&&i| pairs[i].eligibility.eligible)
+                .map(|&i| ids[i].to_owned())
+                .collect(),
+        };
         let vterms = content_terms(
             &format!(
                 "{}\n{}\n{}\n{}",
@@ -786,6 +807,7 @@ impl<'a> Ranker<'a> {
             vacancy_id: vacancy.id.to_string(),
             eligible: Vec::new(),
             ineligible: Vec::new(),
+            record: ranking_record,
         };
         let mut shown = Vec::with_capacity(limit);
         for i in order {
@@ -848,13 +870,9 @@ impl<'a> Ranker<'a> {
             )
         });
         let parts = self.fuse(&pairs, candidates);
-        let mut order: Vec<usize> = (0..candidates.len()).collect();
-        order.sort_by(|&a, &b| {
-            parts[b]
-                .score
-                .total_cmp(&parts[a].score)
-                .then_with(|| candidates[a].record.id.cmp(&candidates[b].record.id))
-        });
+        let scores: Vec<f32> = parts.iter().map(|p| p.score).collect();
+        let ids: Vec<&str> = candidates.iter().map(|c| c.record.id.as_str()).collect();
+        let mut order = record::order_eligible(&scores, &ids, |_| true);
         let ptext = profile_text(profile);
         order.truncate(limit);
         self.map_all(&order, |rank, &i| {
