@@ -37,7 +37,7 @@ use qabilet_domain::{Consent, ConsentPurpose, FieldError, Profile, ProfileId, Re
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::{checked, first_error, Item, TextPolicy};
+use super::{checked, first_error, Item, Lines, TextPolicy};
 
 /// Each profile field and the column names that mean it.
 const COLUMNS: [(&str, &[&str]); 12] = [
@@ -70,6 +70,7 @@ pub fn read(
     consent_at: DateTime<Utc>,
     policy: TextPolicy,
 ) -> anyhow::Result<(Vec<Item<Profile>>, CsvNotes)> {
+    let lines = Lines::of(path)?;
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_path(path)?;
     let headers: Vec<String> = reader
         .headers()?
@@ -108,13 +109,13 @@ pub fn read(
         let row = match row {
             Ok(row) => row,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.line(p.byte()));
                 let error = FieldError::new("", qabilet_domain::problem::MALFORMED, e.to_string());
                 items.push(Item::new(line, Err(error)));
                 continue;
             }
         };
-        let line = row.position().map_or(0, |p| p.line());
+        let line = row.position().map_or(0, |p| lines.line(p.byte()));
         let values: HashMap<&str, &str> = fields
             .iter()
             .zip(row.iter())
@@ -180,6 +181,13 @@ fn to_profile(
     values: &HashMap<&str, &str>,
     consent_at: DateTime<Utc>,
 ) -> Result<Profile, FieldError> {
+    if !values.contains_key("summary") {
+        return Err(FieldError::new(
+            "column summary",
+            qabilet_domain::problem::REQUIRED,
+            "the CV's text is empty",
+        ));
+    }
     let id = match values.get("id") {
         Some(id) => id.to_string(),
         None => derived_id(values).unwrap_or_default(),
@@ -250,6 +258,7 @@ mod tests {
         assert_eq!(notes.ignored_columns, ["category"]);
         assert_eq!(notes.repeated_rows, 1);
         assert_eq!(items.len(), 2);
+        assert_eq!((items[0].line, items[1].line), (2, 3));
         let p = items[0].record.as_ref().unwrap();
         assert_eq!(p.summary, "Skills • Python, Naïve Bayes");
         assert!(p.id.as_str().starts_with("csv-"));
@@ -283,6 +292,15 @@ mod tests {
         assert_eq!(items[1].record.as_ref().unwrap().region, Region::Abroad);
         let e = items[2].record.as_ref().unwrap_err();
         assert_eq!((items[2].line, e.path.as_str()), (4, "column birth_date"));
+    }
+
+    #[test]
+    fn lines_are_counted_right_with_crlf_line_ends() {
+        let f = file("name,resume\r\nA,\"two\r\nlines\"\r\nB,x\r\nC,\r\n");
+        let (items, _) = read(f.path(), Utc::now(), TextPolicy::Repair).unwrap();
+        let lines: Vec<u64> = items.iter().map(|i| i.line).collect();
+        assert_eq!(lines, [2, 4, 5]);
+        assert_eq!(items[2].record.as_ref().unwrap_err().path, "column summary");
     }
 
     #[test]

@@ -24,7 +24,7 @@ use std::path::Path;
 use qabilet_domain::{parse_json_shape, FieldError, Vacancy};
 use serde_json::{json, Map, Value};
 
-use super::{checked, first_error, Item, TextPolicy};
+use super::{checked, first_error, Item, Lines, TextPolicy};
 
 const REQUIRED: [&str; 8] = [
     "id",
@@ -126,6 +126,7 @@ pub fn read(
     path: &Path,
     policy: TextPolicy,
 ) -> anyhow::Result<impl Iterator<Item = Item<Vacancy>>> {
+    let lines = Lines::of(path)?;
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_path(path)?;
     let headers: Vec<String> = reader
         .headers()?
@@ -145,13 +146,13 @@ pub fn read(
     Ok(reader.into_records().map(move |row| {
         let row = match row {
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.line(p.byte()));
                 let error = FieldError::new("", qabilet_domain::problem::INVALID, e.to_string());
                 return Item::new(line, Err(error));
             }
             Ok(row) => row,
         };
-        let line = row.position().map_or(0, |p| p.line());
+        let line = row.position().map_or(0, |p| lines.line(p.byte()));
         // The JSON path of the record, back to the spreadsheet's column.
         let by_column = |e: FieldError| FieldError {
             path: column_of(&e.path),

@@ -39,6 +39,42 @@ impl<T> Item<T> {
     }
 }
 
+/// Line numbers of byte offsets in a file: the csv crate's own line count is off
+/// by one on files with CRLF line ends (the public resume set's), so the CSV
+/// readers count the file's line feeds themselves.
+pub struct Lines(Vec<u64>);
+
+impl Lines {
+    /// The offsets of every line feed of the file at `path`.
+    pub fn of(path: &std::path::Path) -> std::io::Result<Lines> {
+        use std::io::Read;
+        let mut file = std::io::BufReader::new(std::fs::File::open(path)?);
+        let mut feeds = Vec::new();
+        let (mut buf, mut at) = (vec![0u8; 1 << 16], 0u64);
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                return Ok(Lines(feeds));
+            }
+            feeds.extend(
+                buf[..n]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| **b == b'\n')
+                    .map(|(i, _)| at + i as u64),
+            );
+            at += n as u64;
+        }
+    }
+
+    /// The 1-based line of a record that starts at `offset`. After a CRLF the csv
+    /// crate puts the next record's start on the line feed itself, so a feed at
+    /// the offset still belongs to the line before.
+    pub fn line(&self, offset: u64) -> u64 {
+        self.0.partition_point(|&feed| feed <= offset) as u64 + 1
+    }
+}
+
 /// What a reader does with text that went through the wrong encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextPolicy {
