@@ -1,12 +1,15 @@
 //! Delivery of HRM events by signed webhook.
 //!
-//! One worker walks the outbox in `seq` order and POSTs each event to the HRM
-//! system's URL. Strict order costs throughput when the receiver is down (the head
-//! event blocks the rest) but makes "in order per aggregate" trivially true, and one
-//! agency's decision volume is small. A failed attempt is retried with exponential
-//! backoff; after `max_attempts` the event moves to the dead-letter list
-//! (`GET /events/dead`) and the worker goes on. The HRM can always catch up through
-//! the pull feed, so a dead letter is never a lost event.
+//! Every server runs one worker. A worker claims the next due event in the store
+//! for a lease (`Store::claim_next_event`: per aggregate in `seq` order, events of
+//! different aggregates in parallel, one node per event), POSTs it to the HRM
+//! system's URL, and marks it. With several servers over one PostgreSQL each event
+//! is posted once; a server that dies mid-delivery leaves its claim to run out
+//! (three request timeouts) and another takes the event over, repeating its
+//! `Idempotency-Key`. A failed attempt is retried with exponential backoff; after
+//! `max_attempts` the event moves to the dead-letter list (`GET /events/dead`) and
+//! the aggregate's later events go on. The HRM can always catch up through the
+//! pull feed, so a dead letter is never a lost event.
 //!
 //! Each request carries:
 //! - `Idempotency-Key: qabilet-event-<seq>`: a retry after a lost response repeats
@@ -48,6 +51,8 @@ pub struct WebhookConfig {
     pub request_timeout: Duration,
     /// How often to look for new events when the outbox is empty.
     pub poll_interval: Duration,
+    /// This server's name in the claims it makes.
+    pub node: String,
 }
 
 impl WebhookConfig {
@@ -62,6 +67,7 @@ impl WebhookConfig {
             max_backoff: Duration::from_secs(600),
             request_timeout: Duration::from_secs(10),
             poll_interval: Duration::from_secs(1),
+            node: node_name(),
         }
     }
 
@@ -109,6 +115,19 @@ pub fn verify(secret: &[u8], header: &str, body: &[u8]) -> bool {
     mac.verify_slice(&v1).is_ok()
 }
 
+/// A name for this server's claims: host, process and a random part, so two
+/// servers never share one.
+pub fn node_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    let random = qabilet_app::accounts::random_bytes().unwrap_or_default();
+    format!(
+        "{}:{}:{}",
+        host.trim(),
+        std::process::id(),
+        hex::encode(&random[..4])
+    )
+}
+
 /// Starts the worker; it stops when `shutdown` becomes true (or its sender drops),
 /// finishing the attempt in flight first.
 pub fn spawn_delivery(
@@ -126,21 +145,28 @@ async fn run(store: Store, config: WebhookConfig, mut shutdown: watch::Receiver<
         if *shutdown.borrow() {
             return;
         }
-        let wait = match store.next_pending_event().await {
-            Ok(None) => config.poll_interval,
+        let now = Utc::now();
+        let lease = chrono::Duration::from_std(config.request_timeout * 3)
+            .unwrap_or(chrono::Duration::seconds(30));
+        let wait = match store.claim_next_event(&config.node, now, now + lease).await {
             Ok(Some(event)) => {
-                let due = event.next_attempt_at - Utc::now();
-                match due.to_std() {
-                    // Not due yet: sleep until it is (or until the next poll).
-                    Ok(d) if !d.is_zero() => d.min(config.poll_interval),
-                    _ => {
-                        attempt(&store, &client, &config, &event).await;
-                        Duration::ZERO
-                    }
-                }
+                attempt(&store, &client, &config, &event).await;
+                Duration::ZERO
             }
+            // Nothing due: sleep until the next event falls due, or the next poll.
+            Ok(None) => match store.next_event_due().await {
+                Ok(Some(at)) => {
+                    // Another server's claim may hold the due event: look again soon.
+                    let floor = Duration::from_millis(50).min(config.poll_interval);
+                    (at - Utc::now())
+                        .to_std()
+                        .unwrap_or(Duration::ZERO)
+                        .clamp(floor, config.poll_interval)
+                }
+                _ => config.poll_interval,
+            },
             Err(e) => {
-                tracing::warn!(error = %e, "outbox: cannot read pending events");
+                tracing::warn!(error = %e, "outbox: cannot claim an event");
                 config.poll_interval
             }
         };

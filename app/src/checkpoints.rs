@@ -413,19 +413,30 @@ pub async fn verify(
     })
 }
 
-/// Takes a checkpoint every [`AuditKeys::interval`] until the process ends; on a
-/// deployment of several nodes, the one that holds the store's lock for the job.
+/// Takes a checkpoint every [`AuditKeys::interval`] until the process ends. On a
+/// deployment of several servers each tries every interval, and the one that gets
+/// the job's deployment-wide lock takes it (the others find the lock held, or the
+/// head already checkpointed).
 pub async fn run_interval(app: App) {
     let actor = Actor::system("audit-checkpoint");
     let mut tick = tokio::time::interval(app.config().audit.interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        let lock = match app.store().try_job_lock("audit-checkpoint").await {
+            Ok(Some(lock)) => lock,
+            Ok(None) => continue,
+            Err(e) => {
+                tracing::warn!(error = %e, "audit checkpoint: cannot take the job's lock");
+                continue;
+            }
+        };
         match take(&app, &actor).await {
             Ok(Some(c)) => tracing::info!(seq = c.seq, "audit checkpoint taken"),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "audit checkpoint not taken"),
         }
+        lock.release().await;
     }
 }
 

@@ -92,6 +92,25 @@ pub struct Replay {
     pub now: Option<RankingNow>,
 }
 
+/// The actions whose entries record a ranking.
+pub const RANKED_ACTIONS: [&str; 3] = ["shortlist.view", "stage.record", "decision.record"];
+
+/// The newest audit entries that recorded a ranking (shortlist views, stage
+/// results), newest first, at most `limit` (admins, auditors): what a replay
+/// starts from.
+pub async fn replayable(app: &App, actor: &Actor, limit: i64) -> AppResult<Vec<AuditEntry>> {
+    actor.require(&[Role::Admin, Role::Auditor])?;
+    let limit = crate::how_many("limit", Some(limit), 20, app.limits().page)?;
+    let mut entries = Vec::new();
+    for action in RANKED_ACTIONS {
+        entries.extend(app.store().newest_audit_entries_of(action, limit).await?);
+    }
+    entries.retain(|e| e.detail.contains("\"ranking_record\""));
+    entries.sort_by(|a, b| b.seq.cmp(&a.seq));
+    entries.truncate(limit as usize);
+    Ok(entries)
+}
+
 /// The hash of `entry`'s content, as the chain computes it.
 fn entry_hash(entry: &AuditEntry) -> String {
     hex::encode(Sha256::digest(entry.hash_input().as_bytes()))

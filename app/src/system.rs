@@ -21,7 +21,14 @@ pub struct Readiness {
     pub index_seq: Option<u64>,
 }
 
-/// The store answers (else [`AppError::Unavailable`]) and where the index stands.
+/// Changes the index may lag the store by and the server still count as ready:
+/// under a steady stream of writes the follower is always a tick behind; a node
+/// that just started on a large store, or fell far behind, is not ready.
+pub const READY_INDEX_LAG: u64 = 500;
+
+/// The store answers and the index has caught up with it (within
+/// [`READY_INDEX_LAG`] changes); else [`AppError::Unavailable`], which a load
+/// balancer takes as "send no traffic here yet".
 pub async fn readiness(app: &App) -> AppResult<Readiness> {
     // MAX(seq) on the primary key: cheap even with a million profiles.
     let seq = app.store().last_change_seq().await.map_err(|e| {
@@ -29,6 +36,14 @@ pub async fn readiness(app: &App) -> AppResult<Readiness> {
         AppError::Unavailable("the store is not reachable".into())
     })?;
     let index_seq = crate::index_seq(app).await?;
+    if let Some(applied) = index_seq {
+        let behind = u64::try_from(seq).unwrap_or(0).saturating_sub(applied);
+        if behind > READY_INDEX_LAG {
+            return Err(AppError::Unavailable(format!(
+                "the search index is catching up: {behind} changes behind the store"
+            )));
+        }
+    }
     Ok(Readiness {
         status: "ready".into(),
         backend: app.store().backend_name().into(),
@@ -36,6 +51,43 @@ pub async fn readiness(app: &App) -> AppResult<Readiness> {
         search: app.index().is_some(),
         index_seq,
     })
+}
+
+/// The environment variable naming a file with the webhook signing secret (hex),
+/// for a deployment that keeps its secrets outside the database.
+pub const WEBHOOK_SECRET_ENV: &str = "QABILET_WEBHOOK_SECRET_FILE";
+
+/// The secret that signs HRM webhooks, the same on every server: the file
+/// [`WEBHOOK_SECRET_ENV`] names, else the deployment's secret in the store, made
+/// once from `DATA_DIR/webhook.key` when an older single-server deployment has
+/// one (so the HRM system's copy stays valid), else at random.
+pub async fn webhook_secret(app: &App, data_dir: &std::path::Path) -> AppResult<Vec<u8>> {
+    let read_hex = |path: &std::path::Path| -> AppResult<Vec<u8>> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| AppError::internal(format!("{}: {e}", path.display())))?;
+        hex::decode(text.trim())
+            .map_err(|_| AppError::internal(format!("{} is not hex", path.display())))
+    };
+    if let Some(file) = std::env::var_os(WEBHOOK_SECRET_ENV).filter(|v| !v.is_empty()) {
+        return read_hex(std::path::Path::new(&file));
+    }
+    let legacy = data_dir.join("webhook.key");
+    let from_file = legacy.exists().then(|| read_hex(&legacy)).transpose()?;
+    let made = match &from_file {
+        Some(key) => hex::encode(key),
+        None => hex::encode(crate::accounts::random_bytes()?),
+    };
+    let secret = app.store().deployment_secret("webhook", || made).await?;
+    let secret = hex::decode(&secret)
+        .map_err(|_| AppError::internal("the stored webhook secret is not hex"))?;
+    if from_file.as_ref().is_some_and(|f| *f != secret) {
+        tracing::warn!(
+            file = %legacy.display(),
+            "this data directory's webhook.key differs from the deployment's secret in the \
+             store, which signs: give the HRM system `qabilet keys webhook-secret`"
+        );
+    }
+    Ok(secret)
 }
 
 /// How far the index is behind the store.

@@ -25,6 +25,20 @@ struct Cli {
     /// file `qabilet.db` in the data directory.
     #[arg(long, global = true, env = "QABILET_DATABASE_URL")]
     database_url: Option<String>,
+    /// A streaming standby of the PostgreSQL primary: the change feed and the
+    /// records search shows are read from it, writes go to the primary (see
+    /// docs/deploy.md).
+    #[arg(
+        long,
+        global = true,
+        env = "QABILET_REPLICA_URL",
+        requires = "database_url"
+    )]
+    replica_url: Option<String>,
+    /// How long a read waits for the standby to replay this server's own writes
+    /// before it reads the primary instead, in milliseconds.
+    #[arg(long, global = true, default_value_t = 1000)]
+    replica_wait_ms: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -102,6 +116,8 @@ enum Command {
 pub struct Context {
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
+    pub replica_url: Option<String>,
+    pub replica_wait_ms: u64,
 }
 
 fn main() -> ExitCode {
@@ -109,6 +125,8 @@ fn main() -> ExitCode {
     let ctx = Context {
         data_dir: cli.data_dir,
         database_url: cli.database_url,
+        replica_url: cli.replica_url,
+        replica_wait_ms: cli.replica_wait_ms,
     };
     match run(cli.command, &ctx) {
         Ok(()) => ExitCode::SUCCESS,
@@ -213,7 +231,7 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                 }
                 Command::Keys(command) => {
                     let app = ctx.store_app(store.clone())?;
-                    cmd::users::keys(command, &app).await
+                    cmd::users::keys(command, &app, &ctx.data_dir).await
                 }
                 Command::Index(cmd) => {
                     let model = cmd::default_model(&ctx.data_dir)?;

@@ -152,6 +152,25 @@ impl Store {
         Ok(rows.into_iter().map(entry_from_row).collect())
     }
 
+    /// The newest `limit` entries of `action`, newest first.
+    pub async fn newest_audit_entries_of(
+        &self,
+        action: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows: Vec<AuditRow> = on_backend!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT seq, at, actor, action, subject_kind, subject_id, detail, prev_hash, hash \
+                 FROM audit_log WHERE action = $1 ORDER BY seq DESC LIMIT $2",
+            )
+            .bind(action)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(entry_from_row).collect())
+    }
+
     /// Entry `seq`, if the log holds it.
     pub async fn audit_entry(&self, seq: i64) -> Result<Option<AuditEntry>, StoreError> {
         Ok(self

@@ -61,7 +61,8 @@ pub struct Change {
 impl Store {
     /// Changes with a sequence number above `after`, oldest first, at most `limit`.
     pub async fn changes_after(&self, after: i64, limit: i64) -> Result<Vec<Change>, StoreError> {
-        let rows: Vec<(i64, String, String, String, DateTime<Utc>)> = on_backend!(&self.backend, pool => {
+        let backend = self.for_reading().await;
+        let rows: Vec<(i64, String, String, String, DateTime<Utc>)> = on_backend!(&backend, pool => {
             sqlx::query_as(
                 "SELECT seq, kind, record_id, op, at FROM changes \
                  WHERE seq > $1 ORDER BY seq LIMIT $2",

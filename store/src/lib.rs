@@ -16,11 +16,13 @@ mod auth;
 mod changes;
 mod email;
 mod error;
+mod nodes;
 mod outbox;
 mod overrides;
 mod portal;
 mod proctoring;
 mod queries;
+mod replica;
 #[doc(hidden)]
 pub mod test_support;
 mod write;
@@ -40,6 +42,7 @@ pub use auth::{ApiKey, Declaration, Role, User};
 pub use changes::{Change, ChangeOp, RecordKind};
 pub use email::{EmailMessage, EmailStatus, EmailTakeUp};
 pub use error::StoreError;
+pub use nodes::JobLock;
 pub use outbox::{EventKind, OutboxEvent};
 pub use overrides::{CompetitionVersion, EligibilityOverride};
 pub use proctoring::{
@@ -59,6 +62,8 @@ pub const SQLITE_FILE: &str = "qabilet.db";
 #[derive(Clone)]
 pub struct Store {
     pub(crate) backend: Backend,
+    /// The streaming standby reads may come from (see [`replica`]).
+    pub(crate) replica: Option<std::sync::Arc<replica::Replica>>,
 }
 
 #[derive(Clone)]
@@ -121,7 +126,10 @@ impl Store {
                 "{url}: expected sqlite://FILE or postgres://USER@HOST/DB"
             )));
         };
-        let store = Store { backend };
+        let store = Store {
+            backend,
+            replica: None,
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -145,7 +153,9 @@ impl Store {
     /// Starts a write transaction; nothing is visible to others until
     /// [`WriteTx::commit`], and dropping it rolls everything back.
     pub async fn begin(&self) -> Result<WriteTx, StoreError> {
-        WriteTx::begin(self).await
+        let mut tx = WriteTx::begin(self).await?;
+        tx.replica = self.replica.clone();
+        Ok(tx)
     }
 
     /// Closes the pool, waiting for connections to finish.

@@ -3,8 +3,9 @@
 //! An event is written by [`WriteTx::enqueue_event`] in the same transaction as the
 //! change it reports, so the HRM system hears of a decision exactly when the
 //! decision is recorded — never of one that rolled back, never missing one that
-//! committed. A delivery worker (in the API crate) pushes pending events in `seq`
-//! order and marks them here; the pull feed reads them by `seq` too.
+//! committed. Delivery workers (in the API crate, one per server) claim due events
+//! here with a lease ([`Store::claim_next_event`]), post them, and mark them; the
+//! pull feed reads them by `seq`.
 
 use chrono::{DateTime, Utc};
 
@@ -229,17 +230,64 @@ impl Store {
         Ok(events)
     }
 
-    /// The oldest event neither delivered nor dead-lettered. Delivery goes strictly
-    /// in `seq` order so each aggregate's events arrive in the order they happened.
-    pub async fn next_pending_event(&self) -> Result<Option<OutboxEvent>, StoreError> {
+    /// Claims the next event due for delivery for `node` until `until`, or none.
+    ///
+    /// Due: neither delivered nor dead-lettered, its next attempt's time come, no
+    /// other node's claim still running, and no earlier event of the same aggregate
+    /// still waiting — so each aggregate's events arrive in the order they
+    /// happened, while events of different aggregates go out in parallel from
+    /// several nodes. On PostgreSQL the candidate row is locked `FOR UPDATE SKIP
+    /// LOCKED`, so concurrent claimers take different events and never wait on each
+    /// other; the claim's `WHERE` is checked again on the row it locks, so an event
+    /// is held by one node at a time. SQLite has one writer, which makes the same
+    /// statement atomic. A node that crashes mid-delivery leaves its claim to run
+    /// out; another node then takes the event over (the receiver deduplicates by
+    /// the event's `Idempotency-Key`).
+    pub async fn claim_next_event(
+        &self,
+        node: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Option<OutboxEvent>, StoreError> {
+        let lock = match &self.backend {
+            crate::Backend::Postgres(_) => "FOR UPDATE SKIP LOCKED",
+            crate::Backend::Sqlite(_) => "",
+        };
         let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL \
-             ORDER BY seq LIMIT 1"
+            "UPDATE outbox SET claimed_by = $1, claimed_until = $3 WHERE seq = ( \
+                 SELECT o.seq FROM outbox o \
+                 WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND o.next_attempt_at <= $2 \
+                   AND (o.claimed_until IS NULL OR o.claimed_until < $2) \
+                   AND NOT EXISTS (SELECT 1 FROM outbox e \
+                       WHERE e.aggregate_kind = o.aggregate_kind AND e.aggregate_id = o.aggregate_id \
+                         AND e.seq < o.seq AND e.delivered_at IS NULL AND e.dead_at IS NULL) \
+                 ORDER BY o.seq LIMIT 1 {lock}) \
+             AND (claimed_until IS NULL OR claimed_until < $2) \
+             RETURNING {EVENT_COLUMNS}"
         );
         let row: Option<EventRow> = on_backend!(&self.backend, pool => {
-            sqlx::query_as(&sql).fetch_optional(pool).await?
+            sqlx::query_as(&sql)
+                .bind(node)
+                .bind(now)
+                .bind(until)
+                .fetch_optional(pool)
+                .await?
         });
         row.map(event_from_row).transpose()
+    }
+
+    /// When the next event of the outbox falls due, if any is waiting (for a
+    /// delivery worker with nothing to claim now, to know how long to sleep).
+    pub async fn next_event_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let row: Option<(DateTime<Utc>,)> = on_backend!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT next_attempt_at FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL \
+                 ORDER BY next_attempt_at LIMIT 1",
+            )
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(|(at,)| at))
     }
 
     /// Marks an event delivered.
@@ -249,7 +297,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         on_backend!(&self.backend, pool => {
-            sqlx::query("UPDATE outbox SET delivered_at = $2, attempts = attempts + 1, last_error = NULL WHERE seq = $1")
+            sqlx::query("UPDATE outbox SET delivered_at = $2, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE seq = $1")
                 .bind(seq)
                 .bind(at)
                 .execute(pool)
@@ -270,8 +318,8 @@ impl Store {
         let dead_at = dead.then(Utc::now);
         on_backend!(&self.backend, pool => {
             sqlx::query(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, dead_at = $4 \
-                 WHERE seq = $1",
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, dead_at = $4, \
+                 claimed_until = NULL WHERE seq = $1",
             )
             .bind(seq)
             .bind(error)

@@ -80,6 +80,9 @@ impl Store {
         T: DeserializeOwned + Send + Unpin + 'static,
     {
         let mut out = HashMap::with_capacity(ids.len());
+        // The records search shows and the index is built from: from the standby
+        // when there is one (read your writes kept; see `replica`).
+        let backend = self.for_reading().await;
         for chunk in ids.chunks(IDS_PER_QUERY) {
             let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
@@ -87,7 +90,7 @@ impl Store {
                 table.name(),
                 placeholders.join(", ")
             );
-            let rows: Vec<(String, Json<T>)> = on_backend!(&self.backend, pool => {
+            let rows: Vec<(String, Json<T>)> = on_backend!(&backend, pool => {
                 let mut q = sqlx::query_as(&sql);
                 for id in chunk {
                     q = q.bind(*id);

@@ -21,6 +21,8 @@ pub struct WriteTx {
     pub(crate) tx: TxBackend,
     /// One timestamp for the whole transaction, so an import's records share it.
     pub(crate) now: DateTime<Utc>,
+    /// The standby this server reads from, told of the commit (read your writes).
+    pub(crate) replica: Option<std::sync::Arc<crate::replica::Replica>>,
 }
 
 pub(crate) enum TxBackend {
@@ -90,7 +92,11 @@ impl WriteTx {
         // Postgres keeps microseconds; cut here so what we hash is what we read back.
         let now = Utc::now();
         let now = DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now);
-        Ok(WriteTx { tx, now })
+        Ok(WriteTx {
+            tx,
+            now,
+            replica: None,
+        })
     }
 
     /// Makes every write of this transaction durable and visible.
@@ -98,6 +104,9 @@ impl WriteTx {
         match self.tx {
             TxBackend::Sqlite(tx) => tx.commit().await?,
             TxBackend::Postgres(tx) => tx.commit().await?,
+        }
+        if let Some(replica) = &self.replica {
+            replica.note_write().await;
         }
         Ok(())
     }

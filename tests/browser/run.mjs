@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 import { competitionWalks } from "./whole_competition.mjs";
+import { oversightWalks } from "./oversight.mjs";
 
 const BASE = process.env.QABILET_URL ?? "http://127.0.0.1:8080";
 const ARTIFACTS = process.env.ARTIFACTS ?? "target/browser-artifacts";
@@ -353,7 +354,8 @@ await check("HR: vacancies, reserve with filters and expiry, fairness report, re
     await page.getByRole("button", { name: "Filter" }).click();
     await page.waitForLoadState();
     assert.ok((await page.locator("tbody tr").count()) < all, "the kind filter narrows the list");
-    await page.goto(`${BASE}/web/hr/vacancies/${demoVacancy}/fairness`);
+    // The organisation's impact ratios per stage, over its decided competitions.
+    await page.goto(`${BASE}/web/fairness`);
     assert.ok((await page.locator("svg.chart[role=img]").count()) >= 1, "fairness chart drawn");
     assert.match(await page.textContent("main"), /Impact ratio/);
     await shot(page, "hr-fairness");
@@ -469,6 +471,7 @@ await check("admin: create a commission member; they set up TOTP from the QR pag
 });
 
 await competitionWalks({ check, asPerson, signIn, shot, BASE, ARTIFACTS, byId, demoVacancy });
+await oversightWalks({ check, asPerson, signIn, shot, BASE });
 
 console.log(`\npage weights (the stylesheet is cached after the first page):\n  ${sizes.join("\n  ")}`);
 console.log(`\n${results.length} browser checks passed; screenshots in ${ARTIFACTS}`);

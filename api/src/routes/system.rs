@@ -26,7 +26,8 @@ pub(crate) async fn healthz() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
-/// Readiness: the store answers (503 otherwise), and whether search is available.
+/// Readiness: the store answers and this server's search index has caught up with
+/// it (503 otherwise, saying which), and whether search is available.
 #[utoipa::path(get, path = "/readyz", tag = "system", security(()),
     responses((status = 200, body = Readiness), (status = 503, body = ErrorBody)))]
 pub(crate) async fn readyz(State(app): State<App>) -> Result<Json<Readiness>, ApiError> {

@@ -21,6 +21,9 @@ pub enum AuditCommand {
     Checkpoint(CheckpointArgs),
     /// Recompute the hash chain and check it against a checkpoint.
     Verify(VerifyArgs),
+    /// Print the signing key's id and public half (made if there is none yet):
+    /// what to keep in `audit-keys/` when the key is rotated.
+    Key,
 }
 
 #[derive(Args)]
@@ -43,6 +46,12 @@ pub struct VerifyArgs {
 pub async fn run(command: &AuditCommand, app: &App) -> anyhow::Result<()> {
     let actor = Actor::operator_from_env();
     match command {
+        AuditCommand::Key => {
+            let key = app.config().audit.signing_key()?.verifying_key();
+            println!("key_id {}", checkpoints::key_id(&key));
+            println!("public_key {}", hex::encode(key.as_bytes()));
+            Ok(())
+        }
         AuditCommand::Checkpoint(args) => {
             let checkpoint = match checkpoints::take(app, &actor).await? {
                 Some(c) => c,

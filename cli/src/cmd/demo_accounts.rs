@@ -242,6 +242,8 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
             None,
             Some(candidate.id.to_string()),
         ),
+        // Oversight: the analytics, fairness, the audit log and its replays.
+        ("demo-auditor".to_owned(), Role::Auditor, None, None),
     ];
     let mut tx = store.begin().await?;
     let mut lines = Vec::new();
@@ -305,9 +307,9 @@ pub async fn ensure(store: &Store, data_dir: &Path) -> anyhow::Result<Option<Pat
 
     let text = format!(
         "# Qabilet demo accounts (sign in at /web/login with the user id, the password and,\n\
-         # for admin, hr and commission, the code `qabilet demo-code USER` prints)\n\
+         # for admin, hr, commission and auditor, the code `qabilet demo-code USER` prints)\n\
          # candidate profile {}: applications in progress; commission: seated on {} «{}»;\n\
-         # hr: organisation {}{}; admin: everything.\n\
+         # hr: organisation {}{}; auditor: analytics, fairness, the audit log; admin: everything.\n\
          # role      user id          password                totp secret\n{}\n",
         candidate.id,
         vacancy.id,

@@ -47,7 +47,12 @@ impl Context {
             Some(url) => Store::connect(url).await?,
             None => Store::open_embedded(&self.data_dir).await?,
         };
-        Ok(store)
+        match &self.replica_url {
+            Some(url) => Ok(store
+                .with_replica(url, std::time::Duration::from_millis(self.replica_wait_ms))
+                .await?),
+            None => Ok(store),
+        }
     }
 
     /// The application core for a read-only command over `store`: the deployment's

@@ -5,10 +5,13 @@
 //! two routers, the JSON API's (`qabilet_api`) and the web pages'
 //! (`qabilet_web`), merged here under the API's HTTP layers.
 //!
-//! Sessions live in the store, so any number of servers on one database share
-//! them. The one secret kept in the data directory, created on first use with mode
-//! 0600, is `webhook.key`, which signs HRM webhooks (give the HRM system a copy to
-//! verify them).
+//! Any number of servers can serve one PostgreSQL database (`docs/deploy.md`):
+//! sessions and sign-in throttles live in the store; the webhook signing secret is
+//! the deployment's, in the store or in the file `QABILET_WEBHOOK_SECRET_FILE`
+//! names (`qabilet_app::system::webhook_secret`; `qabilet keys webhook-secret`
+//! prints it for the HRM system); each event is delivered by one server
+//! (`qabilet_api::outbox`); the audit checkpoint is taken by one server at a time;
+//! each server keeps its own index in step with the store.
 //!
 //! With `DATA_DIR/email.json` (see `qabilet_app::config::EmailSettings`) the server
 //! also mails each candidate notification through an SMTP relay, from the same
@@ -23,7 +26,6 @@ use anyhow::Context as _;
 use qabilet_api::email::EmailConfig;
 use qabilet_api::outbox::{spawn_delivery, WebhookConfig};
 use qabilet_api::HttpConfig;
-use qabilet_app::accounts;
 use qabilet_app::follower::spawn_follower;
 use qabilet_app::{App, AppParts, Config, RankingThreads};
 use qabilet_indexer::{Index, IndexConfig};
@@ -81,26 +83,6 @@ pub struct ServeArgs {
     /// log has moved on; see docs/audit.md).
     #[arg(long, default_value_t = 60)]
     pub audit_checkpoint_minutes: u64,
-}
-
-/// Reads a 32-byte hex key from `path`, creating it (mode 0600) when missing.
-fn key_file(path: &Path) -> anyhow::Result<Vec<u8>> {
-    if let Ok(text) = std::fs::read_to_string(path) {
-        return hex::decode(text.trim()).with_context(|| format!("{} is not hex", path.display()));
-    }
-    let key = accounts::random_bytes()?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    std::io::Write::write_all(&mut file, hex::encode(key).as_bytes())?;
-    Ok(key.to_vec())
 }
 
 /// Runs the server until Ctrl-C, then finishes in-flight requests and the webhook
@@ -174,15 +156,6 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
     }
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = match args.webhook_url {
-        Some(url) => {
-            let mut webhook = WebhookConfig::new(url, key_file(&data_dir.join("webhook.key"))?);
-            webhook.max_attempts = args.webhook_max_attempts.max(1);
-            Some(spawn_delivery(store.clone(), webhook, stop_rx.clone()))
-        }
-        None => None,
-    };
-
     let app = App::new(AppParts {
         store: store.clone(),
         config,
@@ -190,6 +163,15 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
         model: model.clone(),
         ranking_threads: RankingThreads::Sequential,
     });
+    let worker = match args.webhook_url {
+        Some(url) => {
+            let secret = qabilet_app::system::webhook_secret(&app, data_dir).await?;
+            let mut webhook = WebhookConfig::new(url, secret);
+            webhook.max_attempts = args.webhook_max_attempts.max(1);
+            Some(spawn_delivery(store.clone(), webhook, stop_rx.clone()))
+        }
+        None => None,
+    };
     super::attach_interim_model(&app, data_dir)?;
     // The audit log's signed checkpoints, every `--audit-checkpoint-minutes`.
     let checkpointer = tokio::spawn(qabilet_app::checkpoints::run_interval(app.clone()));

@@ -71,11 +71,14 @@ pub enum KeysCommand {
     List,
     /// Revoke a key: it stops working on the next request.
     Revoke { id: String },
+    /// The secret that signs HRM webhooks (hex), for the HRM system to verify them
+    /// (`X-Qabilet-Signature`); every server of the deployment signs with it.
+    WebhookSecret,
 }
 
 fn role_of(s: &str) -> anyhow::Result<Role> {
     Role::parse(s).ok_or_else(|| {
-        anyhow::anyhow!("unknown role {s:?}; one of candidate, commission, hr, hrm, admin")
+        anyhow::anyhow!("unknown role {s:?}; one of candidate, commission, hr, hrm, admin, auditor")
     })
 }
 
@@ -223,9 +226,17 @@ pub async fn users(command: UsersCommand, app: &App) -> anyhow::Result<()> {
 }
 
 /// Runs a `keys` command.
-pub async fn keys(command: KeysCommand, app: &App) -> anyhow::Result<()> {
+pub async fn keys(
+    command: KeysCommand,
+    app: &App,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<()> {
     let operator = Actor::operator_from_env();
     match command {
+        KeysCommand::WebhookSecret => {
+            let secret = qabilet_app::system::webhook_secret(app, data_dir).await?;
+            println!("{}", hex::encode(secret));
+        }
         KeysCommand::Add { id, role } => {
             let new = NewApiKey {
                 id,

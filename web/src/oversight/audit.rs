@@ -67,12 +67,27 @@ pub(crate) async fn page(ctx: Ctx, State(app): State<App>) -> Response {
         let p = ctx.user()?;
         let latest = checkpoints::latest_file(&app)?;
         let v = checkpoints::verify(&app, p, latest).await?;
+        let recent = replay::replayable(&app, p, 20).await?;
         let body = html! {
             h1 { (ctx.t(OMsg::AuditTitle)) }
             p { (ctx.t(OMsg::AuditIntro)) }
             h2 { (ctx.t(OMsg::VerifyLatest)) }
             (verification(&ctx, &v))
             (forms(&ctx, ""))
+            section class="entry" id="recent-rankings" {
+                h2 { (ctx.t(OMsg::RecentRankings)) }
+                table {
+                    thead { tr {
+                        th scope="col" { (ctx.t(OMsg::EntryNumber)) } th scope="col" { (ctx.t(OMsg::Action)) }
+                        th scope="col" { (ctx.t(OMsg::Subject)) } th scope="col" { (ctx.t(OMsg::By)) } th scope="col" { (ctx.t(OMsg::When)) }
+                    } }
+                    tbody { @for e in &recent { tr {
+                        td { a href=(format!("/web/audit/replay?entry={}", e.seq)) class="replay-link" { "#" (e.seq) } }
+                        td { code { (e.action) } } td { (e.subject_id) } td { (e.actor) }
+                        td { (e.at.format("%Y-%m-%d %H:%M")) }
+                    } } }
+                }
+            }
         };
         Ok(ctx.page(ctx.t(OMsg::AuditTitle), body))
     }
