@@ -48,6 +48,10 @@ pub struct ServeArgs {
     /// Delivery attempts before an event is dead-lettered.
     #[arg(long, default_value_t = 10)]
     pub webhook_max_attempts: i32,
+    /// Seconds a webhook request may take; a server's claim on an event lasts three
+    /// times this, after which another server takes over an event it left.
+    #[arg(long, default_value_t = 10)]
+    pub webhook_timeout_secs: u64,
     /// Largest request body, in bytes.
     #[arg(long, default_value_t = 4 << 20)]
     pub body_limit: usize,
@@ -168,6 +172,7 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
             let secret = qabilet_app::system::webhook_secret(&app, data_dir).await?;
             let mut webhook = WebhookConfig::new(url, secret);
             webhook.max_attempts = args.webhook_max_attempts.max(1);
+            webhook.request_timeout = Duration::from_secs(args.webhook_timeout_secs.max(1));
             Some(spawn_delivery(store.clone(), webhook, stop_rx.clone()))
         }
         None => None,
