@@ -39,6 +39,7 @@ use crate::{Error, Result};
 mod kernel;
 
 use kernel::{quantise, scan_chunk, Scored};
+pub use kernel::{simd_path, SimdPath};
 
 /// Bytes per metadata record: hash 8, scale 4, live 1, id length 1, id 64, padding 2.
 const META_BYTES: usize = 80;

@@ -31,9 +31,60 @@ pub(super) fn quantise(v: &[f32]) -> (Vec<i8>, f32) {
 /// A candidate: approximate score and row.
 pub(super) type Scored = crate::top_k::Scored<u32>;
 
-/// The best `keep` rows of one chunk by approximate score, with the fastest dot
-/// product the CPU has: AVX-512 VNNI (one instruction multiplies and sums 64 byte
-/// pairs; the scan then runs at memory speed on one core), else AVX2, else portable.
+/// Which dot product the scan runs: the fastest the CPU has, chosen once at run
+/// time — AVX-512 VNNI (one instruction multiplies and sums 64 byte pairs; the scan
+/// then runs at memory speed), else AVX2 (`avx2::dot`), else portable code.
+/// `QABILET_SIMD=avx2|portable` forces a slower one, to measure what a CPU
+/// without AVX-512 does (benchmarks and tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimdPath {
+    Vnni,
+    Avx2,
+    Portable,
+}
+
+impl SimdPath {
+    pub fn name(self) -> &'static str {
+        match self {
+            SimdPath::Vnni => "AVX-512 VNNI",
+            SimdPath::Avx2 => "AVX2",
+            SimdPath::Portable => "portable",
+        }
+    }
+}
+
+/// The path this process's scans take (see [`SimdPath`]).
+pub fn simd_path() -> SimdPath {
+    static PATH: std::sync::OnceLock<SimdPath> = std::sync::OnceLock::new();
+    *PATH.get_or_init(|| {
+        let best = detect();
+        let forced = match std::env::var("QABILET_SIMD").as_deref() {
+            Ok("portable") => Some(SimdPath::Portable),
+            Ok("avx2") if best != SimdPath::Portable => Some(SimdPath::Avx2),
+            _ => None,
+        };
+        forced.unwrap_or(best)
+    })
+}
+
+fn detect() -> SimdPath {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx512f")
+            && std::is_x86_feature_detected!("avx512bw")
+            && std::is_x86_feature_detected!("avx512vnni")
+        {
+            return SimdPath::Vnni;
+        }
+        if std::is_x86_feature_detected!("avx2") {
+            return SimdPath::Avx2;
+        }
+    }
+    SimdPath::Portable
+}
+
+/// The best `keep` rows of one chunk by approximate score, with the dot product
+/// of [`simd_path`].
 pub(super) fn scan_chunk(
     chunk: &[u8],
     first: usize,
@@ -41,22 +92,18 @@ pub(super) fn scan_chunk(
     meta: &[RowMeta],
     keep: usize,
 ) -> Vec<Scored> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512f")
-            && std::is_x86_feature_detected!("avx512bw")
-            && std::is_x86_feature_detected!("avx512vnni")
-        {
+    match simd_path() {
+        #[cfg(target_arch = "x86_64")]
+        SimdPath::Vnni => {
             let query = vnni::Query::new(q);
-            // SAFETY: the CPU supports AVX-512 F, BW and VNNI, checked just above.
-            return unsafe { scan_chunk_vnni(chunk, first, &query, meta, keep) };
+            // SAFETY: `detect` found AVX-512 F, BW and VNNI.
+            unsafe { scan_chunk_vnni(chunk, first, &query, meta, keep) }
         }
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            return unsafe { scan_chunk_avx2(chunk, first, q, meta, keep) };
-        }
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `detect` found AVX2 (a forced path never exceeds what it found).
+        SimdPath::Avx2 => unsafe { scan_chunk_avx2(chunk, first, q, meta, keep) },
+        _ => top_rows(chunk, first, q.len(), meta, keep, |row| dot_i8(row, q)),
     }
-    top_rows(chunk, first, q.len(), meta, keep, |row| dot_i8(row, q))
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -84,7 +131,10 @@ unsafe fn scan_chunk_avx2(
     meta: &[RowMeta],
     keep: usize,
 ) -> Vec<Scored> {
-    top_rows(chunk, first, q.len(), meta, keep, |row| dot_i8(row, q))
+    // SAFETY (of the closure's call): this function only runs with AVX2.
+    top_rows(chunk, first, q.len(), meta, keep, |row| unsafe {
+        avx2::dot(row, q)
+    })
 }
 
 /// The best `keep` live rows of `chunk` by `scale · dot(row)`. Inlined into each
@@ -121,6 +171,65 @@ fn dot_i8(row: &[u8], q: &[i8]) -> i32 {
         .zip(q)
         .map(|(&a, &b)| i32::from(a as i8 as i16 * i16::from(b)))
         .sum()
+}
+
+/// The AVX2 dot product, for CPUs without AVX-512 (AMD EPYC before Zen 4, many
+/// Intel Xeons). `vpmaddubsw` multiplies unsigned by signed bytes and adds pairs
+/// into saturating i16, which `r + 128` (the VNNI trick) would overflow; instead
+/// it takes `|q|` as the unsigned side and the row with `q`'s sign as the signed
+/// side, so each pair sum is at most 2 · 127 · 127 = 32,258 < 2¹⁵: exact for the
+/// codes `quantise` makes (−127..=127, never −128). `vpmaddwd` by ones then sums
+/// in i32. Two accumulators hide the latency of the chain. Measured against the
+/// portable loop (which LLVM turns into widening `vpmaddwd`) in
+/// `qabilet bench shortlist` (docs/performance.md).
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    /// `Σ row[i] · q[i]`.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn dot(row: &[u8], q: &[i8]) -> i32 {
+        let n = row.len().min(q.len());
+        let ones = _mm256_set1_epi16(1);
+        let (mut acc0, mut acc1) = (_mm256_setzero_si256(), _mm256_setzero_si256());
+        let mut i = 0;
+        let step = |acc: __m256i, at: usize| {
+            // SAFETY: at + 32 <= n bytes are in both slices; unaligned loads.
+            let (r, x) = unsafe {
+                (
+                    _mm256_loadu_si256(row.as_ptr().add(at).cast()),
+                    _mm256_loadu_si256(q.as_ptr().add(at).cast()),
+                )
+            };
+            let pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(x, x), _mm256_sign_epi8(r, x));
+            _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, ones))
+        };
+        while i + 64 <= n {
+            acc0 = step(acc0, i);
+            acc1 = step(acc1, i + 32);
+            i += 64;
+        }
+        if i + 32 <= n {
+            acc0 = step(acc0, i);
+            i += 32;
+        }
+        let acc = _mm256_add_epi32(acc0, acc1);
+        let sum = _mm_add_epi32(
+            _mm256_castsi256_si128(acc),
+            _mm256_extracti128_si256::<1>(acc),
+        );
+        let sum = _mm_add_epi32(sum, _mm_shuffle_epi32::<0b01_00_11_10>(sum));
+        let sum = _mm_add_epi32(sum, _mm_shuffle_epi32::<0b10_11_00_01>(sum));
+        let mut total = _mm_cvtsi128_si32(sum);
+        for j in i..n {
+            total += i32::from(row[j] as i8) * i32::from(q[j]);
+        }
+        total
+    }
 }
 
 /// The AVX-512 VNNI dot product. `vpdpbusd` multiplies *unsigned* by signed bytes,
@@ -217,10 +326,17 @@ mod tests {
                 .map(|i| match i % 3 {
                     0 => (-127i8) as u8,
                     1 => 127,
-                    _ => byte(),
+                    // Codes as `quantise` makes them: never −128.
+                    _ => (byte() as i8).max(-127) as u8,
                 })
                 .collect();
             let want = dot_i8(&row, &q);
+            #[cfg(target_arch = "x86_64")]
+            if std::is_x86_feature_detected!("avx2") {
+                // SAFETY: feature checked just above.
+                let got = unsafe { avx2::dot(&row, &q) };
+                assert_eq!(got, want, "AVX2, dim {dim}");
+            }
             #[cfg(target_arch = "x86_64")]
             if std::is_x86_feature_detected!("avx512f")
                 && std::is_x86_feature_detected!("avx512bw")
