@@ -106,7 +106,7 @@ pub async fn replayable(app: &App, actor: &Actor, limit: i64) -> AppResult<Vec<A
         entries.extend(app.store().newest_audit_entries_of(action, limit).await?);
     }
     entries.retain(|e| e.detail.contains("\"ranking_record\""));
-    entries.sort_by(|a, b| b.seq.cmp(&a.seq));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.seq));
     entries.truncate(limit as usize);
     Ok(entries)
 }
