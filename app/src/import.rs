@@ -11,6 +11,7 @@
 //! `reserve_match` events commit with it.
 
 use chrono::Utc;
+use qabilet_domain::repair::{apply_policy, RepairText, TextPolicy};
 use qabilet_domain::{
     Application, Organisation, OrganisationId, Profile, ProfileId, ReserveEntry, Vacancy, Validate,
 };
@@ -74,6 +75,9 @@ pub struct ImportTally {
     /// Vacancy imports only: reserve matches notified for vacancies that opened.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reserve_matches: Option<usize>,
+    /// Records whose text was repaired (`repair_text=true`), when any was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repaired: Option<usize>,
     /// Profile imports only: records whose IIN is already on file under another
     /// id. The IIN is the person's key, so each updated that profile, kept its id,
     /// and did not become a second profile of the same person.
@@ -274,7 +278,13 @@ impl<'a> Import<'a> {
 }
 
 /// Validates every record of a request, naming the first bad one as `[i].field`.
-fn validate_all<T: Validate>(app: &App, records: &[T]) -> AppResult<()> {
+/// Checks every record's text under `policy` (repairing it when asked; see
+/// `qabilet_domain::repair`), then validates it; how many were repaired.
+fn validate_all<T: Validate + RepairText + Clone>(
+    app: &App,
+    records: &mut [T],
+    policy: TextPolicy,
+) -> AppResult<usize> {
     let max = app.limits().import_records;
     if records.len() > max {
         return Err(AppError::invalid(
@@ -282,28 +292,39 @@ fn validate_all<T: Validate>(app: &App, records: &[T]) -> AppResult<()> {
             format!("{} records; at most {max} per request", records.len()),
         ));
     }
-    for (i, record) in records.iter().enumerate() {
+    let mut repaired = 0;
+    for (i, record) in records.iter_mut().enumerate() {
+        let changed = apply_policy(record, policy).map_err(|e| {
+            AppError::invalid(
+                format!("[{i}].{}", e.path),
+                format!("[{i}]: {}: {}", e.path, e.message),
+            )
+        })?;
+        repaired += usize::from(changed.is_some());
         record.validate().map_err(|e| {
             let first = e.first().map(|f| f.path.clone()).unwrap_or_default();
             AppError::invalid(format!("[{i}].{first}"), format!("[{i}]: {e}"))
         })?;
     }
-    Ok(())
+    Ok(repaired)
 }
 
 /// Bulk import of organisations (the HRM client, admins) from one request.
 pub async fn import_organisations(
     app: &App,
     actor: &Actor,
-    records: &[Organisation],
+    mut records: Vec<Organisation>,
+    policy: TextPolicy,
 ) -> AppResult<ImportTally> {
     actor.require(ImportKind::Organisations.roles())?;
-    validate_all(app, records)?;
+    let repaired = validate_all(app, &mut records, policy)?;
     let mut import = Import::begin(app, actor, ImportKind::Organisations).await?;
-    for r in records {
+    for r in &records {
         import.organisation(r).await?;
     }
-    import.commit("*").await
+    let mut tally = import.commit("*").await?;
+    tally.repaired = (repaired > 0).then_some(repaired);
+    Ok(tally)
 }
 
 /// Bulk import of vacancies (the HRM client, admins, HR officers for their own
@@ -311,28 +332,34 @@ pub async fn import_organisations(
 pub async fn import_vacancies(
     app: &App,
     actor: &Actor,
-    records: &[Vacancy],
+    mut records: Vec<Vacancy>,
+    policy: TextPolicy,
 ) -> AppResult<ImportTally> {
     actor.require(ImportKind::Vacancies.roles())?;
-    validate_all(app, records)?;
+    let repaired = validate_all(app, &mut records, policy)?;
     let mut import = Import::begin(app, actor, ImportKind::Vacancies).await?;
-    for r in records {
+    for r in &records {
         import.vacancy(r).await?;
     }
-    import.commit("*").await
+    let mut tally = import.commit("*").await?;
+    tally.repaired = (repaired > 0).then_some(repaired);
+    Ok(tally)
 }
 
 /// Bulk import of profiles (the HRM client, admins) from one request.
 pub async fn import_profiles(
     app: &App,
     actor: &Actor,
-    records: &[Profile],
+    mut records: Vec<Profile>,
+    policy: TextPolicy,
 ) -> AppResult<ImportTally> {
     actor.require(ImportKind::Profiles.roles())?;
-    validate_all(app, records)?;
+    let repaired = validate_all(app, &mut records, policy)?;
     let mut import = Import::begin(app, actor, ImportKind::Profiles).await?;
-    for r in records {
+    for r in &records {
         import.profile(r).await?;
     }
-    import.commit("*").await
+    let mut tally = import.commit("*").await?;
+    tally.repaired = (repaired > 0).then_some(repaired);
+    Ok(tally)
 }

@@ -80,6 +80,9 @@ enum Command {
     Reserve(cmd::reserve::ReserveCommand),
     /// Serve the HTTP API.
     Serve(cmd::serve::ServeArgs),
+    /// The competitions' figures: funnel, time to hire, applications, regions,
+    /// reserve use, proctoring flag rates (as the analytics page shows them).
+    Analytics(cmd::analytics::AnalyticsArgs),
     /// Impact ratios at each stage from actual outcomes: of one vacancy, an
     /// organisation's competitions, or all.
     Fairness(cmd::fairness::FairnessArgs),
@@ -213,6 +216,10 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                     cmd::reserve::run(&command, &app).await
                 }
                 Command::Serve(args) => cmd::serve::run(args, store.clone(), &ctx.data_dir).await,
+                Command::Analytics(args) => {
+                    let app = ctx.store_app(store.clone())?;
+                    cmd::analytics::run(&args, &app).await
+                }
                 Command::Fairness(args) => {
                     let app = ctx.store_app(store.clone())?;
                     cmd::fairness::run(&args, &app).await

@@ -146,6 +146,40 @@ pub fn repair_in_place(text: &mut String) -> bool {
     }
 }
 
+/// What an import does with text that went through the wrong encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextPolicy {
+    /// Refuse the record, naming the option that repairs it (the HRM system's
+    /// own data: garbled text there is a fault to fix at its source).
+    #[default]
+    Strict,
+    /// Repair it and say so (files from outside: CSV, JSON Resume).
+    Repair,
+}
+
+/// Applies `policy` to `record`'s text: repairs it (returning the first change),
+/// or, when strict, refuses a record that repair would change, naming the field
+/// and the option (`--repair-text` on the command line, `repair_text=true` on the
+/// API). Every import, whatever its door, checks text through this.
+pub fn apply_policy<T: RepairText + Clone>(
+    record: &mut T,
+    policy: TextPolicy,
+) -> Result<Option<Repaired>, crate::FieldError> {
+    match policy {
+        TextPolicy::Repair => Ok(record.repair_text()),
+        TextPolicy::Strict => match record.clone().repair_text() {
+            None => Ok(None),
+            Some(r) => Err(crate::FieldError::new(
+                r.field,
+                crate::problem::CONTROL_CHARS,
+                "holds text garbled by a wrong character encoding (e.g. UTF-8 read as \
+                 Windows-1252) or control characters; import with repair \
+                 (--repair-text, or repair_text=true on the API) to repair it",
+            )),
+        },
+    }
+}
+
 /// What one record's repair changed: the first field and its text before and
 /// after, for the import report's example.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,6 +8,7 @@ use qabilet_app::catalog::{self, VacancyDraft, VacancyHits, VacancySearch};
 use qabilet_app::import::{self, ImportTally};
 use qabilet_app::qualifications::{self, QualificationDirectory};
 use qabilet_app::{parse_id, App};
+use qabilet_domain::repair::TextPolicy;
 use qabilet_domain::{Organisation, Profile, Region, Vacancy, VacancyStatus};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -131,45 +132,72 @@ pub(crate) async fn search_vacancies(
     Ok(Json(catalog::search_vacancies(&app, &actor, search).await?))
 }
 
+/// `?repair_text=` of an import.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ImportQuery {
+    /// Repair text garbled by a wrong character encoding (UTF-8 read as
+    /// Windows-1252) and drop control characters, counting the records repaired;
+    /// without it such a record is refused (422) naming the field.
+    #[serde(default)]
+    repair_text: bool,
+}
+
+impl ImportQuery {
+    fn policy(&self) -> TextPolicy {
+        if self.repair_text {
+            TextPolicy::Repair
+        } else {
+            TextPolicy::Strict
+        }
+    }
+}
+
 /// Bulk import of organisations, idempotent by id (hrm, admin).
 #[utoipa::path(post, path = "/import/organisations", tag = "catalog", security(("bearer" = [])),
-    request_body = Vec<Organisation>,
+    params(ImportQuery), request_body = Vec<Organisation>,
     responses((status = 200, body = ImportTally), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn import_organisations(
     State(app): State<App>,
     Caller(actor): Caller,
+    ApiQuery(q): ApiQuery<ImportQuery>,
     ApiJson(records): ApiJson<Vec<Organisation>>,
 ) -> Result<Json<ImportTally>, ApiError> {
     Ok(Json(
-        import::import_organisations(&app, &actor, &records).await?,
+        import::import_organisations(&app, &actor, records, q.policy()).await?,
     ))
 }
 
 /// Bulk import of vacancies, idempotent by id (hrm, admin, hr for their own
 /// organisation); opening vacancies are matched against the reserve.
 #[utoipa::path(post, path = "/import/vacancies", tag = "catalog", security(("bearer" = [])),
-    request_body = Vec<Vacancy>,
+    params(ImportQuery), request_body = Vec<Vacancy>,
     responses((status = 200, body = ImportTally), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn import_vacancies(
     State(app): State<App>,
     Caller(actor): Caller,
+    ApiQuery(q): ApiQuery<ImportQuery>,
     ApiJson(records): ApiJson<Vec<Vacancy>>,
 ) -> Result<Json<ImportTally>, ApiError> {
     Ok(Json(
-        import::import_vacancies(&app, &actor, &records).await?,
+        import::import_vacancies(&app, &actor, records, q.policy()).await?,
     ))
 }
 
 /// Bulk import of profiles, idempotent by id (hrm, admin).
 #[utoipa::path(post, path = "/import/profiles", tag = "catalog", security(("bearer" = [])),
-    request_body = Vec<Profile>,
+    params(ImportQuery), request_body = Vec<Profile>,
     responses((status = 200, body = ImportTally), (status = "4XX", body = ErrorBody)))]
 pub(crate) async fn import_profiles(
     State(app): State<App>,
     Caller(actor): Caller,
+    ApiQuery(q): ApiQuery<ImportQuery>,
     ApiJson(records): ApiJson<Vec<Profile>>,
 ) -> Result<Json<ImportTally>, ApiError> {
-    Ok(Json(import::import_profiles(&app, &actor, &records).await?))
+    Ok(Json(
+        import::import_profiles(&app, &actor, records, q.policy()).await?,
+    ))
 }
 
 /// Create a vacancy as a draft (HR officers, in their own organisation; admins

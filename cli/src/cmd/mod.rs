@@ -1,5 +1,6 @@
 //! One module per command group; `main.rs` only parses and dispatches.
 
+pub mod analytics;
 pub mod audit;
 pub mod bench;
 pub mod bench_embed;

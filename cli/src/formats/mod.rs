@@ -14,7 +14,8 @@ pub mod csv_vacancies;
 pub mod json_resume;
 pub mod jsonl;
 
-use qabilet_domain::repair::{RepairText, Repaired};
+pub use qabilet_domain::repair::TextPolicy;
+use qabilet_domain::repair::{apply_policy, RepairText, Repaired};
 use qabilet_domain::{parse_json_shape, FieldError, Validate};
 use serde::de::DeserializeOwned;
 
@@ -75,35 +76,15 @@ impl Lines {
     }
 }
 
-/// What a reader does with text that went through the wrong encoding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextPolicy {
-    /// Refuse the record, naming `--repair-text` (JSON Lines from the HRM system).
-    Strict,
-    /// Repair it and say so (JSON Resume and CSV: files from outside).
-    Repair,
-}
-
-/// Checks `record`'s text under `policy`, then validates it.
+/// Checks `record`'s text under `policy` (`qabilet_domain::repair::apply_policy`,
+/// the rule every import door shares), then validates it.
 pub fn checked<T: Validate + RepairText + Clone>(
     mut record: T,
     policy: TextPolicy,
 ) -> (Result<T, FieldError>, Option<Repaired>) {
-    let repaired = match policy {
-        TextPolicy::Repair => record.repair_text(),
-        TextPolicy::Strict => {
-            if let Some(r) = record.clone().repair_text() {
-                let error = FieldError::new(
-                    r.field,
-                    qabilet_domain::problem::CONTROL_CHARS,
-                    "holds text garbled by a wrong character encoding (e.g. UTF-8 read as \
-                     Windows-1252) or control characters; import with --repair-text to \
-                     repair it",
-                );
-                return (Err(error), None);
-            }
-            None
-        }
+    let repaired = match apply_policy(&mut record, policy) {
+        Ok(repaired) => repaired,
+        Err(e) => return (Err(e), None),
     };
     (
         record
