@@ -54,63 +54,49 @@ impl Store {
         &self,
         vacancies: &[&str],
     ) -> Result<Vec<Application>, StoreError> {
-        let mut out = Vec::new();
-        for chunk in vacancies.chunks(IDS_PER_QUERY) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT body FROM applications WHERE vacancy_id IN ({}) ORDER BY id",
-                placeholders.join(", ")
-            );
-            let rows: Vec<(Json<Application>,)> = on_backend!(&self.backend, pool => {
-                let mut q = sqlx::query_as(&sql);
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                q.fetch_all(pool).await?
-            });
-            out.extend(rows.into_iter().map(|(Json(a),)| a));
-        }
-        Ok(out)
+        self.bodies_where_in("applications", "vacancy_id", vacancies)
+            .await
     }
 
     /// Every reserve entry of any of `profiles`.
     pub async fn reserve_of(&self, profiles: &[&str]) -> Result<Vec<ReserveEntry>, StoreError> {
-        let mut out = Vec::new();
-        for chunk in profiles.chunks(IDS_PER_QUERY) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT body FROM reserve_entries WHERE profile_id IN ({})",
-                placeholders.join(", ")
-            );
-            let rows: Vec<(Json<ReserveEntry>,)> = on_backend!(&self.backend, pool => {
-                let mut q = sqlx::query_as(&sql);
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                q.fetch_all(pool).await?
-            });
-            out.extend(rows.into_iter().map(|(Json(e),)| e));
-        }
-        Ok(out)
+        self.bodies_where_in("reserve_entries", "profile_id", profiles)
+            .await
     }
 
     /// Every reserve entry that came out of one of `vacancies`' competitions.
     pub async fn reserve_from(&self, vacancies: &[&str]) -> Result<Vec<ReserveEntry>, StoreError> {
+        self.bodies_where_in("reserve_entries", "origin_vacancy_id", vacancies)
+            .await
+    }
+
+    /// The bodies of `table`'s rows whose `column` is one of `values`, in
+    /// [`IDS_PER_QUERY`] chunks. `table` and `column` are this module's constants,
+    /// never input.
+    async fn bodies_where_in<T>(
+        &self,
+        table: &'static str,
+        column: &'static str,
+        values: &[&str],
+    ) -> Result<Vec<T>, StoreError>
+    where
+        T: serde::de::DeserializeOwned + Send + Unpin + 'static,
+    {
         let mut out = Vec::new();
-        for chunk in vacancies.chunks(IDS_PER_QUERY) {
+        for chunk in values.chunks(IDS_PER_QUERY) {
             let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
-                "SELECT body FROM reserve_entries WHERE origin_vacancy_id IN ({})",
+                "SELECT body FROM {table} WHERE {column} IN ({}) ORDER BY id",
                 placeholders.join(", ")
             );
-            let rows: Vec<(Json<ReserveEntry>,)> = on_backend!(&self.backend, pool => {
+            let rows: Vec<(Json<T>,)> = on_backend!(&self.backend, pool => {
                 let mut q = sqlx::query_as(&sql);
-                for id in chunk {
-                    q = q.bind(*id);
+                for value in chunk {
+                    q = q.bind(*value);
                 }
                 q.fetch_all(pool).await?
             });
-            out.extend(rows.into_iter().map(|(Json(e),)| e));
+            out.extend(rows.into_iter().map(|(Json(body),)| body));
         }
         Ok(out)
     }

@@ -567,25 +567,31 @@ pub(crate) fn language_name(l: Language, _ui: Language) -> &'static str {
     }
 }
 
+/// Checks a message table: every message has a text in every language, and the
+/// Kazakh texts are translations, not English left in place.
+#[cfg(test)]
+pub(crate) fn assert_translated<T: Text + std::fmt::Debug>(table: &[T]) {
+    for msg in table {
+        for lang in Language::ALL {
+            assert!(!msg.text(lang).trim().is_empty(), "{msg:?} in {lang}");
+        }
+    }
+    let untranslated = table
+        .iter()
+        .filter(|m| m.text(Language::Kk) == m.text(Language::En))
+        .count();
+    assert!(
+        untranslated <= 2,
+        "{untranslated} messages are not translated"
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_message_exists_in_every_language() {
-        for msg in Msg::ALL {
-            for lang in Language::ALL {
-                assert!(!msg.text(lang).trim().is_empty(), "{msg:?} in {lang}");
-            }
-        }
-        // Kazakh and Russian texts are translations, not English left in place.
-        let untranslated = Msg::ALL
-            .iter()
-            .filter(|m| m.text(Language::Kk) == m.text(Language::En))
-            .count();
-        assert!(
-            untranslated <= 2,
-            "{untranslated} messages are not translated"
-        );
+        assert_translated(Msg::ALL);
     }
 }

@@ -10,8 +10,9 @@ use qabilet_app::analytics::{dashboard, AnalyticsFilter};
 use qabilet_app::{Actor, App};
 use qabilet_domain::{OrganisationId, Region};
 
+/// Which competitions: the filter of `analytics` and `fairness`.
 #[derive(Args)]
-pub struct AnalyticsArgs {
+pub struct FilterArgs {
     /// One organisation's competitions.
     #[arg(long)]
     pub organisation: Option<OrganisationId>,
@@ -27,6 +28,33 @@ pub struct AnalyticsArgs {
     /// The vacancies' region.
     #[arg(long)]
     pub region: Option<Region>,
+}
+
+impl FilterArgs {
+    pub fn filter(&self) -> AnalyticsFilter {
+        AnalyticsFilter {
+            organisation: self.organisation.clone(),
+            from: self.from,
+            to: self.to,
+            category: self.category.clone(),
+            region: self.region,
+        }
+    }
+
+    /// Whether any filter is given.
+    pub fn any(&self) -> bool {
+        self.organisation.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
+            || self.category.is_some()
+            || self.region.is_some()
+    }
+}
+
+#[derive(Args)]
+pub struct AnalyticsArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
     /// Print the API's JSON.
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
@@ -49,13 +77,7 @@ fn table(header: &[&str]) -> Table {
 
 pub async fn run(args: &AnalyticsArgs, app: &App) -> anyhow::Result<()> {
     let actor = Actor::operator_from_env();
-    let filter = AnalyticsFilter {
-        organisation: args.organisation.clone(),
-        from: args.from,
-        to: args.to,
-        category: args.category.clone(),
-        region: args.region,
-    };
+    let filter = args.filter.filter();
     let section: Option<Section> = args.csv.as_deref().map(str::parse).transpose()?;
     let d = dashboard(app, &actor, filter).await?;
     if let Some(section) = section {

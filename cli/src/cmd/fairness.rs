@@ -3,38 +3,25 @@
 //! / CSV), from the same use case as `GET /fairness` and `/web/fairness`
 //! (`qabilet_app::analytics::fairness`).
 
-use chrono::NaiveDate;
 use clap::Args;
 use comfy_table::{presets::UTF8_FULL, Table};
 use qabilet_app::analytics::csv::fairness_csv;
 use qabilet_app::analytics::fairness::{for_filter, for_vacancy};
-use qabilet_app::analytics::AnalyticsFilter;
 use qabilet_app::{Actor, App};
-use qabilet_domain::{OrganisationId, Region, VacancyId};
+use qabilet_domain::VacancyId;
+
+use super::analytics::FilterArgs;
 
 #[derive(Args)]
 #[command(group(clap::ArgGroup::new("scope").required(true).args(["vacancy", "organisation", "all"])))]
 pub struct FairnessArgs {
     /// One vacancy's competition.
     pub vacancy: Option<VacancyId>,
-    /// Every competition of an organisation.
-    #[arg(long)]
-    pub organisation: Option<OrganisationId>,
-    /// Every organisation's competitions.
+    /// Every organisation's competitions (or filter them; --organisation ORG for one).
     #[arg(long)]
     pub all: bool,
-    /// First publication date counted.
-    #[arg(long)]
-    pub from: Option<NaiveDate>,
-    /// Last publication date counted.
-    #[arg(long)]
-    pub to: Option<NaiveDate>,
-    /// A category group letter (B) or a whole category (B-4).
-    #[arg(long)]
-    pub category: Option<String>,
-    /// The vacancies' region.
-    #[arg(long)]
-    pub region: Option<Region>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
     /// Print the API's JSON.
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
@@ -51,25 +38,15 @@ pub async fn run(args: &FairnessArgs, app: &App) -> anyhow::Result<()> {
     let actor = Actor::operator_from_env();
     let report = match &args.vacancy {
         Some(id) => {
-            if args.from.is_some()
-                || args.to.is_some()
-                || args.category.is_some()
-                || args.region.is_some()
-            {
-                anyhow::bail!("--from, --to, --category and --region filter several competitions, not one vacancy");
+            if args.filter.any() {
+                anyhow::bail!(
+                    "--organisation, --from, --to, --category and --region filter several \
+                     competitions, not one vacancy"
+                );
             }
             for_vacancy(app, &actor, id, "cli").await?
         }
-        None => {
-            let filter = AnalyticsFilter {
-                organisation: args.organisation.clone(),
-                from: args.from,
-                to: args.to,
-                category: args.category.clone(),
-                region: args.region,
-            };
-            for_filter(app, &actor, filter, "cli").await?
-        }
+        None => for_filter(app, &actor, args.filter.filter(), "cli").await?,
     };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

@@ -2,8 +2,7 @@
 //! charts with their tables, and `GET /web/analytics.csv` for each table.
 
 use axum::extract::{Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use maud::{html, Markup};
 use qabilet_app::analytics::csv::{dashboard_csv, Section};
 use qabilet_app::analytics::{self, Dashboard};
@@ -11,7 +10,7 @@ use qabilet_app::App;
 use qabilet_domain::Region;
 
 use super::i18n::OMsg;
-use super::{figure, filter_form, organisation_choices, percent, FilterForm};
+use super::{csv_download, figure, filter_form, organisation_choices, percent, FilterForm};
 use crate::charts::{bars, Bar};
 use crate::Ctx;
 
@@ -51,16 +50,7 @@ pub(crate) async fn csv(
         let p = ctx.user()?;
         let section: Section = form.section.parse()?;
         let d = analytics::dashboard(&app, p, form.filter()?).await?;
-        let body = dashboard_csv(&d, section)?;
-        let disposition = format!("attachment; filename=\"qabilet-{}.csv\"", section.code());
-        Ok((
-            [
-                (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (CONTENT_DISPOSITION, disposition),
-            ],
-            body,
-        )
-            .into_response())
+        Ok(csv_download(section.code(), dashboard_csv(&d, section)?))
     }
     .await;
     ctx.respond(result)

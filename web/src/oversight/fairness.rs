@@ -4,8 +4,7 @@
 //! four-fifths of the reference rate as a dashed line) and the table behind it.
 
 use axum::extract::{Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use maud::{html, Markup};
 use qabilet_app::analytics::csv::fairness_csv;
 use qabilet_app::analytics::fairness::{self, FairnessReport};
@@ -13,7 +12,7 @@ use qabilet_app::{Actor, App, AppError};
 use qabilet_matcher::fairness::{DimensionImpact, FOUR_FIFTHS};
 
 use super::i18n::OMsg;
-use super::{filter_form, organisation_choices, FilterForm};
+use super::{csv_download, filter_form, organisation_choices, FilterForm};
 use crate::i18n::{group_name, stage_name, Msg};
 use crate::Ctx;
 
@@ -84,17 +83,7 @@ pub(crate) async fn csv(
     let result = async {
         let p = ctx.user()?;
         let r = report(&app, p, &form, "web.csv").await?;
-        Ok((
-            [
-                (CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    CONTENT_DISPOSITION,
-                    "attachment; filename=\"qabilet-fairness.csv\"",
-                ),
-            ],
-            fairness_csv(&r)?,
-        )
-            .into_response())
+        Ok(csv_download("fairness", fairness_csv(&r)?))
     }
     .await;
     ctx.respond(result)

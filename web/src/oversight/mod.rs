@@ -193,6 +193,23 @@ async fn organisation_choices(app: &App, ctx: &Ctx) -> Result<Vec<(String, Strin
     Ok(out)
 }
 
+/// A CSV download named `qabilet-NAME.csv`.
+fn csv_download(name: &str, body: String) -> axum::response::Response {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    use axum::response::IntoResponse;
+    (
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"qabilet-{name}.csv\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// A table cell's number: at most two decimals, none for whole numbers.
 fn figure(x: f64) -> String {
     if x.fract() == 0.0 {
