@@ -66,7 +66,7 @@ pub use flag::{
     DISCLAIMER,
 };
 pub use input::{
-    parse_dataset, validate, Answer, Attempt, Dataset, Event, EventKind, InputError, IrtParams,
+    parse_dataset, validate, Answer, AnswerChange, Attempt, Dataset, Event, EventKind, InputError, IrtParams,
     Item, PreviousAttempt, Session, TestForm,
 };
 pub use prepare::{DataNote, NoteKind};
