@@ -17,11 +17,13 @@ fn main() {
                 b.examinees, b.items, b.pairs, b.overlapping_pairs, b.exact_evaluated, b.threads, b.simd
             );
             println!(
-                "analysis {:.2} s (prepare {:.2}, models {:.2}, similarity {:.2}, other {:.2}); {} flags, copiers found {}/{}",
+                "analysis {:.2} s (prepare {:.2}, models {:.2}, similarity {:.2} = screen {:.2} + exact {:.2}, other {:.2}); {} flags, copiers found {}/{}",
                 b.analyze_seconds,
                 b.timings.prepare,
                 b.timings.models,
                 b.timings.similarity,
+                b.screen_seconds,
+                b.exact_seconds,
                 b.timings.other,
                 b.flags,
                 b.copiers_found.0,

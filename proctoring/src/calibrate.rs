@@ -518,6 +518,10 @@ pub struct BenchResult {
     pub analyze_seconds: f64,
     /// Stage split of the analysis.
     pub timings: Timings,
+    /// Of the similarity stage: seconds in the all-pairs screen, and in the
+    /// confirm stage and exact tests (the screen audit included).
+    pub screen_seconds: f64,
+    pub exact_seconds: f64,
     /// Flags raised, and of them similarity flags.
     pub flags: usize,
     /// Similarity flags.
@@ -589,6 +593,8 @@ pub fn bench(
         simulate_seconds: (t1 - t0).as_secs_f64(),
         analyze_seconds: (t2 - t1).as_secs_f64(),
         timings: report.timings,
+        screen_seconds: sim_stats.screen_seconds,
+        exact_seconds: sim_stats.exact_seconds,
         flags: report.flags.len(),
         pair_flags: pairs.len(),
         copiers_found: (found, sim.copy_pairs.len()),

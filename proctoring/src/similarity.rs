@@ -82,6 +82,11 @@ pub struct SimilarityStats {
     /// The SIMD instructions the screen used.
     #[serde(skip)]
     pub simd: &'static str,
+    /// Seconds in the screen, and in the confirm stage and exact tests.
+    #[serde(skip)]
+    pub screen_seconds: f64,
+    #[serde(skip)]
+    pub exact_seconds: f64,
 }
 
 /// Share of honest directed pairs the screen-and-confirm family selects on
@@ -204,7 +209,10 @@ pub(crate) fn similarity(
             .div_ceil(prep.n_sessions.div_ceil(crate::screen::BLOCK)),
     };
     let timing = Timing { prep, rt };
+    let t0 = std::time::Instant::now();
     let screened = screen(&packed, &timing, &thresholds, options.progress);
+    stats.screen_seconds = t0.elapsed().as_secs_f64();
+    let t1 = std::time::Instant::now();
     stats.overlapping_pairs = screened.overlapping;
     let audit = (options.audit_near_misses > 0).then(|| {
         let ps: Vec<f64> = screened
@@ -255,6 +263,7 @@ pub(crate) fn similarity(
         .map(|(c, s)| ((c, s), exact(prep, irt, Some(rt), c as usize, s as usize)))
         .filter(|(_, e)| e.common >= min_common)
         .collect();
+    stats.exact_seconds = t1.elapsed().as_secs_f64();
     let scope = match error_rate {
         PairErrorRate::PerSession => FalseAlarmScope::PerSessionAnyPartner,
         PairErrorRate::Familywise => FalseAlarmScope::FamilywiseAllPairs,

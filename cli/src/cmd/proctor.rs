@@ -110,8 +110,8 @@ pub enum ProctorCommand {
         /// Random seed (same seed, same table).
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Instead of the table, write one simulated cohort (with 30 % copiers) to this
-        /// file, to try `analyze` on.
+        /// Instead of the table, write one simulated cohort (with real-time sharers of
+        /// 30 % of the answers) to this file, to try `analyze` on.
         #[arg(long, value_name = "FILE")]
         write: Option<PathBuf>,
         /// Print the rows as JSON.
@@ -215,14 +215,14 @@ pub fn run(cmd: ProctorCommand, ctx: &Context) -> anyhow::Result<()> {
                     examinees,
                     items,
                     options: 4,
-                    cheat: Some((proctoring::simulate::Cheat::Copy(0.3), cheaters)),
+                    cheat: Some((proctoring::simulate::Cheat::CopyRealTime(0.3), cheaters)),
                     seed,
                 });
                 let text = serde_json::to_string_pretty(&sim.dataset)?;
                 std::fs::write(&path, text)
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 println!(
-                    "wrote {} sessions ({} copying 30% from a source) to {}",
+                    "wrote {} sessions ({} sharing 30% of their answers in real time with a room-mate) to {}",
                     examinees,
                     sim.copy_pairs.len(),
                     path.display()
@@ -328,12 +328,14 @@ fn bench(examinees: usize, items: usize, seed: u64, audit: usize) -> anyhow::Res
     );
     let minutes = b.analyze_seconds / 60.0;
     println!(
-        "analysis {:.1} s = {minutes:.2} min (prepare {:.1}, models {:.1}, similarity {:.1}, other {:.1}); \
-         simulating the cohort took {:.1} s more",
+        "analysis {:.1} s = {minutes:.2} min (prepare {:.1}, models {:.1}, similarity {:.1} = screen {:.1} \
+         + exact tests {:.1}, other {:.1}); simulating the cohort took {:.1} s more",
         b.analyze_seconds,
         b.timings.prepare,
         b.timings.models,
         b.timings.similarity,
+        b.screen_seconds,
+        b.exact_seconds,
         b.timings.other,
         b.simulate_seconds
     );
