@@ -68,6 +68,7 @@ mod personfit;
 mod prepare;
 mod rt;
 mod screen;
+mod simd;
 mod similarity;
 pub mod simulate;
 mod speed;
@@ -90,6 +91,6 @@ pub use input::{
     IrtParams, Item, PreviousAttempt, Session, TestForm,
 };
 pub use prepare::{DataNote, NoteKind};
-pub use screen::{simd_path, SimdPath};
+pub use simd::{simd_path, SimdPath};
 pub use similarity::{PairErrorRate, SimilarityStats};
 pub use stats::binomial_interval;

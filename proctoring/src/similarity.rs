@@ -40,7 +40,8 @@ use crate::pair_family::{decide, Levels};
 use crate::pair_test::{exact, timing_evidence, timing_given_answers, FOLLOW_WINDOW_S};
 use crate::prepare::Prepared;
 use crate::rt::RtModel;
-use crate::screen::{screen, simd_path, Packed, Thresholds, Timing, Z_MARGIN};
+use crate::screen::{screen, Packed, Thresholds, Timing, Z_MARGIN};
+use crate::simd::simd_path;
 use crate::stats::normal_upper_quantile;
 
 /// What the similarity detector's α bounds.
