@@ -49,7 +49,7 @@ impl Default for CalibrationSpec {
             examinees: 1000,
             items: 80,
             clean_replications: 20,
-            power_replications: 5,
+            power_replications: 10,
             cheaters: 20,
             levels: vec![0.05, 0.01, 0.001],
             seed: 1,

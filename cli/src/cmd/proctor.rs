@@ -105,8 +105,8 @@ pub enum ProctorCommand {
         /// Honest cohorts for the false-alarm rates.
         #[arg(long, default_value_t = 20)]
         replications: usize,
-        /// Cohorts per cheating scenario for power.
-        #[arg(long, default_value_t = 3)]
+        /// Cohorts per cheating scenario for power (× --cheaters planted each).
+        #[arg(long, default_value_t = 10)]
         power_replications: usize,
         /// Cheaters planted per cohort.
         #[arg(long, default_value_t = 20)]
