@@ -508,7 +508,7 @@ pub struct BenchResult {
     pub overlapping_pairs: u64,
     /// Directed pairs that needed the exact test.
     pub exact_evaluated: u64,
-    /// Per-test level of the all-pairs family and the screen's z.
+    /// Per-test level of the all-pairs family.
     pub threshold_all: f64,
     /// The proxy z the screen passes pairs at.
     pub screen_z: f64,
@@ -518,11 +518,12 @@ pub struct BenchResult {
     pub analyze_seconds: f64,
     /// Stage split of the analysis.
     pub timings: Timings,
-    /// Of the similarity stage: seconds in the all-pairs screen, and in the
-    /// confirm stage and exact tests (the screen audit included).
+    /// Of the similarity stage: seconds in the all-pairs screen.
     pub screen_seconds: f64,
+    /// Of the similarity stage: seconds in the confirm stage and exact tests
+    /// (the screen audit included).
     pub exact_seconds: f64,
-    /// Flags raised, and of them similarity flags.
+    /// Flags raised.
     pub flags: usize,
     /// Similarity flags.
     pub pair_flags: usize,

@@ -1,8 +1,9 @@
 //! The SIMD kernels of the all-pairs screen ([`crate::screen`]), chosen at run
 //! time: AVX-512 (F + BW: 64 items per byte comparison, masked sums of absolute
 //! differences for the scores, 16 answer times per float comparison), AVX2
-//! (32 items per comparison) or plain loops. `QABILET_SIMD=scalar` forces the
-//! loops, to compare. Every path gives the same bits and sums (tested).
+//! (32 items per comparison) or plain loops. `QABILET_SIMD=avx2` or `=scalar`
+//! narrows the choice, to compare. Every path gives the same bits and sums
+//! (tested).
 
 use crate::pair_test::FOLLOW_WINDOW_S;
 use crate::prepare::OMIT;
@@ -30,14 +31,20 @@ impl SimdPath {
     }
 }
 
-/// The path [`screen`] takes on this CPU (detected at run time).
+/// The path the screen takes on this CPU (detected at run time; the
+/// environment variable `QABILET_SIMD=avx2` or `=scalar` asks for a narrower
+/// one, to measure what an AVX2-only machine would do).
 pub fn simd_path() -> SimdPath {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::env::var_os("QABILET_SIMD").is_some_and(|v| v == "scalar") {
+        let asked = std::env::var("QABILET_SIMD").unwrap_or_default();
+        if asked == "scalar" {
             return SimdPath::Scalar;
         }
-        if is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512bw") {
+        if asked != "avx2"
+            && is_x86_feature_detected!("avx512f")
+            && is_x86_feature_detected!("avx512bw")
+        {
             return SimdPath::Avx512;
         }
         if is_x86_feature_detected!("avx2") {

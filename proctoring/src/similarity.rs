@@ -83,9 +83,10 @@ pub struct SimilarityStats {
     /// The SIMD instructions the screen used.
     #[serde(skip)]
     pub simd: &'static str,
-    /// Seconds in the screen, and in the confirm stage and exact tests.
+    /// Seconds in the all-pairs screen.
     #[serde(skip)]
     pub screen_seconds: f64,
+    /// Seconds in the confirm stage and the exact tests (and a screen audit).
     #[serde(skip)]
     pub exact_seconds: f64,
 }
