@@ -118,6 +118,11 @@ const MODES: [PairErrorRate; 2] = [PairErrorRate::PerSession, PairErrorRate::Fam
 
 /// Empirical false-alarm rates on honest cohorts.
 pub fn false_alarms(spec: &CalibrationSpec) -> Vec<CalibrationRow> {
+    false_alarms_with(spec, &|| {})
+}
+
+/// [`false_alarms`], calling `tick` after each analysis.
+fn false_alarms_with(spec: &CalibrationSpec, tick: &dyn Fn()) -> Vec<CalibrationRow> {
     let loosest = spec.levels.iter().copied().fold(0.0, f64::max);
     let config = |mode| Config {
         alpha_session: loosest,
@@ -143,6 +148,7 @@ pub fn false_alarms(spec: &CalibrationSpec) -> Vec<CalibrationRow> {
         sessions += spec.examinees;
         for mode in MODES {
             let report = analyze(&sim.dataset, &config(mode));
+            tick();
             for (l, &level) in spec.levels.iter().enumerate() {
                 let scale = level / loosest;
                 let mut in_pair: HashSet<&str> = HashSet::new();
@@ -236,6 +242,11 @@ fn flagged_by(report: &crate::Report, d: Option<Detector>) -> HashSet<Vec<String
 /// Power of the main detector (and of any detector) per scenario at the
 /// default thresholds; for rapid responders also of person speed.
 pub fn power(spec: &CalibrationSpec, only: Option<Cheat>) -> Vec<CalibrationRow> {
+    power_with(spec, only, &|| {})
+}
+
+/// [`power`], calling `tick` after each cohort.
+fn power_with(spec: &CalibrationSpec, only: Option<Cheat>, tick: &dyn Fn()) -> Vec<CalibrationRow> {
     let config = Config::default();
     let mut rows = Vec::new();
     for (s_idx, (cheat, main)) in scenarios().into_iter().enumerate() {
@@ -261,6 +272,7 @@ pub fn power(spec: &CalibrationSpec, only: Option<Cheat>) -> Vec<CalibrationRow>
             });
             let id = |j: usize| sim.dataset.sessions[j].id.clone();
             let report = analyze(&sim.dataset, &config);
+            tick();
             let any_session: HashSet<String> =
                 flagged_by(&report, None).into_iter().flatten().collect();
             for (d, det) in detectors.iter().enumerate() {
@@ -368,8 +380,23 @@ fn flagged_before_timing(sim: &crate::simulate::Simulated) -> usize {
 
 /// False alarms then power.
 pub fn calibrate(spec: &CalibrationSpec) -> Vec<CalibrationRow> {
-    let mut rows = false_alarms(spec);
-    rows.extend(power(spec, None));
+    calibrate_with_progress(spec, &|_, _| {})
+}
+
+/// [`calibrate`], telling `progress(done, total)` after each simulated cohort
+/// analysed.
+pub fn calibrate_with_progress(
+    spec: &CalibrationSpec,
+    progress: &dyn Fn(usize, usize),
+) -> Vec<CalibrationRow> {
+    let total = 2 * spec.clean_replications + scenarios().len() * spec.power_replications;
+    let done = std::cell::Cell::new(0);
+    let tick = || {
+        done.set(done.get() + 1);
+        progress(done.get(), total);
+    };
+    let mut rows = false_alarms_with(spec, &tick);
+    rows.extend(power_with(spec, None, &tick));
     rows
 }
 

@@ -242,7 +242,19 @@ pub fn run(cmd: ProctorCommand, ctx: &Context) -> anyhow::Result<()> {
                 seed,
                 ..Default::default()
             };
-            let rows = proctoring::calibrate(&spec);
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} simulated cohorts analysed {pos}/{len} [{bar:30}] ({elapsed} elapsed, ~{eta} left)",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            let rows = proctoring::calibrate::calibrate_with_progress(&spec, &|done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            });
+            bar.finish_and_clear();
             let targets = proctoring::calibrate::targets(&rows);
             if json {
                 let out = serde_json::json!({"rows": rows, "targets": targets});
