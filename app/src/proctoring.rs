@@ -32,7 +32,10 @@ pub const ANALYSIS_INPUT_LIMIT: usize = 32 << 20;
 /// The run id is derived from the input bytes, the thresholds and the vacancy, so
 /// submitting the same file twice saves once. Each flag's evidence is the
 /// detector's numbers (`detector`) plus what a review page plots (`review`: event
-/// timelines, per-item times against the cohort, a pair's answer grid).
+/// timelines, per-item times against the cohort with rapid answers, answer times
+/// for a pair's timelines, a pair's answer grid) and, when the client recorded
+/// them, the sessions' answer changes with their wrong-to-right index
+/// (`answer_changes`).
 pub fn queue_entries(
     input: &[u8],
     data: &proctoring::Dataset,
@@ -69,6 +72,7 @@ pub fn queue_entries(
             evidence: json!({
                 "detector": f.evidence,
                 "review": review.remove(&f.id),
+                "answer_changes": f.answer_changes,
                 "disclaimer": proctoring::DISCLAIMER,
             }),
         })

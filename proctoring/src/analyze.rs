@@ -6,11 +6,14 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use crate::clusters::Cluster;
+use crate::flag::WrongToRight;
 use crate::flag::{Detector, Evidence, FalseAlarmScope, Flag, FlagId, Severity, DISCLAIMER};
 use crate::input::Dataset;
 use crate::prepare::{prepare, DataNote};
 use crate::similarity::{PairErrorRate, SimilarityStats};
-use crate::{behaviour, irt, personfit, rt, similarity};
+use crate::stats::binomial_sf;
+use crate::{behaviour, irt, personfit, rt, similarity, speed};
 
 /// Thresholds and assumptions of an analysis. Every number here is printed
 /// with the report so a reviewer knows what a flag was tested against.
@@ -58,6 +61,32 @@ pub struct ModelSummary {
     pub similarity: SimilarityStats,
 }
 
+/// How the similarity screen fared against the exact test, when asked
+/// ([`RunOptions::audit_near_misses`]).
+#[derive(Debug, Clone, Default)]
+pub struct ScreenAudit {
+    /// Directed pairs the screen dropped with a proxy z within 1 of its threshold.
+    pub near_misses: u64,
+    /// How many of them (a uniform sample) got the exact test.
+    pub tested: usize,
+    /// The smallest exact p-value among them.
+    pub smallest_p: f64,
+    /// The per-test level of the all-pairs family they would have needed.
+    pub level: f64,
+    /// How many reached it (the screen would have lost them).
+    pub reached: usize,
+}
+
+/// How to run an analysis, beyond its thresholds.
+pub struct RunOptions<'a> {
+    /// Told how many pairs of sessions the similarity screen has compared
+    /// since its last call (of N(N−1)/2 in all).
+    pub progress: &'a (dyn Fn(u64) + Sync),
+    /// Give this many of the pairs the screen dropped nearest to its threshold
+    /// the exact test, to check that none would have been flagged (0: none).
+    pub audit_near_misses: usize,
+}
+
 /// Wall-clock time per stage, in seconds (not serialized into reports).
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
@@ -84,8 +113,8 @@ pub struct Report {
     pub config: Config,
     /// Flags, most severe first.
     pub flags: Vec<Flag>,
-    /// Groups of sessions linked by similarity flags.
-    pub clusters: Vec<Vec<String>>,
+    /// Groups of sessions linked by similarity flags, with their evidence.
+    pub clusters: Vec<Cluster>,
     /// Data-quality notes (sessions are analysed regardless).
     pub notes: Vec<DataNote>,
     /// Detectors that could not run, with the reason.
@@ -95,6 +124,9 @@ pub struct Report {
     /// Stage timings.
     #[serde(skip)]
     pub timings: Timings,
+    /// The screen audit, when one was asked for.
+    #[serde(skip)]
+    pub screen_audit: Option<ScreenAudit>,
 }
 
 /// Shared state the detectors write flags into.
@@ -105,7 +137,7 @@ pub(crate) struct Ctx<'a> {
     pub examinee_ids: Vec<String>,
     pub item_ids: Vec<String>,
     pub flags: Vec<Flag>,
-    pub clusters: Vec<Vec<String>>,
+    pub clusters: Vec<Cluster>,
 }
 
 impl Ctx<'_> {
@@ -136,12 +168,25 @@ impl Ctx<'_> {
             false_alarm_scope: scope,
             summary,
             evidence,
+            answer_changes: Vec::new(),
         });
     }
 }
 
 /// Runs every detector on a validated dataset.
 pub fn analyze(data: &Dataset, config: &Config) -> Report {
+    analyze_with(
+        data,
+        config,
+        &RunOptions {
+            progress: &|_| {},
+            audit_near_misses: 0,
+        },
+    )
+}
+
+/// [`analyze`] with progress reports and, optionally, a screen audit.
+pub fn analyze_with(data: &Dataset, config: &Config, options: &RunOptions) -> Report {
     let t0 = Instant::now();
     let prep = prepare(data);
     let t1 = Instant::now();
@@ -167,14 +212,18 @@ pub fn analyze(data: &Dataset, config: &Config) -> Report {
         flags: Vec::new(),
         clusters: Vec::new(),
     };
-    let sim = similarity::similarity(&mut ctx, &prep, &irt);
+    let (sim, screen_audit) = similarity::similarity(&mut ctx, &prep, &irt, &rtm, options);
     let t3 = Instant::now();
     let mut skipped = Vec::new();
     skipped.extend(behaviour::behaviour(&mut ctx, &prep));
     rt::fast_correct(&mut ctx, &prep, &rtm, &irt);
     rt::speed_shift(&mut ctx, &prep, &rtm);
+    speed::person_speed(&mut ctx, &prep, &rtm);
+    speed::rapid_guessing(&mut ctx, &prep, &rtm);
+    speed::timing_fit(&mut ctx, &prep, &rtm);
     personfit::person_fit(&mut ctx, &prep, &irt);
     personfit::score_jump(&mut ctx, &prep, data);
+    attach_answer_changes(&mut ctx.flags, &prep, &ctx.session_ids);
     let t4 = Instant::now();
     let mut flags = ctx.flags;
     flags.sort_by(|a, b| {
@@ -205,5 +254,43 @@ pub fn analyze(data: &Dataset, config: &Config) -> Report {
             similarity: (t3 - t2).as_secs_f64(),
             other: (t4 - t3).as_secs_f64(),
         },
+        screen_audit,
+    }
+}
+
+/// Adds each flagged session's wrong-to-right index, when the cohort records
+/// answer changes at all.
+fn attach_answer_changes(flags: &mut [Flag], prep: &crate::prepare::Prepared, ids: &[String]) {
+    let (wr, total) = prep.changes.iter().fold((0u64, 0u64), |(w, t), c| {
+        (w + u64::from(c.wrong_to_right), t + u64::from(c.total()))
+    });
+    if total == 0 {
+        return;
+    }
+    let share = wr as f64 / total as f64;
+    let index: std::collections::HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(j, id)| (id.as_str(), j))
+        .collect();
+    for flag in flags {
+        flag.answer_changes = flag
+            .sessions
+            .iter()
+            .filter_map(|s| index.get(s.as_str()))
+            .map(|&j| {
+                let c = prep.changes[j];
+                WrongToRight {
+                    session: ids[j].clone(),
+                    changes: c.total(),
+                    wrong_to_right: c.wrong_to_right,
+                    right_to_wrong: c.right_to_wrong,
+                    wrong_to_wrong: c.wrong_to_wrong,
+                    cohort_share: share,
+                    expected: f64::from(c.total()) * share,
+                    p_value: binomial_sf(u64::from(c.wrong_to_right), u64::from(c.total()), share),
+                }
+            })
+            .collect();
     }
 }

@@ -2,8 +2,11 @@
 //!
 //! A flag's [`Evidence`](crate::Evidence) holds the numbers behind the test;
 //! a reviewer also needs to *see* the session: the event timeline, how long
-//! each item took against the cohort's typical time, and — for a pair — both
-//! answer strings under the key, so shared wrong answers stand out. This is
+//! each item took against the cohort's typical time and which answers were
+//! rapid (below the item's normative threshold), when each answer was given
+//! (so a pair's two answer timelines can be laid side by side on one clock),
+//! and — for a pair — both answer strings under the key, so shared wrong
+//! answers stand out. This is
 //! kept apart from the detectors so that it is built only for flagged
 //! sessions (a handful), never for the whole cohort.
 
@@ -15,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::flag::{Flag, FlagId};
 use crate::input::{Dataset, EventKind};
 use crate::prepare::{prepare, OMIT};
+use crate::speed::{RAPID_CAP_S, RAPID_SHARE};
 use crate::stats::median;
 
 /// Everything a review page draws for one flag.
@@ -75,6 +79,15 @@ pub struct ItemTime {
     pub seconds: Option<f64>,
     /// Median response time of the whole cohort on this item.
     pub cohort_median_seconds: Option<f64>,
+    /// Seconds from the session's start to this answer; `None` when unknown.
+    #[serde(default)]
+    pub at_s: Option<f64>,
+    /// Below this many seconds an answer to this item is rapid (NT10).
+    #[serde(default)]
+    pub rapid_threshold_seconds: Option<f64>,
+    /// Whether this answer was rapid.
+    #[serde(default)]
+    pub rapid: bool,
 }
 
 /// Two answer strings under the key, one character per item.
@@ -137,16 +150,30 @@ pub fn review_evidence(data: &Dataset, flags: &[Flag]) -> HashMap<FlagId, Review
             })
             .collect();
         events.sort_by_key(|e| e.at);
+        // The cohort clock starts at the earliest session; this one's at `offset`.
+        let offset = data
+            .sessions
+            .iter()
+            .map(|x| x.started_at)
+            .min()
+            .map_or(0.0, |e| {
+                (s.started_at - e).num_milliseconds() as f64 / 1000.0
+            });
         let items = (0..ni)
             .map(|i| {
                 let r = prep.responses[j * ni + i];
                 let lt = prep.log_rt[j * ni + i];
+                let at = prep.at[j * ni + i] - offset;
+                let threshold = cohort_median[i].map(|m| (RAPID_SHARE * m).min(RAPID_CAP_S));
                 ItemTime {
                     item: data.form.items[i].id.clone(),
                     option: (r != OMIT).then_some(r),
                     correct: r == prep.keys[i],
                     seconds: lt.is_finite().then(|| (lt.exp() * 10.0).round() / 10.0),
                     cohort_median_seconds: cohort_median[i].map(|m| (m * 10.0).round() / 10.0),
+                    at_s: at.is_finite().then(|| (at * 10.0).round() / 10.0),
+                    rapid_threshold_seconds: threshold.map(|t| (t * 10.0).round() / 10.0),
+                    rapid: lt.is_finite() && threshold.is_some_and(|t| lt < t.ln()),
                 }
             })
             .collect();

@@ -63,14 +63,23 @@ pub enum Detector {
     PersonFit,
     /// Score far above the same examinee's earlier attempts.
     ScoreJump,
+    /// Working speed (τ of the lognormal model) extreme, fast or slow, against the cohort.
+    PersonSpeed,
+    /// Many answers faster than any reading of the item allows (normative threshold).
+    RapidGuessing,
+    /// Response-time pattern unlikely for this speed (lognormal residuals).
+    TimingFit,
 }
 
 impl Detector {
     /// Every detector, in report order.
-    pub const ALL: [Detector; 6] = [
+    pub const ALL: [Detector; 9] = [
         Detector::Behaviour,
         Detector::FastCorrect,
         Detector::SpeedShift,
+        Detector::PersonSpeed,
+        Detector::RapidGuessing,
+        Detector::TimingFit,
         Detector::AnswerSimilarity,
         Detector::PersonFit,
         Detector::ScoreJump,
@@ -85,6 +94,9 @@ impl Detector {
             Detector::AnswerSimilarity => "answer_similarity",
             Detector::PersonFit => "person_fit",
             Detector::ScoreJump => "score_jump",
+            Detector::PersonSpeed => "person_speed",
+            Detector::RapidGuessing => "rapid_guessing",
+            Detector::TimingFit => "timing_fit",
         }
     }
 
@@ -96,6 +108,9 @@ impl Detector {
             Detector::AnswerSimilarity => "sim",
             Detector::PersonFit => "fit",
             Detector::ScoreJump => "jmp",
+            Detector::PersonSpeed => "tau",
+            Detector::RapidGuessing => "rap",
+            Detector::TimingFit => "tfi",
         }
     }
 }
@@ -139,6 +154,30 @@ pub enum FalseAlarmScope {
     FamilywiseAllPairs,
 }
 
+/// A session's recorded answer changes, with the wrong-to-right index: how
+/// unusual its number of changes to the key is, given how many changes it made
+/// and how often a change is to the key in the whole cohort.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WrongToRight {
+    /// The session.
+    pub session: String,
+    /// Changes recorded (blanks count as wrong).
+    pub changes: u32,
+    /// Changes from a wrong option (or blank) to the key.
+    pub wrong_to_right: u32,
+    /// Changes from the key to something else.
+    pub right_to_wrong: u32,
+    /// Changes between wrong options.
+    pub wrong_to_wrong: u32,
+    /// Share of all the cohort's changes that are wrong-to-right.
+    pub cohort_share: f64,
+    /// Wrong-to-right changes expected for this many changes: changes × cohort share.
+    pub expected: f64,
+    /// P(at least this many wrong-to-right | changes) under the cohort share
+    /// (binomial tail); small values single out erasure-driven score gains.
+    pub p_value: f64,
+}
+
 /// Structured evidence: the numbers a reviewer needs, per detector.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -178,6 +217,53 @@ pub enum Evidence {
         /// Welch t statistic.
         t: f64,
     },
+    /// Person speed against the cohort.
+    PersonSpeed {
+        /// Estimated speed τ (log-time units; higher is faster).
+        tau: f64,
+        /// Cohort median of τ.
+        cohort_median_tau: f64,
+        /// Robust cohort spread of τ (1.4826 × MAD).
+        cohort_sd_tau: f64,
+        /// Standardized speed (positive = faster than the cohort).
+        z: f64,
+        /// Time this examinee takes relative to a typical one (e^(median τ − τ)).
+        time_ratio: f64,
+        /// Items with a known response time.
+        timed_items: usize,
+    },
+    /// Rapid guessing under a normative threshold per item.
+    RapidGuessing {
+        /// Share of the item's cohort median time below which an answer is rapid.
+        threshold_share: f64,
+        /// Upper limit of any item's threshold in seconds.
+        threshold_cap_s: f64,
+        /// Rapid answers.
+        rapid: usize,
+        /// Items with a known response time.
+        timed_items: usize,
+        /// Response-time effort: share of timed answers that were not rapid.
+        response_time_effort: f64,
+        /// Rapid answers that were correct.
+        rapid_correct: usize,
+        /// Their accuracy (correct / rapid).
+        rapid_accuracy: f64,
+        /// Accuracy of a blind guess on those items (mean 1/options).
+        chance_accuracy: f64,
+        /// Rapid answers an honest examinee of this cohort makes on average.
+        expected_rapid: f64,
+        /// Item ids of the rapid answers (first 20).
+        items: Vec<String>,
+    },
+    /// Response-time person fit.
+    TimingFit {
+        /// Σ z² of standardized log-time residuals.
+        chi_square: f64,
+        /// Degrees of freedom (timed items − 1).
+        df: usize,
+        /// Items with the largest residuals: (item id, z, seconds, cohort median seconds).
+        largest: Vec<(String, f64, f64, f64)>,
+    },
     /// Answer similarity for a pair.
     AnswerSimilarity {
         /// The session assumed to have copied in the stronger direction.
@@ -200,6 +286,31 @@ pub enum Evidence {
         shared_network: Vec<String>,
         /// Cluster of sessions linked by similarity flags.
         cluster: usize,
+        /// Identical answers the copier gave within the follow window after the source's.
+        follows: usize,
+        /// Such answers expected from an honest copier given when it worked.
+        expected_follows: f64,
+        /// The follow window in seconds.
+        follow_window_s: f64,
+        /// Median seconds from the source's identical answer to the copier's.
+        median_lag_s: Option<f64>,
+        /// Correlation of the two log response times on identical answers.
+        log_rt_correlation: Option<f64>,
+        /// The p-value of the answers alone (same conditioning), for comparison.
+        p_answers_only: f64,
+        /// Which family of tests flagged the pair: `all_pairs` (the combined
+        /// test against every partner), `screen_and_confirm` (answers selected
+        /// the pair, the timing of its identical answers confirmed it) or
+        /// `shared_network`.
+        family: String,
+        /// The confirm stage's p-value (timing of identical answers given the
+        /// answers), when the pair's answers selected it.
+        p_timing_given_answers: Option<f64>,
+        /// Selected tests of the busier session of the pair: the confirm
+        /// stage's multiplicity.
+        selected_tests: Option<u32>,
+        /// The copier's number right the test was conditioned on.
+        copier_score: usize,
     },
     /// Person fit.
     PersonFit {
@@ -269,6 +380,9 @@ pub struct Flag {
     pub summary: String,
     /// Structured numbers behind the flag.
     pub evidence: Evidence,
+    /// Answer changes of the flag's sessions, when the client records them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answer_changes: Vec<WrongToRight>,
 }
 
 /// A reviewer's decision on a flag.

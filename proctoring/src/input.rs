@@ -90,6 +90,26 @@ pub struct Session {
     /// Client events (browser and camera).
     #[serde(default)]
     pub events: Vec<Event>,
+    /// Answer changes and erasures before the final answers, when the client
+    /// records them (optional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answer_changes: Vec<AnswerChange>,
+}
+
+/// One change of a chosen option: the examinee had `from` selected and chose
+/// `to` instead (`null` on either side is a blank: `from: null` is a first
+/// choice after a blank, `to: null` an erasure).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerChange {
+    /// Item id from the form.
+    pub item: String,
+    /// The option selected before the change, `null` if none was.
+    pub from: Option<u8>,
+    /// The option selected after it, `null` for an erasure.
+    pub to: Option<u8>,
+    /// When the change was made (client clock).
+    pub at: DateTime<Utc>,
 }
 
 /// Attempt number and the results of earlier attempts.
@@ -392,6 +412,36 @@ pub fn validate(d: &Dataset) -> Result<(), InputError> {
                 }
             }
         }
+        for (c, change) in session.answer_changes.iter().enumerate() {
+            let pc = format!("{p}.answer_changes[{c}]");
+            let Some(&n) = options.get(change.item.as_str()) else {
+                return Err(InputError::new(
+                    format!("{pc}.item"),
+                    format!(
+                        "unknown item id {:?}; not on form {:?}",
+                        change.item, form.id
+                    ),
+                ));
+            };
+            for (field, option) in [("from", change.from), ("to", change.to)] {
+                if let Some(o) = option.filter(|&o| o >= n) {
+                    return Err(InputError::new(
+                        format!("{pc}.{field}"),
+                        format!(
+                            "option {o} out of range; item {:?} allows 0..={} or null",
+                            change.item,
+                            n - 1
+                        ),
+                    ));
+                }
+            }
+            if change.from == change.to {
+                return Err(InputError::new(
+                    format!("{pc}.to"),
+                    "a change must select a different option than `from`",
+                ));
+            }
+        }
         for (e, event) in session.events.iter().enumerate() {
             if let Some(dur) = event.duration_s {
                 if !(dur.is_finite() && (0.0..=86_400.0).contains(&dur)) {
@@ -455,6 +505,57 @@ mod tests {
         v["sessions"][0]["events"][0]["kind"] = serde_json::json!("teleport");
         let err = parse_dataset(&v.to_string()).unwrap_err();
         assert_eq!(err.path, "sessions[0].events[0].kind");
+    }
+
+    #[test]
+    fn malformed_answer_changes_name_their_path() {
+        let mut v: serde_json::Value = serde_json::from_str(EXAMPLE).unwrap();
+        v["sessions"][0]["answer_changes"] =
+            serde_json::json!([{"item": "q1", "from": 0, "to": 2, "at": "2025-03-01T09:00:30Z"}]);
+        parse_dataset(&v.to_string()).expect("a well-formed change");
+        let cases = [
+            (
+                serde_json::json!({"item": "q1", "from": 0, "to": 9, "at": "2025-03-01T09:00:30Z"}),
+                "sessions[0].answer_changes[0].to",
+                "allows 0..=",
+            ),
+            (
+                serde_json::json!({"item": "q404", "from": 0, "to": 1, "at": "2025-03-01T09:00:30Z"}),
+                "sessions[0].answer_changes[0].item",
+                "unknown item",
+            ),
+            (
+                serde_json::json!({"item": "q1", "from": 1, "to": 1, "at": "2025-03-01T09:00:30Z"}),
+                "sessions[0].answer_changes[0].to",
+                "different option",
+            ),
+            (
+                serde_json::json!({"item": "q1", "from": "B", "to": 1, "at": "2025-03-01T09:00:30Z"}),
+                "sessions[0].answer_changes[0].from",
+                "invalid type",
+            ),
+            (
+                serde_json::json!({"item": "q1", "from": 0, "to": 1, "at": "soon"}),
+                "sessions[0].answer_changes[0].at",
+                "input",
+            ),
+            (
+                serde_json::json!({"item": "q1", "from": 0, "to": 1}),
+                "sessions[0].answer_changes[0]",
+                "missing field `at`",
+            ),
+            (
+                serde_json::json!({"item": "q1", "from": 0, "to": 1, "at": "2025-03-01T09:00:30Z", "by": "x"}),
+                "sessions[0].answer_changes[0].by",
+                "unknown field",
+            ),
+        ];
+        for (change, path, message) in cases {
+            v["sessions"][0]["answer_changes"] = serde_json::json!([change]);
+            let err = parse_dataset(&v.to_string()).unwrap_err();
+            assert_eq!(err.path, path, "{err}");
+            assert!(err.message.contains(message), "{err}");
+        }
     }
 
     #[test]

@@ -38,7 +38,29 @@ pub(crate) struct IrtModel {
     pub distractor: Vec<[Vec<f64>; STRATA]>,
 }
 
+/// θ is rounded to this grid for the pair tests, so that option
+/// probabilities can be tabulated once per grid point (0.1 is a fifth of the
+/// standard error of θ̂ on 80 items).
+pub(crate) const GRID_MIN: f64 = -4.0;
+pub(crate) const GRID_STEP: f64 = 0.1;
+pub(crate) const GRID_N: usize = 81;
+
+/// Grid index of `theta`.
+pub(crate) fn grid(theta: f64) -> usize {
+    (((theta - GRID_MIN) / GRID_STEP).round().max(0.0) as usize).min(GRID_N - 1)
+}
+
+/// The θ of grid index `g`.
+pub(crate) fn grid_theta(g: usize) -> f64 {
+    GRID_MIN + g as f64 * GRID_STEP
+}
+
 impl IrtModel {
+    /// Session `j`'s θ rounded to the grid.
+    pub fn theta_grid(&self, j: usize) -> f64 {
+        grid_theta(grid(self.theta[j]))
+    }
+
     /// P(correct on item `i` | θ).
     pub fn p(&self, i: usize, theta: f64) -> f64 {
         logistic(self.a[i] * (theta - self.b[i]))

@@ -39,6 +39,8 @@ pub enum NoteKind {
     EventOutsideSession,
     /// Items of the form were never answered.
     MissingAnswers,
+    /// The last recorded change of an item does not end on its final answer.
+    ChangeMismatch,
 }
 
 /// A data-quality observation about one session. Not a flag: it explains why
@@ -67,6 +69,12 @@ pub(crate) struct Prepared {
     pub responses: Vec<u8>,
     /// ln(response time in seconds), NaN when unknown.
     pub log_rt: Vec<f64>,
+    /// When each final answer was submitted, in seconds since the earliest
+    /// session start of the cohort (one clock for every session, so two
+    /// sessions' answers can be compared); NaN when unknown or untrusted.
+    pub at: Vec<f64>,
+    /// Per session: its answer changes by kind.
+    pub changes: Vec<ChangeCounts>,
     /// Items in the order the session answered them (timestamp order).
     pub order: Vec<Vec<u16>>,
     /// Per session, per [`EventKind::ALL`] index: number of events.
@@ -77,6 +85,21 @@ pub(crate) struct Prepared {
     pub networks: Vec<Vec<String>>,
     /// Data-quality notes, in session order.
     pub notes: Vec<DataNote>,
+}
+
+/// A session's recorded answer changes, by whether the option before and after
+/// was the key. Blanks count as wrong.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ChangeCounts {
+    pub wrong_to_right: u32,
+    pub right_to_wrong: u32,
+    pub wrong_to_wrong: u32,
+}
+
+impl ChangeCounts {
+    pub fn total(self) -> u32 {
+        self.wrong_to_right + self.right_to_wrong + self.wrong_to_wrong
+    }
 }
 
 impl Prepared {
@@ -101,6 +124,10 @@ pub(crate) fn prepare(d: &Dataset) -> Prepared {
         .map(|(i, it)| (it.id.as_str(), i))
         .collect();
     let n_sessions = d.sessions.len();
+    let epoch = d.sessions.iter().map(|s| s.started_at).min();
+    let seconds = |t: chrono::DateTime<chrono::Utc>| {
+        epoch.map_or(f64::NAN, |e| (t - e).num_milliseconds() as f64 / 1000.0)
+    };
     let mut p = Prepared {
         n_items,
         n_sessions,
@@ -108,6 +135,8 @@ pub(crate) fn prepare(d: &Dataset) -> Prepared {
         options: d.form.items.iter().map(|it| it.options).collect(),
         responses: vec![OMIT; n_sessions * n_items],
         log_rt: vec![f64::NAN; n_sessions * n_items],
+        at: vec![f64::NAN; n_sessions * n_items],
+        changes: vec![ChangeCounts::default(); n_sessions],
         order: Vec::with_capacity(n_sessions),
         event_counts: vec![[0.0; 12]; n_sessions],
         event_durations: vec![[0.0; 12]; n_sessions],
@@ -186,6 +215,12 @@ pub(crate) fn prepare(d: &Dataset) -> Prepared {
                 rt_ok = false;
             }
             p.log_rt[j * n_items + i] = if rt_ok { secs.max(0.05).ln() } else { f64::NAN };
+            // An answer before the start is on a clock that cannot be trusted.
+            p.at[j * n_items + i] = if ans.at < s.started_at {
+                f64::NAN
+            } else {
+                seconds(ans.at)
+            };
             prev = prev.max(ans.at);
         }
         let missing = seen.iter().filter(|s| !**s).count();
@@ -194,6 +229,44 @@ pub(crate) fn prepare(d: &Dataset) -> Prepared {
                 NoteKind::MissingAnswers,
                 format!("sessions[{j}].answers"),
                 format!("{missing} of {n_items} items have no answer (scored as wrong)"),
+            );
+        }
+        let mut last_change: HashMap<usize, (chrono::DateTime<chrono::Utc>, usize)> =
+            HashMap::new();
+        for (c, ch) in s.answer_changes.iter().enumerate() {
+            let Some(&i) = index.get(ch.item.as_str()) else {
+                continue;
+            };
+            let key = Some(p.keys[i]);
+            let counts = &mut p.changes[j];
+            match (ch.from == key, ch.to == key) {
+                (false, true) => counts.wrong_to_right += 1,
+                (true, false) => counts.right_to_wrong += 1,
+                _ => counts.wrong_to_wrong += 1,
+            }
+            let entry = last_change.entry(i).or_insert((ch.at, c));
+            if ch.at >= entry.0 {
+                *entry = (ch.at, c);
+            }
+        }
+        let mut mismatched: Vec<usize> = last_change
+            .into_iter()
+            .filter(|&(i, (_, c))| {
+                let final_option = p.responses[j * n_items + i];
+                let to = s.answer_changes[c].to.unwrap_or(OMIT);
+                seen[i] && to != final_option
+            })
+            .map(|(_, (_, c))| c)
+            .collect();
+        mismatched.sort_unstable();
+        if let Some(&c) = mismatched.first() {
+            note(
+                NoteKind::ChangeMismatch,
+                format!("sessions[{j}].answer_changes[{c}].to"),
+                format!(
+                    "{} item(s) whose last change does not end on the final answer",
+                    mismatched.len()
+                ),
             );
         }
         let mut nets = Vec::new();

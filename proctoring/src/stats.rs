@@ -132,6 +132,116 @@ pub(crate) fn student_t_two_sided(t: f64, df: f64) -> f64 {
     inc_beta(df / 2.0, 0.5, df / (df + t * t)).clamp(0.0, 1.0)
 }
 
+/// Regularized upper incomplete gamma Q(a, x) (Numerical Recipes `gammq`):
+/// series below a + 1, continued fraction above, both accurate far out.
+pub(crate) fn gamma_q(a: f64, x: f64) -> f64 {
+    if x <= 0.0 || a <= 0.0 {
+        return 1.0;
+    }
+    let ln_front = -x + a * x.ln() - ln_gamma(a);
+    if x < a + 1.0 {
+        let (mut ap, mut sum, mut del) = (a, 1.0 / a, 1.0 / a);
+        for _ in 0..1000 {
+            ap += 1.0;
+            del *= x / ap;
+            sum += del;
+            if del.abs() < sum.abs() * 1e-15 {
+                break;
+            }
+        }
+        (1.0 - sum * ln_front.exp()).clamp(0.0, 1.0)
+    } else {
+        const FPMIN: f64 = 1e-300;
+        let mut b = x + 1.0 - a;
+        let mut c = 1.0 / FPMIN;
+        let mut d = 1.0 / b;
+        let mut h = d;
+        for i in 1..1000 {
+            let an = -(i as f64) * (i as f64 - a);
+            b += 2.0;
+            d = an * d + b;
+            if d.abs() < FPMIN {
+                d = FPMIN;
+            }
+            c = b + an / c;
+            if c.abs() < FPMIN {
+                c = FPMIN;
+            }
+            d = 1.0 / d;
+            let del = d * c;
+            h *= del;
+            if (del - 1.0).abs() < 1e-15 {
+                break;
+            }
+        }
+        (ln_front.exp() * h).clamp(0.0, 1.0)
+    }
+}
+
+/// P(χ²_df ≥ x).
+pub(crate) fn chi_square_sf(x: f64, df: f64) -> f64 {
+    gamma_q(df / 2.0, x / 2.0)
+}
+
+/// The z with P(Z ≥ z) = p, for 0 < p < 1 (bisection on the accurate tail).
+pub(crate) fn normal_upper_quantile(p: f64) -> f64 {
+    let (mut lo, mut hi) = (-40.0, 40.0);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if normal_sf(mid) > p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// P(X ≥ k) for X ~ Binomial(n, p).
+pub(crate) fn binomial_sf(k: u64, n: u64, p: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n {
+        return 0.0;
+    }
+    // P(X ≥ k) = I_p(k, n − k + 1).
+    inc_beta(k as f64, (n - k + 1) as f64, p.clamp(0.0, 1.0))
+}
+
+/// Clopper–Pearson (exact) two-sided 95 % interval for `hits` of `trials`.
+pub fn binomial_interval(hits: u64, trials: u64) -> (f64, f64) {
+    if trials == 0 {
+        return (0.0, 1.0);
+    }
+    let (k, n) = (hits as f64, trials as f64);
+    let solve = |f: &dyn Fn(f64) -> f64, target: f64| {
+        // f is increasing in p on [0, 1].
+        let (mut lo, mut hi) = (0.0, 1.0);
+        for _ in 0..100 {
+            let mid = 0.5 * (lo + hi);
+            if f(mid) < target {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        0.5 * (lo + hi)
+    };
+    // Lower: P(X ≥ k | p) = 0.025; upper: P(X ≤ k | p) = 0.025.
+    let lower = if hits == 0 {
+        0.0
+    } else {
+        solve(&|p| inc_beta(k, n - k + 1.0, p), 0.025)
+    };
+    let upper = if hits == trials {
+        1.0
+    } else {
+        solve(&|p| inc_beta(k + 1.0, n - k, p), 0.975)
+    };
+    (lower, upper)
+}
+
 /// Exact P(X >= k) where X is a sum of independent Bernoulli(p_i)
 /// (the Poisson-binomial distribution). O(n²) dynamic programme; all terms are
 /// non-negative so there is no cancellation even for tails near 1e-15.
@@ -286,6 +396,33 @@ mod tests {
         assert!((c - 0.5).abs() < 1e-12, "{c}");
         let c = weighted_bernoulli_cdf_real(&[0.5; 10], &[1.0; 10], 2.0, 0.1);
         assert!((c - 56.0 / 1024.0).abs() < 1e-12, "{c}");
+    }
+
+    #[test]
+    fn chi_square_and_quantiles_match_reference_values() {
+        // χ²_10 ≥ 18.307 has p = 0.05; χ²_79 ≥ 120: 0.0020201 (mpmath gammainc).
+        assert!((chi_square_sf(18.307, 10.0) - 0.05).abs() < 1e-4);
+        let p = chi_square_sf(120.0, 79.0);
+        assert!((p / 0.002_020_12 - 1.0).abs() < 1e-4, "{p}");
+        assert!((chi_square_sf(2.0, 2.0) - (-1f64).exp()).abs() < 1e-12);
+        assert!((normal_upper_quantile(0.025) - 1.959_964).abs() < 1e-5);
+        assert!((normal_upper_quantile(2.5e-7) - 5.026_313).abs() < 1e-4);
+        // Binomial(10, ½): P(X ≥ 8) = 56/1024.
+        assert!((binomial_sf(8, 10, 0.5) - 56.0 / 1024.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn clopper_pearson_matches_reference_values() {
+        // Beta quantiles (mpmath): 3 of 20 → 0.03207, 0.37893; 0 of 20 → 0, 0.16843.
+        let (lo, hi) = binomial_interval(3, 20);
+        assert!(
+            (lo - 0.032_07).abs() < 1e-4 && (hi - 0.378_93).abs() < 1e-4,
+            "{lo} {hi}"
+        );
+        let (lo, hi) = binomial_interval(0, 20);
+        assert!(lo == 0.0 && (hi - 0.168_43).abs() < 1e-4, "{hi}");
+        let (lo, hi) = binomial_interval(20, 20);
+        assert!((lo - 0.831_57).abs() < 1e-4 && hi == 1.0, "{lo}");
     }
 
     #[test]

@@ -56,3 +56,19 @@ fn speeding_and_pre_knowledge_are_detected() {
     let pre = power(&s, Some(Cheat::PreKnowledge(0.25)));
     assert!(pre[0].rate() >= 0.7, "pre-knowledge power {:?}", pre[0]);
 }
+
+#[test]
+fn real_time_sharing_and_rapid_responders_are_detected() {
+    let s = CalibrationSpec {
+        power_replications: 2,
+        ..spec()
+    };
+    let shared = power(&s, Some(Cheat::CopyRealTime(0.3)));
+    let sim = shared
+        .iter()
+        .find(|r| r.detector == "answer_similarity (per session)")
+        .expect("similarity row");
+    assert!(sim.rate() >= 0.8, "real-time sharing power {sim:?}");
+    let rapid = power(&s, Some(Cheat::RapidResponder));
+    assert!(rapid[0].rate() >= 0.95, "rapid responders {:?}", rapid[0]);
+}

@@ -389,6 +389,7 @@ await check("HR: proctoring queue, a flag's evidence charts, confirming it with 
     assert.equal(await page.locator("svg.chart.timeline[role=img]").count() + await page.locator("main p", { hasText: "No client events" }).count(), 2, "a timeline per session");
     assert.equal(await page.locator("svg.chart.rt[role=img]").count(), 2, "response times per session");
     assert.ok((await page.locator("td.same-wrong").count()) > 0, "same wrong answers marked");
+    assert.equal(await page.locator("svg.chart.pair-timelines[role=img]").count(), 1, "both answer timelines on one clock");
     for (const svg of await page.locator("svg.chart").all()) {
       assert.ok(((await svg.getAttribute("aria-label")) ?? "").length > 20, "every chart has a text alternative");
     }
@@ -412,6 +413,31 @@ await check("HR: proctoring queue, a flag's evidence charts, confirming it with 
     await signIn(page, "candidate");
     const response = await page.goto(`${BASE}/web/proctoring`);
     assert.equal(response.status(), 403, "candidates may not see the queue");
+  });
+});
+
+await check("HR: a rapid responder's flag plots response times against the cohort median with rapid answers marked", async () => {
+  await asPerson(async (page) => {
+    await signIn(page, "hr");
+    await setEnglish(page);
+    await page.goto(`${BASE}/web/proctoring`);
+    await page.getByRole("link", { name: "Rapid guessing" }).first().click();
+    await page.waitForLoadState();
+    assert.match(await page.textContent("h1"), /Proctoring flag: Rapid guessing/);
+    const chart = page.locator("svg.chart.rt[role=img]");
+    assert.equal(await chart.count(), 1, "one response-time chart");
+    assert.match((await chart.getAttribute("aria-label")) ?? "", /rapid answers/);
+    const marks = await page.locator("svg.chart.rt polygon.rapid-mark").count();
+    assert.ok(marks >= 10, `rapid answers marked (${marks})`);
+    assert.ok((await page.locator("svg.chart.rt line.rapid-threshold").count()) > 0, "each item's rapid threshold drawn");
+    const caption = page.locator("figure", { has: page.locator("svg.chart.rt") }).locator("figcaption");
+    assert.match(await caption.textContent(), /rapid answer/);
+    await page.locator("details summary", { hasText: "Data table: Response time" }).first().click();
+    const rapidRows = await page.locator("details[open] table tbody tr", { hasText: "Yes (<" }).count();
+    assert.equal(rapidRows, marks, "the data table lists every rapid answer");
+    await page.locator("details summary", { hasText: "Detector figures" }).click();
+    assert.match(await page.textContent("main"), /response time effort/);
+    await shot(page, "proctoring-rapid-responder");
   });
 });
 

@@ -1,7 +1,9 @@
 //! The proctoring flag queue for reviewers: the list of flags (by status and
 //! vacancy, most severe first), one flag with its evidence drawn out — the
-//! client-event timeline, response times against the cohort, a pair's answer grid
-//! — and the form that confirms or dismisses it with a written comment.
+//! client-event timeline, response times against the cohort with rapid answers
+//! marked, a pair's answer grid and its two answer timelines on one clock, the
+//! sessions' answer changes — and the form that confirms or dismisses it with a
+//! written comment.
 //!
 //! Who sees which flag, and the decision itself, are the application core's
 //! (`qabilet_app::proctoring`), so the page and the API cannot disagree.
@@ -22,7 +24,7 @@ use serde_json::Value;
 
 use super::i18n::Msg;
 use super::layout;
-use super::proctoring_charts::{answer_grid, response_times, timeline};
+use super::proctoring_charts::{answer_grid, pair_timelines, response_times, timeline};
 use super::session::{html_response, percent_encode, see_other};
 use super::Ctx;
 
@@ -63,6 +65,9 @@ fn detector_name(ctx: &Ctx, detector: &str) -> &'static str {
         "speed_shift" => Msg::PrDetSpeedShift,
         "answer_similarity" => Msg::PrDetSimilarity,
         "person_fit" => Msg::PrDetPersonFit,
+        "person_speed" => Msg::PrDetPersonSpeed,
+        "rapid_guessing" => Msg::PrDetRapidGuessing,
+        "timing_fit" => Msg::PrDetTimingFit,
         _ => Msg::PrDetScoreJump,
     })
 }
@@ -208,6 +213,45 @@ fn figure_rows(v: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The sessions' answer changes with their wrong-to-right index, when the
+/// client recorded changes.
+fn answer_changes(ctx: &Ctx, flag: &StoredFlag) -> Markup {
+    let Some(rows) = flag
+        .evidence
+        .get("answer_changes")
+        .and_then(Value::as_array)
+        .filter(|a| !a.is_empty())
+    else {
+        return html! {};
+    };
+    let num = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
+    html! {
+        section class="entry" {
+            h2 { (ctx.t(Msg::PrAnswerChanges)) }
+            table {
+                thead { tr {
+                    th scope="col" { (ctx.t(Msg::PrSessions)) }
+                    th scope="col" { (ctx.t(Msg::PrChanges)) }
+                    th scope="col" { (ctx.t(Msg::PrWrongToRight)) }
+                    th scope="col" { (ctx.t(Msg::PrExpected)) }
+                    th scope="col" { (ctx.t(Msg::PrPValue)) }
+                } }
+                tbody {
+                    @for r in rows {
+                        tr {
+                            th scope="row" { (r.get("session").and_then(Value::as_str).unwrap_or("—")) }
+                            td { (num(r, "changes")) }
+                            td { (num(r, "wrong_to_right")) }
+                            td { (format!("{:.1}", num(r, "expected"))) }
+                            td { (number(num(r, "p_value"))) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// What to say above the flag after a refused review.
 struct Refusal {
     status: StatusCode,
@@ -259,6 +303,7 @@ fn flag_page(ctx: &Ctx, flag: &StoredFlag, refusal: Option<&Refusal>, draft: &st
                 table { tbody { @for (k, v) in &figures { tr { th scope="row" lang="en" { (k) } td { (v) } } } } }
             }
         }
+        (answer_changes(ctx, flag))
         @match &review {
             None => { p { (ctx.t(Msg::PrNoSessionData)) } }
             Some(r) => {
@@ -266,6 +311,12 @@ fn flag_page(ctx: &Ctx, flag: &StoredFlag, refusal: Option<&Refusal>, draft: &st
                     section class="entry" {
                         h2 { (ctx.t(Msg::PrAnswerGrid)) }
                         (answer_grid(ctx, g, &names))
+                    }
+                }
+                @if let [copier, source] = &r.sessions[..] {
+                    section class="entry" {
+                        h2 { (ctx.t(Msg::PrPairTimelines)) }
+                        (pair_timelines(ctx, copier, source, &names))
                     }
                 }
                 @for (s, name) in r.sessions.iter().zip(&names) {

@@ -1,17 +1,24 @@
-//! The three pictures of a proctoring flag's evidence, as inline SVG with a data
+//! The pictures of a proctoring flag's evidence, as inline SVG with a data
 //! table beside each: a session's client-event timeline, its response times
-//! against the cohort's median per item, and a pair's answer grid under the key.
+//! against the cohort's median per item with rapid answers marked, a pair's
+//! answer grid under the key, and a pair's two answer timelines on one clock
+//! (`proctoring_timelines.rs`).
 //!
 //! Nothing here is told by colour alone: event kinds have their own lane, label and
 //! marker shape; correct and incorrect answers are a filled disc and a cross; a
-//! shared wrong answer is a hatched cell with a ✱. Each chart is `role="img"` with a
-//! short text alternative, and the numbers are in a table under a `<details>`.
+//! rapid answer also gets a hollow triangle under it; a shared wrong answer is a
+//! hatched cell with a ✱. Each chart is `role="img"` with a short text
+//! alternative, and the numbers are in a table under a `<details>`.
 
 use maud::{html, Markup};
 use qabilet_proctoring::{AnswerGrid, EventKind, SessionTrace};
 
 use super::i18n::Msg;
 use super::Ctx;
+
+#[path = "proctoring_timelines.rs"]
+mod timelines;
+pub(crate) use timelines::pair_timelines;
 
 const LABEL_W: f64 = 200.0;
 const PLOT_W: f64 = 540.0;
@@ -212,7 +219,13 @@ pub(crate) fn response_times(ctx: &Ctx, t: &SessionTrace) -> Markup {
     let times: Vec<f64> = t
         .items
         .iter()
-        .flat_map(|i| [i.seconds, i.cohort_median_seconds])
+        .flat_map(|i| {
+            [
+                i.seconds,
+                i.cohort_median_seconds,
+                i.rapid_threshold_seconds,
+            ]
+        })
         .flatten()
         .filter(|s| *s > 0.0)
         .collect();
@@ -248,8 +261,9 @@ pub(crate) fn response_times(ctx: &Ctx, t: &SessionTrace) -> Markup {
             |i| matches!((i.seconds, i.cohort_median_seconds), (Some(s), Some(m)) if s < m / 2.0),
         )
         .count();
+    let rapid = t.items.iter().filter(|i| i.rapid).count();
     let alt = format!(
-        "{} — {}: {} {}, {} {}; {} < ½ × {}",
+        "{} — {}: {} {}, {} {}; {} < ½ × {}; {} {}",
         ctx.t(Msg::PrResponseTimes),
         t.session_id,
         correct,
@@ -258,6 +272,8 @@ pub(crate) fn response_times(ctx: &Ctx, t: &SessionTrace) -> Markup {
         ctx.t(Msg::PrIncorrect),
         much_faster,
         ctx.t(Msg::PrCohortMedian),
+        rapid,
+        ctx.t(Msg::PrRapidCount),
     );
     let bottom = top + plot_h;
     html! {
@@ -273,6 +289,9 @@ pub(crate) fn response_times(ctx: &Ctx, t: &SessionTrace) -> Markup {
                 line x1=(left) x2=(width - 30.0) y1=(f(bottom)) y2=(f(bottom)) stroke=(INK) {}
                 @for (i, it) in t.items.iter().enumerate() {
                     @let cx = x(i);
+                    @if let Some(r) = it.rapid_threshold_seconds.filter(|r| *r > 0.0) {
+                        line class="rapid-threshold" x1=(f(cx - step * 0.4)) x2=(f(cx + step * 0.4)) y1=(f(y(r))) y2=(f(y(r))) stroke="#6a6a6a" stroke-width="1.5" stroke-dasharray="2 2" {}
+                    }
                     @if let Some(m) = it.cohort_median_seconds {
                         line x1=(f(cx - step * 0.4)) x2=(f(cx + step * 0.4)) y1=(f(y(m))) y2=(f(y(m))) stroke="#6a6a6a" stroke-width="3" {}
                         @if let Some(s) = it.seconds {
@@ -281,6 +300,9 @@ pub(crate) fn response_times(ctx: &Ctx, t: &SessionTrace) -> Markup {
                     }
                     @if let Some(s) = it.seconds {
                         @let cy = y(s);
+                        @if it.rapid {
+                            polygon class="rapid-mark" points=(format!("{},{} {},{} {},{}", f(cx - 6.0), f(cy + 12.0), f(cx + 6.0), f(cy + 12.0), f(cx), f(cy + 3.5))) fill="none" stroke=(INK) stroke-width="1.5" {}
+                        }
                         @if it.option.is_none() {
                             rect x=(f(cx - 4.0)) y=(f(cy - 4.0)) width="8" height="8" fill="#fff" stroke=(INK) stroke-width="1.5" {}
                         } @else if it.correct {
@@ -302,6 +324,8 @@ pub(crate) fn response_times(ctx: &Ctx, t: &SessionTrace) -> Markup {
                     li { (icon(html! { path d="M4.5 4.5l9 9m0 -9l-9 9" stroke=(BAD) stroke-width="2.5" {} })) " " (ctx.t(Msg::PrIncorrect)) }
                     li { (icon(html! { rect x="5" y="5" width="8" height="8" fill="#fff" stroke=(INK) stroke-width="1.5" {} })) " " (ctx.t(Msg::PrBlank)) }
                     li { (icon(html! { line x1="2" x2="16" y1="9" y2="9" stroke="#6a6a6a" stroke-width="3" {} })) " " (ctx.t(Msg::PrMedianMark)) }
+                    li { (icon(html! { polygon points="3,15 15,15 9,5" fill="none" stroke=(INK) stroke-width="1.5" {} })) " " (ctx.t(Msg::PrRapidMark)) }
+                    li { (icon(html! { line x1="2" x2="16" y1="9" y2="9" stroke="#6a6a6a" stroke-width="1.5" stroke-dasharray="2 2" {} })) " " (ctx.t(Msg::PrRapidThreshold)) }
                 }
                 p class="hint" { (ctx.t(Msg::PrLogScale)) }
             }
@@ -314,6 +338,7 @@ pub(crate) fn response_times(ctx: &Ctx, t: &SessionTrace) -> Markup {
                     th scope="col" { (ctx.t(Msg::PrAnswer)) }
                     th scope="col" { (ctx.t(Msg::PrSeconds)) }
                     th scope="col" { (ctx.t(Msg::PrCohortMedian)) }
+                    th scope="col" { (ctx.t(Msg::PrRapidCol)) }
                 } }
                 tbody {
                     @for it in &t.items {
@@ -330,6 +355,7 @@ pub(crate) fn response_times(ctx: &Ctx, t: &SessionTrace) -> Markup {
                             }
                             td { (it.seconds.map_or("—".to_owned(), |s| format!("{s:.1}"))) }
                             td { (it.cohort_median_seconds.map_or("—".to_owned(), |s| format!("{s:.1}"))) }
+                            td { @if it.rapid { "▽ " (ctx.t(Msg::PrYes)) " (< " (it.rapid_threshold_seconds.map_or("—".to_owned(), |s| format!("{s:.1}"))) " s)" } @else { "—" } }
                         }
                     }
                 }

@@ -1,8 +1,9 @@
 //! The proctoring flag pages over real HTTP on both backends: the queue is scoped
 //! exactly like `GET /proctoring/flags`, a flag page draws its evidence (timeline,
-//! response times, answer grid, each with a data table), refusals are 403 pages,
-//! and a review goes round trip through the form with CSRF, escaping and the
-//! "already decided" answer.
+//! response times, answer grid, a pair's two answer timelines; a rapid
+//! responder's rapid answers against the cohort median; each with a data table),
+//! refusals are 403 pages, and a review goes round trip through the form with
+//! CSRF, escaping and the "already decided" answer.
 
 mod common;
 
@@ -161,6 +162,9 @@ async fn the_queue_and_flag_pages_are_scoped_like_the_api() {
             "Answer grid",
             "Nominal false-alarm rate",
             "<summary>Data table: Response time against the cohort median</summary>",
+            "<svg class=\"chart pair-timelines\" role=\"img\"",
+            "<summary>Data table: Both sessions' answers on one clock</summary>",
+            "class=\"identical\"",
             "name=\"comment\" required",
         ] {
             assert!(r.text.contains(needle), "[{}] {needle}", s.name());
@@ -260,6 +264,61 @@ async fn a_review_goes_round_trip_through_the_form() {
         assert!(r.text.contains(&flag_path));
         let r = get(&s, "/web/proctoring?status=open", Some("com-1")).await;
         assert!(!r.text.contains(&flag_path));
+    }
+}
+
+/// A rapid responder's flag: the response-time plot marks every rapid answer
+/// (a triangle, listed in the legend and the data table) against the cohort's
+/// median and the item's rapid threshold, and the figures name the effort and
+/// the accuracy of rapid answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rapid_responder_flag_plots_its_rapid_answers() {
+    for db in test_support::all().await {
+        let s = start(db).await;
+        let t = fixture(&s).await;
+        let sim = simulate(&SimSpec {
+            examinees: 120,
+            items: 40,
+            options: 4,
+            cheat: Some((Cheat::RapidResponder, 1)),
+            seed: 6,
+        });
+        let body = serde_json::to_value(&sim.dataset).unwrap();
+        let r = s
+            .post("/proctoring/analyses?vacancy_id=V-1", Some(&t.hr_mf), &body)
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{}] {}", s.name(), r.text);
+        let list = s.get("/proctoring/flags", Some(&t.admin)).await;
+        let rapid_id = &sim.dataset.sessions[sim.cheaters[0]].id;
+        let flag = list.json["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["detector"] == "rapid_guessing")
+            .expect("the rapid responder is flagged");
+        assert_eq!(flag["session_ids"][0], rapid_id.as_str());
+        let path = format!("/web/proctoring/flags/{}", flag["id"].as_str().unwrap());
+        let r = get(&s, &path, Some("hr-mf")).await;
+        assert_eq!(r.status, StatusCode::OK, "[{}] {}", s.name(), r.text);
+        assert!(r.text.contains("<h1>Proctoring flag: Rapid guessing</h1>"));
+        let marks = r.text.matches("class=\"rapid-mark\"").count();
+        assert!(marks >= 15, "[{}] {marks} rapid answers marked", s.name());
+        assert_eq!(r.text.matches("class=\"rapid-threshold\"").count(), 40);
+        for needle in [
+            "rapid answer (faster than the item's threshold, triangle)",
+            "rapid threshold: 10 % of the median, at most 10 s (dotted)",
+            "<th scope=\"col\">Rapid</th>",
+            "response time effort",
+            "rapid accuracy",
+            "chance accuracy",
+        ] {
+            assert!(r.text.contains(needle), "[{}] {needle}", s.name());
+        }
+        let r = get(&s, "/web/proctoring?vacancy=V-1", Some("hr-mf")).await;
+        assert!(
+            r.text.contains("Rapid guessing"),
+            "listed by name in the queue"
+        );
     }
 }
 

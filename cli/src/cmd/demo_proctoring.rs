@@ -1,8 +1,10 @@
 //! A demo proctoring analysis for `qabilet up`, so the flag queue a newcomer opens
 //! as `demo-hr` is not empty: one simulated test cohort of the demo vacancy (the
-//! one `demo-commission` is seated on, in demo-hr's organisation), with a speeder
-//! planted by the simulator and a copying pair planted here, analysed and queued
-//! exactly as `POST /proctoring/analyses` would.
+//! one `demo-commission` is seated on, in demo-hr's organisation), with a rapid
+//! responder planted by the simulator (every item at a twelfth of the usual
+//! time, guessing on half) and a copying pair planted here, analysed and queued
+//! exactly as `POST /proctoring/analyses` would. The honest examinees' answer
+//! changes come with the simulation, so flags carry a wrong-to-right index.
 //!
 //! Done once: skipped when the vacancy already has flags; and the run id is the
 //! hash of the input, so even a second save would change nothing.
@@ -19,13 +21,13 @@ const ITEMS: usize = 40;
 const COPIED: usize = 26;
 
 /// The simulated cohort as the JSON input of `proctoring/FORMAT.md`, with a
-/// speeder (rapid guessing on the last 40 %) and a copier of 65 % of the items.
+/// rapid responder and a copier of 65 % of the items.
 pub fn cohort() -> anyhow::Result<(Vec<u8>, qabilet_proctoring::Dataset)> {
     let sim = simulate(&SimSpec {
         examinees: EXAMINEES,
         items: ITEMS,
         options: 4,
-        cheat: Some((Cheat::Speeding(0.4), 1)),
+        cheat: Some((Cheat::RapidResponder, 1)),
         seed: 2026,
     });
     let mut data = sim.dataset;
@@ -98,4 +100,20 @@ pub async fn ensure(store: &Store) -> anyhow::Result<()> {
         saved.run_id, saved.flags_queued
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use qabilet_proctoring::{analyze, Config, Detector};
+
+    /// The browser walk opens a rapid-responder flag and a copying pair's flag:
+    /// the demo analysis must have both.
+    #[test]
+    fn the_demo_cohort_has_a_rapid_responder_and_a_copying_pair() {
+        let (_, data) = super::cohort().unwrap();
+        let report = analyze(&data, &Config::default());
+        let has = |d: Detector| report.flags.iter().any(|f| f.detector == d);
+        assert!(has(Detector::RapidGuessing), "{:#?}", report.flags);
+        assert!(has(Detector::AnswerSimilarity));
+    }
 }

@@ -2,8 +2,11 @@
 //!
 //! `analyze` reads a session file (format: `proctoring/FORMAT.md`) and prints
 //! flags per session, most severe first, with their evidence; `simulate`
-//! prints the false-alarm and power table from simulated cohorts; `bench`
-//! times the 5,000 × 80 all-pairs analysis. `analyze --save` puts the run and
+//! prints the false-alarm and power table from simulated cohorts, with 95 %
+//! intervals and the targets of issue 17 marked met or not; `bench` times the
+//! all-pairs analysis (default 5,000 × 80; `--examinees 100000` for a
+//! national wave) and prints the CPU, the SIMD path, the load average and the
+//! peak memory with the time. `analyze --save` puts the run and
 //! its flags in the review queue; `flags` lists the queue and `review` decides
 //! a flag (see `proctor_queue.rs`). Flags are evidence for a human reviewer,
 //! never verdicts, and every output says so.
@@ -13,12 +16,16 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context as _};
 use comfy_table::{presets::UTF8_FULL, ContentArrangement, Table};
-use qabilet_proctoring::{self as proctoring, Config, Evidence, Flag};
+use qabilet_proctoring::{self as proctoring, Config, Flag};
 
 use crate::Context;
 
+#[path = "proctor_evidence.rs"]
+mod evidence;
 #[path = "proctor_queue.rs"]
 mod queue;
+
+use evidence::{changes_text, evidence_text};
 
 /// Proctoring commands.
 #[derive(clap::Subcommand)]
@@ -98,8 +105,8 @@ pub enum ProctorCommand {
         /// Honest cohorts for the false-alarm rates.
         #[arg(long, default_value_t = 20)]
         replications: usize,
-        /// Cohorts per cheating scenario for power.
-        #[arg(long, default_value_t = 3)]
+        /// Cohorts per cheating scenario for power (× --cheaters planted each).
+        #[arg(long, default_value_t = 10)]
         power_replications: usize,
         /// Cheaters planted per cohort.
         #[arg(long, default_value_t = 20)]
@@ -107,8 +114,8 @@ pub enum ProctorCommand {
         /// Random seed (same seed, same table).
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Instead of the table, write one simulated cohort (with 30 % copiers) to this
-        /// file, to try `analyze` on.
+        /// Instead of the table, write one simulated cohort (with real-time sharers of
+        /// 30 % of the answers) to this file, to try `analyze` on.
         #[arg(long, value_name = "FILE")]
         write: Option<PathBuf>,
         /// Print the rows as JSON.
@@ -126,6 +133,9 @@ pub enum ProctorCommand {
         /// Random seed.
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Near misses of the screen to re-test exactly (0: no audit).
+        #[arg(long, default_value_t = 5000)]
+        audit: usize,
     },
 }
 
@@ -209,14 +219,14 @@ pub fn run(cmd: ProctorCommand, ctx: &Context) -> anyhow::Result<()> {
                     examinees,
                     items,
                     options: 4,
-                    cheat: Some((proctoring::simulate::Cheat::Copy(0.3), cheaters)),
+                    cheat: Some((proctoring::simulate::Cheat::CopyRealTime(0.3), cheaters)),
                     seed,
                 });
                 let text = serde_json::to_string_pretty(&sim.dataset)?;
                 std::fs::write(&path, text)
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 println!(
-                    "wrote {} sessions ({} copying 30% from a source) to {}",
+                    "wrote {} sessions ({} sharing 30% of their answers in real time with a room-mate) to {}",
                     examinees,
                     sim.copy_pairs.len(),
                     path.display()
@@ -232,14 +242,39 @@ pub fn run(cmd: ProctorCommand, ctx: &Context) -> anyhow::Result<()> {
                 seed,
                 ..Default::default()
             };
-            let rows = proctoring::calibrate(&spec);
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} simulated cohorts analysed {pos}/{len} [{bar:30}] ({elapsed} elapsed, ~{eta} left)",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            let rows = proctoring::calibrate::calibrate_with_progress(&spec, &|done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            });
+            bar.finish_and_clear();
+            let targets = proctoring::calibrate::targets(&rows);
             if json {
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                let out = serde_json::json!({"rows": rows, "targets": targets});
+                println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
                 println!("{}", proctoring::calibrate::table(&rows));
                 println!(
-                    "False alarms: each detector's observed rate should not exceed its nominal α \
-                     (similarity: share of honest cohorts with any flagged pair).\n{}",
+                    "Intervals are Clopper–Pearson 95 %. False alarms: a detector is within its \
+                     nominal α when α lies inside or above the interval (similarity per session: \
+                     honest sessions flagged with any partner; familywise: honest cohorts with \
+                     any flagged pair). Power at α = 0.001 per session, {} items.\n",
+                    spec.items
+                );
+                println!("Targets of issue 17:");
+                println!("{}", proctoring::calibrate::targets_table(&targets));
+                let missed = targets.iter().filter(|t| !t.met).count();
+                println!(
+                    "{} of {} targets met.\n{}",
+                    targets.len() - missed,
+                    targets.len(),
                     proctoring::DISCLAIMER
                 );
             }
@@ -249,29 +284,109 @@ pub fn run(cmd: ProctorCommand, ctx: &Context) -> anyhow::Result<()> {
             examinees,
             items,
             seed,
-        } => {
-            if examinees < 2 || items < 4 {
-                bail!("--examinees must be at least 2 and --items at least 4");
-            }
-            let b = proctoring::bench(examinees, items, seed);
-            println!(
-                "analysed {} examinees × {} items, {} pairs ({} needed the exact tail) on {} threads",
-                b.examinees, b.items, b.pairs, b.exact_evaluated, b.threads
-            );
-            println!(
-                "analysis {:.2} s (prepare {:.2}, models {:.2}, similarity {:.2}, other {:.2}); \
-                 simulation {:.2} s; {} flags",
-                b.analyze_seconds,
-                b.timings.prepare,
-                b.timings.models,
-                b.timings.similarity,
-                b.timings.other,
-                b.simulate_seconds,
-                b.flags
-            );
-            Ok(())
-        }
+            audit,
+        } => bench(examinees, items, seed, audit),
     }
+}
+
+/// `/proc/cpuinfo`'s model name, family and model, and the CPU count.
+fn cpu_model() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let field = |name: &str| {
+        info.lines()
+            .find(|l| l.split(':').next().is_some_and(|k| k.trim() == name))
+            .and_then(|l| l.split_once(':'))
+            .map(|(_, v)| v.trim().to_string())
+    };
+    format!(
+        "{} (family {}, model {}), {} logical CPUs",
+        field("model name").unwrap_or_else(|| "unknown CPU".into()),
+        field("cpu family").unwrap_or_else(|| "?".into()),
+        field("model").unwrap_or_else(|| "?".into()),
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    )
+}
+
+/// The 1-, 5- and 15-minute load averages.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// `qabilet proctor bench`.
+fn bench(examinees: usize, items: usize, seed: u64, audit: usize) -> anyhow::Result<()> {
+    if examinees < 2 || items < 4 {
+        bail!("--examinees must be at least 2 and --items at least 4");
+    }
+    println!("CPU: {}", cpu_model());
+    println!("SIMD path: {}", proctoring::simd_path().name());
+    println!("Load average before (1, 5, 15 min): {}", load_average());
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} pairs screened {human_pos}/{human_len} [{bar:30}] {percent}% ({elapsed} elapsed, ~{eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let b = proctoring::bench(examinees, items, seed, audit, &|done, total| {
+        if bar.length() != Some(total) {
+            bar.set_length(total);
+        }
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    println!(
+        "analysed {} examinees × {} items: {} pairs, every one screened ({} overlapping in time, \
+         so timing was compared too); {} directed pairs needed the exact test; {} threads",
+        b.examinees, b.items, b.pairs, b.overlapping_pairs, b.exact_evaluated, b.threads
+    );
+    let minutes = b.analyze_seconds / 60.0;
+    println!(
+        "analysis {:.1} s = {minutes:.2} min (prepare {:.1}, models {:.1}, similarity {:.1} = screen {:.1} \
+         + exact tests {:.1}, other {:.1}); simulating the cohort took {:.1} s more",
+        b.analyze_seconds,
+        b.timings.prepare,
+        b.timings.models,
+        b.timings.similarity,
+        b.screen_seconds,
+        b.exact_seconds,
+        b.timings.other,
+        b.simulate_seconds
+    );
+    println!(
+        "{} flags, {} of them pairs; planted real-time copiers (30 %) flagged: {}/{}",
+        b.flags, b.pair_flags, b.copiers_found.0, b.copiers_found.1
+    );
+    println!(
+        "per-test level of the all-pairs family {:.2e}; the screen passes proxy z ≥ {:.2}",
+        b.threshold_all, b.screen_z
+    );
+    if let Some(a) = &b.audit {
+        println!(
+            "screen audit: {} dropped pairs had a proxy z within 1 of the screen; {} of them (a uniform \
+             sample) got the exact test: smallest p = {:.2e} against the level {:.2e}; {} reached it",
+            a.near_misses, a.tested, a.smallest_p, a.level, a.reached
+        );
+    }
+    let peak = proctoring::calibrate::peak_memory_bytes();
+    match peak {
+        Some(bytes) => println!(
+            "peak memory (VmHWM): {:.2} GiB",
+            bytes as f64 / f64::from(1u32 << 30)
+        ),
+        None => println!("peak memory: not available on this system"),
+    }
+    println!("Load average after (1, 5, 15 min): {}", load_average());
+    let time_ok = b.analyze_seconds <= 600.0;
+    let memory_ok = peak.is_some_and(|p| p < 4 << 30);
+    println!(
+        "≤ 10 minutes: {}; < 4 GiB: {}",
+        if time_ok { "met" } else { "NOT MET" },
+        if memory_ok { "met" } else { "NOT MET" }
+    );
+    Ok(())
 }
 
 /// Runs `f` on the application core over the configured store inside a runtime,
@@ -393,18 +508,37 @@ fn analyze(file: PathBuf, json: bool, config: Config, save: Option<SaveTo>) -> a
                         format!("{} for the whole cohort", f.nominal_false_alarm_rate)
                     }
                 },
-                evidence_text(&f.evidence),
+                changes_text(f, evidence_text(&f.evidence)),
                 f.id.to_string(),
             ]);
         }
         println!("Session {s}\n{t}\n");
     }
     if !report.clusters.is_empty() {
-        println!("Similarity clusters:");
-        for (k, c) in report.clusters.iter().enumerate() {
-            println!("  #{k}: {}", c.join(", "));
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(vec![
+                "Group",
+                "Sessions",
+                "Links",
+                "Every two flagged",
+                "Strongest p",
+                "Same wrong answer by all",
+                "Answers right after another's",
+            ]);
+        for c in &report.clusters {
+            t.add_row(vec![
+                format!("#{}", c.id),
+                c.sessions.join(", "),
+                c.flags.len().to_string(),
+                if c.complete { "yes" } else { "no" }.to_string(),
+                format!("{:.2e}", c.strongest_p_value),
+                format!("{} items", c.same_wrong_items.len()),
+                c.follows.to_string(),
+            ]);
         }
-        println!();
+        println!("Groups of sessions linked by similarity flags:\n{t}\n");
     }
     if !report.notes.is_empty() {
         let mut t = Table::new();
@@ -428,94 +562,4 @@ fn analyze(file: PathBuf, json: bool, config: Config, save: Option<SaveTo>) -> a
         println!("Not run: {s}");
     }
     Ok(())
-}
-
-/// Evidence as short lines a reviewer can read in a table cell.
-fn evidence_text(e: &Evidence) -> String {
-    match e {
-        Evidence::Behaviour { stats, cohort_sessions } => {
-            let mut lines: Vec<String> = stats
-                .iter()
-                .map(|s| {
-                    format!(
-                        "{}: {:.1} (median {:.1}, p99 {:.1}, top {:.2}%)",
-                        s.name,
-                        s.value,
-                        s.cohort_median,
-                        s.cohort_p99,
-                        s.cohort_tail * 100.0
-                    )
-                })
-                .collect();
-            lines.push(format!("compared with {cohort_sessions} sessions"));
-            lines.join("\n")
-        }
-        Evidence::FastCorrect {
-            fast_correct,
-            expected,
-            timed_items,
-            items,
-            median_seconds,
-            cohort_median_seconds,
-        } => format!(
-            "{fast_correct} fast+correct of {timed_items} timed (expected {expected:.1})\n\
-             median {median_seconds:.1} s vs cohort {cohort_median_seconds:.1} s\nitems: {}",
-            items.join(" ")
-        ),
-        Evidence::SpeedShift {
-            first_half_residual,
-            second_half_residual,
-            first_half_correct,
-            second_half_correct,
-            t,
-        } => format!(
-            "log-time residual {first_half_residual:+.2} → {second_half_residual:+.2} SD (t = {t:.1})\n\
-             correct {:.0}% → {:.0}%",
-            first_half_correct * 100.0,
-            second_half_correct * 100.0
-        ),
-        Evidence::AnswerSimilarity {
-            copier,
-            source,
-            identical,
-            expected_identical,
-            identical_incorrect,
-            common_items,
-            theta_copier,
-            theta_source,
-            shared_network,
-            cluster,
-        } => {
-            let mut s = format!(
-                "{copier} vs source {source}: {identical}/{common_items} identical \
-                 (expected {expected_identical:.1}), {identical_incorrect} identical wrong\n\
-                 θ {theta_copier:.2} vs {theta_source:.2}; cluster #{cluster}"
-            );
-            if !shared_network.is_empty() {
-                s.push_str(&format!("\nshared: {}", shared_network.join(", ")));
-            }
-            s
-        }
-        Evidence::PersonFit {
-            lz_star,
-            guttman_errors,
-            guttman_normed,
-            score,
-            theta,
-        } => format!(
-            "lz* = {lz_star:.2}; Guttman errors {guttman_errors} (normed {guttman_normed:.2})\n\
-             score {score}, θ {theta:.2}"
-        ),
-        Evidence::ScoreJump {
-            current,
-            previous,
-            allowed_gain,
-            earlier_attempts,
-        } => format!(
-            "{:.0}% now vs {:.0}% before ({earlier_attempts} earlier); allowed gain {:.0} pts",
-            current * 100.0,
-            previous * 100.0,
-            allowed_gain * 100.0
-        ),
-    }
 }
