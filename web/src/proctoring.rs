@@ -58,7 +58,7 @@ fn severity_badge(ctx: &Ctx, severity: &str) -> Markup {
     html! { span class=(class) { span aria-hidden="true" { (bars) " " } (ctx.t(msg)) } }
 }
 
-fn detector_name(ctx: &Ctx, detector: &str) -> &'static str {
+pub(crate) fn detector_name(ctx: &Ctx, detector: &str) -> &'static str {
     ctx.t(match detector {
         "behaviour" => Msg::PrDetBehaviour,
         "fast_correct" => Msg::PrDetFastCorrect,

@@ -364,7 +364,7 @@ fn proctoring(ctx: &Ctx, d: &Dashboard, form: &FilterForm) -> Markup {
                 0.0
             };
             Bar {
-                label: (*detector).to_owned(),
+                label: crate::proctoring::detector_name(ctx, detector).to_owned(),
                 value: rate,
                 shown: format!("{:.1} % ({flags}/{sessions})", rate * 100.0),
                 alert: false,
@@ -387,7 +387,7 @@ fn proctoring(ctx: &Ctx, d: &Dashboard, form: &FilterForm) -> Markup {
                 } }
                 tbody { @for p in &d.proctoring { tr {
                     th scope="row" { (p.form_id) @if let Some(v) = &p.vacancy_id { " (" (v) ")" } }
-                    td { (p.detector) } td { (p.sessions) } td { (p.flags) } td { (format!("{:.2} %", p.rate * 100.0)) }
+                    td { (crate::proctoring::detector_name(ctx, &p.detector)) } td { (p.sessions) } td { (p.flags) } td { (format!("{:.2} %", p.rate * 100.0)) }
                     td { (p.open) } td { (p.confirmed) } td { (p.dismissed) }
                 } } }
             }
