@@ -3,14 +3,17 @@
 //!
 //! Every tick (~500 ms) it compares the store's last change number with the index's
 //! and, when the index lags, applies the change feed with
-//! [`qabilet_indexer::sync::catch_up`] — embedding changed records when a model is
+//! [`qabilet_indexer::sync::follow`] — embedding changed records when a model is
 //! loaded. A revoked consent therefore leaves search within about a second, without
 //! waiting for `qabilet index sync`.
 //!
-//! `catch_up` needs the index mutably, so it runs under the write lock on the
-//! blocking pool; searches wait for that batch. Steady-state batches are a handful of
-//! changes (milliseconds); a bulk import with a model embeds while holding the lock,
-//! which delays searches for that time rather than serving a half-applied batch.
+//! It runs on the blocking pool through [`qabilet_indexer::sync::follow`], which
+//! loads the changed records and embeds them without the index's write lock and
+//! takes it only to apply and commit chunks of
+//! [`qabilet_indexer::sync::APPLY_CHUNK`] changes: a bulk import with a model no
+//! longer pauses search while it embeds (it used to hold the write lock through
+//! loading and embedding a whole batch), and a search waits for at most one
+//! chunk's commit.
 //!
 //! When the index holds interim (static-model) profile vectors and the transformer
 //! is loaded, each tick then upgrades one small batch of them
@@ -18,10 +21,11 @@
 //! A batch of [`UPGRADE_BATCH`] takes about half a second on two cores (int8), so a
 //! change waits at most that much longer, and a restart resumes where it stopped.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use qabilet_indexer::sync::{catch_up, upgrade, Embedder, SyncReport, UpgradeReport};
+use qabilet_indexer::sync::{follow, upgrade, Embedder, Embedders, SyncReport, UpgradeReport};
 use qabilet_models::EmbeddingModel;
 use qabilet_store::Store;
 
@@ -65,6 +69,15 @@ pub async fn upgrade_once(
     .map_err(|e| e.to_string())
 }
 
+/// The longest the follower has held the index's write lock in this process,
+/// in microseconds: what a search may have waited for at most (see
+/// [`crate::index_read_waits`] for what they did wait).
+pub fn longest_write_hold_micros() -> u64 {
+    LONGEST_HOLD.load(Ordering::Relaxed)
+}
+
+static LONGEST_HOLD: AtomicU64 = AtomicU64::new(0);
+
 /// Applies the changes the index has not seen yet; `None` when it was up to date.
 pub async fn follow_once(
     store: &Store,
@@ -88,13 +101,15 @@ pub async fn follow_once(
     let (store, index, model) = (store.clone(), index.clone(), model.cloned());
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
-        let mut index = index.write().unwrap_or_else(|p| p.into_inner());
         let embedder = model.as_deref().map(|m| m as &dyn Embedder);
-        runtime.block_on(catch_up(&store, &mut index, embedder, &()))
+        runtime.block_on(follow(&store, &index, Embedders::main(embedder), &()))
     })
     .await
     .map_err(|e| format!("index follower task: {e}"))?
-    .map(Some)
+    .map(|report| {
+        LONGEST_HOLD.fetch_max(report.longest_hold_micros, Ordering::Relaxed);
+        Some(report)
+    })
     .map_err(|e| e.to_string())
 }
 

@@ -25,9 +25,15 @@
 //! profile with a valid interim vector is not re-embedded by either: only an edit
 //! of its text, or the upgrade, gives it a new vector.
 //!
-//! Both do blocking work (tantivy commits, the embedder) on the calling task: run
-//! them from a task that may block, e.g. the CLI or a dedicated indexing task.
+//! [`follow`] is [`catch_up_with`] for an index that searches share behind an
+//! `RwLock` (the server's): it loads and embeds without the write lock and applies
+//! in short commits under it, so a large import does not pause search.
+//!
+//! All of them do blocking work (tantivy commits, the embedder) on the calling
+//! task: run them from a task that may block, e.g. the CLI or a dedicated
+//! indexing task.
 
+mod follow;
 mod rebuild;
 mod upgrade;
 
@@ -40,6 +46,7 @@ use qabilet_store::{Change, ChangeOp, RecordKind, Store, StoreError};
 use crate::schema::{profile_embedding_text, vacancy_embedding_text};
 use crate::{Error, Index, Result};
 
+pub use follow::{follow, APPLY_CHUNK};
 pub(crate) use rebuild::recover_swap;
 pub use rebuild::{rebuild, rebuild_with, RebuildReport};
 pub use upgrade::{upgrade, UpgradeProgress, UpgradeReport};
@@ -192,6 +199,9 @@ pub struct SyncReport {
     pub embedded: u64,
     /// Whether every vector was dropped because the embedder's model changed.
     pub vectors_reset: bool,
+    /// The longest single hold of the index's write lock, in microseconds
+    /// ([`follow`] only: what a search may have waited for).
+    pub longest_hold_micros: u64,
 }
 
 /// Applies every change in the store's feed after [`Index::last_applied_seq`] (up to
@@ -218,24 +228,7 @@ pub async fn catch_up_with(
         from_seq: index.last_applied_seq(),
         ..SyncReport::default()
     };
-    let mut dirty = false;
-    if let Some(fast) = embedders.interim {
-        index.use_interim_model(&fast.model_id(), fast.dim())?;
-    }
-    if let Some(embedder) = embedders.main {
-        check_dim(index, embedder)?;
-        let model = embedder.model_id();
-        if index.vector_model() != Some(model.as_str()) {
-            let (vacancies, profiles) = index.vector_counts();
-            if vacancies + profiles > 0 {
-                index.reset_vectors(&model)?;
-                report.vectors_reset = true;
-            } else {
-                index.set_vector_model(Some(&model));
-            }
-            dirty = true;
-        }
-    }
+    let mut dirty = use_models(index, embedders, &mut report)?;
 
     let target = to_u64(store.last_change_seq().await?);
     let mut after = report.from_seq;
@@ -266,16 +259,8 @@ pub async fn catch_up_with(
     }
     progress.end();
 
-    let (vacancies, profiles) = index.counts();
-    let (vacancy_vectors, profile_vectors) = index.vector_counts();
-    let profile_vectors = profile_vectors + index.interim_count();
-    let vacancies_missing = vacancies.saturating_sub(vacancy_vectors as u64);
-    let profiles_missing = profiles.saturating_sub(profile_vectors as u64);
-    let vacancy_embedder = embedders.main.filter(|_| vacancies_missing > 0);
-    let profile_embedder = embedders.for_profiles().filter(|_| profiles_missing > 0);
+    let (vacancy_embedder, profile_embedder, missing) = backfill_plan(index, embedders);
     if vacancy_embedder.is_some() || profile_embedder.is_some() {
-        let missing = vacancy_embedder.map_or(0, |_| vacancies_missing)
-            + profile_embedder.map_or(0, |_| profiles_missing);
         progress.begin(Phase::Vectors, missing);
         if let Some(embedder) = vacancy_embedder {
             backfill::<Vacancy>(store, index, (embedder, false), progress, &mut report).await?;
@@ -288,6 +273,55 @@ pub async fn catch_up_with(
     }
     report.to_seq = index.last_applied_seq();
     Ok(report)
+}
+
+/// Records the models `embedders` embed with; a new transformer drops every vector
+/// (they would not compare). Whether the index changed and needs a commit.
+fn use_models(
+    index: &mut Index,
+    embedders: Embedders<'_>,
+    report: &mut SyncReport,
+) -> Result<bool> {
+    if let Some(fast) = embedders.interim {
+        index.use_interim_model(&fast.model_id(), fast.dim())?;
+    }
+    let Some(embedder) = embedders.main else {
+        return Ok(false);
+    };
+    check_dim(index, embedder)?;
+    let model = embedder.model_id();
+    if index.vector_model() == Some(model.as_str()) {
+        return Ok(false);
+    }
+    let (vacancies, profiles) = index.vector_counts();
+    if vacancies + profiles > 0 {
+        index.reset_vectors(&model)?;
+        report.vectors_reset = true;
+    } else {
+        index.set_vector_model(Some(&model));
+    }
+    Ok(true)
+}
+
+/// Which embedders backfill which kind now: `(vacancies, profiles)`, each only
+/// when some records of its kind lack a vector, with how many lack one in all.
+type Backfill<'a> = (
+    Option<&'a dyn Embedder>,
+    Option<(&'a dyn Embedder, bool)>,
+    u64,
+);
+
+fn backfill_plan<'a>(index: &Index, embedders: Embedders<'a>) -> Backfill<'a> {
+    let (vacancies, profiles) = index.counts();
+    let (vacancy_vectors, profile_vectors) = index.vector_counts();
+    let profile_vectors = profile_vectors + index.interim_count();
+    let vacancies_missing = vacancies.saturating_sub(vacancy_vectors as u64);
+    let profiles_missing = profiles.saturating_sub(profile_vectors as u64);
+    let vacancy_embedder = embedders.main.filter(|_| vacancies_missing > 0);
+    let profile_embedder = embedders.for_profiles().filter(|_| profiles_missing > 0);
+    let missing = vacancy_embedder.map_or(0, |_| vacancies_missing)
+        + profile_embedder.map_or(0, |_| profiles_missing);
+    (vacancy_embedder, profile_embedder, missing)
 }
 
 /// The embedder must produce vectors of the size the index stores.
@@ -368,7 +402,16 @@ fn apply(
     report: &mut SyncReport,
     after_each: &mut dyn FnMut(&Index),
 ) -> Result<()> {
-    let mut vectors: Vec<Option<Fresh>> = vec![None; steps.len()];
+    let wanted = wanted_texts(index, &steps, embedders);
+    let vectors = embed_wanted(wanted, steps.len(), embedders, report)?;
+    apply_steps(index, steps, vectors, report, after_each)
+}
+
+/// The texts of a batch to embed, by step, for each model: `(main, interim)`.
+type Wanted = (Vec<(usize, String)>, Vec<(usize, String)>);
+
+/// Which steps need a vector computed, with their texts. Reads the index only.
+fn wanted_texts(index: &Index, steps: &[Step], embedders: Embedders<'_>) -> Wanted {
     // Vacancies by the transformer; profiles by the interim model when there is
     // one, and only when they have no valid vector of either model (the upgrade
     // job, not every edit, replaces interim vectors).
@@ -390,6 +433,18 @@ fn apply(
             _ => {}
         }
     }
+    (main_texts, interim_texts)
+}
+
+/// Computes the wanted vectors: one per step of `steps` steps, `None` where none
+/// was wanted. Needs no index.
+fn embed_wanted(
+    (main_texts, interim_texts): Wanted,
+    steps: usize,
+    embedders: Embedders<'_>,
+    report: &mut SyncReport,
+) -> Result<Vec<Option<Fresh>>> {
+    let mut vectors: Vec<Option<Fresh>> = vec![None; steps];
     // One call per model, so that vacancies and profiles share batches.
     let work = [
         (embedders.main, false, main_texts),
@@ -406,6 +461,18 @@ fn apply(
             vectors[*i] = Some(Fresh::new(vector, interim));
         }
     }
+    Ok(vectors)
+}
+
+/// Applies the steps in feed order with their computed vectors, calling
+/// `after_each` after each one.
+fn apply_steps(
+    index: &mut Index,
+    steps: Vec<Step>,
+    vectors: Vec<Option<Fresh>>,
+    report: &mut SyncReport,
+    after_each: &mut dyn FnMut(&Index),
+) -> Result<()> {
     for (step, vector) in steps.into_iter().zip(vectors) {
         match step {
             Step::Vacancy(seq, v) => {

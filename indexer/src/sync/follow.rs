@@ -1,0 +1,188 @@
+//! [`follow`]: [`super::catch_up_with`] for an index that searches share, so that
+//! a large import does not pause search.
+//!
+//! A server keeps its index behind an `RwLock`: searches read it, and the follower
+//! writes. Holding the write lock through a whole catch-up held it while records
+//! were loaded from the store and embedded (seconds per thousand profiles with the
+//! transformer), and every search waited that long. Here each batch of the change
+//! feed goes through three steps, and only the last one writes:
+//!
+//! 1. the changed records are loaded from the store, with no lock;
+//! 2. which of them need a vector is read under the *read* lock (a hash lookup
+//!    each), and their texts are embedded with no lock at all;
+//! 3. the batch is applied under the write lock in chunks of [`APPLY_CHUNK`]
+//!    changes, each committed before the lock is let go, so a search waits for at
+//!    most one chunk's upserts and commit.
+//!
+//! Only the follower writes the index (the server's tasks run one after another,
+//! and tantivy's writer lock keeps other processes out), so what step 2 read is
+//! still true in step 3. Vectors missing afterwards are backfilled the same way,
+//! a page of the store at a time.
+//!
+//! The store's order is kept: chunks are applied in feed order and each commit
+//! records the last change applied, so a crash between chunks replays the rest.
+
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Instant;
+
+use qabilet_domain::{Profile, Vacancy};
+use qabilet_store::Store;
+
+use super::{
+    apply_steps, backfill_plan, embed, embed_wanted, load, to_i64, to_u64, use_models,
+    wanted_texts, Embedder, Embedders, Phase, Progress, Record, SyncReport, Vector, FEED_BATCH,
+    PAGE,
+};
+use crate::{Index, Result};
+
+/// Changes applied and committed per hold of the write lock: a search waits for
+/// at most one chunk's upserts and commit (tantivy flushes a segment, the vectors
+/// are synced). Smaller chunks make more, smaller segments for tantivy to merge.
+/// What searches waited during a 100,000-profile import is in
+/// `docs/performance.md`.
+pub const APPLY_CHUNK: usize = 250;
+
+fn read(index: &RwLock<Index>) -> RwLockReadGuard<'_, Index> {
+    index.read().unwrap_or_else(|p| p.into_inner())
+}
+
+fn write(index: &RwLock<Index>) -> RwLockWriteGuard<'_, Index> {
+    index.write().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Runs `f` under the write lock and records how long the lock was held.
+fn holding<T>(
+    index: &RwLock<Index>,
+    report: &mut SyncReport,
+    f: impl FnOnce(&mut Index, &mut SyncReport) -> Result<T>,
+) -> Result<T> {
+    let mut guard = write(index);
+    let taken = Instant::now();
+    let out = f(&mut guard, report);
+    drop(guard);
+    let held = u64::try_from(taken.elapsed().as_micros()).unwrap_or(u64::MAX);
+    report.longest_hold_micros = report.longest_hold_micros.max(held);
+    out
+}
+
+/// Applies every change of the store's feed after the index's last applied one,
+/// then computes the vectors missing, like [`super::catch_up_with`], taking the
+/// write lock only to apply and commit short chunks (see the module docs).
+/// Blocking work (the embedder, commits) runs on the calling task.
+pub async fn follow(
+    store: &Store,
+    index: &RwLock<Index>,
+    embedders: Embedders<'_>,
+    progress: &dyn Progress,
+) -> Result<SyncReport> {
+    let mut report = SyncReport {
+        from_seq: read(index).last_applied_seq(),
+        ..SyncReport::default()
+    };
+    // A new model (rare: a deployment changes it) drops every vector at once.
+    holding(index, &mut report, |index, report| {
+        if use_models(index, embedders, report)? {
+            index.commit()?;
+        }
+        Ok(())
+    })?;
+
+    let target = to_u64(store.last_change_seq().await?);
+    let mut after = report.from_seq;
+    progress.begin(Phase::Changes, target.saturating_sub(after));
+    while after < target {
+        let changes = store.changes_after(to_i64(after), FEED_BATCH).await?;
+        let Some(last) = changes.last().map(|c| to_u64(c.seq)) else {
+            break;
+        };
+        let mut steps = load(store, &changes).await?;
+        let wanted = wanted_texts(&read(index), &steps, embedders);
+        let mut vectors = embed_wanted(wanted, steps.len(), embedders, &mut report)?;
+        while !steps.is_empty() {
+            let rest = steps.split_off(steps.len().min(APPLY_CHUNK));
+            let rest_vectors = vectors.split_off(steps.len());
+            let seq = holding(index, &mut report, |index, report| {
+                apply_steps(index, steps, vectors, report, &mut |_| {})?;
+                index.commit()?;
+                Ok(index.last_applied_seq())
+            })?;
+            progress.committed(seq);
+            (steps, vectors) = (rest, rest_vectors);
+        }
+        report.changes += changes.len() as u64;
+        progress.advance(last.saturating_sub(after));
+        after = last;
+    }
+    progress.end();
+
+    let (vacancy_embedder, profile_embedder, missing) = backfill_plan(&read(index), embedders);
+    if vacancy_embedder.is_some() || profile_embedder.is_some() {
+        progress.begin(Phase::Vectors, missing);
+        if let Some(embedder) = vacancy_embedder {
+            backfill::<Vacancy>(store, index, (embedder, false), progress, &mut report).await?;
+        }
+        if let Some(embedder) = profile_embedder {
+            backfill::<Profile>(store, index, embedder, progress, &mut report).await?;
+        }
+        progress.end();
+    }
+    report.to_seq = read(index).last_applied_seq();
+    Ok(report)
+}
+
+/// [`super::backfill`] a page at a time: the page is read from the store and
+/// embedded with no lock, checked under the read lock, and written under the
+/// write lock in committed chunks.
+async fn backfill<R: Record>(
+    store: &Store,
+    index: &RwLock<Index>,
+    (embedder, interim): (&dyn Embedder, bool),
+    progress: &dyn Progress,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let mut after = String::new();
+    loop {
+        let page = R::page(store, &after, PAGE).await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        after = last.id().to_owned();
+        let mut missing = Vec::new();
+        {
+            let index = read(index);
+            for record in page {
+                if record.indexable()
+                    && record.needs_embedding(&index)
+                    && record.is_indexed(&index)?
+                {
+                    missing.push(record);
+                }
+            }
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let texts: Vec<String> = missing.iter().map(Record::embedding_text).collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let vectors = embed(embedder, &texts)?;
+        for (records, vectors) in missing.chunks(APPLY_CHUNK).zip(vectors.chunks(APPLY_CHUNK)) {
+            holding(index, report, |index, _| {
+                // At the index's own sequence number: the feed replay makes it
+                // harmless (see the module docs of `sync`).
+                let seq = index.last_applied_seq();
+                for (record, vector) in records.iter().zip(vectors) {
+                    let vector = if interim {
+                        Vector::Interim(vector)
+                    } else {
+                        Vector::Main(vector)
+                    };
+                    record.upsert(index, vector, seq)?;
+                }
+                index.commit()
+            })?;
+        }
+        report.embedded += vectors.len() as u64;
+        progress.advance(vectors.len() as u64);
+    }
+    Ok(())
+}
