@@ -62,6 +62,7 @@ pub mod talent;
 pub mod vacancies_for_person;
 mod view_audit;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use chrono::NaiveDate;
@@ -243,9 +244,83 @@ impl App {
 }
 
 /// Reads the index, even after a panic elsewhere poisoned the lock (the index is
-/// only ever read under it, or written whole batches at a time).
+/// only ever read under it, or written whole batches at a time). How long it
+/// waited for the lock is counted in [`index_read_waits`].
 pub(crate) fn read_index(index: &SharedIndex) -> RwLockReadGuard<'_, Index> {
-    index.read().unwrap_or_else(|p| p.into_inner())
+    // The lock is free nearly always: no clock read then.
+    if let Ok(guard) = index.try_read() {
+        READ_WAITS.reads.fetch_add(1, Ordering::Relaxed);
+        return guard;
+    }
+    let started = std::time::Instant::now();
+    let guard = index.read().unwrap_or_else(|p| p.into_inner());
+    READ_WAITS.record(started.elapsed());
+    guard
+}
+
+/// How long searches waited for the index's read lock (the follower holds the
+/// write lock to apply a chunk of changes), since the process started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexReadWaits {
+    /// Reads of the index by the use cases.
+    pub reads: u64,
+    /// Those that found the lock taken (or a writer waiting) and waited.
+    pub waited: u64,
+    /// Those that waited more than 10 ms and more than 100 ms.
+    pub over_10ms: u64,
+    pub over_100ms: u64,
+    /// The longest wait, in microseconds.
+    pub max_micros: u64,
+    /// All waits together, in microseconds.
+    pub total_micros: u64,
+}
+
+struct ReadWaits {
+    reads: AtomicU64,
+    waited: AtomicU64,
+    over_10ms: AtomicU64,
+    over_100ms: AtomicU64,
+    max_micros: AtomicU64,
+    total_micros: AtomicU64,
+}
+
+/// One per process, like the index it measures.
+static READ_WAITS: ReadWaits = ReadWaits {
+    reads: AtomicU64::new(0),
+    waited: AtomicU64::new(0),
+    over_10ms: AtomicU64::new(0),
+    over_100ms: AtomicU64::new(0),
+    max_micros: AtomicU64::new(0),
+    total_micros: AtomicU64::new(0),
+};
+
+impl ReadWaits {
+    fn record(&self, waited: std::time::Duration) {
+        let micros = u64::try_from(waited.as_micros()).unwrap_or(u64::MAX);
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        self.waited.fetch_add(1, Ordering::Relaxed);
+        self.total_micros.fetch_add(micros, Ordering::Relaxed);
+        self.max_micros.fetch_max(micros, Ordering::Relaxed);
+        if micros > 10_000 {
+            self.over_10ms.fetch_add(1, Ordering::Relaxed);
+        }
+        if micros > 100_000 {
+            self.over_100ms.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// The index read-lock waits of this process so far (see [`IndexReadWaits`]).
+pub fn index_read_waits() -> IndexReadWaits {
+    let w = &READ_WAITS;
+    IndexReadWaits {
+        reads: w.reads.load(Ordering::Relaxed),
+        waited: w.waited.load(Ordering::Relaxed),
+        over_10ms: w.over_10ms.load(Ordering::Relaxed),
+        over_100ms: w.over_100ms.load(Ordering::Relaxed),
+        max_micros: w.max_micros.load(Ordering::Relaxed),
+        total_micros: w.total_micros.load(Ordering::Relaxed),
+    }
 }
 
 /// The change number the index has applied, read on the blocking pool: the
@@ -301,4 +376,38 @@ pub(crate) fn page_limit(app: &App, asked: Option<i64>) -> AppResult<i64> {
 pub(crate) fn now_micros() -> chrono::DateTime<chrono::Utc> {
     let now = chrono::Utc::now();
     chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_read_that_waits_for_the_writer_is_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let index: SharedIndex = Arc::new(RwLock::new(
+            Index::open(dir.path(), qabilet_indexer::IndexConfig::default()).unwrap(),
+        ));
+        let before = index_read_waits();
+        drop(read_index(&index));
+        let (held, release) = std::sync::mpsc::channel();
+        let writer = {
+            let index = index.clone();
+            std::thread::spawn(move || {
+                let _guard = index.write().unwrap();
+                held.send(()).unwrap();
+                std::thread::sleep(Duration::from_millis(150));
+            })
+        };
+        release.recv().unwrap();
+        drop(read_index(&index));
+        writer.join().unwrap();
+        let after = index_read_waits();
+        // Other tests may read meanwhile: the counters only grow.
+        assert!(after.reads >= before.reads + 2);
+        assert!(after.waited > before.waited);
+        assert!(after.over_100ms > before.over_100ms);
+        assert!(after.max_micros >= 100_000);
+    }
 }

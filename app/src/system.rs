@@ -121,11 +121,49 @@ pub async fn index_lag(app: &App) -> AppResult<Option<IndexLag>> {
 }
 
 /// Gauges for the metrics endpoint: the outbox's backlog (-1 when the store does
-/// not answer) and the query embeddings cached.
+/// not answer), the query embeddings cached, and how long searches waited for the
+/// index while the follower wrote it.
 pub async fn gauges(app: &App) -> Vec<(&'static str, &'static str, i64)> {
     let (pending, dead) = app.store().outbox_backlog().await.unwrap_or((-1, -1));
     let upgrade = crate::interim::upgrade_state(app);
+    let waits = crate::index_read_waits();
+    let int = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     vec![
+        (
+            "qabilet_index_reads",
+            "Reads of the search index by searches and rankings since start.",
+            int(waits.reads),
+        ),
+        (
+            "qabilet_index_read_waits",
+            "Of those, reads that waited for the index lock (the follower writing).",
+            int(waits.waited),
+        ),
+        (
+            "qabilet_index_read_waits_over_10ms",
+            "Reads that waited more than 10 ms for the index lock.",
+            int(waits.over_10ms),
+        ),
+        (
+            "qabilet_index_read_waits_over_100ms",
+            "Reads that waited more than 100 ms for the index lock.",
+            int(waits.over_100ms),
+        ),
+        (
+            "qabilet_index_read_wait_max_microseconds",
+            "The longest wait of a read for the index lock since start.",
+            int(waits.max_micros),
+        ),
+        (
+            "qabilet_index_read_wait_microseconds",
+            "All waits of reads for the index lock together since start.",
+            int(waits.total_micros),
+        ),
+        (
+            "qabilet_index_write_hold_max_microseconds",
+            "The longest the follower held the index's write lock since start.",
+            int(crate::follower::longest_write_hold_micros()),
+        ),
         (
             "qabilet_outbox_pending",
             "HRM events waiting for delivery (-1: store unreachable).",
