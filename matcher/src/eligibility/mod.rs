@@ -23,11 +23,12 @@
 //! ([`Override::audit_detail`]) in the same transaction as the decision.
 
 pub mod experience;
+mod prepared;
 mod specialties;
 
 use std::collections::HashSet;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use qabilet_domain::limits::REASON_CHARS;
@@ -35,6 +36,10 @@ use qabilet_domain::{EducationLevel, Language, Profile, Sector, Vacancy};
 use serde::{Deserialize, Serialize};
 
 pub use experience::{FieldMatch, FieldProfile, JobField, FIELD_MIN_SHARED_TERMS};
+use prepared::{AnalysisCache, ProfileAnalysis, ProfileCache};
+pub use prepared::{
+    PreparedProfile, PreparedVacancy, ShownProfile, VacancyAnalysis, PROFILE_CACHE_ENTRIES,
+};
 pub use specialties::{SpecialtyKey, SpecialtyTable, TableError};
 
 use crate::text::{content_terms, generic_terms};
@@ -316,130 +321,28 @@ impl Override {
 }
 
 /// What the check needs besides the two records; build once, reuse for many checks
-/// (it keeps the analysis of the vacancies it has seen, see [`AnalysisCache`]).
+/// (it keeps the analysis of the vacancies and profiles it has seen, see
+/// [`prepared`]).
 #[derive(Debug)]
 pub struct Checker {
     /// Private: the cached analyses hold keys looked up in it.
     specialties: SpecialtyTable,
     generic: HashSet<String>,
     analyses: AnalysisCache,
+    profiles: ProfileCache,
 }
 
 impl Clone for Checker {
-    /// A clone starts with an empty cache.
+    /// A clone starts with empty caches.
     fn clone(&self) -> Self {
         Checker::new(self.specialties.clone())
     }
-}
-
-/// What a vacancy's checks and skill overlap need from its texts, analysed once.
-#[derive(Debug)]
-pub struct VacancyAnalysis {
-    /// Only for a vacancy that asks for years in its field.
-    field: Option<FieldProfile>,
-    /// The accepted specialties, looked up in the synonym table.
-    specialties: Vec<SpecialtyKey>,
-    /// The content terms of each competency, in order.
-    competencies: Vec<HashSet<String>>,
-}
-
-/// Most vacancy analyses a [`Checker`] keeps: all the open vacancies of a large
-/// agency, a few KB each.
-const ANALYSIS_CACHE_ENTRIES: usize = 20_000;
-
-/// Vacancy analyses by id, each with a hash of the texts it was made from, so an
-/// edited vacancy is analysed again. A candidate's search checks ~150 vacancies and
-/// analysing them was most of its ranking time; the same vacancies come back for
-/// the next candidate. Bounded, least recently used out (`quick_cache`); a dropped
-/// entry only costs one analysis.
-struct AnalysisCache(quick_cache::sync::Cache<String, (u64, Arc<VacancyAnalysis>)>);
-
-impl Default for AnalysisCache {
-    fn default() -> Self {
-        AnalysisCache(quick_cache::sync::Cache::new(ANALYSIS_CACHE_ENTRIES))
-    }
-}
-
-impl std::fmt::Debug for AnalysisCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "AnalysisCache({} vacancies)", self.0.len())
-    }
-}
-
-impl AnalysisCache {
-    fn get_or_insert(
-        &self,
-        vacancy: &Vacancy,
-        analyse: impl FnOnce() -> VacancyAnalysis,
-    ) -> Arc<VacancyAnalysis> {
-        let hash = analysis_hash(vacancy);
-        let key = vacancy.id.as_str();
-        if let Some((h, a)) = self.0.get(key) {
-            if h == hash {
-                return a;
-            }
-        }
-        // Analysed outside any lock: two threads may both analyse one vacancy, which
-        // is harmless, while a lock held through analysis would serialise them all.
-        let analysis = Arc::new(analyse());
-        self.0.insert(key.to_owned(), (hash, analysis.clone()));
-        analysis
-    }
-}
-
-/// FNV-1a of every vacancy field the analysis reads. Each text ends with 0xff (never
-/// in UTF-8) and each list starts with its length, so no two inputs run together.
-fn analysis_hash(v: &Vacancy) -> u64 {
-    let r = &v.requirements;
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    };
-    let mut text = |s: &str| {
-        eat(s.as_bytes());
-        eat(&[0xff]);
-    };
-    text(&v.title);
-    text(&v.duties);
-    text(v.language.map_or("", |l| l.code()));
-    text(if r.min_years_field > 0 { "field" } else { "" });
-    for list in [&r.competencies, &r.specialties] {
-        text(&list.len().to_string());
-        for item in list {
-            text(item);
-        }
-    }
-    h
 }
 
 impl Default for Checker {
     fn default() -> Self {
         Checker::new(SpecialtyTable::built_in())
     }
-}
-
-/// A vacancy prepared for many checks: its field terms are analysed once.
-#[derive(Debug, Clone)]
-pub struct PreparedVacancy<'a> {
-    pub vacancy: &'a Vacancy,
-    analysis: Arc<VacancyAnalysis>,
-}
-
-impl PreparedVacancy<'_> {
-    /// The content terms of each of the vacancy's competencies, in order.
-    pub fn competency_terms(&self) -> &[HashSet<String>] {
-        &self.analysis.competencies
-    }
-}
-
-/// A profile prepared for checks against many vacancies (see
-/// [`Checker::prepare_profile`]).
-#[derive(Debug)]
-pub struct PreparedProfile<'a> {
-    pub profile: &'a Profile,
-    jobs: OnceLock<Vec<JobField>>,
 }
 
 impl Checker {
@@ -449,10 +352,17 @@ impl Checker {
     }
 
     pub fn new(specialties: SpecialtyTable) -> Self {
+        Self::keeping(specialties, PROFILE_CACHE_ENTRIES)
+    }
+
+    /// A checker that keeps the analyses of at most `profiles` profiles (0: none,
+    /// each check analyses again; for measuring what keeping them saves).
+    pub fn keeping(specialties: SpecialtyTable, profiles: usize) -> Self {
         Checker {
             specialties,
             generic: generic_terms(),
             analyses: AnalysisCache::default(),
+            profiles: ProfileCache::new(profiles),
         }
     }
 
@@ -476,13 +386,62 @@ impl Checker {
         PreparedVacancy { vacancy, analysis }
     }
 
-    /// A profile prepared for checks against many vacancies; its jobs are analysed
-    /// on the first check that needs them, once.
+    /// A profile prepared for checks against many vacancies; its texts are
+    /// analysed on the first check that needs them, once (or found in the cache).
     pub fn prepare_profile<'a>(&self, profile: &'a Profile) -> PreparedProfile<'a> {
         PreparedProfile {
             profile,
-            jobs: OnceLock::new(),
+            analysis: OnceLock::new(),
         }
+    }
+
+    /// Profiles whose analysis this checker keeps.
+    pub fn cached_profiles(&self) -> usize {
+        self.profiles.len()
+    }
+
+    /// The prepared profile's analysis, found in the cache (or started) once.
+    fn analysis<'p>(&self, prepared: &'p PreparedProfile) -> &'p ProfileAnalysis {
+        prepared
+            .analysis
+            .get_or_init(|| self.profiles.get_or_insert(prepared.profile))
+    }
+
+    /// The field terms and language of each of the profile's jobs.
+    fn jobs<'p>(&self, prepared: &'p PreparedProfile) -> &'p [JobField] {
+        let profile = prepared.profile;
+        self.analysis(prepared).jobs.get_or_init(|| {
+            profile
+                .experience
+                .iter()
+                .map(|j| JobField::of(j, profile.language, &self.generic))
+                .collect()
+        })
+    }
+
+    /// Each of the profile's specialties looked up in the synonym table.
+    fn held_specialties<'p>(&self, prepared: &'p PreparedProfile) -> &'p [SpecialtyKey] {
+        self.analysis(prepared).specialties.get_or_init(|| {
+            prepared
+                .profile
+                .education
+                .iter()
+                .map(|e| self.specialties.lookup(&e.specialty))
+                .collect()
+        })
+    }
+
+    /// The prepared profile's texts as an explanation reads them, analysed by
+    /// `analyse` the first time this version of the profile is shown and kept
+    /// with its analysis (see [`ShownProfile`]).
+    pub fn shown<'p>(
+        &self,
+        prepared: &'p PreparedProfile,
+        analyse: impl FnOnce(&Profile) -> ShownProfile,
+    ) -> &'p ShownProfile {
+        self.analysis(prepared)
+            .shown
+            .get_or_init(|| analyse(prepared.profile))
     }
 
     /// Checks `profile` against the vacancy as of `as_of` (normally the vacancy's
@@ -510,7 +469,13 @@ impl Checker {
             rules.push(o);
         }
         if !r.specialties.is_empty() {
-            rules.push(self.specialty_rule(&r.specialties, &v.analysis.specialties, profile));
+            let held = self.held_specialties(prepared);
+            rules.push(specialty_rule(
+                &r.specialties,
+                &v.analysis.specialties,
+                held,
+                profile,
+            ));
         }
         let jobs = &profile.experience;
         if r.min_years_total > 0 {
@@ -539,12 +504,7 @@ impl Checker {
         }
         if let (true, Some(field)) = (r.min_years_field > 0, &v.analysis.field) {
             let (mut inside, mut undetermined) = (Vec::new(), Vec::new());
-            let fields = prepared.jobs.get_or_init(|| {
-                jobs.iter()
-                    .map(|j| JobField::of(j, profile.language, &self.generic))
-                    .collect()
-            });
-            for (i, job) in fields.iter().enumerate() {
+            for (i, job) in self.jobs(prepared).iter().enumerate() {
                 match field.classify(job) {
                     FieldMatch::In => inside.push(i),
                     FieldMatch::Undetermined => undetermined.push(i),
@@ -565,62 +525,62 @@ impl Checker {
         }
         Eligibility::from_rules(rules)
     }
+}
 
-    fn specialty_rule(
-        &self,
-        accepted: &[String],
-        accepted_keys: &[SpecialtyKey],
-        profile: &Profile,
-    ) -> RuleOutcome {
-        let required = format!("one of: {}", accepted.join("; "));
-        let mut outcome = RuleOutcome {
-            rule: Rule::Specialty,
-            status: RuleStatus::Unknown,
-            required,
-            found: "no education records".into(),
-            records: Vec::new(),
-            overridden: None,
-        };
-        if profile.education.is_empty() {
+/// `held` are the keys of the profile's specialties, by education record.
+fn specialty_rule(
+    accepted: &[String],
+    accepted_keys: &[SpecialtyKey],
+    held: &[SpecialtyKey],
+    profile: &Profile,
+) -> RuleOutcome {
+    let required = format!("one of: {}", accepted.join("; "));
+    let mut outcome = RuleOutcome {
+        rule: Rule::Specialty,
+        status: RuleStatus::Unknown,
+        required,
+        found: "no education records".into(),
+        records: Vec::new(),
+        overridden: None,
+    };
+    if profile.education.is_empty() {
+        return outcome;
+    }
+    let mut undecided = Vec::new();
+    for (i, (e, held)) in profile.education.iter().zip(held).enumerate() {
+        let verdicts: Vec<Option<bool>> = accepted_keys.iter().map(|a| held.same(a)).collect();
+        if let Some(j) = verdicts.iter().position(|v| *v == Some(true)) {
+            outcome.status = RuleStatus::Met;
+            outcome.found = format!("{:?} ≈ {:?}", e.specialty, accepted[j]);
+            outcome.records = vec![format!("education[{i}]")];
             return outcome;
         }
-        let mut undecided = Vec::new();
-        for (i, e) in profile.education.iter().enumerate() {
-            let held = self.specialties.lookup(&e.specialty);
-            let verdicts: Vec<Option<bool>> = accepted_keys.iter().map(|a| held.same(a)).collect();
-            if let Some(j) = verdicts.iter().position(|v| *v == Some(true)) {
-                outcome.status = RuleStatus::Met;
-                outcome.found = format!("{:?} ≈ {:?}", e.specialty, accepted[j]);
-                outcome.records = vec![format!("education[{i}]")];
-                return outcome;
-            }
-            if verdicts.contains(&None) {
-                undecided.push(i);
-            }
+        if verdicts.contains(&None) {
+            undecided.push(i);
         }
-        let listed: Vec<&str> = profile
-            .education
-            .iter()
-            .map(|e| e.specialty.as_str())
-            .collect();
-        if undecided.is_empty() {
-            outcome.status = RuleStatus::NotMet;
-            outcome.found = listed.join("; ");
-            outcome.records = (0..profile.education.len())
-                .map(|i| format!("education[{i}]"))
-                .collect();
-        } else {
-            outcome.found = format!(
-                "{} (not in the specialty synonym table; check by hand)",
-                listed.join("; ")
-            );
-            outcome.records = undecided
-                .iter()
-                .map(|i| format!("education[{i}]"))
-                .collect();
-        }
-        outcome
     }
+    let listed: Vec<&str> = profile
+        .education
+        .iter()
+        .map(|e| e.specialty.as_str())
+        .collect();
+    if undecided.is_empty() {
+        outcome.status = RuleStatus::NotMet;
+        outcome.found = listed.join("; ");
+        outcome.records = (0..profile.education.len())
+            .map(|i| format!("education[{i}]"))
+            .collect();
+    } else {
+        outcome.found = format!(
+            "{} (not in the specialty synonym table; check by hand)",
+            listed.join("; ")
+        );
+        outcome.records = undecided
+            .iter()
+            .map(|i| format!("education[{i}]"))
+            .collect();
+    }
+    outcome
 }
 
 fn education_rule(rule: Rule, level: EducationLevel, profile: &Profile) -> RuleOutcome {

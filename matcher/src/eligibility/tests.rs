@@ -347,3 +347,34 @@ fn a_reused_checker_sees_an_edited_vacancy() {
     let fresh = Checker::default();
     assert_eq!(fresh.check(&fresh.prepare(&v), &p, v.deadline), after);
 }
+
+#[test]
+fn a_reused_checker_sees_an_edited_profile() {
+    // The checker keeps each profile's analysis too; an edited profile (same id)
+    // must be checked as it is now, and agree with a checker that keeps nothing.
+    let c = Checker::default();
+    let v = vacancy();
+    let pv = c.prepare(&v);
+    let mut p = profile();
+    let before = c.check(&pv, &p, v.deadline);
+    assert_eq!(status(&before, Rule::Specialty), RuleStatus::Met);
+    assert_eq!(status(&before, Rule::ExperienceField), RuleStatus::Met);
+    assert_eq!(c.cached_profiles(), 1);
+    p.education[0].specialty = "Юриспруденция".into();
+    for job in &mut p.experience {
+        job.position = "Юрист".into();
+        job.duties = "Правовая экспертиза договоров; представительство в суде".into();
+    }
+    let after = c.check(&pv, &p, v.deadline);
+    assert_eq!(status(&after, Rule::Specialty), RuleStatus::NotMet);
+    assert_ne!(status(&after, Rule::ExperienceField), RuleStatus::Met);
+    let forgetful = Checker::keeping(SpecialtyTable::built_in(), 0);
+    assert_eq!(
+        forgetful.check(&forgetful.prepare(&v), &p, v.deadline),
+        after
+    );
+    assert_eq!(forgetful.cached_profiles(), 0);
+    // Checked again unchanged: the kept analysis gives the same answer.
+    assert_eq!(c.check(&pv, &p, v.deadline), after);
+    assert_eq!(c.cached_profiles(), 1);
+}

@@ -35,7 +35,7 @@ pub use record::{replay, RankingRecord, RecordedCandidate, Replayed};
 pub use structured::{AbsoluteFit, StructuredFit, StructuredWeights};
 
 use crate::eligibility::{
-    Checker, Eligibility, PreparedProfile, PreparedVacancy, Rule, RuleOutcome,
+    Checker, Eligibility, PreparedProfile, PreparedVacancy, Rule, RuleOutcome, ShownProfile,
 };
 use crate::text::{content_terms, coverage, generic_terms, sentences};
 
@@ -614,17 +614,31 @@ impl<'a> Ranker<'a> {
         self.pair(v, &prepared, as_of, terms.as_ref())
     }
 
+    /// The profile's texts as its explanation reads them, kept by the checker.
+    fn shown_profile<'p>(&self, prepared: &'p PreparedProfile) -> &'p ShownProfile {
+        self.checker.shown(prepared, |p| {
+            let sentences = profile_sentences(p);
+            ShownProfile {
+                terms: structured::profile_terms(p, &self.generic),
+                sentence_terms: sentences
+                    .iter()
+                    .map(|(_, text)| content_terms(text, &self.generic))
+                    .collect(),
+                sentences,
+            }
+        })
+    }
+
     /// `pair` completed for display: matched and missing skills filled in when the
     /// pool was scored without them. The score is untouched (their weight is zero).
-    fn shown(&self, v: &PreparedVacancy, p: &Profile, pair: &Pair) -> Pair {
+    fn shown(&self, v: &PreparedVacancy, shown: &ShownProfile, pair: &Pair) -> Pair {
         if self.skills_count() {
             return pair.clone();
         }
-        let terms = structured::profile_terms(p, &self.generic);
         let skills = structured::skill_overlap(
             &v.vacancy.requirements.competencies,
             v.competency_terms(),
-            &terms,
+            &shown.terms,
         );
         let mut fit = pair.fit.clone();
         fit.skills = structured::skills_share(&skills);
@@ -827,8 +841,15 @@ impl<'a> Ranker<'a> {
         let vtext = vacancy_text(vacancy);
         out.eligible = self.map_all(&shown, |rank, &i| {
             let (pair, p) = (&pairs[i], candidates[i].record);
-            let best = self.best_sentences(&vterms, &vtext, &profile_sentences(p));
-            let shown = self.shown(&pv, p, pair);
+            let prepared = self.checker.prepare_profile(p);
+            let texts = self.shown_profile(&prepared);
+            let best = self.best_sentences(
+                &vterms,
+                &vtext,
+                &texts.sentences,
+                Some(&texts.sentence_terms),
+            );
+            let shown = self.shown(&pv, texts, pair);
             RankedProfile {
                 rank: rank + 1,
                 profile_id: p.id.to_string(),
@@ -877,7 +898,7 @@ impl<'a> Ranker<'a> {
         order.truncate(limit);
         self.map_all(&order, |rank, &i| {
             let v = candidates[i].record;
-            let best = self.best_sentences(&pterms, &ptext, &vacancy_sentences(v));
+            let best = self.best_sentences(&pterms, &ptext, &vacancy_sentences(v), None);
             RankedVacancy {
                 rank: rank + 1,
                 vacancy_id: v.id.to_string(),
@@ -889,12 +910,14 @@ impl<'a> Ranker<'a> {
     }
 
     /// The sentences of the other side closest to `query`: by cosine when an embedder
-    /// is set, else by the share of their content terms found in `query_terms`.
+    /// is set, else by the share of their content terms (`terms`, by sentence, when
+    /// they were analysed already) found in `query_terms`.
     fn best_sentences(
         &self,
         query_terms: &HashSet<String>,
         query_text: &str,
         sentences: &[(String, String)],
+        terms: Option<&[HashSet<String>]>,
     ) -> Vec<MatchedSentence> {
         let n = self.config.sentences;
         let mut scored: Vec<MatchedSentence> = Vec::new();
@@ -906,10 +929,10 @@ impl<'a> Ranker<'a> {
         for (i, (source, text)) in sentences.iter().enumerate() {
             let score = match &embedded {
                 Some(vs) => vs[0].iter().zip(&vs[i + 1]).map(|(a, b)| a * b).sum(),
-                None => {
-                    let t = content_terms(text, &self.generic);
-                    crate::text::coverage(&t, query_terms)
-                }
+                None => match terms.and_then(|t| t.get(i)) {
+                    Some(t) => crate::text::coverage(t, query_terms),
+                    None => crate::text::coverage(&content_terms(text, &self.generic), query_terms),
+                },
             };
             if score > 0.0 {
                 scored.push(MatchedSentence {

@@ -200,3 +200,28 @@ fn interim_profiles_are_scored_with_their_own_model() {
         Some("transformer")
     );
 }
+
+#[test]
+fn explanations_from_kept_analyses_are_those_computed_afresh() {
+    // The checker keeps what explaining a profile reads; a profile edited under
+    // the same id is explained as it is now, as a checker keeping nothing does.
+    let v = vacancy();
+    let mut p = profile();
+    let config = RankingConfig::default();
+    let checker = Checker::default();
+    let ranker = Ranker::new(&config, &checker, Provenance::default());
+    let forgetful = Checker::keeping(crate::SpecialtyTable::built_in(), 0);
+    let afresh = Ranker::new(&config, &forgetful, Provenance::default());
+    let explained = |ranker: &Ranker, p: &Profile| {
+        let s = ranker.shortlist(&v, &[Candidate::unscored(p)], 10);
+        serde_json::to_value(&s.eligible).unwrap()
+    };
+    let first = explained(&ranker, &p);
+    assert_eq!(explained(&ranker, &p), first);
+    assert_eq!(explained(&afresh, &p), first);
+    p.summary = "Аудитор. Проверка финансовой отчётности по МСФО.".into();
+    p.experience[0].duties = "Аудит расчётов с поставщиками".into();
+    let edited = explained(&ranker, &p);
+    assert_ne!(edited, first);
+    assert_eq!(explained(&afresh, &p), edited);
+}
