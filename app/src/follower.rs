@@ -113,15 +113,31 @@ pub async fn follow_once(
     .map_err(|e| e.to_string())
 }
 
-/// Runs [`follow_once`] every `tick` until `stop` turns true. Failures are logged
-/// and retried on the next tick: the index only lags, it never diverges, because
-/// the next run replays from the last committed change.
+/// Runs [`follow_once`] every `tick` until `stop` turns true, upgrading interim
+/// vectors as it goes. Failures are logged and retried on the next tick: the index
+/// only lags, it never diverges, because the next run replays from the last
+/// committed change.
 pub fn spawn_follower(
     store: Store,
     index: SharedIndex,
     model: Option<Arc<EmbeddingModel>>,
     tick: Duration,
+    stop: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    spawn_follower_with(store, index, model, tick, stop, true)
+}
+
+/// [`spawn_follower`], upgrading interim vectors only when `upgrade` is true. After
+/// a national bulk load the upgrade keeps about one core busy for hours (a batch of
+/// [`UPGRADE_BATCH`] per tick), so an operator may leave it to `qabilet index
+/// upgrade` off-peak (`qabilet serve --no-interim-upgrade`).
+pub fn spawn_follower_with(
+    store: Store,
+    index: SharedIndex,
+    model: Option<Arc<EmbeddingModel>>,
+    tick: Duration,
     mut stop: watch::Receiver<bool>,
+    upgrade: bool,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
@@ -141,7 +157,9 @@ pub fn spawn_follower(
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "index follower: will retry"),
             }
-            let Some(model) = &model else { continue };
+            let Some(model) = model.as_ref().filter(|_| upgrade) else {
+                continue;
+            };
             match upgrade_once(&store, &index, model, UPGRADE_BATCH).await {
                 Ok(Some(r)) => tracing::debug!(
                     upgraded = r.upgraded,

@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::catalog::{self, OrgSpec};
 use crate::data::families;
-use crate::grading::{grade, Relations};
+use crate::grading::{grade, ProfileFacts, Relations};
 use crate::profile::{self, Context};
 use crate::vacancy::{self, VacancySpec};
 use crate::{DemoConfig, Judgement};
@@ -132,17 +132,7 @@ impl Generator {
 
     /// Profile number `index` (0-based) with its ground truth, generated on its own.
     pub fn profile(&self, index: usize) -> GeneratedProfile {
-        let mut rng = ChaCha8Rng::from_seed(self.key);
-        rng.set_stream(PROFILE_STREAM + index as u64);
-        let ctx = Context {
-            vacancies: &self.vacancies,
-            orgs: &self.orgs,
-            orgs_by_family: &self.orgs_by_family,
-            relations: &self.relations,
-            reference: self.config.reference_date,
-            targeted_share: self.targeted_share(),
-        };
-        let (profile, facts) = profile::generate(&mut rng, index, &ctx);
+        let (profile, facts) = self.profile_with_facts(index);
         let judgements = self.candidates[facts.family]
             .iter()
             .filter_map(|&v| {
@@ -162,6 +152,23 @@ impl Generator {
         }
     }
 
+    /// Profile number `index` and the facts it was generated from, without grading
+    /// it against every vacancy of its family (thousands per profile at 50,000
+    /// vacancies).
+    fn profile_with_facts(&self, index: usize) -> (Profile, ProfileFacts) {
+        let mut rng = ChaCha8Rng::from_seed(self.key);
+        rng.set_stream(PROFILE_STREAM + index as u64);
+        let ctx = Context {
+            vacancies: &self.vacancies,
+            orgs: &self.orgs,
+            orgs_by_family: &self.orgs_by_family,
+            relations: &self.relations,
+            reference: self.config.reference_date,
+            targeted_share: self.targeted_share(),
+        };
+        profile::generate(&mut rng, index, &ctx)
+    }
+
     fn targeted_share(&self) -> f64 {
         if self.config.profiles == 0 {
             return 0.0;
@@ -174,9 +181,9 @@ impl Generator {
         (0..self.config.profiles).map(|i| self.profile(i))
     }
 
-    /// Streams all profiles.
+    /// Streams all profiles (without grading them).
     pub fn profiles(&self) -> impl Iterator<Item = Profile> + '_ {
-        self.profiles_with_judgements().map(|g| g.profile)
+        (0..self.config.profiles).map(|i| self.profile_with_facts(i).0)
     }
 
     /// Streams the ground truth (grades 1–3), profile by profile. It regenerates the

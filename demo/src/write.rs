@@ -82,6 +82,17 @@ impl Generator {
     /// `judgements.jsonl` into `dir` (created if missing), in one pass over the
     /// profiles.
     pub fn write_jsonl(&self, dir: &Path) -> Result<DataSetSummary, DemoError> {
+        self.write_files(dir, true)
+    }
+
+    /// [`Generator::write_jsonl`] without the ground truth: the data set of a load
+    /// test, where grading a million profiles against 50,000 vacancies would write
+    /// billions of judgements (about 350 GB).
+    pub fn write_jsonl_without_judgements(&self, dir: &Path) -> Result<DataSetSummary, DemoError> {
+        self.write_files(dir, false)
+    }
+
+    fn write_files(&self, dir: &Path, with_judgements: bool) -> Result<DataSetSummary, DemoError> {
         std::fs::create_dir_all(dir).map_err(|source| DemoError::Io {
             path: dir.to_owned(),
             source,
@@ -95,18 +106,26 @@ impl Generator {
             vacancies.write(&v)?;
         }
         let mut profiles = Lines::create(dir, "profiles.jsonl")?;
-        let mut judgements = Lines::create(dir, "judgements.jsonl")?;
-        for g in self.profiles_with_judgements() {
-            profiles.write(&g.profile)?;
-            for j in &g.judgements {
-                judgements.write(j)?;
+        let mut judged = 0;
+        if with_judgements {
+            let mut judgements = Lines::create(dir, "judgements.jsonl")?;
+            for g in self.profiles_with_judgements() {
+                profiles.write(&g.profile)?;
+                for j in &g.judgements {
+                    judgements.write(j)?;
+                }
+            }
+            judged = judgements.finish()?;
+        } else {
+            for p in self.profiles() {
+                profiles.write(&p)?;
             }
         }
         Ok(DataSetSummary {
             organisations: orgs.finish()?,
             vacancies: vacancies.finish()?,
             profiles: profiles.finish()?,
-            judgements: judgements.finish()?,
+            judgements: judged,
         })
     }
 }

@@ -165,3 +165,19 @@ fn writes_json_lines() {
     let line = first.lines().next().unwrap();
     qabilet_domain::parse_json::<qabilet_domain::Profile>(line).unwrap();
 }
+
+#[test]
+fn a_data_set_without_judgements_has_the_same_records() {
+    let (with, without) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let g = Generator::new(config(5, 200));
+    let judged = g.write_jsonl(with.path()).unwrap();
+    let bare = g.write_jsonl_without_judgements(without.path()).unwrap();
+    assert!(judged.judgements > 0);
+    assert_eq!(bare.judgements, 0);
+    assert!(!without.path().join("judgements.jsonl").exists());
+    for name in ["organisations.jsonl", "vacancies.jsonl", "profiles.jsonl"] {
+        let a = std::fs::read(with.path().join(name)).unwrap();
+        let b = std::fs::read(without.path().join(name)).unwrap();
+        assert!(a == b, "{name} differs");
+    }
+}

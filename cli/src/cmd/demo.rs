@@ -33,6 +33,10 @@ pub struct DemoArgs {
     /// Write JSON Lines files into this directory instead of loading the store.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// With --out: leave out the ground truth (`judgements.jsonl`), which grows
+    /// with profiles × vacancies (billions of lines for a national data set).
+    #[arg(long, requires = "out")]
+    pub no_judgements: bool,
 }
 
 impl DemoArgs {
@@ -55,7 +59,12 @@ pub fn judgements_path(data_dir: &Path) -> PathBuf {
 }
 
 pub fn write_files(args: &DemoArgs, dir: &Path) -> anyhow::Result<()> {
-    let summary = Generator::new(args.config()).write_jsonl(dir)?;
+    let generator = Generator::new(args.config());
+    let summary = if args.no_judgements {
+        generator.write_jsonl_without_judgements(dir)?
+    } else {
+        generator.write_jsonl(dir)?
+    };
     println!(
         "wrote {} organisations, {} vacancies, {} profiles, {} judgements to {}",
         summary.organisations,

@@ -26,7 +26,7 @@ use anyhow::Context as _;
 use qabilet_api::email::EmailConfig;
 use qabilet_api::outbox::{spawn_delivery, WebhookConfig};
 use qabilet_api::HttpConfig;
-use qabilet_app::follower::spawn_follower;
+use qabilet_app::follower::spawn_follower_with;
 use qabilet_app::{App, AppParts, Config, RankingThreads};
 use qabilet_indexer::{Index, IndexConfig};
 use qabilet_store::Store;
@@ -62,6 +62,12 @@ pub struct ServeArgs {
     /// (saves its memory; query embeddings are not computed).
     #[arg(long)]
     pub no_model: bool,
+    /// Leave interim (static-model) profile vectors as they are instead of upgrading
+    /// a batch to the transformer's every tick: after a bulk load of hundreds of
+    /// thousands that upgrade keeps a core busy for hours; `qabilet index upgrade`
+    /// can run it off-peak.
+    #[arg(long)]
+    pub no_interim_upgrade: bool,
     /// How often the index follows the store's change feed, in milliseconds.
     #[arg(long, default_value_t = 500)]
     pub index_follow_ms: u64,
@@ -191,12 +197,13 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
     // The index follows the store while serving: consent revocations and imports
     // reach search within a tick.
     let follower = index_handle.map(|index| {
-        spawn_follower(
+        spawn_follower_with(
             store.clone(),
             index,
             model.clone(),
             Duration::from_millis(args.index_follow_ms.max(50)),
             stop_rx.clone(),
+            !args.no_interim_upgrade,
         )
     });
 

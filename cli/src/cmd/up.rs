@@ -47,6 +47,7 @@ pub async fn run(args: UpArgs, ctx: &Context) -> anyhow::Result<()> {
             profiles: qabilet_demo::DemoConfig::default().profiles,
             reference_date: None,
             out: None,
+            no_judgements: false,
         };
         demo::load(&demo_args, &store, &ctx.data_dir).await?;
     } else {
