@@ -18,6 +18,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use chrono::{NaiveDate, Utc};
 use qabilet_domain::{ConsentPurpose, Profile, ProfileId, Vacancy, VacancyId};
@@ -72,8 +73,10 @@ struct Payload {
 pub(crate) struct Part {
     /// `vacancies` or `profiles`.
     name: &'static str,
-    /// `None` when opened read-only beside the process that writes the index.
-    writer: Option<IndexWriter<TantivyDocument>>,
+    /// `None` when opened read-only beside the process that writes the index. In
+    /// a mutex so that a commit can run through `&self` beside searches (see
+    /// [`Index::persist`]); only the one writer of the index ever locks it.
+    writer: Option<Mutex<IndexWriter<TantivyDocument>>>,
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
     pub(crate) vectors: VectorStore,
@@ -83,6 +86,14 @@ pub(crate) struct Part {
     committed_seq: u64,
     /// Ids deleted since the last commit, filtered out of results until it lands.
     pub(crate) hidden: HashSet<String>,
+}
+
+/// Why a part opened read-only refuses a write.
+fn read_only(name: &str) -> Error {
+    Error::Unusable {
+        path: name.to_owned(),
+        reason: "opened read-only: another process keeps this index".into(),
+    }
 }
 
 /// Directory (and vector store) name of each kind of record.
@@ -141,10 +152,10 @@ impl Part {
         })?;
         analysis::register(index.tokenizers());
         let writer = if writable {
-            Some(index.writer_with_num_threads(
+            Some(Mutex::new(index.writer_with_num_threads(
                 config.writer_threads.max(1),
                 config.writer_memory_bytes.max(30 << 20),
-            )?)
+            )?))
         } else {
             None
         };
@@ -178,10 +189,19 @@ impl Part {
 
     /// The writer, or why there is none.
     fn writer(&mut self) -> Result<&mut IndexWriter<TantivyDocument>> {
-        self.writer.as_mut().ok_or_else(|| Error::Unusable {
-            path: self.name.to_owned(),
-            reason: "opened read-only: another process keeps this index".into(),
-        })
+        let name = self.name;
+        match self.writer.as_mut() {
+            Some(writer) => Ok(writer.get_mut().unwrap_or_else(|p| p.into_inner())),
+            None => Err(read_only(name)),
+        }
+    }
+
+    /// The writer through `&self`, for [`Self::persist`].
+    fn shared_writer(&self) -> Result<MutexGuard<'_, IndexWriter<TantivyDocument>>> {
+        match self.writer.as_ref() {
+            Some(writer) => Ok(writer.lock().unwrap_or_else(|p| p.into_inner())),
+            None => Err(read_only(self.name)),
+        }
     }
 
     fn replace(&mut self, id: &str, doc: TantivyDocument) -> Result<()> {
@@ -212,19 +232,43 @@ impl Part {
         Ok(())
     }
 
-    fn commit(&mut self, seq: u64, compact_above: f64) -> Result<()> {
+    /// The slow half of a commit (see [`Index::persist`]): vectors synced, the
+    /// tantivy commit, and the new searcher with its ids loaded.
+    fn persist(&self, seq: u64) -> Result<()> {
+        let started = std::time::Instant::now();
+        self.vectors.persist(seq)?;
+        let vectors = started.elapsed();
+        let payload = serde_json::to_string(&Payload { seq }).unwrap_or_default();
+        {
+            let mut writer = self.shared_writer()?;
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&payload);
+            prepared.commit()?;
+        }
+        let commit = started.elapsed();
+        self.reader.reload()?;
+        let reload = started.elapsed();
+        self.ids.refresh(&self.reader.searcher())?;
+        tracing::debug!(
+            part = self.name,
+            vectors_us = vectors.as_micros() as u64,
+            commit_us = (commit - vectors).as_micros() as u64,
+            reload_us = (reload - commit).as_micros() as u64,
+            ids_us = (started.elapsed() - reload).as_micros() as u64,
+            "index part persisted"
+        );
+        Ok(())
+    }
+
+    /// The quick half, after [`Self::persist`] at `seq` with no write between.
+    fn publish(&mut self, seq: u64, compact_above: f64) -> Result<()> {
+        self.vectors.publish(seq)?;
+        self.committed_seq = seq;
+        // Deleted in the reloaded searcher too.
+        self.hidden.clear();
         if self.vectors.dead_fraction() > compact_above {
             self.vectors.compact()?;
         }
-        self.vectors.commit(seq)?;
-        let payload = serde_json::to_string(&Payload { seq }).unwrap_or_default();
-        let mut prepared = self.writer()?.prepare_commit()?;
-        prepared.set_payload(&payload);
-        prepared.commit()?;
-        self.reader.reload()?;
-        self.committed_seq = seq;
-        self.hidden.clear();
-        self.ids.refresh(&self.reader.searcher())?;
         Ok(())
     }
 
@@ -408,10 +452,6 @@ impl Index {
         &self.dir
     }
 
-    pub(crate) fn config(&self) -> &IndexConfig {
-        &self.config
-    }
-
     /// Dimension of the stored vectors.
     pub fn dim(&self) -> usize {
         self.profiles.vectors.dim()
@@ -570,11 +610,38 @@ impl Index {
     /// Makes every change so far durable and searchable and records the sequence
     /// number. Call it at the end of each batch of the change feed.
     pub fn commit(&mut self) -> Result<()> {
+        let seq = self.persist()?;
+        self.publish(seq)
+    }
+
+    /// The slow half of [`Self::commit`], through `&self` so that a server runs it
+    /// under its index lock's *read* side while searches go on: the vectors synced,
+    /// tantivy's commit (its segment files and `meta.json` synced) and its reader
+    /// reloaded, together a dozen `fsync`s, and the ids of new segments read (a
+    /// merged segment of a million profiles among them). Searches meanwhile see the
+    /// new documents' text, and their vectors only after [`Self::publish`]. Returns
+    /// the sequence number to publish.
+    pub fn persist(&self) -> Result<u64> {
         self.require_writable()?;
         let seq = self.applied_seq;
-        self.commit_interim(seq)?;
-        self.vacancies.commit(seq, self.config.compact_above)?;
-        self.profiles.commit(seq, self.config.compact_above)?;
+        if let Some(interim) = &self.interim {
+            interim.persist(seq)?;
+        }
+        self.vacancies.persist(seq)?;
+        self.profiles.persist(seq)?;
+        Ok(seq)
+    }
+
+    /// The quick half of [`Self::commit`], after [`Self::persist`] returned `seq`
+    /// and with no write between them: the vectors become searchable and `seq` the
+    /// last applied change. Vector files with too many deleted rows are compacted
+    /// here, under the caller's write lock, as every other write is.
+    pub fn publish(&mut self, seq: u64) -> Result<()> {
+        self.require_writable()?;
+        let compact_above = self.config.compact_above;
+        self.publish_interim(seq, compact_above)?;
+        self.vacancies.publish(seq, compact_above)?;
+        self.profiles.publish(seq, compact_above)?;
         self.pending = 0;
         Ok(())
     }

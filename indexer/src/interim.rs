@@ -187,13 +187,13 @@ impl Index {
         }
     }
 
-    pub(crate) fn commit_interim(&mut self, seq: u64) -> Result<()> {
-        let compact_above = self.config().compact_above;
+    /// [`Index::publish`] of the interim vectors.
+    pub(crate) fn publish_interim(&mut self, seq: u64, compact_above: f64) -> Result<()> {
         if let Some(interim) = self.interim.as_mut() {
+            interim.publish(seq)?;
             if interim.dead_fraction() > compact_above {
                 interim.compact()?;
             }
-            interim.commit(seq)?;
         }
         Ok(())
     }

@@ -427,24 +427,52 @@ impl VectorStore {
         Ok(())
     }
 
-    /// Makes every write durable and visible to search, recording `seq`.
+    /// Makes every write durable and visible to search, recording `seq`:
+    /// [`Self::persist`], then [`Self::publish`].
     pub fn commit(&mut self, seq: u64) -> Result<()> {
-        self.flush()?;
+        self.persist(seq)?;
+        self.publish(seq)
+    }
+
+    /// The slow half of a commit, which searches may run beside (it takes `&self`
+    /// and changes nothing they read): the appended rows are written after the
+    /// mapped ones, every file is synced (five `fsync`s), and the head records
+    /// them with `seq`. A crash after it is a commit at `seq`; until
+    /// [`Self::publish`] the new rows are durable but not searched.
+    pub fn persist(&self, seq: u64) -> Result<()> {
+        let widths = [self.dim, self.dim * 2, META_BYTES];
+        for ((file, buf), width) in self.files.iter().zip(&self.buffers).zip(widths) {
+            file.write_all_at(buf, (self.flushed_rows * width) as u64)
+                .map_err(Error::io("appending vector rows"))?;
+        }
         for file in &self.files {
             file.sync_data().map_err(Error::io("syncing vectors"))?;
         }
+        self.write_head_at(self.meta.len(), seq)
+    }
+
+    /// The quick half of a commit, after [`Self::persist`] with the same `seq` and
+    /// no write between: the persisted rows become searchable.
+    pub fn publish(&mut self, seq: u64) -> Result<()> {
+        for buf in &mut self.buffers {
+            buf.clear();
+        }
+        self.flushed_rows = self.meta.len();
         self.seq = seq;
-        self.write_head()?;
         self.remap()
     }
 
     fn write_head(&self) -> Result<()> {
+        self.write_head_at(self.flushed_rows, self.seq)
+    }
+
+    fn write_head_at(&self, rows: usize, seq: u64) -> Result<()> {
         let head = Head {
             version: 1,
             dim: self.dim,
             generation: self.generation,
-            rows: self.flushed_rows,
-            seq: self.seq,
+            rows,
+            seq,
             model: self.model.clone(),
         };
         let path = self.dir.join(format!("{}.head", self.name));

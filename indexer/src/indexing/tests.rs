@@ -223,3 +223,44 @@ fn a_read_only_index_searches_beside_the_writer_and_refuses_writes() {
         Err(Error::Unusable { .. })
     ));
 }
+
+/// A commit's slow half runs through `&self`, beside searches: after it the text is
+/// searchable and the change durable (a crash here is a commit), and the vector
+/// is searched once the quick half has run.
+#[test]
+fn a_persisted_commit_is_durable_and_its_vectors_come_with_the_publish() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = Index::open(dir.path(), small_config()).unwrap();
+    let v = vacancy("V-1", "Главный специалист", "Ведение бухгалтерского учёта");
+    index
+        .upsert_vacancy(&v, Some(&[1.0, 0.0, 0.0, 0.0]), 7)
+        .unwrap();
+    let shared: &Index = &index;
+    let seq = shared.persist().unwrap();
+    assert_eq!(seq, 7);
+    let req = SearchRequest::new("бухгалтерский");
+    assert_eq!(ids(&shared.search_vacancies(&req).unwrap()), ["V-1"]);
+    assert!(shared
+        .similar_vacancies(&[1.0, 0.0, 0.0, 0.0], 5)
+        .unwrap()
+        .is_empty());
+
+    // Opened again without the publish: the change is there, at its number.
+    drop(index);
+    let mut index = Index::open(dir.path(), small_config()).unwrap();
+    assert_eq!(index.last_applied_seq(), 7);
+    assert_eq!(ids(&index.search_vacancies(&req).unwrap()), ["V-1"]);
+    let found = index.similar_vacancies(&[1.0, 0.0, 0.0, 0.0], 5).unwrap();
+    assert_eq!(found.len(), 1);
+
+    // And the two halves in one process.
+    let w = vacancy("V-2", "Юрист", "Правовая экспертиза");
+    index
+        .upsert_vacancy(&w, Some(&[0.0, 1.0, 0.0, 0.0]), 8)
+        .unwrap();
+    let seq = index.persist().unwrap();
+    index.publish(seq).unwrap();
+    assert_eq!(index.last_applied_seq(), 8);
+    let found = index.similar_vacancies(&[0.0, 1.0, 0.0, 0.0], 1).unwrap();
+    assert_eq!(found[0].id, "V-2");
+}

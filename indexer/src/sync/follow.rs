@@ -11,8 +11,13 @@
 //! 2. which of them need a vector is read under the *read* lock (a hash lookup
 //!    each), and their texts are embedded with no lock at all;
 //! 3. the batch is applied under the write lock in chunks of [`APPLY_CHUNK`]
-//!    changes, each committed before the lock is let go, so a search waits for at
-//!    most one chunk's upserts and commit.
+//!    changes; each chunk is then committed in two halves: the slow one
+//!    ([`Index::persist`]: a dozen `fsync`s, tantivy's commit and reload, the ids
+//!    of new segments) under the *read* lock, beside searches, and the quick one
+//!    ([`Index::publish`]: the new vectors mapped) under the write lock. A search
+//!    waits for at most one chunk's upserts or one publish. Holding the write lock
+//!    through the whole commit made searches wait up to 369 ms during a
+//!    100,000-profile import (`docs/performance.md`).
 //!
 //! Only the follower writes the index (the server's tasks run one after another,
 //! and tantivy's writer lock keeps other processes out), so what step 2 read is
@@ -48,6 +53,17 @@ fn read(index: &RwLock<Index>) -> RwLockReadGuard<'_, Index> {
 
 fn write(index: &RwLock<Index>) -> RwLockWriteGuard<'_, Index> {
     index.write().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Commits what was applied: [`Index::persist`] (the syncs, tantivy's commit and
+/// reload) under the *read* lock, so searches go on, then [`Index::publish`] under
+/// the write lock. Only the follower writes, so nothing is applied between the two.
+fn commit(index: &RwLock<Index>, report: &mut SyncReport) -> Result<u64> {
+    let seq = read(index).persist()?;
+    holding(index, report, |index, _| {
+        index.publish(seq)?;
+        Ok(index.last_applied_seq())
+    })
 }
 
 /// Runs `f` under the write lock and records how long the lock was held.
@@ -101,11 +117,10 @@ pub async fn follow(
         while !steps.is_empty() {
             let rest = steps.split_off(steps.len().min(APPLY_CHUNK));
             let rest_vectors = vectors.split_off(steps.len());
-            let seq = holding(index, &mut report, |index, report| {
-                apply_steps(index, steps, vectors, report, &mut |_| {})?;
-                index.commit()?;
-                Ok(index.last_applied_seq())
+            holding(index, &mut report, |index, report| {
+                apply_steps(index, steps, vectors, report, &mut |_| {})
             })?;
+            let seq = commit(index, &mut report)?;
             progress.committed(seq);
             (steps, vectors) = (rest, rest_vectors);
         }
@@ -178,8 +193,9 @@ async fn backfill<R: Record>(
                     };
                     record.upsert(index, vector, seq)?;
                 }
-                index.commit()
+                Ok(())
             })?;
+            commit(index, report)?;
         }
         report.embedded += vectors.len() as u64;
         progress.advance(vectors.len() as u64);

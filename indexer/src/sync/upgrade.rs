@@ -196,10 +196,15 @@ pub async fn upgrade(
                     report.skipped += 1;
                 }
             }
-            index.commit()?;
-            report.remaining = index.interim_count() as u64;
             done
         };
+        // Synced beside searches, published under the write lock (see `follow`).
+        let seq = read(index).persist()?;
+        {
+            let mut index = write(index);
+            index.publish(seq)?;
+            report.remaining = index.interim_count() as u64;
+        }
         report.upgraded += done;
         progress.advance(done);
         let dir = read(index).dir().to_owned();
