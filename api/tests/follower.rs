@@ -1,6 +1,7 @@
 //! The index follower inside the server: a vacancy imported over HTTP becomes
 //! searchable over HTTP, and a consent revoked over HTTP leaves the index, each
-//! within about a second, with no `qabilet index sync` in between.
+//! within about a second, with no `qabilet index sync` in between, and a kept
+//! shortlist no longer shows the person.
 
 mod common;
 
@@ -30,7 +31,11 @@ async fn revocation_leaves_search_within_a_second() {
             DEFAULT_TICK,
             stopped,
         );
+        // As `qabilet serve` does: kept shortlists are then checked against the
+        // index's change number instead of every applicant's profile.
+        s.app.note_index_followed();
         let t = common::fixture(&s).await;
+        common::apply_both_and_declare(&s, &t).await;
 
         let p1 = ProfileId::new("P-1").unwrap();
         let within = |what: &'static str, check: Box<dyn Fn() -> bool + Send>| async move {
@@ -85,6 +90,22 @@ async fn revocation_leaves_search_within_a_second() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
 
+        // The commission's shortlist, ranked and kept, has P-1.
+        let applicants = |r: &common::Reply| -> Vec<String> {
+            ["eligible", "ineligible"]
+                .iter()
+                .flat_map(|list| r.json[list].as_array().cloned().unwrap_or_default())
+                .map(|e| e["profile_id"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let r = s.get("/vacancies/V-1/shortlist", Some(&t.com1)).await;
+        assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
+        assert!(
+            applicants(&r).contains(&"P-1".to_owned()),
+            "[{name}] {}",
+            r.text
+        );
+
         // Revocation over HTTP: out of the index within a second.
         let r = s
             .post("/profiles/P-1/consent/revoke", Some(&t.cand1), &json!({}))
@@ -98,6 +119,23 @@ async fn revocation_leaves_search_within_a_second() {
         )
         .await;
         eprintln!("[{name}] revocation reached the index in {took:?}");
+        // The kept shortlist is dropped once the index has committed the change
+        // (its change number moves a moment after the profile leaves search).
+        let start = Instant::now();
+        loop {
+            let r = s.get("/vacancies/V-1/shortlist", Some(&t.com1)).await;
+            assert_eq!(r.status.as_u16(), 200, "[{name}] {}", r.text);
+            let shown = applicants(&r);
+            assert!(shown.contains(&"P-2".to_owned()), "[{name}] {}", r.text);
+            if !shown.contains(&"P-1".to_owned()) {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_millis(1_500),
+                "[{name}] the kept shortlist still shows P-1"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         assert!(index
             .read()
             .unwrap()

@@ -145,6 +145,9 @@ async fn applicants_are_ranked_with_explanations_and_blind_mode_hides_identity()
             .await;
         assert_eq!(r.json["eligible"].as_array().unwrap().len(), 1);
         assert_eq!(r.json["eligible_total"], 3);
+        // A shorter view is the head of the same ranking, explained alike.
+        assert_eq!(r.json["eligible"][0], eligible[0], "[{name}]");
+        assert_eq!(r.json["ranking_record"], v["ranking_record"], "[{name}]");
         let r = s
             .get("/vacancies/V-1/shortlist?limit=many", Some(&t.com1))
             .await;

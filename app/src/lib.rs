@@ -112,6 +112,9 @@ struct Inner {
     /// The static model of the index's interim profile vectors, if loaded (see
     /// [`App::set_interim_model`]).
     interim_model: std::sync::OnceLock<Arc<qabilet_models::StaticModel>>,
+    /// Whether a follower keeps the index up with the store's change feed (see
+    /// [`App::note_index_followed`]).
+    index_followed: std::sync::atomic::AtomicBool,
     config: Config,
     /// The eligibility checker; it caches each vacancy's analysis.
     checker: Checker,
@@ -129,16 +132,20 @@ pub struct App {
 
 impl App {
     pub fn new(parts: AppParts) -> App {
+        let shortlists = shortlist::ShortlistCache::with_applicants(
+            parts.config.limits.shortlist_cache_applicants,
+        );
         App {
             inner: Arc::new(Inner {
                 store: parts.store,
                 index: parts.index,
                 model: parts.model,
                 interim_model: std::sync::OnceLock::new(),
+                index_followed: std::sync::atomic::AtomicBool::new(false),
                 config: parts.config,
                 checker: Checker::default(),
                 embeddings: embeddings::QueryEmbeddings::default(),
-                shortlists: shortlist::ShortlistCache::default(),
+                shortlists,
                 view_audit: view_audit::ViewAudit::default(),
                 ranking_threads: parts.ranking_threads,
             }),
@@ -177,6 +184,22 @@ impl App {
     /// against the query embedded with it. Set once; later calls are ignored.
     pub fn set_interim_model(&self, model: Arc<qabilet_models::StaticModel>) {
         let _ = self.inner.interim_model.set(model);
+    }
+
+    /// Notes that a follower keeps the index up with the store (a server): the
+    /// index's applied change number then moves with every profile change, so a
+    /// kept shortlist is checked against it instead of reading every applicant's
+    /// profile on each view (see `shortlist::cached`).
+    pub fn note_index_followed(&self) {
+        self.inner
+            .index_followed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub(crate) fn index_followed(&self) -> bool {
+        self.inner
+            .index_followed
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The interim model, if loaded.
@@ -335,11 +358,27 @@ pub(crate) async fn index_seq(app: &App) -> AppResult<Option<u64>> {
 }
 
 /// Runs CPU work (tantivy, the vector scan, ranking, the model) on the blocking
-/// pool, so it cannot stall the async workers.
+/// pool, so it cannot stall the async workers, and at most [`cpu_work_slots`] of
+/// them at once: the rest wait here, as futures, not as runnable threads. With one
+/// thread per request, 64 searches at once on two cores left the index follower
+/// one thread among 65 (it applied about 50 changes a second during the national
+/// load test's import), and each search held the index's read lock for as long as
+/// the scheduler took to give it its few milliseconds, so the follower's write
+/// waited for all of them.
 pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
+    static SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
+        std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(cpu_work_slots()));
+    // Never closed, so acquiring cannot fail.
+    let _slot = SLOTS.acquire().await.ok();
     tokio::task::spawn_blocking(work).await?
+}
+
+/// CPU work [`blocking`] runs at once: twice the cores, so that a core is never
+/// idle while one piece waits for the store or the disk.
+pub fn cpu_work_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get() * 2)
 }
 
 /// How many records to return: `default` unless asked, and what is asked for

@@ -159,12 +159,37 @@ impl Shortlist {
 /// change number), and the ranking weights.
 type Versions = (CompetitionVersion, u64, usize, u64);
 
-/// Computed shortlists, per (vacancy, blind, limit); tens of KiB each.
-pub(crate) struct ShortlistCache(Cache<(String, bool, usize), (Versions, Arc<Shortlist>)>);
+/// Ranked shortlists, per (vacancy, blind), each computed at the longest length a
+/// view may ask for ([`crate::Limits::shortlist_entries`]) so that every `limit`
+/// is a prefix of it. Weighed by applicants, because a view's ranking record (every
+/// applicant's signals) and its lists grow with them, so the capacity bounds the
+/// memory. Keyed by `limit` as well, as it once was, the national load test (which
+/// asked for every limit from 1 to 500) kept 256 copies of one competition and the
+/// server's memory grew throughout the run.
+pub(crate) struct ShortlistCache(Option<Cache<ShortlistKey, Arc<Shortlist>, ByApplicants>>);
 
-impl Default for ShortlistCache {
-    fn default() -> Self {
-        ShortlistCache(Cache::new(256))
+/// (vacancy, blind, what it was computed from): a ranking of older data is never
+/// found again and leaves as the cache fills.
+type ShortlistKey = (String, bool, Versions);
+
+/// A cached shortlist's weight: its applicants, at least one.
+#[derive(Clone)]
+pub(crate) struct ByApplicants;
+
+impl quick_cache::Weighter<ShortlistKey, Arc<Shortlist>> for ByApplicants {
+    fn weight(&self, _: &ShortlistKey, view: &Arc<Shortlist>) -> u64 {
+        view.applicants.max(1) as u64
+    }
+}
+
+impl ShortlistCache {
+    /// A cache holding shortlists of `applicants` applicants in all; 0 keeps none,
+    /// so every view ranks afresh (what the national load test measures as the
+    /// uncached shortlist).
+    pub(crate) fn with_applicants(applicants: u64) -> ShortlistCache {
+        ShortlistCache(
+            (applicants > 0).then(|| Cache::with_weighter(1_024, applicants, ByApplicants)),
+        )
     }
 }
 
@@ -220,8 +245,8 @@ pub(crate) async fn unaudited(
 
 /// The vacancy's ranking as it would be computed now, for a replay to compare
 /// with (no access check: the replay checked its caller; no audit: the replay is
-/// audited). Only the record is wanted, so one entry is explained. `None` when the
-/// vacancy no longer exists.
+/// audited). Only the record is wanted: without a cache one entry is explained.
+/// `None` when the vacancy no longer exists.
 pub(crate) async fn for_replay(
     app: &App,
     vacancy: &VacancyId,
@@ -239,17 +264,22 @@ pub(crate) async fn for_replay(
 /// [`rank`], reusing the last result while nothing it depends on has changed: the
 /// competition (see [`CompetitionVersion`]), the index's applied change number and
 /// the ranking weights. A view computed from data newer than its key only costs
-/// one extra recompute.
+/// one extra recompute. The view is the first `limit` entries of the ranking.
+///
+/// On a server the follower moves the index's change number with every profile
+/// change, so the competition's version leaves the applicants' profiles out: a
+/// profile edited on another node shows here once this node's index has it
+/// (what `/readyz` bounds), as its search signals would anyway.
 async fn cached(app: &App, vacancy: Vacancy, opts: ShortlistOptions) -> AppResult<Arc<Shortlist>> {
-    let limit = crate::how_many_of(
-        "limit",
-        Some(opts.limit),
-        50,
-        app.limits().shortlist_entries,
-    )?;
+    let longest = app.limits().shortlist_entries;
+    let limit = crate::how_many_of("limit", Some(opts.limit), 50, longest)?;
+    let Some(cache) = app.shortlists().0.as_ref() else {
+        let opts = ShortlistOptions { limit, ..opts };
+        return Ok(Arc::new(rank(app, vacancy, opts, app.ranking()).await?));
+    };
     let competition = app
         .store()
-        .competition_version(&vacancy.id)
+        .competition_version(&vacancy.id, !app.index_followed())
         .await?
         .ok_or_else(|| {
             crate::AppError::not_found(format!("vacancy {} does not exist", vacancy.id))
@@ -266,16 +296,48 @@ async fn cached(app: &App, vacancy: Vacancy, opts: ShortlistOptions) -> AppResul
     };
     let ranking = app.ranking();
     let versions = (competition, index_seq, interim, ranking.version);
-    let key = (vacancy.id.to_string(), opts.blind, limit);
-    if let Some((seen, view)) = app.shortlists().0.get(&key) {
-        if seen == versions {
-            return Ok(view);
+    // Concurrent views of a competition just changed wait for one ranking rather
+    // than each computing it.
+    let key = (vacancy.id.to_string(), opts.blind, versions);
+    let view = match cache.get_value_or_guard_async(&key).await {
+        Ok(view) => view,
+        Err(guard) => {
+            let whole = ShortlistOptions {
+                limit: longest,
+                ..opts
+            };
+            let view = Arc::new(rank(app, vacancy, whole, ranking).await?);
+            let _ = guard.insert(view.clone());
+            view
         }
+    };
+    Ok(first(view, limit))
+}
+
+/// The first `limit` entries of each list of `view`: a prefix of the whole
+/// ranking is the ranking `limit` asks for (ranks, scores and the record are the
+/// same; only the explanations shown stop earlier).
+fn first(view: Arc<Shortlist>, limit: usize) -> Arc<Shortlist> {
+    if view.eligible.len() <= limit && view.ineligible.len() <= limit {
+        return view;
     }
-    let opts = ShortlistOptions { limit, ..opts };
-    let view = Arc::new(rank(app, vacancy, opts, ranking).await?);
-    app.shortlists().0.insert(key, (versions, view.clone()));
-    Ok(view)
+    Arc::new(Shortlist {
+        vacancy_id: view.vacancy_id.clone(),
+        title: view.title.clone(),
+        blind: view.blind,
+        ranked: view.ranked,
+        signals: view.signals.clone(),
+        provenance: view.provenance.clone(),
+        ranking_version: view.ranking_version.clone(),
+        applicants: view.applicants,
+        eligible_total: view.eligible_total,
+        ineligible_total: view.ineligible_total,
+        eligible: view.eligible.iter().take(limit).cloned().collect(),
+        ineligible: view.ineligible.iter().take(limit).cloned().collect(),
+        requirements: view.requirements.clone(),
+        ranking_record: view.ranking_record.clone(),
+        record_body: view.record_body.clone(),
+    })
 }
 
 /// The commission's overrides of one vacancy, by profile id.

@@ -8,6 +8,7 @@
 //! store has to sustain drop by the batch size. If the batch fails, every request in
 //! it fails: no view is shown unaudited.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use qabilet_store::Store;
@@ -59,8 +60,11 @@ impl ViewAudit {
 /// Runs until every sender is gone (the server state dropped).
 async fn writer(store: Store, mut rx: mpsc::UnboundedReceiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut kept = KeptRecords::default();
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let result = append(&store, &batch).await.map_err(|e| e.to_string());
+        let result = append(&store, &batch, &mut kept)
+            .await
+            .map_err(|e| e.to_string());
         for (_, done) in batch.drain(..) {
             // The request may have gone (client hung up); nothing to tell then.
             let _ = done.send(result.clone());
@@ -68,14 +72,44 @@ async fn writer(store: Store, mut rx: mpsc::UnboundedReceiver<Job>) {
     }
 }
 
-async fn append(store: &Store, batch: &[Job]) -> Result<(), qabilet_store::StoreError> {
+/// Hashes of the ranking records this writer has seen committed. Every view of an
+/// unchanged competition has the same record (every applicant's signals: 501,134
+/// bytes for 5,000 applicants), so it is sent to the store once, not with every
+/// view for the store to find it kept already.
+/// Records are never deleted, so a hash seen committed stays kept; the set is
+/// bounded by forgetting everything now and then, which costs one resend each.
+#[derive(Default)]
+struct KeptRecords(HashSet<String>);
+
+impl KeptRecords {
+    const MOST: usize = 4_096;
+
+    fn note(&mut self, hashes: impl IntoIterator<Item = String>) {
+        if self.0.len() >= Self::MOST {
+            self.0.clear();
+        }
+        self.0.extend(hashes);
+    }
+}
+
+async fn append(
+    store: &Store,
+    batch: &[Job],
+    kept: &mut KeptRecords,
+) -> Result<(), qabilet_store::StoreError> {
     let mut tx = store.begin().await?;
+    let mut new_records: Vec<String> = Vec::new();
     for (r, _) in batch {
         if let Some((hash, body)) = &r.ranking_record {
-            tx.keep_ranking_record(hash, body).await?;
+            if !kept.0.contains(hash) && !new_records.contains(hash) {
+                tx.keep_ranking_record(hash, body).await?;
+                new_records.push(hash.clone());
+            }
         }
         tx.audit(&r.actor, r.action, r.subject_kind, &r.subject_id, &r.detail)
             .await?;
     }
-    tx.commit().await
+    tx.commit().await?;
+    kept.note(new_records);
+    Ok(())
 }

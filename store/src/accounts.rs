@@ -336,18 +336,64 @@ impl WriteTx {
 }
 
 impl Store {
-    /// The open session with this token hash (ended ones are never returned).
-    pub async fn session_by_token_hash(
+    /// The open session with this token hash and its user (ended sessions are
+    /// never returned): every signed-in request asks it, so in one round trip.
+    pub async fn session_with_user(
         &self,
         token_hash: &str,
-    ) -> Result<Option<SessionRecord>, StoreError> {
-        let sql = format!(
-            "SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = $1 AND ended_at IS NULL"
+    ) -> Result<Option<(SessionRecord, User)>, StoreError> {
+        type Row = (
+            String,
+            String,
+            DateTime<Utc>,
+            DateTime<Utc>,
+            DateTime<Utc>,
+            Option<String>,
+            Option<String>,
+            bool,
+            String,
+            Option<String>,
+            Option<String>,
+            bool,
         );
-        let row: Option<SessionRow> = on_backend!(&self.backend, pool => {
-            sqlx::query_as(&sql).bind(token_hash).fetch_optional(pool).await?
+        let row: Option<Row> = on_backend!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ip, \
+                   s.user_agent, s.second_factor_pending, \
+                   u.role, u.organisation_id, u.profile_id, u.disabled \
+                 FROM sessions s JOIN users u ON u.id = s.user_id \
+                 WHERE s.token_hash = $1 AND s.ended_at IS NULL",
+            )
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?
         });
-        Ok(row.map(session_of))
+        let Some((
+            id,
+            user_id,
+            created,
+            seen,
+            expires,
+            ip,
+            agent,
+            pending,
+            role,
+            org,
+            profile,
+            disabled,
+        )) = row
+        else {
+            return Ok(None);
+        };
+        let user = User {
+            role: role_of("user", &user_id, &role)?,
+            id: user_id.clone(),
+            organisation_id: org,
+            profile_id: profile,
+            disabled,
+        };
+        let session = session_of((id, user_id, created, seen, expires, ip, agent, pending));
+        Ok(Some((session, user)))
     }
 
     /// The open sessions of a user, newest first.

@@ -214,9 +214,9 @@ pub async fn session_actor(app: &App, token: &str) -> AppResult<Actor> {
     if !token.starts_with("qs_") {
         return Err(unauthenticated("not a session token"));
     }
-    let session = app
+    let (session, user) = app
         .store()
-        .session_by_token_hash(&hash_secret(token))
+        .session_with_user(&hash_secret(token))
         .await?
         .ok_or_else(|| unauthenticated("the session has ended; sign in again"))?;
     let now = Utc::now();
@@ -232,10 +232,9 @@ pub async fn session_actor(app: &App, token: &str) -> AppResult<Actor> {
         app.store().expire_session(&session.id, now, reason).await?;
         return Err(unauthenticated("the session has ended; sign in again"));
     }
-    let user = match app.store().user(&session.user_id).await? {
-        Some((user, _)) if !user.disabled => user,
-        _ => return Err(unauthenticated("the session has ended; sign in again")),
-    };
+    if user.disabled {
+        return Err(unauthenticated("the session has ended; sign in again"));
+    }
     if (now - session.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS {
         app.store().touch_session(&session.id, now).await?;
     }

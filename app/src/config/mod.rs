@@ -220,6 +220,9 @@ pub struct Limits {
     pub query_chars: usize,
     /// Days a reserve entry may be kept from now, when added or extended.
     pub reserve_days: RangeInclusive<i64>,
+    /// Applicants of all the ranked shortlists a node keeps between views (see
+    /// `shortlist::ShortlistCache`); 0 ranks every view afresh.
+    pub shortlist_cache_applicants: u64,
 }
 
 impl Default for Limits {
@@ -233,6 +236,7 @@ impl Default for Limits {
             search_offset: 900,
             query_chars: QUERY_CHARS,
             reserve_days: 1..=1_095,
+            shortlist_cache_applicants: 200_000,
         }
     }
 }

@@ -75,6 +75,10 @@ pub struct ServeArgs {
     /// proxy on the same host). On any other address it is always on.
     #[arg(long)]
     pub secure_cookies: bool,
+    /// Applicants of all the ranked shortlists kept between views (the
+    /// memory grows with them); 0 ranks every view afresh.
+    #[arg(long, default_value_t = 200_000)]
+    pub shortlist_cache_applicants: u64,
     /// Minutes a session may stay unused before it ends.
     #[arg(long, default_value_t = 30)]
     pub session_idle_minutes: u64,
@@ -116,6 +120,7 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
     config.sessions.lifetime = Duration::from_secs(args.session_hours.max(1) * 3600);
     config.sessions.secure_cookies = args.secure_cookies || !args.addr.ip().is_loopback();
     config.sessions.trusted_proxies = args.trusted_proxies.clone();
+    config.limits.shortlist_cache_applicants = args.shortlist_cache_applicants;
     config.audit.interval = Duration::from_secs(args.audit_checkpoint_minutes.max(1) * 60);
     if !config.sessions.secure_cookies {
         eprintln!(
@@ -196,6 +201,9 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
     };
     // The index follows the store while serving: consent revocations and imports
     // reach search within a tick.
+    if index_handle.is_some() {
+        app.note_index_followed();
+    }
     let follower = index_handle.map(|index| {
         spawn_follower_with(
             store.clone(),
