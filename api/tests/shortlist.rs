@@ -146,6 +146,13 @@ async fn applicants_are_ranked_with_explanations_and_blind_mode_hides_identity()
         assert_eq!(r.json["eligible"].as_array().unwrap().len(), 1);
         assert_eq!(r.json["eligible_total"], 3);
         // A shorter view is the head of the same ranking, explained alike.
+        let r = s
+            .get(
+                "/vacancies/V-1/shortlist?blind=false&limit=1",
+                Some(&t.com1),
+            )
+            .await;
+        assert_eq!(r.json["eligible"].as_array().unwrap().len(), 1);
         assert_eq!(r.json["eligible"][0], eligible[0], "[{name}]");
         assert_eq!(r.json["ranking_record"], v["ranking_record"], "[{name}]");
         let r = s
