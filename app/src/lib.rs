@@ -354,7 +354,17 @@ pub(crate) async fn index_seq(app: &App) -> AppResult<Option<u64>> {
     let Some(index) = app.index().cloned() else {
         return Ok(None);
     };
-    blocking(move || Ok(Some(read_index(&index).last_applied_seq()))).await
+    quick_index_read(move || Ok(Some(read_index(&index).last_applied_seq()))).await
+}
+
+/// A read of the index's bookkeeping (its change number, say): microseconds, but it
+/// may wait for the follower's write lock, so off the async workers; and not behind
+/// [`blocking`]'s slots, so that `/readyz` and a kept shortlist's check do not queue
+/// behind rankings.
+pub(crate) async fn quick_index_read<T: Send + 'static>(
+    read: impl FnOnce() -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    tokio::task::spawn_blocking(read).await?
 }
 
 /// Runs CPU work (tantivy, the vector scan, ranking, the model) on the blocking

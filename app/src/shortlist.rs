@@ -286,7 +286,7 @@ async fn cached(app: &App, vacancy: Vacancy, opts: ShortlistOptions) -> AppResul
         })?;
     let (index_seq, interim) = match app.index().cloned() {
         Some(index) => {
-            blocking(move || {
+            crate::quick_index_read(move || {
                 let index = read_index(&index);
                 Ok((index.last_applied_seq(), index.interim_count()))
             })
