@@ -324,7 +324,7 @@ fn part_status(root: &Path, kind: Kind) -> Result<Option<(u64, u64, VectorStore)
 pub struct Index {
     /// Where the index lives, for error messages.
     dir: PathBuf,
-    vacancies: Part,
+    pub(crate) vacancies: Part,
     pub(crate) profiles: Part,
     /// Interim profile vectors of a fast model, until upgraded (see
     /// [`crate::interim`]); `None` until one is chosen.

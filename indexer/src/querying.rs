@@ -24,22 +24,20 @@ use tantivy::query::{
     Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{TantivyDocument, Term};
 
-use crate::analysis::{analyze_query, QueryTerm};
+use crate::analysis::{analyze_query, MultilingualTokenizer, QueryTerm};
 use crate::indexing::Part;
 use crate::schema::{self, Fields};
 use crate::{Error, Result};
+
+mod snippets;
 
 /// Longest query accepted, in characters. Real queries are a few words; the limit
 /// keeps a pasted CV from turning into a thousand-clause query.
 pub(crate) const MAX_QUERY_CHARS: usize = 1_000;
 /// Most results one request may ask for (limit + offset).
 pub(crate) const MAX_RESULTS: usize = 1_000;
-/// Longest snippet, in characters.
-const SNIPPET_CHARS: usize = 200;
-
 /// A full-text search: the user's words, structured filters and a page.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
@@ -200,10 +198,12 @@ fn text_query(fields: &Fields, text: &str) -> Option<Box<dyn Query>> {
             .boosted_text()
             .iter()
             .map(|&(field, boost)| {
+                // A single word scores by frequency alone: its positions are
+                // never read, so the postings are opened without them.
                 let term_query = |t: &str| -> Box<dyn Query> {
                     Box::new(TermQuery::new(
                         Term::from_field_text(field, t),
-                        IndexRecordOption::WithFreqsAndPositions,
+                        IndexRecordOption::WithFreqs,
                     ))
                 };
                 let q: Box<dyn Query> = match words.as_slice() {
@@ -378,14 +378,7 @@ pub(crate) fn search(part: &Part, request: &SearchRequest) -> Result<Vec<Hit>> {
     let top = TopDocs::with_limit(wanted + extra);
     let found = searcher.search(&query, &top)?;
     let generators = match (&text, request.snippets) {
-        (Some(q), true) => snippet_fields(f)
-            .iter()
-            .map(|&(name, field)| {
-                let mut g = SnippetGenerator::create(&searcher, q.as_ref(), field)?;
-                g.set_max_num_chars(SNIPPET_CHARS);
-                Ok((name, g))
-            })
-            .collect::<Result<Vec<_>>>()?,
+        (Some(q), true) => snippets::for_query(&snippet_fields(f), &searcher, q.as_ref())?,
         _ => Vec::new(),
     };
     Ok(collect_hits(part, &searcher, found, &generators)?
@@ -396,14 +389,15 @@ pub(crate) fn search(part: &Part, request: &SearchRequest) -> Result<Vec<Hit>> {
 }
 
 /// The hits of `found`, in order, without records deleted since the last commit,
-/// each with the snippets `generators` make of it.
+/// each with its snippets in the fields of `snippets`.
 fn collect_hits(
     part: &Part,
     searcher: &tantivy::Searcher,
     found: Vec<(f32, tantivy::DocAddress)>,
-    generators: &[(&'static str, SnippetGenerator)],
+    snippets: &[snippets::FieldSnippets],
 ) -> Result<Vec<Hit>> {
     let mut hits = Vec::with_capacity(found.len());
+    let mut analyser = MultilingualTokenizer::default();
     for (score, address) in found {
         let reader = searcher.segment_reader(address.segment_ord);
         let Some(id) = part.ids.id(reader, address.doc_id)? else {
@@ -412,22 +406,16 @@ fn collect_hits(
         if part.hidden.contains(&id) {
             continue;
         }
-        let mut snippets = Vec::new();
         // The stored document is read only when snippets are wanted.
-        if !generators.is_empty() {
+        let snippets = if snippets.is_empty() {
+            Vec::new()
+        } else {
             let doc: TantivyDocument = searcher.doc(address)?;
-            for (name, generator) in generators {
-                let s = generator.snippet_from_doc(&doc);
-                if !s.is_empty() {
-                    snippets.push(Snippet {
-                        field: (*name).to_owned(),
-                        fragment: s.fragment().to_owned(),
-                        highlights: s.highlighted().to_vec(),
-                        html: s.to_html(),
-                    });
-                }
-            }
-        }
+            snippets
+                .iter()
+                .filter_map(|field| field.snippet(&doc, &mut analyser))
+                .collect()
+        };
         hits.push(Hit {
             id,
             score,

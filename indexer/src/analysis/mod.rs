@@ -38,7 +38,10 @@ pub const ANALYZER: &str = "qabilet";
 /// "word" in a query must not become a term.
 const MAX_WORD_CHARS: usize = 60;
 
-const KAZAKH_LETTERS: &str = "әғқңөұүһі";
+/// Letters of the Kazakh Cyrillic alphabet that Russian lacks (lowercase).
+fn is_kazakh_letter(c: char) -> bool {
+    matches!(c, 'ә' | 'ғ' | 'қ' | 'ң' | 'ө' | 'ұ' | 'ү' | 'һ' | 'і')
+}
 
 /// Registers [`ANALYZER`] with a tantivy index's tokenizer manager.
 pub(crate) fn register(manager: &TokenizerManager) {
@@ -71,7 +74,7 @@ pub fn detect_language(text: &str) -> Option<Language> {
         let lower = fold_case(word.text);
         if lower.chars().any(is_cyrillic) {
             cyrillic += 1;
-            kazakh += usize::from(lower.chars().any(|c| KAZAKH_LETTERS.contains(c)));
+            kazakh += usize::from(lower.chars().any(is_kazakh_letter));
         } else if lower.chars().any(char::is_alphabetic) {
             latin_words += 1;
             kazakh_latin_words += usize::from(script::has_kazakh_latin_marker(&lower));
@@ -100,6 +103,33 @@ fn is_combining(c: char) -> bool {
     ('\u{300}'..='\u{36f}').contains(&c)
 }
 
+/// Whether `c` is a letter or digit, as `char::is_alphanumeric` says. Vacancies and
+/// CVs are nearly all ASCII and Cyrillic, and the general lookup walks Unicode's
+/// tables (5% of a search node's CPU in the national load test's profile, where
+/// snippets analyse every hit's text), so those two blocks are answered directly.
+/// `tests::word_characters_agree_with_unicode` checks every `char`.
+fn is_word_char(c: char) -> bool {
+    match c {
+        '\0'..='\x7f' => c.is_ascii_alphanumeric(),
+        '\u{400}'..='\u{481}' | '\u{48a}'..='\u{4ff}' => true,
+        _ => c.is_alphanumeric(),
+    }
+}
+
+/// Lowercase of each letter of the Cyrillic block (U+0400–U+04FF), all one `char`
+/// long (`tests::cyrillic_lowercase_is_one_char`): a table instead of
+/// `char::to_lowercase`'s search, for the same reason as [`is_word_char`].
+static CYRILLIC_LOWERCASE: std::sync::LazyLock<[char; 256]> = std::sync::LazyLock::new(|| {
+    std::array::from_fn(|i| {
+        let c = char::from_u32(0x400 + i as u32).unwrap_or(' ');
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) => l,
+            _ => c,
+        }
+    })
+});
+
 /// A word of the input with its byte range.
 struct Word<'a> {
     text: &'a str,
@@ -115,7 +145,7 @@ fn split_words(text: &str) -> Vec<Word<'_>> {
     let mut start: Option<usize> = None;
     let mut pending_break = true;
     for (i, c) in text.char_indices() {
-        let in_word = c.is_alphanumeric() || (start.is_some() && is_combining(c));
+        let in_word = is_word_char(c) || (start.is_some() && is_combining(c));
         match (in_word, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -146,21 +176,33 @@ fn split_words(text: &str) -> Vec<Word<'_>> {
 
 /// Lowercases, folds ё → е and composes combining accents onto their letter.
 fn fold_case(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(word.len());
-    for c in word.chars().flat_map(char::to_lowercase) {
-        let c = if c == 'ё' { 'е' } else { c };
-        if is_combining(c) {
-            if let Some(prev) = out.pop() {
-                match script::compose(prev, c) {
-                    Some(composed) => out.push(composed),
-                    None => out.push(prev),
-                }
-            }
-            continue;
+    for c in word.chars() {
+        match c {
+            '\u{400}'..='\u{4ff}' => push_folded(&mut out, CYRILLIC_LOWERCASE[c as usize - 0x400]),
+            _ => c.to_lowercase().for_each(|l| push_folded(&mut out, l)),
         }
-        out.push(c);
     }
     out
+}
+
+/// Appends a lowercase `c` to a word being folded: ё as е, a combining accent
+/// composed onto the letter before it (or dropped).
+fn push_folded(out: &mut String, c: char) {
+    let c = if c == 'ё' { 'е' } else { c };
+    if is_combining(c) {
+        if let Some(prev) = out.pop() {
+            match script::compose(prev, c) {
+                Some(composed) => out.push(composed),
+                None => out.push(prev),
+            }
+        }
+        return;
+    }
+    out.push(c);
 }
 
 /// The analyser's tokenizer; see the module docs for the per-token decisions.
@@ -182,7 +224,7 @@ fn classify(words: &[(String, &Word<'_>)]) -> Segment {
     for (lower, _) in words {
         if lower.chars().any(is_cyrillic) {
             cyr += 1;
-            kk += usize::from(lower.chars().any(|c| KAZAKH_LETTERS.contains(c)));
+            kk += usize::from(lower.chars().any(is_kazakh_letter));
         } else if script::has_kazakh_latin_marker(lower) {
             latin_marked.push_str(lower);
         }
@@ -193,26 +235,96 @@ fn classify(words: &[(String, &Word<'_>)]) -> Segment {
     }
 }
 
-fn stem_word(lower: &str, segment: &Segment, ru: &Stemmer, en: &Stemmer) -> String {
-    if lower.chars().any(is_cyrillic) {
-        if segment.kazakh_cyrillic || lower.chars().any(|c| KAZAKH_LETTERS.contains(c)) {
-            kazakh::stem(lower)
+/// Which stemmer a word goes to, as the module docs decide it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stemming {
+    Kazakh,
+    Russian,
+    KazakhLatin(script::LatinVariant),
+    English,
+    /// Digits and other words without letters are kept as they are.
+    Unchanged,
+}
+
+impl Stemming {
+    fn of(lower: &str, segment: &Segment) -> Stemming {
+        if lower.chars().any(is_cyrillic) {
+            if segment.kazakh_cyrillic || lower.chars().any(is_kazakh_letter) {
+                Stemming::Kazakh
+            } else {
+                Stemming::Russian
+            }
+        } else if lower.chars().any(char::is_alphabetic) {
+            let variant = if script::has_kazakh_latin_marker(lower) {
+                Some(segment.kazakh_latin.unwrap_or(script::variant_of(lower)))
+            } else {
+                segment.kazakh_latin
+            };
+            variant.map_or(Stemming::English, Stemming::KazakhLatin)
         } else {
-            ru.stem(lower).into_owned()
+            Stemming::Unchanged
         }
-    } else if lower.chars().any(char::is_alphabetic) {
-        let variant = if script::has_kazakh_latin_marker(lower) {
-            Some(segment.kazakh_latin.unwrap_or(script::variant_of(lower)))
-        } else {
-            segment.kazakh_latin
-        };
-        match variant {
-            Some(v) => kazakh::stem(&script::to_cyrillic(lower, v)),
-            None => en.stem(lower).into_owned(),
-        }
-    } else {
-        lower.to_owned()
     }
+
+    /// Slot in [`StemMemo`]; `Unchanged` has none.
+    fn slot(self) -> Option<usize> {
+        match self {
+            Stemming::Kazakh => Some(0),
+            Stemming::Russian => Some(1),
+            Stemming::English => Some(2),
+            Stemming::KazakhLatin(script::LatinVariant::Y2018) => Some(3),
+            Stemming::KazakhLatin(script::LatinVariant::Y2021) => Some(4),
+            Stemming::Unchanged => None,
+        }
+    }
+
+    fn stem(self, lower: &str, ru: &Stemmer, en: &Stemmer) -> String {
+        match self {
+            Stemming::Kazakh => kazakh::stem(lower),
+            Stemming::Russian => ru.stem(lower).into_owned(),
+            Stemming::KazakhLatin(v) => kazakh::stem(&script::to_cyrillic(lower, v)),
+            Stemming::English => en.stem(lower).into_owned(),
+            Stemming::Unchanged => lower.to_owned(),
+        }
+    }
+}
+
+/// Stems already computed on this thread, per stemmer. A vacancy's or CV's words
+/// repeat across documents (the same few thousand make most of any text), and
+/// stemming was the largest share of a search node's CPU: a search's snippets
+/// analyse every hit's text, and in a profile of the search load test the Kazakh
+/// stemmer's suffix scan and its comparisons took a fifth of all samples. Each
+/// map is emptied when it reaches [`StemMemo::WORDS`] words, which bounds it to a
+/// few MiB per thread.
+#[derive(Default)]
+struct StemMemo([std::collections::HashMap<Box<str>, Box<str>>; 5]);
+
+impl StemMemo {
+    const WORDS: usize = 32_768;
+}
+
+thread_local! {
+    static STEMS: std::cell::RefCell<StemMemo> = std::cell::RefCell::default();
+}
+
+fn stem_word(lower: &str, segment: &Segment, ru: &Stemmer, en: &Stemmer) -> String {
+    let how = Stemming::of(lower, segment);
+    let Some(slot) = how.slot() else {
+        return lower.to_owned();
+    };
+    STEMS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        let stems = &mut memo.0[slot];
+        if let Some(stem) = stems.get(lower) {
+            return stem.to_string();
+        }
+        let stem = how.stem(lower, ru, en);
+        if stems.len() >= StemMemo::WORDS {
+            stems.clear();
+        }
+        stems.insert(lower.into(), stem.as_str().into());
+        stem
+    })
 }
 
 /// Calls `f` with each kept word, its folded form and its segment, in order.
@@ -261,7 +373,7 @@ pub(crate) fn analyze_query(text: &str) -> Vec<QueryTerm> {
             return;
         }
         let ambiguous_cyrillic =
-            lower.chars().any(is_cyrillic) && !lower.chars().any(|c| KAZAKH_LETTERS.contains(c));
+            lower.chars().any(is_cyrillic) && !lower.chars().any(is_kazakh_letter);
         let alternative = if ambiguous_cyrillic {
             // The other stemmer than the one `stem_word` chose.
             let other = if segment.kazakh_cyrillic {

@@ -114,3 +114,75 @@ fn ambiguous_query_words_carry_the_other_reading() {
     );
     assert_eq!(analyze_query("есеп отчет")[1].offset, "есеп ".len());
 }
+
+#[test]
+fn word_characters_agree_with_unicode() {
+    for c in (0..=0x10ffff).filter_map(char::from_u32) {
+        assert_eq!(
+            is_word_char(c),
+            c.is_alphanumeric(),
+            "{c:?} U+{:04X}",
+            c as u32
+        );
+    }
+}
+
+#[test]
+fn cyrillic_lowercase_is_one_char() {
+    for c in ('\u{400}'..='\u{4ff}').filter(|c| !c.is_lowercase()) {
+        assert_eq!(c.to_lowercase().count(), 1, "{c:?}");
+    }
+}
+
+/// The lowercasing before the fast paths, kept here as the reference.
+fn fold_case_by_unicode(word: &str) -> String {
+    let mut out = String::new();
+    for c in word.chars().flat_map(char::to_lowercase) {
+        push_folded(&mut out, c);
+    }
+    out
+}
+
+#[test]
+fn fast_lowercasing_agrees_with_unicode() {
+    let ranges = [
+        0..0x80u32,
+        0x400..0x500,
+        0xc0..0x250,
+        0x300..0x370,
+        0x1e00..0x1f00,
+    ];
+    for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+        let word = format!("A{c}Ё{c}");
+        assert_eq!(fold_case(&word), fold_case_by_unicode(&word), "{c:?}");
+    }
+    for word in [
+        "Қазақстан",
+        "ЁЛКА",
+        "Shyg\u{301}ys",
+        "ӘҒҚҢӨҰҮҺІ",
+        "ЀЍЎЏҊӀӁ",
+        "İstanbul",
+        "ΣΊΣΥΦΟΣ",
+    ] {
+        assert_eq!(fold_case(word), fold_case_by_unicode(word), "{word}");
+    }
+}
+
+#[test]
+fn remembered_stems_equal_fresh_ones() {
+    let ru = Stemmer::create(Algorithm::Russian);
+    let en = Stemmer::create(Algorithm::English);
+    let text = "Бухгалтерлік есептер. Бухгалтерского учета! managers reports; \
+                Qazaqstan Respýblıkasy. memlekettik qyzmet 2024";
+    let first = analyze(text);
+    assert_eq!(analyze(text), first, "the second analysis reads the memo");
+    for_each_word(text, |_, lower, segment| {
+        let how = Stemming::of(lower, segment);
+        assert_eq!(
+            stem_word(lower, segment, &ru, &en),
+            how.stem(lower, &ru, &en),
+            "{lower}"
+        );
+    });
+}

@@ -380,3 +380,92 @@ fn random_queries_never_panic() {
         let _ = crate::analysis::detect_language(&text);
     }
 }
+
+#[test]
+fn snippets_are_tantivys() {
+    use tantivy::collector::TopDocs;
+    use tantivy::snippet::SnippetGenerator;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = Index::open(dir.path(), small_config()).unwrap();
+    let long = format!(
+        "{}Юрист \"право\" <b>не</b> & 'кавычки'. {}",
+        "Ведение <бухгалтерского> учёта & отчётности. ".repeat(3),
+        "бухгалтер учет есеп ".repeat(20)
+    );
+    let texts = [
+        ("V-1", "Главный бухгалтер", long.as_str()),
+        (
+            "V-2",
+            "Бас маман",
+            "Бухгалтерлік есепті жүргізу. Есеп, есептер, есептің.",
+        ),
+        (
+            "V-3",
+            "Chief accountant",
+            "Maintaining accounting records; accountants' reports",
+        ),
+        ("V-4", "Юрист", "Правовая экспертиза проектов приказов"),
+        ("V-5", "Buhgalter", "buhgalterlık esep jäne salyq esebi"),
+    ];
+    // Windows that score the same: the earliest is the snippet.
+    let ties: String = (10..50).map(|i| format!("право юрист{i} ")).collect();
+    let texts: Vec<(&str, &str, &str)> = texts
+        .into_iter()
+        .chain([("V-6", "Юрист", ties.as_str())])
+        .collect();
+    for (i, (id, title, description)) in texts.iter().enumerate() {
+        index
+            .upsert_vacancy(&vacancy(id, title, description), None, i as u64 + 1)
+            .unwrap();
+    }
+    index.commit().unwrap();
+    let part = &index.vacancies;
+    let searcher = part.reader.searcher();
+    let fields = snippet_fields(&part.fields);
+    let all = searcher
+        .search(&AllQuery, &TopDocs::with_limit(100))
+        .unwrap();
+    let mut analyser = MultilingualTokenizer::default();
+    for q in [
+        "бухгалтер",
+        "учёт",
+        "бухгалтерский учёт",
+        "есеп",
+        "accounting",
+        "право юрист",
+        "buhgalterlık",
+        "не",
+    ] {
+        let query = text_query(&part.fields, q).unwrap();
+        let ours = snippets::for_query(&fields, &searcher, query.as_ref()).unwrap();
+        let mut compared = 0;
+        for (_, address) in &all {
+            let doc: TantivyDocument = searcher.doc(*address).unwrap();
+            for (_, field) in fields {
+                let mut generator =
+                    SnippetGenerator::create(&searcher, query.as_ref(), field).unwrap();
+                generator.set_max_num_chars(snippets::SNIPPET_CHARS);
+                let theirs = generator.snippet_from_doc(&doc);
+                let mine = ours
+                    .iter()
+                    .find(|s| s.field == field)
+                    .and_then(|s| s.snippet(&doc, &mut analyser));
+                match mine {
+                    None => assert!(
+                        theirs.is_empty(),
+                        "{q}: tantivy has {:?}",
+                        theirs.fragment()
+                    ),
+                    Some(mine) => {
+                        assert_eq!(mine.fragment, theirs.fragment(), "{q}");
+                        assert_eq!(mine.highlights, theirs.highlighted(), "{q}");
+                        assert_eq!(mine.html, theirs.to_html(), "{q}");
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert!(compared > 0, "{q}: no snippet to compare");
+    }
+}
