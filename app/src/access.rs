@@ -92,34 +92,38 @@ pub async fn declarant(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Va
 /// Where a declarant (see [`declarant`]) stands on the vacancy; refused for
 /// anyone else.
 pub async fn standing(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Standing> {
-    declarant(app, actor, id).await?;
-    Ok(
-        match app.store().declaration(id.as_str(), &actor.id).await? {
-            None => Standing::Undeclared,
-            Some(d) if d.recused_at.is_some() => Standing::Recused,
-            Some(_) => Standing::Declared,
-        },
-    )
+    Ok(standing_with_vacancy(app, actor, id).await?.0)
+}
+
+/// [`standing`] with the vacancy [`declarant`] read on the way, so that a caller
+/// who needs both reads the vacancy once.
+async fn standing_with_vacancy(
+    app: &App,
+    actor: &Actor,
+    id: &VacancyId,
+) -> AppResult<(Standing, Vacancy)> {
+    let vacancy = declarant(app, actor, id).await?;
+    let standing = match app.store().declaration(id.as_str(), &actor.id).await? {
+        None => Standing::Undeclared,
+        Some(d) if d.recused_at.is_some() => Standing::Recused,
+        Some(_) => Standing::Declared,
+    };
+    Ok((standing, vacancy))
 }
 
 /// A vacancy whose shortlist the actor may see. Commission members must be seated,
 /// must have declared no conflict of interest, and must not have recused.
 pub async fn shortlist_vacancy(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Vacancy> {
     match actor.role {
-        Role::Commission => match standing(app, actor, id).await? {
-            Standing::Undeclared => Err(AppError::forbidden(
+        Role::Commission => match standing_with_vacancy(app, actor, id).await? {
+            (Standing::Undeclared, _) => Err(AppError::forbidden(
                 "record your no-conflict-of-interest declaration for this vacancy first \
                  (POST /vacancies/{id}/declaration)",
             )),
-            Standing::Recused => Err(AppError::forbidden(
+            (Standing::Recused, _) => Err(AppError::forbidden(
                 "you recused yourself from this vacancy",
             )),
-            Standing::Declared => app
-                .store()
-                .vacancy(id)
-                .await?
-                // The seat's foreign key guarantees the vacancy; a miss is ours.
-                .ok_or_else(|| AppError::internal(format!("seat on missing vacancy {id}"))),
+            (Standing::Declared, vacancy) => Ok(vacancy),
         },
         Role::Hr | Role::Admin => managed_vacancy(app, actor, id).await,
         Role::Candidate | Role::Hrm | Role::Auditor => Err(refused("shortlist")),

@@ -18,9 +18,12 @@
 //! Every view is audited (through the group commit) before it is returned. Results
 //! are cached until the competition, the index or the ranking weights change.
 
+mod entries;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub use entries::Entries;
 use qabilet_domain::{Application, ConsentPurpose, Profile, StageResult, Vacancy, VacancyId};
 use qabilet_indexer::vacancy_embedding_text;
 use qabilet_matcher::eligibility::{Override, RuleOutcome};
@@ -133,8 +136,10 @@ pub struct Shortlist {
     pub applicants: usize,
     pub eligible_total: usize,
     pub ineligible_total: usize,
-    pub eligible: Vec<RankedEntry>,
-    pub ineligible: Vec<IneligibleEntry>,
+    #[schema(value_type = Vec<RankedEntry>)]
+    pub eligible: Entries<RankedEntry>,
+    #[schema(value_type = Vec<IneligibleEntry>)]
+    pub ineligible: Entries<IneligibleEntry>,
     /// How the vacancy's requirements stand against the qualification directory,
     /// with the justification of any departure (see `qualifications`).
     pub requirements: crate::qualifications::RequirementsReview,
@@ -237,7 +242,9 @@ pub(crate) async fn unaudited(
     opts: ShortlistOptions,
 ) -> AppResult<Arc<Shortlist>> {
     let vacancy = access::shortlist_vacancy(app, actor, vacancy_id).await?;
-    if !opts.blind {
+    // A commission member is let in above only once declared; HR officers and
+    // admins declare before they see names.
+    if !opts.blind && actor.role != qabilet_store::Role::Commission {
         access::require_declared(app, actor, vacancy_id).await?;
     }
     cached(app, vacancy, opts).await
@@ -332,8 +339,8 @@ fn first(view: Arc<Shortlist>, limit: usize) -> Arc<Shortlist> {
         applicants: view.applicants,
         eligible_total: view.eligible_total,
         ineligible_total: view.ineligible_total,
-        eligible: view.eligible.iter().take(limit).cloned().collect(),
-        ineligible: view.ineligible.iter().take(limit).cloned().collect(),
+        eligible: view.eligible.prefix(limit),
+        ineligible: view.ineligible.prefix(limit),
         requirements: view.requirements.clone(),
         ranking_record: view.ranking_record.clone(),
         record_body: view.record_body.clone(),
@@ -508,7 +515,7 @@ async fn rank(
                     profile: PersonView::of(profile, opts.blind),
                 })
             })
-            .collect();
+            .collect::<Vec<_>>();
         let ineligible = list
             .ineligible
             .into_iter()
@@ -536,8 +543,8 @@ async fn rank(
             applicants: applicants.len(),
             eligible_total,
             ineligible_total,
-            eligible,
-            ineligible,
+            eligible: Entries::new(eligible),
+            ineligible: Entries::new(ineligible),
             requirements: app.config().qualifications.review(&vacancy),
             ranking_record,
             record_body: Arc::new(record_body),
