@@ -125,6 +125,9 @@ pub struct Context {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve(_) | Command::Up(_)) {
+        end_quietly_when_the_reader_goes();
+    }
     let ctx = Context {
         data_dir: cli.data_dir,
         database_url: cli.database_url,
@@ -137,6 +140,19 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `qabilet search … | head` ends the way Unix tools do once the reader has
+/// gone: Rust ignores SIGPIPE, so `println!` would otherwise panic with a
+/// backtrace on the closed pipe. The server (`serve`, `up`) keeps Rust's
+/// choice: a client hanging up must not end it.
+fn end_quietly_when_the_reader_goes() {
+    #[cfg(unix)]
+    // SAFETY: called at start-up, before any thread exists; it only restores the
+    // default action of one signal.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -170,6 +170,31 @@ fn usage_errors_are_clear() {
 }
 
 #[test]
+fn output_to_a_reader_that_has_gone_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qabilet"))
+        .args(["--data-dir", dir.path().to_str().unwrap()])
+        .args(["users", "add", "reader-gone", "--role", "auditor"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes before anything is printed, as `| head -1` does after its line.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        out.status.signal(),
+        Some(libc::SIGPIPE),
+        "{:?}: {stderr}",
+        out.status
+    );
+}
+
+#[test]
 fn the_shortlist_benchmark_builds_a_corpus_once_and_prints_its_figures() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
