@@ -230,6 +230,33 @@ fn the_shortlist_benchmark_builds_a_corpus_once_and_prints_its_figures() {
     let again = qabilet(&data, &db, &args);
     assert!(!String::from_utf8_lossy(&again.stderr).contains("building a corpus"));
     ok(again);
+    // The recall of the vector pre-filter, on the corpus's index (small, so the
+    // pre-filtered search is the exact one and finds all of it).
+    let index = format!("{corpus}/index");
+    let recall = ok(qabilet(
+        &data,
+        &db,
+        &[
+            "bench",
+            "recall",
+            "--index",
+            &index,
+            "--queries",
+            "5",
+            "--k",
+            "10",
+        ],
+    ));
+    assert!(recall.contains("pre-filtered by sign sketches"), "{recall}");
+    let row = recall.lines().find(|l| l.contains("| profiles")).unwrap();
+    assert!(
+        row.contains("| 300 ") && row.contains("| 1.0000 "),
+        "{recall}"
+    );
+    // No index is an error, with a message and a non-zero exit.
+    let none = qabilet(&data, &db, &["bench", "recall"]);
+    assert!(!none.status.success());
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no index in"));
     // No queries to time is refused, with a message and a non-zero exit.
     let none = qabilet(&data, &db, &["bench", "shortlist", "--queries", "0"]);
     assert!(!none.status.success());

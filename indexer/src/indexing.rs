@@ -696,6 +696,32 @@ impl Index {
         self.profiles.vectors.search(embedding, k)
     }
 
+    /// What the sign sketches' pre-filter misses in each vector store of the index
+    /// (profiles, vacancies, interim profiles), with `queries` stored vectors as
+    /// queries (see [`VectorStore::sketch_recall`]); empty stores are left out.
+    pub fn sketch_recall(
+        &self,
+        queries: usize,
+        k: usize,
+    ) -> Result<Vec<(&'static str, crate::SketchRecall)>> {
+        let stores = [
+            ("profiles", Some(&self.profiles.vectors)),
+            ("vacancies", Some(&self.vacancies.vectors)),
+            ("interim profiles", self.interim.as_ref()),
+        ];
+        let mut out = Vec::new();
+        for (name, store) in stores {
+            if let Some(report) = store
+                .map(|s| s.sketch_recall(queries, k))
+                .transpose()?
+                .flatten()
+            {
+                out.push((name, report));
+            }
+        }
+        Ok(out)
+    }
+
     /// Vacancies whose embedding is closest to `embedding`, best first.
     pub fn similar_vacancies(&self, embedding: &[f32], k: usize) -> Result<Vec<VectorHit>> {
         self.vacancies.vectors.search(embedding, k)

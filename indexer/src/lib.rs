@@ -42,7 +42,7 @@ pub use bag_of_words::Matches;
 pub use indexing::{Index, IndexConfig, IndexStatus};
 pub use querying::{Filters, Hit, LanguageFilter, SearchRequest, Snippet};
 pub use schema::{profile_embedding_text, vacancy_embedding_text};
-pub use vectors::{simd_path, text_hash, SimdPath, VectorHit, VectorStore};
+pub use vectors::{simd_path, text_hash, SimdPath, SketchRecall, VectorHit, VectorStore};
 
 /// Everything that can go wrong in the index. Input problems (a bad query, a wrong
 /// embedding size) are separate variants from storage problems so the API can answer

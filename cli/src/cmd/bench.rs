@@ -29,6 +29,9 @@ pub enum BenchCommand {
     /// Bulk indexing speed per model: `index rebuild --static` over N profiles
     /// (target: 1M searchable in ≤ 15 min), then the transformer upgrade on a sample.
     Index(super::bench_index::BenchIndexArgs),
+    /// Vector search recall: the sign-sketch pre-filter against the exact scan, on
+    /// the vectors of DATA_DIR's index (or `--index`).
+    Recall(super::bench_recall::BenchRecallArgs),
 }
 
 #[derive(Args)]
@@ -49,6 +52,7 @@ pub async fn run(cmd: BenchCommand, data_dir: &std::path::Path) -> anyhow::Resul
             super::bench_matching::bench_search(args, data_dir, model).await
         }
         BenchCommand::Index(args) => super::bench_index::bench_index(args, data_dir).await,
+        BenchCommand::Recall(args) => super::bench_recall::bench_recall(args, data_dir),
         BenchCommand::Embed(_) => {
             anyhow::bail!("the embedding benchmark runs outside the async runtime")
         }

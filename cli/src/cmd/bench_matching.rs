@@ -109,7 +109,7 @@ fn unit_vector(seed: u64) -> Vec<f32> {
 }
 
 /// p-th percentile (0–100) of `ms`, nearest rank; NaN when there are none.
-fn percentile(ms: &mut [f64], p: f64) -> f64 {
+pub(super) fn percentile(ms: &mut [f64], p: f64) -> f64 {
     if ms.is_empty() {
         return f64::NAN;
     }

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod bench_embed;
 pub mod bench_index;
 pub mod bench_matching;
+pub mod bench_recall;
 pub mod demo;
 pub mod demo_accounts;
 pub mod demo_proctoring;
