@@ -103,12 +103,19 @@ async fn standing_with_vacancy(
     id: &VacancyId,
 ) -> AppResult<(Standing, Vacancy)> {
     let vacancy = declarant(app, actor, id).await?;
-    let standing = match app.store().declaration(id.as_str(), &actor.id).await? {
-        None => Standing::Undeclared,
-        Some(d) if d.recused_at.is_some() => Standing::Recused,
-        Some(_) => Standing::Declared,
-    };
-    Ok((standing, vacancy))
+    Ok((declaration_standing(app, actor, id).await?, vacancy))
+}
+
+/// Where the actor stands on the vacancy by their declaration alone, for a caller
+/// that has already checked that they may reach it.
+async fn declaration_standing(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Standing> {
+    Ok(
+        match app.store().declaration(id.as_str(), &actor.id).await? {
+            None => Standing::Undeclared,
+            Some(d) if d.recused_at.is_some() => Standing::Recused,
+            Some(_) => Standing::Declared,
+        },
+    )
 }
 
 /// A vacancy whose shortlist the actor may see. Commission members must be seated,
@@ -135,7 +142,22 @@ pub async fn shortlist_vacancy(app: &App, actor: &Actor, id: &VacancyId) -> AppR
 /// done, HR officers and admins included. (A commission member cannot reach the
 /// shortlist at all before declaring: see [`shortlist_vacancy`].)
 pub async fn require_declared(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<()> {
-    match standing(app, actor, id).await? {
+    declared(standing(app, actor, id).await?)
+}
+
+/// [`require_declared`] for a caller that has already checked the actor's access
+/// to the vacancy (so it is not read again): the shortlist's named view.
+pub(crate) async fn require_declared_with_access(
+    app: &App,
+    actor: &Actor,
+    id: &VacancyId,
+) -> AppResult<()> {
+    declared(declaration_standing(app, actor, id).await?)
+}
+
+/// Refuses every standing but a declaration in force.
+fn declared(standing: Standing) -> AppResult<()> {
+    match standing {
         Standing::Declared => Ok(()),
         Standing::Undeclared => Err(AppError::forbidden(
             "record your no-conflict-of-interest declaration for this vacancy first \

@@ -1,4 +1,5 @@
-//! Vector search benchmark: exact top-10 over N × 384 int8 vectors with f16 re-scoring.
+//! Vector search benchmark: top-10 over N × 384 int8 vectors with f16 re-scoring (pre-filtered
+//! by sign sketches from 65,536 rows up, as `VectorStore::search` is).
 //!
 //! `cargo bench -p qabilet-indexer --bench vector_search -- [--n 1000000] [--queries 200] [--dir PATH]`
 //!

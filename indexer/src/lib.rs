@@ -22,7 +22,8 @@
 //!   tantivy's buffered union with filters checked on the proposed documents.
 //! - `pool`: BM25 for a closed pool (a competition's applicants) with the pool's own
 //!   collection statistics.
-//! - `vectors`: int8/f16 embedding store with exact top-k search.
+//! - `vectors`: int8/f16 embedding store with top-k search (exact in small stores,
+//!   pre-filtered by in-memory sign sketches in large ones).
 //! - `interim`: a fast model's profile vectors standing in until the upgrade.
 //! - [`sync`]: following the store's change feed; rebuilds.
 

@@ -13,8 +13,9 @@ use crate::auth::role_of;
 use crate::write::{on_tx, WriteTx};
 use crate::{on_backend, Role, Store, StoreError, User};
 
-/// A stored session (never the token itself).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A stored session (never the token itself); read by its column names
+/// (`SESSION_COLUMNS`) on both backends.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SessionRecord {
     pub id: String,
     pub user_id: String,
@@ -61,29 +62,15 @@ pub struct ThrottleCount {
     pub locked_until: Option<DateTime<Utc>>,
 }
 
-type SessionRow = (
-    String,
-    String,
-    DateTime<Utc>,
-    DateTime<Utc>,
-    DateTime<Utc>,
-    Option<String>,
-    Option<String>,
-    bool,
-);
-
-fn session_of(row: SessionRow) -> SessionRecord {
-    let (id, user_id, created_at, last_seen_at, expires_at, ip, user_agent, pending) = row;
-    SessionRecord {
-        id,
-        user_id,
-        created_at,
-        last_seen_at,
-        expires_at,
-        ip,
-        user_agent,
-        second_factor_pending: pending,
-    }
+/// A session with the columns of its user that signing in needs.
+#[derive(sqlx::FromRow)]
+struct SessionWithUser {
+    #[sqlx(flatten)]
+    session: SessionRecord,
+    role: String,
+    organisation_id: Option<String>,
+    profile_id: Option<String>,
+    disabled: bool,
 }
 
 const SESSION_COLUMNS: &str =
@@ -342,21 +329,7 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> Result<Option<(SessionRecord, User)>, StoreError> {
-        type Row = (
-            String,
-            String,
-            DateTime<Utc>,
-            DateTime<Utc>,
-            DateTime<Utc>,
-            Option<String>,
-            Option<String>,
-            bool,
-            String,
-            Option<String>,
-            Option<String>,
-            bool,
-        );
-        let row: Option<Row> = on_backend!(&self.backend, pool => {
+        let row: Option<SessionWithUser> = on_backend!(&self.backend, pool => {
             sqlx::query_as(
                 "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.ip, \
                    s.user_agent, s.second_factor_pending, \
@@ -368,32 +341,17 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        let Some((
-            id,
-            user_id,
-            created,
-            seen,
-            expires,
-            ip,
-            agent,
-            pending,
-            role,
-            org,
-            profile,
-            disabled,
-        )) = row
-        else {
+        let Some(row) = row else {
             return Ok(None);
         };
         let user = User {
-            role: role_of("user", &user_id, &role)?,
-            id: user_id.clone(),
-            organisation_id: org,
-            profile_id: profile,
-            disabled,
+            role: role_of("user", &row.session.user_id, &row.role)?,
+            id: row.session.user_id.clone(),
+            organisation_id: row.organisation_id,
+            profile_id: row.profile_id,
+            disabled: row.disabled,
         };
-        let session = session_of((id, user_id, created, seen, expires, ip, agent, pending));
-        Ok(Some((session, user)))
+        Ok(Some((row.session, user)))
     }
 
     /// The open sessions of a user, newest first.
@@ -402,10 +360,10 @@ impl Store {
             "SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = $1 AND ended_at IS NULL \
              ORDER BY created_at DESC, id LIMIT 1000"
         );
-        let rows: Vec<SessionRow> = on_backend!(&self.backend, pool => {
+        let rows: Vec<SessionRecord> = on_backend!(&self.backend, pool => {
             sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await?
         });
-        Ok(rows.into_iter().map(session_of).collect())
+        Ok(rows)
     }
 
     /// Notes that a session was used now. Outside any transaction: a read request

@@ -203,17 +203,35 @@ impl QuerySketch {
     }
 }
 
-/// Bit `j` of the sketch: code `j` is above zero. Written as a comparison and a
-/// shift per byte of whole 64-byte blocks, which LLVM turns into SIMD compares
-/// and mask moves (a branch per byte took 2.8 s to sketch 1M rows on opening).
+/// Bit `j` of the sketch: code `j` is above zero. Whole 64-byte blocks take four
+/// SSE2 compares and mask moves on x86_64 (a branch per byte took 2.8 s of CPU to
+/// sketch 1M rows on opening, LLVM's vectorisation of the portable loop 0.6 s).
 fn sketch_into(codes: &[u8], sketch: &mut [u64]) {
     for (word, block) in sketch.iter_mut().zip(codes.chunks(64)) {
-        let mut bits = 0u64;
-        for (i, &c) in block.iter().enumerate() {
-            bits |= u64::from((c as i8) > 0) << i;
-        }
-        *word = bits;
+        *word = match <&[u8; 64]>::try_from(block) {
+            #[cfg(target_arch = "x86_64")]
+            Ok(block) => positive_mask(block),
+            _ => block
+                .iter()
+                .enumerate()
+                .fold(0u64, |bits, (i, &c)| bits | (u64::from((c as i8) > 0) << i)),
+        };
     }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn positive_mask(block: &[u8; 64]) -> u64 {
+    use std::arch::x86_64::*;
+    let mut bits = 0u64;
+    for i in 0..4 {
+        // SAFETY: SSE2 is part of x86_64, and bytes 16·i..16·i + 16 are in `block`.
+        let mask = unsafe {
+            let v = _mm_loadu_si128(block.as_ptr().add(16 * i).cast());
+            _mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_setzero_si128()))
+        };
+        bits |= u64::from(mask as u16) << (16 * i);
+    }
+    bits
 }
 
 /// Each row's score against `query` ([`DEAD`] for a dead row), counted into
@@ -274,6 +292,23 @@ mod tests {
             };
             n
         ]
+    }
+
+    /// The SIMD mask of whole blocks is the portable definition, tail included.
+    #[test]
+    fn sketches_are_the_signs_above_zero() {
+        let codes: Vec<u8> = (0..200u32)
+            .map(|i| (i.wrapping_mul(151) % 256) as u8)
+            .collect();
+        let mut sketch = vec![0u64; 4];
+        sketch_into(&codes, &mut sketch);
+        for (j, &c) in codes.iter().enumerate() {
+            assert_eq!(
+                sketch[j / 64] >> (j % 64) & 1 == 1,
+                (c as i8) > 0,
+                "code {j}: {c}"
+            );
+        }
     }
 
     #[test]
