@@ -650,8 +650,12 @@ impl VectorStore {
     /// What the sketches' pre-filter misses: for `queries` stored vectors spread
     /// over the store, the share of the exact top `k` (int8 scan of every row, then
     /// f16) that the sketched search also returns, and both searches' times.
-    /// `None` for an empty store.
+    /// `None` for an empty store, and for one of more than `SKETCH_MAX_DIM`
+    /// dimensions, which `search` never pre-filters.
     pub fn sketch_recall(&self, queries: usize, k: usize) -> Result<Option<SketchRecall>> {
+        if self.dim > SKETCH_MAX_DIM {
+            return Ok(None);
+        }
         let live: Vec<usize> = (0..self.mapped_rows)
             .filter(|&r| self.meta[r].live)
             .collect();
