@@ -35,6 +35,7 @@ pub mod access;
 pub mod accounts;
 mod actor;
 pub mod analytics;
+mod applicants;
 pub mod catalog;
 pub mod checkpoints;
 pub mod commission;
@@ -120,6 +121,7 @@ struct Inner {
     checker: Checker,
     embeddings: embeddings::QueryEmbeddings,
     shortlists: shortlist::ShortlistCache,
+    profiles: applicants::ProfileCache,
     view_audit: view_audit::ViewAudit,
     ranking_threads: RankingThreads,
 }
@@ -135,6 +137,8 @@ impl App {
         let shortlists = shortlist::ShortlistCache::with_applicants(
             parts.config.limits.shortlist_cache_applicants,
         );
+        let profiles =
+            applicants::ProfileCache::with_bytes(parts.config.limits.profile_cache_bytes);
         App {
             inner: Arc::new(Inner {
                 store: parts.store,
@@ -146,6 +150,7 @@ impl App {
                 checker: Checker::default(),
                 embeddings: embeddings::QueryEmbeddings::default(),
                 shortlists,
+                profiles,
                 view_audit: view_audit::ViewAudit::default(),
                 ranking_threads: parts.ranking_threads,
             }),
@@ -240,6 +245,10 @@ impl App {
 
     pub(crate) fn shortlists(&self) -> &shortlist::ShortlistCache {
         &self.inner.shortlists
+    }
+
+    pub(crate) fn profile_cache(&self) -> &applicants::ProfileCache {
+        &self.inner.profiles
     }
 
     pub(crate) fn view_audit(&self) -> &view_audit::ViewAudit {

@@ -447,15 +447,14 @@ async fn rank(
     opts: ShortlistOptions,
     ranking: Arc<Ranking>,
 ) -> AppResult<Shortlist> {
-    let applicants: Vec<(Application, Profile)> = app
-        .store()
-        .applicants(&vacancy.id)
-        .await?
-        .into_iter()
-        .filter_map(|(a, p)| Some((a, p?)))
-        // Without processing consent nobody is ranked, shown or counted.
-        .filter(|(_, p)| p.consents_to(ConsentPurpose::Processing))
-        .collect();
+    let applicants: Vec<(Application, Arc<Profile>)> =
+        crate::applicants::applicants(app, &vacancy.id)
+            .await?
+            .into_iter()
+            .filter_map(|(a, p)| Some((a, p?)))
+            // Without processing consent nobody is ranked, shown or counted.
+            .filter(|(_, p)| p.consents_to(ConsentPurpose::Processing))
+            .collect();
     let overrides = overrides_of(app, &vacancy.id).await?;
     let ids: Vec<String> = applicants.iter().map(|(_, p)| p.id.to_string()).collect();
     let (scores, provenance, notes) = applicant_signals(app, &vacancy, ids).await?;
@@ -473,7 +472,7 @@ async fn rank(
                 let (bm25, dense, dense_model) =
                     scores.get(p.id.as_str()).copied().unwrap_or_default();
                 Candidate {
-                    record: p,
+                    record: &**p,
                     bm25,
                     dense,
                     dense_model,
@@ -486,7 +485,7 @@ async fn rank(
         let record_body = serde_json::to_string(&list.record)
             .map_err(|e| crate::AppError::internal(format!("ranking record: {e}")))?;
         let ranking_record = hex::encode(sha2::Sha256::digest(record_body.as_bytes()));
-        let by_profile: HashMap<&str, &(Application, Profile)> =
+        let by_profile: HashMap<&str, &(Application, Arc<Profile>)> =
             applicants.iter().map(|ap| (ap.1.id.as_str(), ap)).collect();
         // The matcher stops explaining eligible candidates at `limit` but lists every
         // ineligible one, so the eligible count is what remains.

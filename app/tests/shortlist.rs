@@ -11,11 +11,11 @@ use qabilet_app::config::{write_ranking, RankingFile};
 use qabilet_app::shortlist::{self, Shortlist, ShortlistOptions};
 use qabilet_app::{Actor, App, AppParts, Config, RankingThreads};
 use qabilet_demo::{DemoConfig, Generator};
-use qabilet_domain::{Application, ApplicationId, Profile, ProfileId};
+use qabilet_domain::{Application, ApplicationId, Profile, ProfileId, Vacancy};
 use qabilet_indexer::sync::catch_up;
 use qabilet_indexer::{Filters, Index, IndexConfig};
 use qabilet_matcher::ranking::{vacancy_query, RankingConfig};
-use qabilet_store::test_support;
+use qabilet_store::{test_support, Store};
 
 /// (application, rank, score, raw BM25, structured) of one applicant.
 type Ranked = (String, usize, f32, Option<f32>, Option<f32>);
@@ -80,29 +80,25 @@ fn outsider(i: usize, words: &str, template: &Profile) -> Profile {
     p
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_shortlist_depends_on_the_applicants_alone() {
-    for db in test_support::all().await {
-        let name = db.name;
-        let g = Generator::new(DemoConfig {
-            organisations: 12,
-            vacancies: 6,
-            profiles: 400,
-            ..DemoConfig::default()
-        });
-        let vacancy = g.vacancies().into_iter().next().unwrap();
-        let profiles: Vec<Profile> = g.profiles().collect();
-        let mut tx = db.store.begin().await.unwrap();
-        for o in g.organisations() {
-            tx.put_organisation(&o).await.unwrap();
-        }
-        tx.put_vacancy(&vacancy).await.unwrap();
-        for p in &profiles {
-            tx.put_profile(p).await.unwrap();
-        }
-        // Every 5th person applies: 80 applicants among 400.
-        let applicants: Vec<&Profile> = profiles.iter().step_by(5).collect();
-        for (i, p) in applicants.iter().enumerate() {
+/// A competition for the first generated vacancy among `people` generated
+/// profiles, every `every`-th of whom applied; the vacancy and everyone.
+async fn competition(store: &Store, people: usize, every: usize) -> (Vacancy, Vec<Profile>) {
+    let g = Generator::new(DemoConfig {
+        organisations: 12,
+        vacancies: 6,
+        profiles: people,
+        ..DemoConfig::default()
+    });
+    let vacancy = g.vacancies().into_iter().next().unwrap();
+    let profiles: Vec<Profile> = g.profiles().collect();
+    let mut tx = store.begin().await.unwrap();
+    for o in g.organisations() {
+        tx.put_organisation(&o).await.unwrap();
+    }
+    tx.put_vacancy(&vacancy).await.unwrap();
+    for (i, p) in profiles.iter().enumerate() {
+        tx.put_profile(p).await.unwrap();
+        if i % every == 0 {
             tx.put_application(&Application {
                 id: ApplicationId::new(format!("A-{i:03}")).unwrap(),
                 vacancy_id: vacancy.id.clone(),
@@ -114,8 +110,18 @@ async fn the_shortlist_depends_on_the_applicants_alone() {
             .await
             .unwrap();
         }
-        tx.commit().await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    (vacancy, profiles)
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shortlist_depends_on_the_applicants_alone() {
+    for db in test_support::all().await {
+        let name = db.name;
+        // Every 5th person applies: 80 applicants among 400.
+        let (vacancy, profiles) = competition(&db.store, 400, 5).await;
+        let applicants: Vec<&Profile> = profiles.iter().step_by(5).collect();
         let dir = tempfile::tempdir().unwrap();
         let index = Index::open(dir.path(), IndexConfig::default()).unwrap();
         let app = App::new(AppParts {
@@ -200,34 +206,7 @@ async fn the_shortlist_depends_on_the_applicants_alone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ranking_json_changes_the_ranking_at_the_next_request() {
     let db = test_support::sqlite().await;
-    let g = Generator::new(DemoConfig {
-        organisations: 12,
-        vacancies: 6,
-        profiles: 120,
-        ..DemoConfig::default()
-    });
-    let vacancy = g.vacancies().into_iter().next().unwrap();
-    let mut tx = db.store.begin().await.unwrap();
-    for o in g.organisations() {
-        tx.put_organisation(&o).await.unwrap();
-    }
-    tx.put_vacancy(&vacancy).await.unwrap();
-    for (i, p) in g.profiles().enumerate() {
-        tx.put_profile(&p).await.unwrap();
-        if i % 3 == 0 {
-            tx.put_application(&Application {
-                id: ApplicationId::new(format!("A-{i:03}")).unwrap(),
-                vacancy_id: vacancy.id.clone(),
-                profile_id: p.id.clone(),
-                submitted_at: Utc::now() - Duration::days(1),
-                stages: Vec::new(),
-                preference: None,
-            })
-            .await
-            .unwrap();
-        }
-    }
-    tx.commit().await.unwrap();
+    let (vacancy, _) = competition(&db.store, 120, 3).await;
     let data_dir = tempfile::tempdir().unwrap();
     let index = Index::open(&data_dir.path().join("index"), IndexConfig::default()).unwrap();
     let mut config = Config::with_defaults();
@@ -264,4 +243,94 @@ async fn ranking_json_changes_the_ranking_at_the_next_request() {
     let top = &second.eligible[0].explanation.parts;
     assert_eq!(top.bm25.unwrap().weight, 1.0);
     assert_eq!(second.eligible[0].score, top.bm25.unwrap().contribution);
+}
+
+/// The whole blind shortlist of `vacancy` as an operator sees it.
+async fn view(app: &App, vacancy: &qabilet_domain::VacancyId) -> Arc<Shortlist> {
+    let opts = ShortlistOptions {
+        blind: true,
+        limit: 500,
+    };
+    shortlist::shortlist(app, &Actor::operator("test"), vacancy, opts, "test")
+        .await
+        .unwrap()
+}
+
+/// A ranking from kept decoded profiles is the ranking from the store's: a consent
+/// withdrawn, a profile rewritten and a profile erased show in the next view. The
+/// second app decodes every applicant on every view; neither keeps rankings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kept_profiles_rank_as_the_stored_ones_after_every_write() {
+    for db in test_support::all().await {
+        let name = db.name;
+        let (vacancy, profiles) = competition(&db.store, 90, 3).await;
+        let dir = tempfile::tempdir().unwrap();
+        let index = Arc::new(RwLock::new(
+            Index::open(dir.path(), IndexConfig::default()).unwrap(),
+        ));
+        let app_with = |profile_cache_bytes: u64| {
+            let mut config = Config::with_defaults();
+            config.limits.shortlist_cache_applicants = 0;
+            config.limits.profile_cache_bytes = profile_cache_bytes;
+            App::new(AppParts {
+                store: db.store.clone(),
+                config,
+                index: Some(index.clone()),
+                model: None,
+                ranking_threads: RankingThreads::Sequential,
+            })
+        };
+        let (kept, read) = (app_with(64 << 20), app_with(0));
+        sync(&kept).await;
+        let first = view(&kept, &vacancy.id).await;
+        assert_eq!(first.applicants, 30, "[{name}]");
+        assert_eq!(ranking(&first), ranking(&*view(&read, &vacancy.id).await));
+
+        // The first applicant withdraws consent, the best-ranked one is rewritten
+        // without skills or experience, the last is erased.
+        let best = first.eligible[0].profile_id.clone();
+        let mut tx = db.store.begin().await.unwrap();
+        let mut withdrawn = profiles[0].clone();
+        for c in &mut withdrawn.consents {
+            c.revoked_at = Some(Utc::now());
+        }
+        tx.put_profile(&withdrawn).await.unwrap();
+        let mut rewritten = profiles
+            .iter()
+            .find(|p| p.id.as_str() == best)
+            .unwrap()
+            .clone();
+        rewritten.skills.clear();
+        rewritten.experience.clear();
+        tx.put_profile(&rewritten).await.unwrap();
+        tx.delete_profile(&profiles[87].id).await.unwrap();
+        tx.commit().await.unwrap();
+        sync(&kept).await;
+
+        let after = view(&kept, &vacancy.id).await;
+        assert_eq!(after.applicants, 28, "[{name}]");
+        let shown = |p: &str| {
+            after.eligible.iter().any(|e| e.profile_id == p)
+                || after.ineligible.iter().any(|e| e.profile_id == p)
+        };
+        assert!(
+            !shown(profiles[0].id.as_str()),
+            "[{name}] consent withdrawn"
+        );
+        assert!(!shown(profiles[87].id.as_str()), "[{name}] erased");
+        let entry_of = |view: &Shortlist| {
+            let application = &first.eligible[0].application_id;
+            ranking(view).into_iter().find(|r| &r.0 == application)
+        };
+        assert_ne!(
+            entry_of(&first),
+            entry_of(&after),
+            "[{name}] the rewrite moved nothing"
+        );
+        assert_eq!(
+            ranking(&after),
+            ranking(&*view(&read, &vacancy.id).await),
+            "[{name}] the kept profiles ranked otherwise than the stored ones"
+        );
+    }
 }

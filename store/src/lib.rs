@@ -11,6 +11,7 @@
 
 mod accounts;
 mod analytics;
+mod applicants;
 mod audit;
 mod auth;
 mod changes;
@@ -37,6 +38,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use accounts::{ApiKeySummary, SessionRecord, ThrottleCount, TotpState, UserSummary};
 pub use analytics::FlagCount;
+pub use applicants::{ProfileStamp, StampedBody};
 pub use audit::AuditChainError;
 pub use auth::{ApiKey, Declaration, Role, User};
 pub use changes::{Change, ChangeOp, RecordKind};

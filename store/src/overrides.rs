@@ -1,9 +1,8 @@
-//! What the ranked shortlist reads in one go: a vacancy's applicants with their
-//! profiles, and the commission's eligibility overrides for them.
+//! The commission's eligibility overrides of a vacancy's applicants, and the
+//! version a cached shortlist of it is checked against.
 
 use chrono::{DateTime, Utc};
-use qabilet_domain::{Application, Profile, VacancyId};
-use sqlx::types::Json;
+use qabilet_domain::VacancyId;
 
 use crate::write::{on_tx, WriteTx};
 use crate::{on_backend, Store, StoreError};
@@ -29,29 +28,6 @@ type OverrideRow = (String, String, String, String, String, DateTime<Utc>);
 pub struct CompetitionVersion(i64, i64, Option<String>, Option<i64>, i64, Option<String>);
 
 impl Store {
-    /// The applications to a vacancy with their profiles (`None` when the profile
-    /// was deleted meanwhile), in application id order: one query instead of one
-    /// per applicant.
-    pub async fn applicants(
-        &self,
-        vacancy: &VacancyId,
-    ) -> Result<Vec<(Application, Option<Profile>)>, StoreError> {
-        let rows: Vec<(Json<Application>, Option<Json<Profile>>)> = on_backend!(&self.backend, pool => {
-            sqlx::query_as(
-                "SELECT a.body, p.body FROM applications a \
-                 LEFT JOIN profiles p ON p.id = a.profile_id \
-                 WHERE a.vacancy_id = $1 ORDER BY a.id",
-            )
-            .bind(vacancy.as_str())
-            .fetch_all(pool)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(Json(a), p)| (a, p.map(|Json(p)| p)))
-            .collect())
-    }
-
     /// The vacancy's [`CompetitionVersion`]; `None` if it does not exist. Versions only
     /// grow and an application's `updated_at` moves with every stage written, so the
     /// sums and maxima below change with every relevant write (deleting a profile

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use serde::de::DeserializeOwned;
 use sqlx::types::Json;
 
-use crate::{on_backend, Store, StoreError};
+use crate::{on_backend, Backend, Store, StoreError};
 
 /// Ids bound in one `IN (…)` list: well under SQLite's 32,766 variables and
 /// PostgreSQL's 65,535 parameters.
@@ -56,6 +56,36 @@ impl Table {
     }
 }
 
+/// The rows `select` (a query ending in `WHERE id`) finds for `ids`, in no
+/// particular order. One query per [`IDS_PER_QUERY`] ids: a shortlist loads
+/// thousands of profiles and a round trip per profile would dominate its latency.
+pub(crate) async fn rows_by_ids<R>(
+    backend: &Backend,
+    select: &str,
+    ids: &[&str],
+) -> Result<Vec<R>, StoreError>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("{select} IN ({})", placeholders.join(", "));
+        let rows: Vec<R> = on_backend!(backend, pool => {
+            let mut q = sqlx::query_as(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(pool).await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 impl Store {
     async fn body_by_id<T>(&self, table: Table, id: &str) -> Result<Option<T>, StoreError>
     where
@@ -68,9 +98,7 @@ impl Store {
         Ok(row.map(|(Json(body),)| body))
     }
 
-    /// The records with any of `ids` (missing ids are skipped), keyed by id. One
-    /// query per [`IDS_PER_QUERY`] ids: a shortlist loads hundreds of profiles and a
-    /// round trip per profile would dominate its latency.
+    /// The records with any of `ids` (missing ids are skipped), keyed by id.
     async fn bodies_by_ids<T>(
         &self,
         table: Table,
@@ -79,27 +107,15 @@ impl Store {
     where
         T: DeserializeOwned + Send + Unpin + 'static,
     {
-        let mut out = HashMap::with_capacity(ids.len());
         // The records search shows and the index is built from: from the standby
         // when there is one (read your writes kept; see `replica`).
         let backend = self.for_reading().await;
-        for chunk in ids.chunks(IDS_PER_QUERY) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT id, body FROM {} WHERE id IN ({})",
-                table.name(),
-                placeholders.join(", ")
-            );
-            let rows: Vec<(String, Json<T>)> = on_backend!(&backend, pool => {
-                let mut q = sqlx::query_as(&sql);
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                q.fetch_all(pool).await?
-            });
-            out.extend(rows.into_iter().map(|(id, Json(body))| (id, body)));
-        }
-        Ok(out)
+        let select = format!("SELECT id, body FROM {} WHERE id", table.name());
+        let rows: Vec<(String, Json<T>)> = rows_by_ids(&backend, &select, ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, Json(body))| (id, body))
+            .collect())
     }
 
     /// Profiles by id, keyed by id; ids not in the store are absent from the map.

@@ -290,3 +290,93 @@ async fn an_application_id_cannot_be_reused_for_another_candidate() {
         assert!(matches!(err, StoreError::Conflict(_)), "[{}] {err}", t.name);
     }
 }
+
+/// The stamps a shortlist keeps decoded profiles by: every write that changes a
+/// profile moves its stamp, an unchanged write does not, and a profile erased and
+/// created again never comes back with a stamp it had before.
+#[tokio::test]
+async fn applicant_stamps_move_with_every_profile_write() {
+    use qabilet_domain::Application;
+    let application = |id: &str, profile: &str| -> Application {
+        parse_json(&format!(
+            r#"{{"id":"{id}","vacancy_id":"V-1","profile_id":"{profile}","submitted_at":"2026-11-01T10:00:00Z"}}"#
+        ))
+        .unwrap()
+    };
+    for t in test_support::all().await {
+        let s = &t.store;
+        let v = VacancyId::new("V-1").unwrap();
+        let mut tx = s.begin().await.on(&t, "begin");
+        tx.put_organisation(&organisation()).await.on(&t, "org");
+        tx.put_vacancy(&vacancy("V-1", "x")).await.on(&t, "vacancy");
+        for (a, p) in [("A-1", "P-1"), ("A-2", "P-2")] {
+            tx.put_profile(&profile(p, false)).await.on(&t, "profile");
+            tx.put_application(&application(a, p)).await.on(&t, "apply");
+        }
+        tx.commit().await.on(&t, "commit");
+        let stamps = |rows: Vec<(Application, Option<qabilet_store::ProfileStamp>)>| {
+            rows.into_iter()
+                .map(|(a, s)| (a.id.to_string(), s.unwrap()))
+                .collect::<Vec<_>>()
+        };
+        let first = stamps(s.applicant_stamps(&v).await.on(&t, "stamps"));
+        assert_eq!(first.len(), 2, "[{}]", t.name);
+        assert_eq!(
+            (first[0].0.as_str(), first[0].1.id.as_str()),
+            ("A-1", "P-1")
+        );
+
+        // The body read by id carries the same stamp, and decodes to the profile.
+        let bodies = s
+            .profile_bodies(&["P-1", "P-absent"])
+            .await
+            .on(&t, "bodies");
+        assert_eq!(bodies.len(), 1, "[{}]", t.name);
+        assert_eq!(bodies[0].stamp, first[0].1, "[{}]", t.name);
+        let decoded: Profile = serde_json::from_str(&bodies[0].body).unwrap();
+        assert_eq!(decoded, profile("P-1", false), "[{}]", t.name);
+
+        // A consent withdrawn moves P-1's stamp; P-2 written unchanged keeps its own.
+        let mut tx = s.begin().await.on(&t, "begin");
+        tx.put_profile(&profile("P-1", true)).await.on(&t, "revoke");
+        tx.put_profile(&profile("P-2", false)).await.on(&t, "same");
+        tx.commit().await.on(&t, "commit");
+        let second = stamps(s.applicant_stamps(&v).await.on(&t, "stamps"));
+        assert_ne!(second[0].1, first[0].1, "[{}]", t.name);
+        assert_eq!(second[0].1.version, first[0].1.version + 1, "[{}]", t.name);
+        assert_eq!(second[1].1, first[1].1, "[{}]", t.name);
+
+        // Erased and created again (with its application): a stamp never seen.
+        let p2 = ProfileId::new("P-2").unwrap();
+        let mut tx = s.begin().await.on(&t, "begin");
+        tx.delete_profile(&p2).await.on(&t, "erase");
+        tx.commit().await.on(&t, "commit");
+        assert_eq!(s.applicant_stamps(&v).await.on(&t, "stamps").len(), 1);
+        let mut tx = s.begin().await.on(&t, "begin");
+        let mut again = profile("P-2", false);
+        again.summary = "Экономист".into();
+        tx.put_profile(&again).await.on(&t, "again");
+        tx.put_application(&application("A-2", "P-2"))
+            .await
+            .on(&t, "apply");
+        tx.commit().await.on(&t, "commit");
+        let third = stamps(s.applicant_stamps(&v).await.on(&t, "stamps"));
+        assert_eq!(third[1].1.version, 1, "[{}]", t.name);
+        assert_ne!(third[1].1, first[1].1, "[{}]", t.name);
+
+        // More ids than one query binds: each found once, the absent skipped.
+        let absent: Vec<String> = (0..1_203).map(|i| format!("X-{i}")).collect();
+        let mut ids = vec!["P-1"];
+        ids.extend(absent.iter().map(String::as_str));
+        ids.push("P-2");
+        let mut found: Vec<String> = s
+            .profile_bodies(&ids)
+            .await
+            .on(&t, "many")
+            .into_iter()
+            .map(|b| b.stamp.id)
+            .collect();
+        found.sort();
+        assert_eq!(found, ["P-1", "P-2"], "[{}]", t.name);
+    }
+}

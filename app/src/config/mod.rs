@@ -223,6 +223,9 @@ pub struct Limits {
     /// Applicants of all the ranked shortlists a node keeps between views (see
     /// `shortlist::ShortlistCache`); 0 ranks every view afresh.
     pub shortlist_cache_applicants: u64,
+    /// Stored text of the decoded profiles a node keeps for ranking, in bytes
+    /// (see `applicants::ProfileCache`); 0 decodes every applicant on every view.
+    pub profile_cache_bytes: u64,
 }
 
 impl Default for Limits {
@@ -237,6 +240,7 @@ impl Default for Limits {
             query_chars: QUERY_CHARS,
             reserve_days: 1..=1_095,
             shortlist_cache_applicants: 200_000,
+            profile_cache_bytes: 256 << 20,
         }
     }
 }

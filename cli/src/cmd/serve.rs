@@ -79,6 +79,10 @@ pub struct ServeArgs {
     /// memory grows with them); 0 ranks every view afresh.
     #[arg(long, default_value_t = 200_000)]
     pub shortlist_cache_applicants: u64,
+    /// MiB of stored profile text kept decoded for ranking: a view re-reads
+    /// only the profiles written since (0 reads and decodes every one).
+    #[arg(long, default_value_t = 256)]
+    pub profile_cache_mib: u64,
     /// Minutes a session may stay unused before it ends.
     #[arg(long, default_value_t = 30)]
     pub session_idle_minutes: u64,
@@ -121,6 +125,7 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
     config.sessions.secure_cookies = args.secure_cookies || !args.addr.ip().is_loopback();
     config.sessions.trusted_proxies = args.trusted_proxies.clone();
     config.limits.shortlist_cache_applicants = args.shortlist_cache_applicants;
+    config.limits.profile_cache_bytes = args.profile_cache_mib.saturating_mul(1 << 20);
     config.audit.interval = Duration::from_secs(args.audit_checkpoint_minutes.max(1) * 60);
     if !config.sessions.secure_cookies {
         eprintln!(
