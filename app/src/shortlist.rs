@@ -19,6 +19,7 @@
 //! are cached until the competition, the index or the ranking weights change.
 
 mod entries;
+mod fresh;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -171,7 +172,13 @@ type Versions = (CompetitionVersion, u64, usize, u64);
 /// memory. Keyed by `limit` as well, as it once was, the national load test (which
 /// asked for every limit from 1 to 500) kept 256 copies of one competition and the
 /// server's memory grew throughout the run.
-pub(crate) struct ShortlistCache(Option<Cache<ShortlistKey, Arc<Shortlist>, ByApplicants>>);
+///
+/// A node that keeps none still shares rankings among views that arrive together
+/// (see [`fresh`]).
+pub(crate) enum ShortlistCache {
+    Kept(Cache<ShortlistKey, Arc<Shortlist>, ByApplicants>),
+    Fresh(fresh::FreshRankings),
+}
 
 /// (vacancy, blind, what it was computed from): a ranking of older data is never
 /// found again and leaves as the cache fills.
@@ -189,12 +196,13 @@ impl quick_cache::Weighter<ShortlistKey, Arc<Shortlist>> for ByApplicants {
 
 impl ShortlistCache {
     /// A cache holding shortlists of `applicants` applicants in all; 0 keeps none,
-    /// so every view ranks afresh (what the national load test measures as the
-    /// uncached shortlist).
+    /// so every view is of a ranking started after it arrived (what the national
+    /// load test measures as the uncached shortlist).
     pub(crate) fn with_applicants(applicants: u64) -> ShortlistCache {
-        ShortlistCache(
-            (applicants > 0).then(|| Cache::with_weighter(1_024, applicants, ByApplicants)),
-        )
+        if applicants == 0 {
+            return ShortlistCache::Fresh(fresh::FreshRankings::default());
+        }
+        ShortlistCache::Kept(Cache::with_weighter(1_024, applicants, ByApplicants))
     }
 }
 
@@ -280,9 +288,25 @@ pub(crate) async fn for_replay(
 async fn cached(app: &App, vacancy: Vacancy, opts: ShortlistOptions) -> AppResult<Arc<Shortlist>> {
     let longest = app.limits().shortlist_entries;
     let limit = crate::how_many_of("limit", Some(opts.limit), 50, longest)?;
-    let Some(cache) = app.shortlists().0.as_ref() else {
-        let opts = ShortlistOptions { limit, ..opts };
-        return Ok(Arc::new(rank(app, vacancy, opts, app.ranking()).await?));
+    let cache = match app.shortlists() {
+        ShortlistCache::Kept(cache) => cache,
+        ShortlistCache::Fresh(fresh) => {
+            let key = (vacancy.id.to_string(), opts.blind);
+            let view = fresh
+                .shared(key, limit, |longest| async move {
+                    // Read again: the ranking starts after every view sharing it arrived.
+                    let vacancy = app.store().vacancy(&vacancy.id).await?.ok_or_else(|| {
+                        crate::AppError::not_found(format!("vacancy {} does not exist", vacancy.id))
+                    })?;
+                    let opts = ShortlistOptions {
+                        limit: longest,
+                        ..opts
+                    };
+                    rank(app, vacancy, opts, app.ranking()).await
+                })
+                .await?;
+            return Ok(first(view, limit));
+        }
     };
     let competition = app
         .store()
@@ -479,7 +503,10 @@ async fn rank(
                 }
             })
             .collect();
-        let ranker = app.ranker(&ranking.config, provenance.clone());
+        // On every core: a competition is ranked once at a time however many
+        // view it (`cached`, `fresh`), so its ranking is what those views wait for.
+        let mut ranker = app.ranker(&ranking.config, provenance.clone());
+        ranker.parallel = true;
         let limit = opts.limit;
         let list = ranker.shortlist_with_overrides(&vacancy, &candidates, &overrides, limit);
         let record_body = serde_json::to_string(&list.record)
