@@ -257,7 +257,11 @@ fn run(command: Command, ctx: &Context) -> anyhow::Result<()> {
                     cmd::users::keys(command, &app, &ctx.data_dir).await
                 }
                 Command::Index(cmd) => {
-                    let model = cmd::default_model(&ctx.data_dir)?;
+                    let model = if cmd.needs_model() {
+                        cmd::default_model(&ctx.data_dir)?
+                    } else {
+                        None
+                    };
                     let embedder = model.as_ref().map(|m| m as &dyn qabilet_indexer::sync::Embedder);
                     cmd::index::run(cmd, &store, &ctx.data_dir, embedder).await
                 }

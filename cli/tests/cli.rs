@@ -144,6 +144,21 @@ async fn a_malformed_file_is_rejected_with_its_line_and_nothing_is_written() {
             &["import", "profiles", bad.to_str().unwrap()],
         ));
         assert_eq!(t.store.counts().await.unwrap().profiles, 49, "[{}]", t.name);
+
+        // A model folder that does not load stops a rebuild that would use it,
+        // and not one told to load none.
+        std::fs::create_dir_all(data.join("models/multilingual-e5-small")).unwrap();
+        let broken = qabilet(&data, &t.url, &["index", "rebuild"]);
+        let stderr = String::from_utf8_lossy(&broken.stderr);
+        assert!(!broken.status.success(), "[{}] {stderr}", t.name);
+        assert!(
+            stderr.contains("loading the embedding model"),
+            "[{}] {stderr}",
+            t.name
+        );
+        ok(qabilet(&data, &t.url, &["index", "rebuild", "--no-model"]));
+        let status = ok(qabilet(&data, &t.url, &["index", "status"]));
+        assert!(status.contains("49"), "[{}] {status}", t.name);
     }
 }
 

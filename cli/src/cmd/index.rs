@@ -49,6 +49,24 @@ pub struct BulkArgs {
     /// `qabilet index upgrade` (or the server) upgrades them to the transformer's.
     #[arg(long = "static")]
     pub static_first: bool,
+    /// Load no transformer: records get no transformer vector now (with
+    /// `--static`, profiles get interim ones), and a later `index sync` or the
+    /// server computes them. Embedding 50,000 vacancies alone takes hours on two
+    /// cores, so a national bulk load is searchable in minutes only without it.
+    #[arg(long)]
+    pub no_model: bool,
+}
+
+impl IndexCommand {
+    /// Whether the command embeds with the transformer (so loads it): not when
+    /// told `--no-model`, and never to show the status.
+    pub fn needs_model(&self) -> bool {
+        match self {
+            IndexCommand::Rebuild(args) | IndexCommand::Sync(args) => !args.no_model,
+            IndexCommand::Upgrade(_) => true,
+            IndexCommand::Status => false,
+        }
+    }
 }
 
 #[derive(Args)]
