@@ -292,4 +292,39 @@ async fn interim_vectors_rank_with_their_own_model_until_the_follower_upgrades_t
     );
     let used = models_of(&r.json);
     assert!(used.iter().all(|m| m == model.model_id()), "{used:?}");
+
+    // A backlog as long as a bulk import's gives the profiles it brings interim
+    // vectors; a shorter one the transformer's.
+    use qabilet_app::follower::{follow_once_with, BulkModel};
+    let template = store.profiles_page("", 1).await.unwrap().remove(0);
+    let add = |ids: std::ops::Range<usize>| {
+        let (store, template) = (store.clone(), template.clone());
+        async move {
+            let mut tx = store.begin().await.unwrap();
+            for i in ids {
+                let mut p = template.clone();
+                p.id = qabilet_domain::ProfileId::new(format!("P-BULK-{i}")).unwrap();
+                p.summary = format!("{} {i}", p.summary);
+                tx.put_profile(&p).await.unwrap();
+            }
+            tx.commit().await.unwrap();
+        }
+    };
+    // Bulk from a backlog of 3 changes.
+    let bulk = BulkModel {
+        model: fast.clone(),
+        from_backlog: 3,
+    };
+    let follow = || async {
+        let report = follow_once_with(&store, &index, Some(&model), Some(&bulk)).await;
+        assert!(report.unwrap().is_some());
+    };
+    add(0..3).await;
+    follow().await;
+    assert_eq!(index.read().unwrap().interim_count(), 3);
+    assert_eq!(index.read().unwrap().vector_counts().1, profiles);
+    add(3..5).await;
+    follow().await;
+    assert_eq!(index.read().unwrap().interim_count(), 3);
+    assert_eq!(index.read().unwrap().vector_counts().1, profiles + 2);
 }

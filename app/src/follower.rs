@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use qabilet_indexer::sync::{follow, upgrade, Embedder, Embedders, SyncReport, UpgradeReport};
-use qabilet_models::EmbeddingModel;
+use qabilet_models::{EmbeddingModel, StaticModel};
 use qabilet_store::Store;
 
 use crate::SharedIndex;
@@ -78,11 +78,39 @@ pub fn longest_write_hold_micros() -> u64 {
 
 static LONGEST_HOLD: AtomicU64 = AtomicU64::new(0);
 
+/// A backlog of at least this many changes (a bulk import) gives the profiles
+/// it changes interim vectors of the index's static model, upgraded afterwards
+/// like a bulk load's, instead of the transformer's. The national load test
+/// imported 100,000 profiles beside a server with the transformer loaded: it
+/// embeds each feed batch of 1,000 before committing, and six minutes later
+/// `/readyz` still reported 97,000 changes behind; the static model took the same
+/// import in 160 s. Edits of a few profiles still get the transformer at once.
+pub const BULK_BACKLOG: u64 = 2_000;
+
+/// The static model a follower gives a bulk backlog's profiles (see
+/// [`BULK_BACKLOG`]), and from how many changes behind.
+#[derive(Clone)]
+pub struct BulkModel {
+    pub model: Arc<StaticModel>,
+    pub from_backlog: u64,
+}
+
 /// Applies the changes the index has not seen yet; `None` when it was up to date.
 pub async fn follow_once(
     store: &Store,
     index: &SharedIndex,
     model: Option<&Arc<EmbeddingModel>>,
+) -> Result<Option<SyncReport>, String> {
+    follow_once_with(store, index, model, None).await
+}
+
+/// [`follow_once`], embedding a backlog of `bulk.from_backlog` changes or more
+/// with `bulk.model` for profiles.
+pub async fn follow_once_with(
+    store: &Store,
+    index: &SharedIndex,
+    model: Option<&Arc<EmbeddingModel>>,
+    bulk: Option<&BulkModel>,
 ) -> Result<Option<SyncReport>, String> {
     let target = store.last_change_seq().await.map_err(|e| e.to_string())?;
     // On the blocking pool: never block an async worker on the index lock.
@@ -95,14 +123,21 @@ pub async fn follow_once(
     })
     .await
     .map_err(|e| format!("index follower task: {e}"))?;
-    if u64::try_from(target).unwrap_or(0) <= applied {
+    let target = u64::try_from(target).unwrap_or(0);
+    if target <= applied {
         return Ok(None);
     }
+    let interim = bulk
+        .filter(|b| target - applied >= b.from_backlog)
+        .map(|b| b.model.clone());
     let (store, index, model) = (store.clone(), index.clone(), model.cloned());
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
-        let embedder = model.as_deref().map(|m| m as &dyn Embedder);
-        runtime.block_on(follow(&store, &index, Embedders::main(embedder), &()))
+        let embedders = Embedders {
+            main: model.as_deref().map(|m| m as &dyn Embedder),
+            interim: interim.as_deref().map(|m| m as &dyn Embedder),
+        };
+        runtime.block_on(follow(&store, &index, embedders, &()))
     })
     .await
     .map_err(|e| format!("index follower task: {e}"))?
@@ -124,10 +159,11 @@ pub fn spawn_follower(
     tick: Duration,
     stop: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
-    spawn_follower_with(store, index, model, tick, stop, true)
+    spawn_follower_with(store, index, model, tick, stop, true, None)
 }
 
-/// [`spawn_follower`], upgrading interim vectors only when `upgrade` is true. After
+/// [`spawn_follower`], upgrading interim vectors only when `upgrade` is true, and
+/// giving a bulk backlog's profiles `bulk`'s vectors (see [`BULK_BACKLOG`]). After
 /// a national bulk load the upgrade keeps about one core busy for hours (a batch of
 /// [`UPGRADE_BATCH`] per tick), so an operator may leave it to `qabilet index
 /// upgrade` off-peak (`qabilet serve --no-interim-upgrade`).
@@ -138,6 +174,7 @@ pub fn spawn_follower_with(
     tick: Duration,
     mut stop: watch::Receiver<bool>,
     upgrade: bool,
+    bulk: Option<BulkModel>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
@@ -145,7 +182,7 @@ pub fn spawn_follower_with(
                 _ = tokio::time::sleep(tick) => {}
                 _ = stop.wait_for(|s| *s) => break,
             }
-            match follow_once(&store, &index, model.as_ref()).await {
+            match follow_once_with(&store, &index, model.as_ref(), bulk.as_ref()).await {
                 Ok(Some(r)) => tracing::debug!(
                     changes = r.changes,
                     upserted = r.upserted,

@@ -26,7 +26,7 @@ use anyhow::Context as _;
 use qabilet_api::email::EmailConfig;
 use qabilet_api::outbox::{spawn_delivery, WebhookConfig};
 use qabilet_api::HttpConfig;
-use qabilet_app::follower::spawn_follower_with;
+use qabilet_app::follower::{spawn_follower_with, BulkModel, BULK_BACKLOG};
 use qabilet_app::{App, AppParts, Config, RankingThreads};
 use qabilet_indexer::{Index, IndexConfig};
 use qabilet_store::Store;
@@ -217,6 +217,11 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
             Duration::from_millis(args.index_follow_ms.max(50)),
             stop_rx.clone(),
             !args.no_interim_upgrade,
+            // Only the index's own static model: another would replace its vectors.
+            app.interim_model().map(|model| BulkModel {
+                model: model.clone(),
+                from_backlog: BULK_BACKLOG,
+            }),
         )
     });
 
