@@ -87,6 +87,10 @@ static LONGEST_HOLD: AtomicU64 = AtomicU64::new(0);
 /// import in 160 s. Edits of a few profiles still get the transformer at once.
 pub const BULK_BACKLOG: u64 = 2_000;
 
+/// Changes the transformer embeds per follower call when a static model could
+/// take a bulk backlog (see [`BulkModel`]).
+pub const TRANSFORMER_STEP: u64 = 64;
+
 /// The static model a follower gives a bulk backlog's profiles (see
 /// [`BULK_BACKLOG`]), and from how many changes behind.
 #[derive(Clone)]
@@ -127,9 +131,15 @@ pub async fn follow_once_with(
     if target <= applied {
         return Ok(None);
     }
-    let interim = bulk
-        .filter(|b| target - applied >= b.from_backlog)
-        .map(|b| b.model.clone());
+    let (interim, up_to) = match bulk {
+        Some(b) if target - applied >= b.from_backlog => (Some(b.model.clone()), None),
+        // The transformer takes a few changes per call while the static model is
+        // at hand, so that an import which has just begun (its first tick sees a
+        // short backlog) is taken as a bulk one at the next tick rather than
+        // after minutes of embedding a whole feed batch.
+        Some(_) => (None, Some(applied + TRANSFORMER_STEP)),
+        None => (None, None),
+    };
     let (store, index, model) = (store.clone(), index.clone(), model.cloned());
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
@@ -137,7 +147,7 @@ pub async fn follow_once_with(
             main: model.as_deref().map(|m| m as &dyn Embedder),
             interim: interim.as_deref().map(|m| m as &dyn Embedder),
         };
-        runtime.block_on(follow(&store, &index, embedders, &()))
+        runtime.block_on(follow(&store, &index, embedders, up_to, &()))
     })
     .await
     .map_err(|e| format!("index follower task: {e}"))?

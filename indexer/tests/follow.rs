@@ -25,9 +25,23 @@ async fn follow_applies_every_kind_of_change_in_short_commits() {
         let dir = tempfile::tempdir().unwrap();
         let embedder = FakeEmbedder::new("fake-a");
         fill(store, VACANCIES, PROFILES).await;
+        // Up to a given change: that far and no further.
+        let halfway = u64::try_from(store.last_change_seq().await.unwrap() / 2).unwrap();
+        let part_dir = tempfile::tempdir().unwrap();
+        let part = RwLock::new(Index::open(part_dir.path(), config(1_000_000)).unwrap());
+        let embedders = Embedders::main(Some(&embedder));
+        sync::follow(store, &part, embedders, Some(halfway), &())
+            .await
+            .unwrap();
+        assert_eq!(
+            part.read().unwrap().last_applied_seq(),
+            halfway,
+            "[{}]",
+            t.name
+        );
         // A large automatic-commit interval: every commit seen is `follow`'s own.
         let index = RwLock::new(Index::open(dir.path(), config(1_000_000)).unwrap());
-        let report = sync::follow(store, &index, Embedders::main(Some(&embedder)), &())
+        let report = sync::follow(store, &index, Embedders::main(Some(&embedder)), None, &())
             .await
             .unwrap();
         assert_eq!(
@@ -46,7 +60,7 @@ async fn follow_applies_every_kind_of_change_in_short_commits() {
         assert_in_step(store, &index.read().unwrap(), Some(&embedder), &Gone::new()).await;
 
         let gone = mutate(store, PROFILES, 20).await;
-        sync::follow(store, &index, Embedders::main(Some(&embedder)), &())
+        sync::follow(store, &index, Embedders::main(Some(&embedder)), None, &())
             .await
             .unwrap();
         assert_in_step(store, &index.read().unwrap(), Some(&embedder), &gone).await;
@@ -99,7 +113,7 @@ async fn a_search_reads_the_index_while_a_batch_embeds() {
     // As the server's follower runs it: on a thread that may block.
     let following = tokio::task::spawn_blocking(move || {
         let embedders = Embedders::main(Some(&*embedder as &dyn Embedder));
-        runtime.block_on(sync::follow(&store, &shared, embedders, &()))
+        runtime.block_on(sync::follow(&store, &shared, embedders, None, &()))
     });
 
     let mut reads_during_embedding = 0;

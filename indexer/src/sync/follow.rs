@@ -81,14 +81,16 @@ fn holding<T>(
     out
 }
 
-/// Applies every change of the store's feed after the index's last applied one,
-/// then computes the vectors missing, like [`super::catch_up_with`], taking the
-/// write lock only to apply and commit short chunks (see the module docs).
-/// Blocking work (the embedder, commits) runs on the calling task.
+/// Applies every change of the store's feed after the index's last applied one
+/// (up to change `up_to` when given), then computes the vectors missing, like
+/// [`super::catch_up_with`], taking the write lock only to apply and commit short
+/// chunks (see the module docs). Blocking work (the embedder, commits) runs on
+/// the calling task.
 pub async fn follow(
     store: &Store,
     index: &RwLock<Index>,
     embedders: Embedders<'_>,
+    up_to: Option<u64>,
     progress: &dyn Progress,
 ) -> Result<SyncReport> {
     let mut report = SyncReport {
@@ -103,11 +105,13 @@ pub async fn follow(
         Ok(())
     })?;
 
-    let target = to_u64(store.last_change_seq().await?);
+    let last_in_store = to_u64(store.last_change_seq().await?);
+    let target = up_to.map_or(last_in_store, |up_to| up_to.min(last_in_store));
     let mut after = report.from_seq;
     progress.begin(Phase::Changes, target.saturating_sub(after));
     while after < target {
-        let changes = store.changes_after(to_i64(after), FEED_BATCH).await?;
+        let mut changes = store.changes_after(to_i64(after), FEED_BATCH).await?;
+        changes.retain(|c| to_u64(c.seq) <= target);
         let Some(last) = changes.last().map(|c| to_u64(c.seq)) else {
             break;
         };
