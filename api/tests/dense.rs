@@ -263,6 +263,17 @@ async fn interim_vectors_rank_with_their_own_model_until_the_follower_upgrades_t
     assert!(!used.is_empty(), "{}", r.text);
     assert!(used.iter().all(|m| m == fast.model_id()), "{used:?}");
 
+    // A node whose vacancies lost their vectors (the model changed, or the index
+    // was built with `--static --no-model`) gets them back from the follower with
+    // nothing in the feed, beside the upgrade of the profiles' interim vectors.
+    let vacancies = index.read().unwrap().counts().0 as usize;
+    {
+        let mut index = index.write().unwrap();
+        index.reset_vectors(model.model_id()).unwrap();
+        index.commit().unwrap();
+    }
+    assert_eq!(index.read().unwrap().vector_counts().0, 0);
+    assert_eq!(index.read().unwrap().interim_count(), profiles);
     // The follower upgrades them in the background.
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let follower = qabilet_app::follower::spawn_follower(
@@ -273,10 +284,14 @@ async fn interim_vectors_rank_with_their_own_model_until_the_follower_upgrades_t
         stopped,
     );
     let started = std::time::Instant::now();
-    while index.read().unwrap().interim_count() > 0 {
+    let done = || {
+        let index = index.read().unwrap();
+        index.interim_count() == 0 && index.vector_counts().0 == vacancies
+    };
+    while !done() {
         assert!(
             started.elapsed().as_secs() < 120,
-            "not upgraded within 2 minutes"
+            "not upgraded and backfilled within 2 minutes"
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }

@@ -15,6 +15,12 @@
 //! loading and embedding a whole batch), and a search waits for at most one
 //! chunk's commit.
 //!
+//! Then, when the index lacks vectors the loaded models could compute (built
+//! without a model, or the model changed), it computes them for about
+//! [`BACKFILL_BUDGET`] ([`qabilet_indexer::sync::backfill_some`]), resuming next
+//! tick where it stopped: the feed goes first, so a change never waits behind a
+//! backfill of thousands of records.
+//!
 //! When the index holds interim (static-model) profile vectors and the transformer
 //! is loaded, each tick then upgrades one small batch of them
 //! ([`qabilet_indexer::sync::upgrade`]): embedded outside the lock, swapped under it.
@@ -25,7 +31,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use qabilet_indexer::sync::{follow, upgrade, Embedder, Embedders, SyncReport, UpgradeReport};
+use qabilet_indexer::sync::{
+    backfill_some, follow, upgrade, BackfillCursor, Embedder, Embedders, SyncReport, UpgradeReport,
+};
 use qabilet_models::{EmbeddingModel, StaticModel};
 use qabilet_store::Store;
 
@@ -38,6 +46,59 @@ pub const DEFAULT_TICK: Duration = Duration::from_millis(500);
 
 /// Interim vectors upgraded per tick.
 pub const UPGRADE_BATCH: usize = 32;
+
+/// How long one tick's backfill embeds at most (beyond its first chunk of
+/// [`qabilet_indexer::sync::BACKFILL_CHUNK`] records): what a change may wait for
+/// behind it.
+pub const BACKFILL_BUDGET: Duration = Duration::from_millis(500);
+
+/// Computes, for about `budget`, vectors missing from the index, resuming at
+/// `cursor`: vacancies' with the transformer, profiles' with the bulk model when
+/// given (interim vectors, upgraded later) and with the transformer otherwise.
+/// Returns the cursor to resume at, and the report when anything was embedded.
+pub async fn backfill_once(
+    store: &Store,
+    index: &SharedIndex,
+    model: Option<&Arc<EmbeddingModel>>,
+    bulk: Option<&BulkModel>,
+    mut cursor: BackfillCursor,
+    budget: Duration,
+) -> (BackfillCursor, Result<Option<SyncReport>, String>) {
+    let Some(model) = model.cloned() else {
+        return (cursor, Ok(None));
+    };
+    let (store, index) = (store.clone(), index.clone());
+    let interim = bulk.map(|b| b.model.clone());
+    let runtime = tokio::runtime::Handle::current();
+    let task = tokio::task::spawn_blocking(move || {
+        let embedders = Embedders {
+            main: Some(&*model as &dyn Embedder),
+            interim: interim.as_deref().map(|m| m as &dyn Embedder),
+        };
+        let done = runtime.block_on(backfill_some(
+            &store,
+            &index,
+            embedders,
+            &mut cursor,
+            budget,
+        ));
+        (cursor, done)
+    });
+    match task.await {
+        Ok((cursor, done)) => {
+            let done = done.map_err(|e| e.to_string()).map(|report| {
+                LONGEST_HOLD.fetch_max(report.longest_hold_micros, Ordering::Relaxed);
+                Some(report).filter(|r| r.embedded > 0)
+            });
+            (cursor, done)
+        }
+        // The cursor went with the task: the next tick starts a new pass.
+        Err(e) => (
+            BackfillCursor::default(),
+            Err(format!("index backfill task: {e}")),
+        ),
+    }
+}
 
 /// Upgrades one batch of interim profile vectors to `model`'s; `None` when there
 /// are none.
@@ -158,8 +219,8 @@ pub async fn follow_once_with(
     .map_err(|e| e.to_string())
 }
 
-/// Runs [`follow_once`] every `tick` until `stop` turns true, upgrading interim
-/// vectors as it goes. Failures are logged and retried on the next tick: the index
+/// Runs [`follow_once`] every `tick` until `stop` turns true, computing missing
+/// vectors ([`backfill_once`]) and upgrading interim ones as it goes. Failures are logged and retried on the next tick: the index
 /// only lags, it never diverges, because the next run replays from the last
 /// committed change.
 pub fn spawn_follower(
@@ -187,6 +248,7 @@ pub fn spawn_follower_with(
     bulk: Option<BulkModel>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
+        let mut cursor = BackfillCursor::default();
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(tick) => {}
@@ -203,6 +265,21 @@ pub fn spawn_follower_with(
                 ),
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "index follower: will retry"),
+            }
+            let done;
+            (cursor, done) = backfill_once(
+                &store,
+                &index,
+                model.as_ref(),
+                bulk.as_ref(),
+                cursor,
+                BACKFILL_BUDGET,
+            )
+            .await;
+            match done {
+                Ok(Some(r)) => tracing::debug!(embedded = r.embedded, "missing vectors computed"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "index backfill: will retry"),
             }
             let Some(model) = model.as_ref().filter(|_| upgrade) else {
                 continue;

@@ -27,12 +27,14 @@
 //!
 //! [`follow`] is [`catch_up_with`] for an index that searches share behind an
 //! `RwLock` (the server's): it loads and embeds without the write lock and applies
-//! in short commits under it, so a large import does not pause search.
+//! in short commits under it, so a large import does not pause search. Its
+//! backfill is separate, [`backfill_some`], a bounded step at a time.
 //!
 //! All of them do blocking work (tantivy commits, the embedder) on the calling
 //! task: run them from a task that may block, e.g. the CLI or a dedicated
 //! indexing task.
 
+mod backfill;
 mod follow;
 mod rebuild;
 mod upgrade;
@@ -46,6 +48,7 @@ use qabilet_store::{Change, ChangeOp, RecordKind, Store, StoreError};
 use crate::schema::{profile_embedding_text, vacancy_embedding_text};
 use crate::{Error, Index, Result};
 
+pub use backfill::{backfill_some, BackfillCursor, BACKFILL_CHUNK};
 pub use follow::{follow, APPLY_CHUNK};
 pub(crate) use rebuild::recover_swap;
 pub use rebuild::{rebuild, rebuild_with, RebuildReport};

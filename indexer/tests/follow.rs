@@ -147,3 +147,81 @@ async fn a_search_reads_the_index_while_a_batch_embeds() {
     assert_eq!(report.embedded, (VACANCIES + PROFILES) as u64);
     assert_in_step(&t.store, &index, Some(&slow.inner), &Gone::new()).await;
 }
+
+/// An index built without a model gets its vectors from `backfill_some` a bounded
+/// step at a time, and `follow` applies a change between two steps at once
+/// instead of after the whole backfill.
+// As above: the last check reads the index under its lock while it awaits the store.
+#[allow(clippy::await_holding_lock)]
+#[tokio::test]
+async fn the_backfill_goes_in_bounded_steps_and_changes_pass_it() {
+    for t in test_support::all().await {
+        let store = &t.store;
+        fill(store, VACANCIES, PROFILES).await;
+        let dir = tempfile::tempdir().unwrap();
+        let index = RwLock::new(Index::open(dir.path(), config(1_000_000)).unwrap());
+        let none = Embedders::main(None);
+        sync::follow(store, &index, none, None, &()).await.unwrap();
+        assert_eq!(
+            index.read().unwrap().vector_counts(),
+            (0, 0),
+            "[{}]",
+            t.name
+        );
+
+        // Every embedder call outlasts the budget: one chunk per step.
+        let slow = Slow {
+            inner: FakeEmbedder::new("fake-a"),
+            delay: Duration::from_millis(20),
+            busy: AtomicBool::new(false),
+        };
+        let embedders = Embedders::main(Some(&slow as &dyn Embedder));
+        let mut cursor = sync::BackfillCursor::default();
+        let budget = Duration::from_millis(1);
+        let step = sync::backfill_some(store, &index, embedders, &mut cursor, budget)
+            .await
+            .unwrap();
+        // The five vacancies first: a page with fewer than a chunk missing.
+        assert_eq!(step.embedded, VACANCIES as u64, "[{}]", t.name);
+        let step = sync::backfill_some(store, &index, embedders, &mut cursor, budget)
+            .await
+            .unwrap();
+        assert_eq!(step.embedded, sync::BACKFILL_CHUNK as u64, "[{}]", t.name);
+
+        // A change made now is applied by the next follow, with its vector,
+        // however much of the backfill is left.
+        let gone = mutate(store, PROFILES, 20).await;
+        let report = sync::follow(store, &index, embedders, None, &())
+            .await
+            .unwrap();
+        assert_eq!(
+            report.to_seq,
+            u64::try_from(store.last_change_seq().await.unwrap()).unwrap(),
+            "[{}]",
+            t.name
+        );
+        assert!(report.embedded > 0, "[{}]", t.name);
+        let (_, profile_vectors) = index.read().unwrap().vector_counts();
+        assert!(profile_vectors < PROFILES, "[{}] {profile_vectors}", t.name);
+
+        // Steps until nothing is left; then the steps do nothing.
+        let mut steps = 0;
+        loop {
+            let step = sync::backfill_some(store, &index, embedders, &mut cursor, budget)
+                .await
+                .unwrap();
+            if step.embedded == 0 {
+                break;
+            }
+            steps += 1;
+            assert!(step.embedded <= sync::BACKFILL_CHUNK as u64, "[{}]", t.name);
+        }
+        assert!(steps >= 10, "[{}] {steps} steps", t.name);
+        assert_in_step(store, &index.read().unwrap(), Some(&slow.inner), &gone).await;
+        let calls = slow.inner.embedded();
+        let step = sync::backfill_some(store, &index, embedders, &mut cursor, budget)
+            .await
+            .unwrap();
+        assert_eq!((step.embedded, slow.inner.embedded()), (0, calls));
+    }
+}

@@ -21,8 +21,9 @@
 //!
 //! Only the follower writes the index (the server's tasks run one after another,
 //! and tantivy's writer lock keeps other processes out), so what step 2 read is
-//! still true in step 3. Vectors missing afterwards are backfilled the same way,
-//! a page of the store at a time.
+//! still true in step 3. Vectors missing from records indexed earlier are not
+//! computed here but by [`super::backfill_some`], a bounded step at a time, so
+//! that they never hold the feed back.
 //!
 //! The store's order is kept: chunks are applied in feed order and each commit
 //! records the last change applied, so a crash between chunks replays the rest.
@@ -30,13 +31,11 @@
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Instant;
 
-use qabilet_domain::{Profile, Vacancy};
 use qabilet_store::Store;
 
 use super::{
-    apply_steps, backfill_plan, embed, embed_wanted, load, to_i64, to_u64, use_models,
-    wanted_texts, Embedder, Embedders, Phase, Progress, Record, SyncReport, Vector, FEED_BATCH,
-    PAGE,
+    apply_steps, embed_wanted, load, to_i64, to_u64, use_models, wanted_texts, Embedders, Phase,
+    Progress, SyncReport, FEED_BATCH,
 };
 use crate::{Index, Result};
 
@@ -47,18 +46,18 @@ use crate::{Index, Result};
 /// `docs/performance.md`.
 pub const APPLY_CHUNK: usize = 250;
 
-fn read(index: &RwLock<Index>) -> RwLockReadGuard<'_, Index> {
+pub(super) fn read(index: &RwLock<Index>) -> RwLockReadGuard<'_, Index> {
     index.read().unwrap_or_else(|p| p.into_inner())
 }
 
-fn write(index: &RwLock<Index>) -> RwLockWriteGuard<'_, Index> {
+pub(super) fn write(index: &RwLock<Index>) -> RwLockWriteGuard<'_, Index> {
     index.write().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Commits what was applied: [`Index::persist`] (the syncs, tantivy's commit and
 /// reload) under the *read* lock, so searches go on, then [`Index::publish`] under
 /// the write lock. Only the follower writes, so nothing is applied between the two.
-fn commit(index: &RwLock<Index>, report: &mut SyncReport) -> Result<u64> {
+pub(super) fn commit(index: &RwLock<Index>, report: &mut SyncReport) -> Result<u64> {
     let seq = read(index).persist()?;
     holding(index, report, |index, _| {
         index.publish(seq)?;
@@ -67,7 +66,7 @@ fn commit(index: &RwLock<Index>, report: &mut SyncReport) -> Result<u64> {
 }
 
 /// Runs `f` under the write lock and records how long the lock was held.
-fn holding<T>(
+pub(super) fn holding<T>(
     index: &RwLock<Index>,
     report: &mut SyncReport,
     f: impl FnOnce(&mut Index, &mut SyncReport) -> Result<T>,
@@ -82,9 +81,9 @@ fn holding<T>(
 }
 
 /// Applies every change of the store's feed after the index's last applied one
-/// (up to change `up_to` when given), then computes the vectors missing, like
+/// (up to change `up_to` when given), like the feed half of
 /// [`super::catch_up_with`], taking the write lock only to apply and commit short
-/// chunks (see the module docs). Blocking work (the embedder, commits) runs on
+/// chunks (see the module docs); [`super::backfill_some`] is the other half. Blocking work (the embedder, commits) runs on
 /// the calling task.
 pub async fn follow(
     store: &Store,
@@ -133,76 +132,6 @@ pub async fn follow(
         after = last;
     }
     progress.end();
-
-    let (vacancy_embedder, profile_embedder, missing) = backfill_plan(&read(index), embedders);
-    if vacancy_embedder.is_some() || profile_embedder.is_some() {
-        progress.begin(Phase::Vectors, missing);
-        if let Some(embedder) = vacancy_embedder {
-            backfill::<Vacancy>(store, index, (embedder, false), progress, &mut report).await?;
-        }
-        if let Some(embedder) = profile_embedder {
-            backfill::<Profile>(store, index, embedder, progress, &mut report).await?;
-        }
-        progress.end();
-    }
     report.to_seq = read(index).last_applied_seq();
     Ok(report)
-}
-
-/// [`super::backfill`] a page at a time: the page is read from the store and
-/// embedded with no lock, checked under the read lock, and written under the
-/// write lock in committed chunks.
-async fn backfill<R: Record>(
-    store: &Store,
-    index: &RwLock<Index>,
-    (embedder, interim): (&dyn Embedder, bool),
-    progress: &dyn Progress,
-    report: &mut SyncReport,
-) -> Result<()> {
-    let mut after = String::new();
-    loop {
-        let page = R::page(store, &after, PAGE).await?;
-        let Some(last) = page.last() else {
-            break;
-        };
-        after = last.id().to_owned();
-        let mut missing = Vec::new();
-        {
-            let index = read(index);
-            for record in page {
-                if record.indexable()
-                    && record.needs_embedding(&index)
-                    && record.is_indexed(&index)?
-                {
-                    missing.push(record);
-                }
-            }
-        }
-        if missing.is_empty() {
-            continue;
-        }
-        let texts: Vec<String> = missing.iter().map(Record::embedding_text).collect();
-        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let vectors = embed(embedder, &texts)?;
-        for (records, vectors) in missing.chunks(APPLY_CHUNK).zip(vectors.chunks(APPLY_CHUNK)) {
-            holding(index, report, |index, _| {
-                // At the index's own sequence number: the feed replay makes it
-                // harmless (see the module docs of `sync`).
-                let seq = index.last_applied_seq();
-                for (record, vector) in records.iter().zip(vectors) {
-                    let vector = if interim {
-                        Vector::Interim(vector)
-                    } else {
-                        Vector::Main(vector)
-                    };
-                    record.upsert(index, vector, seq)?;
-                }
-                Ok(())
-            })?;
-            commit(index, report)?;
-        }
-        report.embedded += vectors.len() as u64;
-        progress.advance(vectors.len() as u64);
-    }
-    Ok(())
 }
