@@ -52,20 +52,16 @@ impl ProfileCache {
 /// An application and its applicant's profile (`None`: erased meanwhile).
 pub(crate) type Applicant = (Application, Option<Arc<Profile>>);
 
-/// The applications to `vacancy`, in application id order, with their profiles.
+/// The applications to `vacancy`, in application id order, with their profiles:
+/// the one way every use case reads a competition's applicants.
 pub(crate) async fn applicants(app: &App, vacancy: &VacancyId) -> AppResult<Vec<Applicant>> {
-    let Some(cache) = app.profile_cache().0.as_ref() else {
-        let rows = app.store().applicants(vacancy).await?;
-        return Ok(rows
-            .into_iter()
-            .map(|(a, p)| (a, p.map(Arc::new)))
-            .collect());
-    };
+    // Without a cache (`--profile-cache-mib 0`) every body is read and decoded.
+    let cache = app.profile_cache().0.as_ref();
     let stamped = app.store().applicant_stamps(vacancy).await?;
     let mut kept: Vec<Option<Arc<Profile>>> = Vec::with_capacity(stamped.len());
     let mut missing: Vec<&str> = Vec::new();
     for (_, stamp) in &stamped {
-        let found = stamp.as_ref().and_then(|s| cache.get(s));
+        let found = cache.zip(stamp.as_ref()).and_then(|(c, s)| c.get(s));
         if let (None, Some(stamp)) = (&found, stamp) {
             missing.push(&stamp.id);
         }
@@ -91,13 +87,13 @@ pub(crate) async fn applicants(app: &App, vacancy: &VacancyId) -> AppResult<Vec<
         let mut by_id = HashMap::with_capacity(decoded.len());
         for (stamp, profile, text_bytes) in decoded {
             by_id.insert(stamp.id.clone(), profile.clone());
-            cache.insert(
-                stamp,
-                Decoded {
+            if let Some(cache) = cache {
+                let decoded = Decoded {
                     profile,
                     text_bytes,
-                },
-            );
+                };
+                cache.insert(stamp, decoded);
+            }
         }
         by_id
     };

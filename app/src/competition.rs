@@ -702,9 +702,7 @@ pub async fn override_rule(
         .parse()
         .map_err(|e: String| AppError::invalid("rule", e))?;
     let reason = reason_of("reason", &input.reason)?;
-    let applied = app
-        .store()
-        .applicants(vacancy_id)
+    let applied = crate::applicants::applicants(app, vacancy_id)
         .await?
         .into_iter()
         .find(|(a, _)| a.profile_id == input.profile_id);

@@ -15,6 +15,7 @@
 //! ([`on_competition_closed`], [`on_vacancy_opened`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use qabilet_domain::{
@@ -358,8 +359,8 @@ pub(crate) async fn enter_runners_up(
     actor: &str,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<ReserveEntry>> {
-    let mut finalists: Vec<(Application, Profile)> = Vec::new();
-    for (application, profile) in app.store().applicants(&vacancy.id).await? {
+    let mut finalists: Vec<(Application, Arc<Profile>)> = Vec::new();
+    for (application, profile) in crate::applicants::applicants(app, &vacancy.id).await? {
         let application = if application.id == decided.id {
             decided.clone()
         } else {

@@ -1,14 +1,14 @@
-//! A vacancy's applicants as the ranked shortlist reads them: in one query with
-//! their profiles, or as the applications with each profile's [`ProfileStamp`]
-//! so that a reader keeping decoded profiles fetches only the bodies it lacks.
+//! A vacancy's applicants as the ranked shortlist reads them: the applications
+//! with each profile's [`ProfileStamp`], so that a reader keeping decoded
+//! profiles fetches only the bodies it lacks ([`Store::profile_bodies`]).
 //!
-//! Why the second way exists: a view of a 5,000-applicant competition spent about
+//! Why not the profiles in the same query: a view of a 5,000-applicant competition spent about
 //! half its CPU in PostgreSQL turning 5,000 `jsonb` bodies into text and most of
 //! the rest in the server decoding them (`perf`, national load test); the stamps
 //! alone read one small row per applicant.
 
 use chrono::{DateTime, Utc};
-use qabilet_domain::{Application, Profile, VacancyId};
+use qabilet_domain::{Application, VacancyId};
 use sqlx::types::Json;
 
 use crate::queries::rows_by_ids;
@@ -33,29 +33,6 @@ pub struct StampedBody {
 }
 
 impl Store {
-    /// The applications to a vacancy with their profiles (`None` when the profile
-    /// was deleted meanwhile), in application id order: one query instead of one
-    /// per applicant.
-    pub async fn applicants(
-        &self,
-        vacancy: &VacancyId,
-    ) -> Result<Vec<(Application, Option<Profile>)>, StoreError> {
-        let rows: Vec<(Json<Application>, Option<Json<Profile>>)> = on_backend!(&self.backend, pool => {
-            sqlx::query_as(
-                "SELECT a.body, p.body FROM applications a \
-                 LEFT JOIN profiles p ON p.id = a.profile_id \
-                 WHERE a.vacancy_id = $1 ORDER BY a.id",
-            )
-            .bind(vacancy.as_str())
-            .fetch_all(pool)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(Json(a), p)| (a, p.map(|Json(p)| p)))
-            .collect())
-    }
-
     /// The applications to a vacancy, in application id order, each with the
     /// stamp of its profile (`None` when the profile was deleted meanwhile).
     pub async fn applicant_stamps(
