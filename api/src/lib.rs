@@ -39,6 +39,7 @@ use axum::http::{HeaderName, StatusCode};
 use axum::{Extension, Router};
 use qabilet_app::App;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::classify::ServerErrorsFailureClass;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -108,8 +109,22 @@ pub fn router(app: App, pages: Router<App>, http: &HttpConfig) -> Router {
         .layer(axum::middleware::map_response(hardening::security_headers))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().on_failure(log_failure))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Logs a request that failed: at ERROR, except 503, which says the node cannot
+/// serve now (`/readyz` while the index catches up, polled every second by a load
+/// balancer) and is logged at DEBUG, so that a bulk import does not fill the log
+/// with errors that are not.
+fn log_failure(class: ServerErrorsFailureClass, latency: Duration, _: &tracing::Span) {
+    let latency_ms = latency.as_millis();
+    match class {
+        ServerErrorsFailureClass::StatusCode(StatusCode::SERVICE_UNAVAILABLE) => {
+            tracing::debug!(%class, latency_ms, "response failed")
+        }
+        _ => tracing::error!(%class, latency_ms, "response failed"),
+    }
 }
 
 /// Serves `router` on `addr` until `shutdown` completes, then lets in-flight
