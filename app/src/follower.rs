@@ -50,7 +50,7 @@ pub const UPGRADE_BATCH: usize = 32;
 /// How long one tick's backfill embeds at most (beyond its first chunk of
 /// [`qabilet_indexer::sync::BACKFILL_CHUNK`] records): what a change may wait for
 /// behind it.
-pub const BACKFILL_BUDGET: Duration = Duration::from_millis(500);
+pub const BACKFILL_BUDGET: Duration = Duration::from_millis(250);
 
 /// Computes, for about `budget`, vectors missing from the index, resuming at
 /// `cursor`: vacancies' with the transformer, profiles' with the bulk model when

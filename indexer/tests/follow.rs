@@ -183,6 +183,8 @@ async fn the_backfill_goes_in_bounded_steps_and_changes_pass_it() {
             .unwrap();
         // The five vacancies first: a page with fewer than a chunk missing.
         assert_eq!(step.embedded, VACANCIES as u64, "[{}]", t.name);
+        // Under their model's id, recorded by the step itself.
+        assert_eq!(index.read().unwrap().vector_model(), Some("fake-a"));
         let step = sync::backfill_some(store, &index, embedders, &mut cursor, budget)
             .await
             .unwrap();

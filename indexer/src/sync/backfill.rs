@@ -26,7 +26,9 @@ use qabilet_domain::{Profile, Vacancy};
 use qabilet_store::Store;
 
 use super::follow::{commit, holding, read};
-use super::{backfill_plan, embed, Embedder, Embedders, Record, SyncReport, Vector, PAGE};
+use super::{
+    backfill_plan, embed, use_models, Embedder, Embedders, Record, SyncReport, Vector, PAGE,
+};
 use crate::{Index, Result};
 
 /// Records embedded per embedder call of a step; a step always embeds at least
@@ -74,16 +76,31 @@ pub async fn backfill_some(
     budget: Duration,
 ) -> Result<SyncReport> {
     let started = Instant::now();
+    let mut report = SyncReport::default();
+    // The models first, as `follow` records them: a vector is never stored under
+    // another model's id (and a new transformer drops the old vectors).
+    let recorded = {
+        let index = read(index);
+        let same = |recorded: Option<&str>, e: &dyn Embedder| recorded == Some(&*e.model_id());
+        embedders.main.is_none_or(|m| same(index.vector_model(), m))
+            && embedders
+                .interim
+                .is_none_or(|f| same(index.interim_model(), f))
+    };
+    if !recorded {
+        holding(index, &mut report, |index, report| {
+            if use_models(index, embedders, report)? {
+                index.commit()?;
+            }
+            Ok(())
+        })?;
+    }
     let (vacancy_embedder, profile_embedder, missing, seq) = {
         let index = read(index);
         let (vacancies, profiles, missing) = backfill_plan(&index, embedders);
         (vacancies, profiles, missing, index.last_applied_seq())
     };
-    let mut report = SyncReport {
-        from_seq: seq,
-        to_seq: seq,
-        ..SyncReport::default()
-    };
+    (report.from_seq, report.to_seq) = (seq, seq);
     if missing == 0 || cursor.idle_at == Some(seq) {
         return Ok(report);
     }
