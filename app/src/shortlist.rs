@@ -514,9 +514,9 @@ async fn rank(
         let ranking_record = hex::encode(sha2::Sha256::digest(record_body.as_bytes()));
         let by_profile: HashMap<&str, &(Application, Arc<Profile>)> =
             applicants.iter().map(|ap| (ap.1.id.as_str(), ap)).collect();
-        // The matcher stops explaining eligible candidates at `limit` but lists every
-        // ineligible one, so the eligible count is what remains.
-        let ineligible_total = list.ineligible.len();
+        // The matcher lists `limit` of each but counts the ineligible; the eligible
+        // count is what remains.
+        let ineligible_total = list.ineligible_total;
         let eligible_total = candidates.len() - ineligible_total;
         let eligible = list
             .eligible
@@ -545,7 +545,6 @@ async fn rank(
         let ineligible = list
             .ineligible
             .into_iter()
-            .take(limit)
             .filter_map(|i| {
                 let (application, profile) = by_profile.get(i.profile_id.as_str())?;
                 Some(IneligibleEntry {

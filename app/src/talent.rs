@@ -167,7 +167,7 @@ pub async fn rank_pool(
         };
         let ranker = app.ranker(&ranking.config, provenance.clone());
         let list = ranker.shortlist(&vacancy, &candidates, limit);
-        let ineligible_total = list.ineligible.len();
+        let ineligible_total = list.ineligible_total;
         let eligible_total = candidates.len() - ineligible_total;
         let eligible = list
             .eligible

@@ -56,6 +56,13 @@ fn the_shortlist_separates_the_ineligible_and_explains_each_rank() {
         Rule::Language(qabilet_domain::Language::Kk)
     );
     assert_eq!(s.ineligible[0].failed[0].status, RuleStatus::NotMet);
+    assert_eq!(s.ineligible_total, 1);
+    // A limit lists fewer but counts every one.
+    let first = ranker.shortlist(&v, &candidates, 1);
+    assert_eq!(first.eligible.len(), 1);
+    assert_eq!((first.ineligible.len(), first.ineligible_total), (1, 1));
+    let none = ranker.shortlist(&v, &candidates, 0);
+    assert_eq!((none.ineligible.len(), none.ineligible_total), (0, 1));
     let e = &s.eligible[0].explanation;
     assert_eq!(e.provenance.index_version, 7);
     assert!(
