@@ -120,17 +120,18 @@ pub async fn backfill_some(
         };
         if kind_done {
             cursor.after.clear();
-            cursor.kind = match cursor.kind {
-                Kind::Vacancies => Kind::Profiles,
-                Kind::Profiles => {
-                    if cursor.found_in_pass == 0 {
-                        cursor.idle_at = Some(seq);
-                        break;
-                    }
-                    cursor.found_in_pass = 0;
-                    Kind::Vacancies
+            if cursor.kind == Kind::Vacancies {
+                cursor.kind = Kind::Profiles;
+            } else {
+                // The pass is over; the next one, now or after resting, starts
+                // with the vacancies again.
+                let idle = cursor.found_in_pass == 0;
+                (cursor.kind, cursor.found_in_pass) = (Kind::Vacancies, 0);
+                if idle {
+                    cursor.idle_at = Some(seq);
+                    break;
                 }
-            };
+            }
         }
         if report.embedded > 0 && started.elapsed() >= budget {
             break;
