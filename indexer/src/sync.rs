@@ -119,6 +119,29 @@ pub(crate) enum Vector<'a> {
     Interim(&'a [f32]),
 }
 
+impl<'a> Vector<'a> {
+    /// A vector just computed, by the interim model or the transformer.
+    pub(crate) fn computed(vector: &'a [f32], interim: bool) -> Vector<'a> {
+        if interim {
+            Vector::Interim(vector)
+        } else {
+            Vector::Main(vector)
+        }
+    }
+}
+
+/// The records of `page` that the index holds without the vector they should
+/// have: what a backfill embeds.
+pub(crate) fn lacking_vectors<R: Record>(page: Vec<R>, index: &Index) -> Result<Vec<R>> {
+    let mut missing = Vec::new();
+    for record in page {
+        if record.indexable() && record.needs_embedding(index) && record.is_indexed(index)? {
+            missing.push(record);
+        }
+    }
+    Ok(missing)
+}
+
 /// A vector computed or reused for a record.
 #[derive(Clone)]
 pub(crate) enum Fresh {
@@ -644,22 +667,12 @@ async fn backfill<R: Record>(
             break;
         };
         after = last.id().to_owned();
-        let mut missing = Vec::new();
-        for record in page {
-            if record.indexable() && record.needs_embedding(index) && record.is_indexed(index)? {
-                missing.push(record);
-            }
-        }
+        let missing = lacking_vectors(page, index)?;
         let texts: Vec<String> = missing.iter().map(Record::embedding_text).collect();
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         let vectors = embed(embedder, &texts)?;
         for (record, vector) in missing.iter().zip(&vectors) {
-            let vector = if interim {
-                Vector::Interim(vector)
-            } else {
-                Vector::Main(vector)
-            };
-            record.upsert(index, vector, seq)?;
+            record.upsert(index, Vector::computed(vector, interim), seq)?;
         }
         report.embedded += vectors.len() as u64;
         progress.advance(vectors.len() as u64);

@@ -27,7 +27,8 @@ use qabilet_store::Store;
 
 use super::follow::{commit, holding, read};
 use super::{
-    backfill_plan, embed, use_models, Embedder, Embedders, Record, SyncReport, Vector, PAGE,
+    backfill_plan, embed, lacking_vectors, use_models, Embedder, Embedders, Record, SyncReport,
+    Vector, PAGE,
 };
 use crate::{Index, Result};
 
@@ -157,15 +158,7 @@ async fn page<R: Record>(
     let Some(last) = page.last().map(|r| r.id().to_owned()) else {
         return Ok(true);
     };
-    let mut missing = Vec::new();
-    {
-        let index = read(index);
-        for record in page {
-            if record.indexable() && record.needs_embedding(&index) && record.is_indexed(&index)? {
-                missing.push(record);
-            }
-        }
-    }
+    let mut missing = lacking_vectors(page, &read(index))?;
     let mut vectors = Vec::with_capacity(missing.len());
     for chunk in missing.chunks(BACKFILL_CHUNK) {
         if !vectors.is_empty() && started.elapsed() >= budget {
@@ -182,12 +175,7 @@ async fn page<R: Record>(
         holding(index, report, |index, _| {
             let seq = index.last_applied_seq();
             for (record, vector) in records.iter().zip(vectors) {
-                let vector = if interim {
-                    Vector::Interim(vector)
-                } else {
-                    Vector::Main(vector)
-                };
-                record.upsert(index, vector, seq)?;
+                record.upsert(index, Vector::computed(vector, interim), seq)?;
             }
             Ok(())
         })?;
