@@ -9,11 +9,10 @@
 //!
 //! It runs on the blocking pool through [`qabilet_indexer::sync::follow`], which
 //! loads the changed records and embeds them without the index's write lock and
-//! takes it only to apply and commit chunks of
-//! [`qabilet_indexer::sync::APPLY_CHUNK`] changes: a bulk import with a model no
-//! longer pauses search while it embeds (it used to hold the write lock through
-//! loading and embedding a whole batch), and a search waits for at most one
-//! chunk's commit.
+//! takes it only in short holds ([`qabilet_indexer::sync::APPLY_HOLD`]) to apply
+//! changes and to publish each commit of [`qabilet_indexer::sync::APPLY_CHUNK`]
+//! changes: a bulk import with a model no longer pauses search while it embeds (it
+//! used to hold the write lock through loading and embedding a whole batch).
 //!
 //! Then, when the index lacks vectors the loaded models could compute (built
 //! without a model, or the model changed), it computes them for about
@@ -67,24 +66,16 @@ pub async fn backfill_once(
     let Some(model) = model.cloned() else {
         return (cursor, Ok(None));
     };
-    let (store, index) = (store.clone(), index.clone());
     let interim = bulk.map(|b| b.model.clone());
-    let runtime = tokio::runtime::Handle::current();
-    let task = tokio::task::spawn_blocking(move || {
+    let stepped = on_blocking_pool(store, index, move |store, index, runtime| {
         let embedders = Embedders {
             main: Some(&*model as &dyn Embedder),
             interim: interim.as_deref().map(|m| m as &dyn Embedder),
         };
-        let done = runtime.block_on(backfill_some(
-            &store,
-            &index,
-            embedders,
-            &mut cursor,
-            budget,
-        ));
+        let done = runtime.block_on(backfill_some(store, index, embedders, &mut cursor, budget));
         (cursor, done)
     });
-    match task.await {
+    match stepped.await {
         Ok((cursor, done)) => {
             let done = done.map_err(|e| e.to_string()).map(|report| {
                 LONGEST_HOLD.fetch_max(report.longest_hold_micros, Ordering::Relaxed);
@@ -93,10 +84,7 @@ pub async fn backfill_once(
             (cursor, done)
         }
         // The cursor went with the task: the next tick starts a new pass.
-        Err(e) => (
-            BackfillCursor::default(),
-            Err(format!("index backfill task: {e}")),
-        ),
+        Err(e) => (BackfillCursor::default(), Err(e)),
     }
 }
 
@@ -108,9 +96,8 @@ pub async fn upgrade_once(
     model: &Arc<EmbeddingModel>,
     batch: usize,
 ) -> Result<Option<UpgradeReport>, String> {
-    let (store, index, model) = (store.clone(), index.clone(), model.clone());
-    let runtime = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || {
+    let model = model.clone();
+    on_blocking_pool(store, index, move |store, index, runtime| {
         let waiting = index
             .read()
             .unwrap_or_else(|p| p.into_inner())
@@ -119,15 +106,28 @@ pub async fn upgrade_once(
             return Ok(None);
         }
         let limit = Some(batch as u64);
+        let never = || false;
         runtime
-            .block_on(upgrade(&store, &index, &*model, batch, limit, &(), &|| {
-                false
-            }))
+            .block_on(upgrade(store, index, &*model, batch, limit, &(), &never))
             .map(Some)
     })
-    .await
-    .map_err(|e| format!("index upgrade task: {e}"))?
+    .await?
     .map_err(|e| e.to_string())
+}
+
+/// Runs `job` on the blocking pool with the store, the index and the runtime (to
+/// block on the store there): every job of the follower may wait for the index's
+/// lock or embed for a while, which must never stall an async worker.
+async fn on_blocking_pool<T: Send + 'static>(
+    store: &Store,
+    index: &SharedIndex,
+    job: impl FnOnce(&Store, &SharedIndex, &tokio::runtime::Handle) -> T + Send + 'static,
+) -> Result<T, String> {
+    let (store, index) = (store.clone(), index.clone());
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || job(&store, &index, &runtime))
+        .await
+        .map_err(|e| format!("index follower task: {e}"))
 }
 
 /// The longest the follower has held the index's write lock in this process,
@@ -178,49 +178,43 @@ pub async fn follow_once_with(
     bulk: Option<&BulkModel>,
 ) -> Result<Option<SyncReport>, String> {
     let target = store.last_change_seq().await.map_err(|e| e.to_string())?;
-    // On the blocking pool: never block an async worker on the index lock.
-    let reading = index.clone();
-    let applied = tokio::task::spawn_blocking(move || {
-        reading
+    let target = u64::try_from(target).unwrap_or(0);
+    let bulk = bulk.cloned();
+    let model = model.cloned();
+    on_blocking_pool(store, index, move |store, index, runtime| {
+        let applied = index
             .read()
             .unwrap_or_else(|p| p.into_inner())
-            .last_applied_seq()
-    })
-    .await
-    .map_err(|e| format!("index follower task: {e}"))?;
-    let target = u64::try_from(target).unwrap_or(0);
-    if target <= applied {
-        return Ok(None);
-    }
-    let (interim, up_to) = match bulk {
-        Some(b) if target - applied >= b.from_backlog => (Some(b.model.clone()), None),
-        // The transformer takes a few changes per call while the static model is
-        // at hand, so that an import which has just begun (its first tick sees a
-        // short backlog) is taken as a bulk one at the next tick rather than
-        // after minutes of embedding a whole feed batch.
-        Some(_) => (None, Some(applied + TRANSFORMER_STEP)),
-        None => (None, None),
-    };
-    let (store, index, model) = (store.clone(), index.clone(), model.cloned());
-    let runtime = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || {
+            .last_applied_seq();
+        if target <= applied {
+            return Ok(None);
+        }
+        let (interim, up_to) = match &bulk {
+            Some(b) if target - applied >= b.from_backlog => (Some(b.model.clone()), None),
+            // The transformer takes a few changes per call while the static model
+            // is at hand, so that an import which has just begun (its first tick
+            // sees a short backlog) is taken as a bulk one at the next tick rather
+            // than after minutes of embedding a whole feed batch.
+            Some(_) => (None, Some(applied + TRANSFORMER_STEP)),
+            None => (None, None),
+        };
         let embedders = Embedders {
             main: model.as_deref().map(|m| m as &dyn Embedder),
             interim: interim.as_deref().map(|m| m as &dyn Embedder),
         };
-        runtime.block_on(follow(&store, &index, embedders, up_to, &()))
+        let report = runtime.block_on(follow(store, index, embedders, up_to, &()));
+        report.map(|report| {
+            LONGEST_HOLD.fetch_max(report.longest_hold_micros, Ordering::Relaxed);
+            Some(report)
+        })
     })
-    .await
-    .map_err(|e| format!("index follower task: {e}"))?
-    .map(|report| {
-        LONGEST_HOLD.fetch_max(report.longest_hold_micros, Ordering::Relaxed);
-        Some(report)
-    })
+    .await?
     .map_err(|e| e.to_string())
 }
 
 /// Runs [`follow_once`] every `tick` until `stop` turns true, computing missing
-/// vectors ([`backfill_once`]) and upgrading interim ones as it goes. Failures are logged and retried on the next tick: the index
+/// vectors ([`backfill_once`]) and upgrading interim ones as it goes. Failures are
+/// logged and retried on the next tick: the index
 /// only lags, it never diverges, because the next run replays from the last
 /// committed change.
 pub fn spawn_follower(

@@ -49,7 +49,7 @@ use crate::schema::{profile_embedding_text, vacancy_embedding_text};
 use crate::{Error, Index, Result};
 
 pub use backfill::{backfill_some, BackfillCursor, BACKFILL_CHUNK};
-pub use follow::{follow, APPLY_CHUNK};
+pub use follow::{follow, APPLY_CHUNK, APPLY_HOLD};
 pub(crate) use rebuild::recover_swap;
 pub use rebuild::{rebuild, rebuild_with, RebuildReport};
 pub use upgrade::{upgrade, UpgradeProgress, UpgradeReport};
@@ -500,26 +500,37 @@ fn apply_steps(
     after_each: &mut dyn FnMut(&Index),
 ) -> Result<()> {
     for (step, vector) in steps.into_iter().zip(vectors) {
-        match step {
-            Step::Vacancy(seq, v) => {
-                v.upsert(index, Fresh::as_vector(&vector), seq)?;
-                report.upserted += 1;
-            }
-            Step::Profile(seq, p) => {
-                p.upsert(index, Fresh::as_vector(&vector), seq)?;
-                report.upserted += 1;
-            }
-            Step::RemoveVacancy(seq, id) => {
-                index.delete_vacancy(&id, seq)?;
-                report.removed += 1;
-            }
-            Step::RemoveProfile(seq, id) => {
-                index.delete_profile(&id, seq)?;
-                report.removed += 1;
-            }
-            Step::Skip(seq) => index.advance_to(seq),
-        }
+        apply_step(index, step, vector, report)?;
         after_each(index);
+    }
+    Ok(())
+}
+
+/// Applies one step of the feed with its computed vector, if any.
+fn apply_step(
+    index: &mut Index,
+    step: Step,
+    vector: Option<Fresh>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    match step {
+        Step::Vacancy(seq, v) => {
+            v.upsert(index, Fresh::as_vector(&vector), seq)?;
+            report.upserted += 1;
+        }
+        Step::Profile(seq, p) => {
+            p.upsert(index, Fresh::as_vector(&vector), seq)?;
+            report.upserted += 1;
+        }
+        Step::RemoveVacancy(seq, id) => {
+            index.delete_vacancy(&id, seq)?;
+            report.removed += 1;
+        }
+        Step::RemoveProfile(seq, id) => {
+            index.delete_profile(&id, seq)?;
+            report.removed += 1;
+        }
+        Step::Skip(seq) => index.advance_to(seq),
     }
     Ok(())
 }

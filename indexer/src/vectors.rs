@@ -5,15 +5,16 @@
 //! - `NAME.G.i8`: one row of `dim` int8 values per vector, scaled per vector
 //!   (`x ≈ scale · q`, `scale = max|x| / 127`). This is what every search scans:
 //!   384 MiB for 1M × 384, memory-mapped.
-//! - `NAME.G.f16`: the same rows as f16, read (pread, not mapped) only for the few
-//!   candidates that are re-scored; they stay on disk and in the page cache.
+//! - `NAME.G.f16`: the same rows as f16, read only for the few candidates that are
+//!   re-scored (mapped for random access, so only the rows touched come in).
 //! - `NAME.G.meta`: fixed 80-byte records: text hash, scale, live flag, id.
 //! - `NAME.head`: JSON with the dimension, generation, committed row count, the
 //!   store sequence number of the last commit and the id of the model the vectors
 //!   came from; replaced atomically (write + rename).
 //!
 //! Writes go straight to the files (appends are buffered); a commit flushes, syncs,
-//! writes the head and remaps. After a crash, rows past the head's count are ignored
+//! writes the head and makes the new rows searchable (the files are mapped with room
+//! to grow, so that is usually no system call at all). After a crash, rows past the head's count are ignored
 //! and in-place writes newer than the head are re-applied by the replay of the change
 //! feed, which is idempotent. Deletes mark a tombstone at once, so a revoked consent
 //! stops matching before the commit; [`VectorStore::compact`] writes a new generation
@@ -257,37 +258,64 @@ impl VectorStore {
         Ok(())
     }
 
+    /// Makes the flushed rows searchable. Each file is mapped with room to grow
+    /// ([`reserved_len`]), so a commit usually only moves `mapped_rows`: remapping
+    /// at every commit dropped and rebuilt the mapping of a fully resident int8
+    /// file (282 MB of interim vectors at a million profiles) under the index's
+    /// write lock, and every search after it faulted the file in again.
     fn remap(&mut self) -> Result<()> {
-        // SAFETY (memmap2): the files are only written by this process through
-        // `self`, and rows a search reads are never truncated while mapped.
-        let map = |file: &File, path: PathBuf| -> Result<Option<Mmap>> {
-            let len = file
-                .metadata()
-                .map_err(Error::io(format!("stat {}", path.display())))?
-                .len();
-            if len == 0 {
-                return Ok(None);
+        let lens = [self.file_len(0)?, self.file_len(1)?];
+        let widths = [self.dim, self.dim * 2];
+        for (which, (len, width)) in lens.into_iter().zip(widths).enumerate() {
+            let needed = self.flushed_rows * width;
+            let map = if which == 0 {
+                &self.i8_map
+            } else {
+                &self.f16_map
+            };
+            if needed == 0 || map.as_ref().is_some_and(|m| m.len() >= needed) {
+                continue;
             }
-            unsafe { Mmap::map(file) }
-                .map(Some)
-                .map_err(Error::io(format!("mapping {}", path.display())))
-        };
-        self.i8_map = map(&self.files[0], self.path("i8"))?;
-        // Re-scoring reads a few hundred scattered f16 rows per search. Mapped with
-        // `MADV_RANDOM` (no read-ahead or fault-around, so only the rows touched come
-        // into the process) they cost a memory access instead of a `pread` each,
-        // which were 3 ms of a 15 ms search over a million rows.
-        self.f16_map = map(&self.files[1], self.path("f16"))?;
-        if let Some(m) = &self.f16_map {
-            m.advise(memmap2::Advice::Random)
-                .map_err(Error::io(format!(
-                    "advising {}",
-                    self.path("f16").display()
-                )))?;
+            let ext = if which == 0 { "i8" } else { "f16" };
+            // SAFETY (memmap2): the files are only written by this process through
+            // `self`, they never shrink (compaction writes a new generation), and a
+            // search reads only rows below `mapped_rows`, which lie inside the file
+            // (checked against its length below), never the reserved tail past it.
+            let fresh = unsafe {
+                memmap2::MmapOptions::new()
+                    .len(reserved_len(len.max(needed as u64)))
+                    .map(&self.files[which])
+            }
+            .map_err(Error::io(format!("mapping {}", self.path(ext).display())))?;
+            if which == 0 {
+                self.i8_map = Some(fresh);
+            } else {
+                // Re-scoring reads a few hundred scattered f16 rows per search.
+                // Mapped with `MADV_RANDOM` (no read-ahead or fault-around, so only
+                // the rows touched come into the process) they cost a memory access
+                // instead of a `pread` each, which were 3 ms of a 15 ms search over
+                // a million rows.
+                fresh
+                    .advise(memmap2::Advice::Random)
+                    .map_err(Error::io(format!("advising {}", self.path(ext).display())))?;
+                self.f16_map = Some(fresh);
+            }
         }
-        let mapped = self.i8_map.as_ref().map_or(0, |m| m.len() / self.dim);
-        self.mapped_rows = self.flushed_rows.min(mapped);
+        let in_files = (lens[0] / self.dim as u64).min(lens[1] / (self.dim as u64 * 2));
+        self.mapped_rows = self
+            .flushed_rows
+            .min(usize::try_from(in_files).unwrap_or(usize::MAX));
         Ok(())
+    }
+
+    fn file_len(&self, which: usize) -> Result<u64> {
+        self.files[which]
+            .metadata()
+            .map(|m| m.len())
+            .map_err(Error::io(format!(
+                "stat {}",
+                self.path(["i8", "f16", "meta"][which]).display()
+            )))
     }
 
     /// Dimension of the stored vectors.
@@ -575,6 +603,8 @@ impl VectorStore {
         }
         self.generation = generation;
         self.files = new_files;
+        // The maps are of the old generation's files.
+        (self.i8_map, self.f16_map) = (None, None);
         self.flushed_rows = meta.len();
         (self.meta, self.ids, self.by_id) = (meta, ids, by_id);
         self.write_head()?;
@@ -751,9 +781,12 @@ impl VectorStore {
     fn f16_row<'a>(&'a self, row: usize, buf: &'a mut [u8]) -> Result<&'a [u8]> {
         let row_bytes = self.dim * 2;
         let at = row * row_bytes;
+        // Only the rows below `mapped_rows` are inside the file: the map reaches
+        // past its end (see `remap`), where a read would fault.
         if let Some(mapped) = self
             .f16_map
             .as_ref()
+            .filter(|_| row < self.mapped_rows)
             .and_then(|m| m.get(at..at + row_bytes))
         {
             return Ok(mapped);
@@ -765,7 +798,14 @@ impl VectorStore {
     }
 }
 
-/// f16 row (little-endian bytes) × f32 query.
+/// The length to map a vector file of `len` bytes with: twice its length, at least
+/// 16 MiB, so that appends are covered by the same mapping for a long while. Only
+/// address space: pages are read in as rows are touched.
+fn reserved_len(len: u64) -> usize {
+    let len = usize::try_from(len).unwrap_or(usize::MAX / 2);
+    len.saturating_mul(2).max(16 << 20)
+}
+
 fn open_files(dir: &Path, name: &str, generation: u64) -> Result<[File; 3]> {
     open_files_as(dir, name, generation, true)
 }

@@ -13,9 +13,9 @@
 //! a change waits for at most one step.
 //!
 //! Each step reads a page of the store with no lock, checks which records need a
-//! vector under the *read* lock, embeds with no lock and applies under the write
-//! lock in chunks of [`super::APPLY_CHUNK`], each committed like the feed's
-//! (`super::follow`). A record is re-indexed in its current state at the index's
+//! vector under the *read* lock, embeds with no lock and applies in chunks of
+//! [`super::APPLY_CHUNK`] in short holds of the write lock, each chunk committed
+//! like the feed's (`super::follow`). A record is re-indexed in its current state at the index's
 //! own sequence number, which the feed replay makes harmless (see the module docs
 //! of `sync`).
 
@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use qabilet_domain::{Profile, Vacancy};
 use qabilet_store::Store;
 
-use super::follow::{commit, holding, read};
+use super::follow::{apply_in_short_holds, commit, holding, read};
 use super::{
     backfill_plan, embed, lacking_vectors, use_models, Embedder, Embedders, Record, SyncReport,
     Vector, PAGE,
@@ -89,7 +89,7 @@ pub async fn backfill_some(
                 .is_none_or(|f| same(index.interim_model(), f))
     };
     if !recorded {
-        holding(index, &mut report, |index, report| {
+        holding(index, &mut report, "models", |index, report| {
             if use_models(index, embedders, report)? {
                 index.commit()?;
             }
@@ -172,12 +172,10 @@ async fn page<R: Record>(
     missing.truncate(vectors.len());
     let step = super::APPLY_CHUNK;
     for (records, vectors) in missing.chunks(step).zip(vectors.chunks(step)) {
-        holding(index, report, |index, _| {
-            let seq = index.last_applied_seq();
-            for (record, vector) in records.iter().zip(vectors) {
-                record.upsert(index, Vector::computed(vector, interim), seq)?;
-            }
-            Ok(())
+        let seq = read(index).last_applied_seq();
+        let chunk = records.iter().zip(vectors);
+        apply_in_short_holds(index, report, chunk, |index, (record, vector), _| {
+            record.upsert(index, Vector::computed(vector, interim), seq)
         })?;
         commit(index, report)?;
     }

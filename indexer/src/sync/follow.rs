@@ -10,14 +10,15 @@
 //! 1. the changed records are loaded from the store, with no lock;
 //! 2. which of them need a vector is read under the *read* lock (a hash lookup
 //!    each), and their texts are embedded with no lock at all;
-//! 3. the batch is applied under the write lock in chunks of [`APPLY_CHUNK`]
-//!    changes; each chunk is then committed in two halves: the slow one
-//!    ([`Index::persist`]: a dozen `fsync`s, tantivy's commit and reload, the ids
-//!    of new segments) under the *read* lock, beside searches, and the quick one
-//!    ([`Index::publish`]: the new vectors mapped) under the write lock. A search
-//!    waits for at most one chunk's upserts or one publish. Holding the write lock
-//!    through the whole commit made searches wait up to 369 ms during a
-//!    100,000-profile import (`docs/performance.md`).
+//! 3. the batch is applied in chunks of [`APPLY_CHUNK`] changes, each under the
+//!    write lock in holds of at most [`APPLY_HOLD`] (the lock is let go between
+//!    them, so waiting searches run); each chunk is then committed in two halves:
+//!    the slow one ([`Index::persist`]: a dozen `fsync`s, tantivy's commit and
+//!    reload, the ids of new segments) under the *read* lock, beside searches, and
+//!    the quick one ([`Index::publish`]: the new rows made searchable) under the
+//!    write lock. Holding the write lock through the whole commit made searches wait
+//!    up to 369 ms during a 100,000-profile import, and through a whole chunk's
+//!    upserts 136 ms (`docs/performance.md`).
 //!
 //! Only the follower writes the index (the server's tasks run one after another,
 //! and tantivy's writer lock keeps other processes out), so what step 2 read is
@@ -29,22 +30,25 @@
 //! records the last change applied, so a crash between chunks replays the rest.
 
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use qabilet_store::Store;
 
 use super::{
-    apply_steps, embed_wanted, load, to_i64, to_u64, use_models, wanted_texts, Embedders, Phase,
+    apply_step, embed_wanted, load, to_i64, to_u64, use_models, wanted_texts, Embedders, Phase,
     Progress, SyncReport, FEED_BATCH,
 };
 use crate::{Index, Result};
 
-/// Changes applied and committed per hold of the write lock: a search waits for
-/// at most one chunk's upserts and commit (tantivy flushes a segment, the vectors
-/// are synced). Smaller chunks make more, smaller segments for tantivy to merge.
-/// What searches waited during a 100,000-profile import is in
-/// `docs/performance.md`.
+/// Changes applied per commit (tantivy flushes a segment, the vectors are synced):
+/// smaller chunks make more, smaller segments for tantivy to merge, and larger ones
+/// let searches see an import later. What searches waited during a
+/// 100,000-profile import is in `docs/performance.md`.
 pub const APPLY_CHUNK: usize = 250;
+
+/// The longest one hold of the write lock goes on applying changes before it lets
+/// searches in (it finishes the change it is on).
+pub const APPLY_HOLD: Duration = Duration::from_millis(5);
 
 pub(super) fn read(index: &RwLock<Index>) -> RwLockReadGuard<'_, Index> {
     index.read().unwrap_or_else(|p| p.into_inner())
@@ -59,26 +63,64 @@ pub(super) fn write(index: &RwLock<Index>) -> RwLockWriteGuard<'_, Index> {
 /// the write lock. Only the follower writes, so nothing is applied between the two.
 pub(super) fn commit(index: &RwLock<Index>, report: &mut SyncReport) -> Result<u64> {
     let seq = read(index).persist()?;
-    holding(index, report, |index, _| {
+    holding(index, report, "publish", |index, _| {
         index.publish(seq)?;
         Ok(index.last_applied_seq())
     })
 }
 
-/// Runs `f` under the write lock and records how long the lock was held.
+/// Applies `items` one by one with `apply` under the write lock, letting go of it
+/// whenever a hold has lasted [`APPLY_HOLD`]: what a search waits for is then one
+/// short hold, whatever the chunk's size or the machine's load (a thread preempted
+/// while it holds the lock makes every search wait with it).
+pub(super) fn apply_in_short_holds<T>(
+    index: &RwLock<Index>,
+    report: &mut SyncReport,
+    items: impl IntoIterator<Item = T>,
+    mut apply: impl FnMut(&mut Index, T, &mut SyncReport) -> Result<()>,
+) -> Result<()> {
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        holding(index, report, "apply", |index, report| {
+            let taken = Instant::now();
+            while taken.elapsed() < APPLY_HOLD {
+                let Some(item) = items.next() else { break };
+                apply(index, item, report)?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+/// Runs `f` under the write lock and records how long the lock was held; a hold
+/// over [`SLOW_HOLD`] is logged with `what` it was for, since every search waited
+/// for it.
 pub(super) fn holding<T>(
     index: &RwLock<Index>,
     report: &mut SyncReport,
+    what: &'static str,
     f: impl FnOnce(&mut Index, &mut SyncReport) -> Result<T>,
 ) -> Result<T> {
     let mut guard = write(index);
     let taken = Instant::now();
     let out = f(&mut guard, report);
     drop(guard);
-    let held = u64::try_from(taken.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let held = taken.elapsed();
+    if held > SLOW_HOLD {
+        tracing::info!(
+            what,
+            held_us = held.as_micros() as u64,
+            "long hold of the index write lock"
+        );
+    }
+    let held = u64::try_from(held.as_micros()).unwrap_or(u64::MAX);
     report.longest_hold_micros = report.longest_hold_micros.max(held);
     out
 }
+
+/// A hold of the write lock longer than this is logged.
+const SLOW_HOLD: Duration = Duration::from_millis(20);
 
 /// Applies every change of the store's feed after the index's last applied one
 /// (up to change `up_to` when given), like the feed half of
@@ -97,7 +139,7 @@ pub async fn follow(
         ..SyncReport::default()
     };
     // A new model (rare: a deployment changes it) drops every vector at once.
-    holding(index, &mut report, |index, report| {
+    holding(index, &mut report, "models", |index, report| {
         if use_models(index, embedders, report)? {
             index.commit()?;
         }
@@ -120,9 +162,13 @@ pub async fn follow(
         while !steps.is_empty() {
             let rest = steps.split_off(steps.len().min(APPLY_CHUNK));
             let rest_vectors = vectors.split_off(steps.len());
-            holding(index, &mut report, |index, report| {
-                apply_steps(index, steps, vectors, report, &mut |_| {})
-            })?;
+            let chunk = steps.into_iter().zip(vectors);
+            apply_in_short_holds(
+                index,
+                &mut report,
+                chunk,
+                |index, (step, vector), report| apply_step(index, step, vector, report),
+            )?;
             let seq = commit(index, &mut report)?;
             progress.committed(seq);
             (steps, vectors) = (rest, rest_vectors);

@@ -96,6 +96,72 @@ fn updates_deletes_and_compaction() {
     );
 }
 
+/// Id `i`'s vector: two spikes, distinct for every `i` below `dim²`.
+fn spiked(i: usize, dim: usize) -> Vec<f32> {
+    let mut v = vec![0.0; dim];
+    v[i % dim] = 1.0;
+    v[(i / dim + 1) % dim] += 0.5;
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    v.into_iter().map(|x| x / norm).collect()
+}
+
+#[test]
+fn commits_past_the_mapped_room_and_a_compaction_keep_every_row_readable() {
+    // 2,048 dimensions: f16 rows of 4 KiB, so 6,000 rows outgrow the first 16 MiB
+    // the files are mapped with and the second commit must map them anew.
+    let dim = 2048;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = VectorStore::open(dir.path(), "v", dim).unwrap();
+    let check = |store: &VectorStore, ids: std::ops::Range<usize>| {
+        for i in ids.step_by(97) {
+            let id = format!("P-{i}");
+            let own = spiked(i, dim);
+            let hits = store.similarities(&own, &[id.as_str()]).unwrap();
+            assert_eq!(hits.len(), 1, "{id} has a committed vector");
+            assert!(
+                (hits[0].score - 1.0).abs() < 0.01,
+                "{id}: {}",
+                hits[0].score
+            );
+            assert_eq!(store.search(&own, 1).unwrap()[0].id, id);
+        }
+    };
+    for batch in [0..3000, 3000..6000] {
+        for i in batch.clone() {
+            store
+                .upsert(&format!("P-{i}"), &spiked(i, dim), i as u64)
+                .unwrap();
+        }
+        // Appended but not committed: not searched yet.
+        let last = format!("P-{}", batch.end - 1);
+        let own = spiked(batch.end - 1, dim);
+        assert!(store
+            .similarities(&own, &[last.as_str()])
+            .unwrap()
+            .is_empty());
+        store.commit(batch.end as u64).unwrap();
+        check(&store, 0..batch.end);
+    }
+    // A compaction writes a new generation: what is searched must be its rows.
+    for i in (0..6000).filter(|i| i % 2 == 1) {
+        store.delete(&format!("P-{i}")).unwrap();
+    }
+    store.commit(6001).unwrap();
+    store.compact().unwrap();
+    assert!(
+        !dir.path().join("v.0.i8").exists(),
+        "old generation removed"
+    );
+    for i in (0..6000).step_by(2) {
+        let id = format!("P-{i}");
+        let hits = store.similarities(&spiked(i, dim), &[id.as_str()]).unwrap();
+        assert!((hits[0].score - 1.0).abs() < 0.01, "{id} after compaction");
+    }
+    store.upsert("P-late", &spiked(7001, dim), 1).unwrap();
+    store.commit(6002).unwrap();
+    assert_eq!(store.search(&spiked(7001, dim), 1).unwrap()[0].id, "P-late");
+}
+
 #[test]
 fn uncommitted_appends_are_ignored_after_a_crash() {
     let dir = tempfile::tempdir().unwrap();
