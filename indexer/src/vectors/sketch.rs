@@ -57,6 +57,11 @@ impl Sketches {
         self.bits.len() / self.words.max(1)
     }
 
+    /// Room for `rows` more rows without moving the others.
+    pub(super) fn reserve(&mut self, rows: usize) {
+        self.bits.reserve(rows * self.words);
+    }
+
     /// Sets the sketch of `row` from its int8 codes (rows before it that were never
     /// set, which a search does not reach, stay empty).
     pub(super) fn set(&mut self, row: usize, codes: &[u8]) {
