@@ -14,7 +14,8 @@
 //!
 //! Writes go straight to the files (appends are buffered); a commit flushes, syncs,
 //! writes the head and makes the new rows searchable (the files are mapped with room
-//! to grow, so that is usually no system call at all). After a crash, rows past the head's count are ignored
+//! to grow, so that is usually two `fstat`s, not a new mapping). After a crash, rows
+//! past the head's count are ignored
 //! and in-place writes newer than the head are re-applied by the replay of the change
 //! feed, which is idempotent. Deletes mark a tombstone at once, so a revoked consent
 //! stops matching before the commit; [`VectorStore::compact`] writes a new generation
