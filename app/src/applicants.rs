@@ -55,17 +55,34 @@ pub(crate) type Applicant = (Application, Option<Arc<Profile>>);
 /// The applications to `vacancy`, in application id order, with their profiles:
 /// the one way every use case reads a competition's applicants.
 pub(crate) async fn applicants(app: &App, vacancy: &VacancyId) -> AppResult<Vec<Applicant>> {
+    Ok(stamped(app, vacancy)
+        .await?
+        .into_iter()
+        .map(|(application, profile)| (application, profile.map(|(_, p)| p)))
+        .collect())
+}
+
+/// [`applicants`] with the stamp each profile was decoded at, for the ranking
+/// that keeps its pairs by it (`shortlist::pairs`).
+pub(crate) async fn stamped(
+    app: &App,
+    vacancy: &VacancyId,
+) -> AppResult<Vec<(Application, Option<(ProfileStamp, Arc<Profile>)>)>> {
     // Without a cache (`--profile-cache-mib 0`) every body is read and decoded.
     let cache = app.profile_cache().0.as_ref();
     let stamped = app.store().applicant_stamps(vacancy).await?;
-    let mut kept: Vec<Option<Arc<Profile>>> = Vec::with_capacity(stamped.len());
+    let mut kept: Vec<Option<(ProfileStamp, Arc<Profile>)>> = Vec::with_capacity(stamped.len());
     let mut missing: Vec<&str> = Vec::new();
     for (_, stamp) in &stamped {
-        let found = cache.zip(stamp.as_ref()).and_then(|(c, s)| c.get(s));
-        if let (None, Some(stamp)) = (&found, stamp) {
+        let Some(stamp) = stamp else {
+            kept.push(None);
+            continue;
+        };
+        let found = cache.and_then(|c| c.get(stamp));
+        if found.is_none() {
             missing.push(&stamp.id);
         }
-        kept.push(found.map(|d| d.profile));
+        kept.push(found.map(|d| (stamp.clone(), d.profile)));
     }
     let fetched = if missing.is_empty() {
         HashMap::new()
@@ -86,7 +103,7 @@ pub(crate) async fn applicants(app: &App, vacancy: &VacancyId) -> AppResult<Vec<
         .await?;
         let mut by_id = HashMap::with_capacity(decoded.len());
         for (stamp, profile, text_bytes) in decoded {
-            by_id.insert(stamp.id.clone(), profile.clone());
+            by_id.insert(stamp.id.clone(), (stamp.clone(), profile.clone()));
             if let Some(cache) = cache {
                 let decoded = Decoded {
                     profile,
@@ -101,7 +118,8 @@ pub(crate) async fn applicants(app: &App, vacancy: &VacancyId) -> AppResult<Vec<
         .into_iter()
         .zip(kept)
         .map(|((application, stamp), kept)| {
-            // Read again when not kept; gone since the stamps were read: erased.
+            // Read again when not kept (at the stamp of that read, which may be
+            // newer); gone since the stamps were read: erased.
             let profile = kept.or_else(|| fetched.get(&stamp?.id).cloned());
             (application, profile)
         })

@@ -122,6 +122,7 @@ struct Inner {
     embeddings: embeddings::QueryEmbeddings,
     shortlists: shortlist::ShortlistCache,
     profiles: applicants::ProfileCache,
+    pairs: shortlist::PairCache,
     view_audit: view_audit::ViewAudit,
     ranking_threads: RankingThreads,
 }
@@ -139,6 +140,7 @@ impl App {
         );
         let profiles =
             applicants::ProfileCache::with_bytes(parts.config.limits.profile_cache_bytes);
+        let pairs = shortlist::PairCache::with_pairs(parts.config.limits.kept_pairs);
         App {
             inner: Arc::new(Inner {
                 store: parts.store,
@@ -151,6 +153,7 @@ impl App {
                 embeddings: embeddings::QueryEmbeddings::default(),
                 shortlists,
                 profiles,
+                pairs,
                 view_audit: view_audit::ViewAudit::default(),
                 ranking_threads: parts.ranking_threads,
             }),
@@ -249,6 +252,10 @@ impl App {
 
     pub(crate) fn profile_cache(&self) -> &applicants::ProfileCache {
         &self.inner.profiles
+    }
+
+    pub(crate) fn kept_pairs(&self) -> &shortlist::PairCache {
+        &self.inner.pairs
     }
 
     pub(crate) fn view_audit(&self) -> &view_audit::ViewAudit {

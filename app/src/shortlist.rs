@@ -20,11 +20,13 @@
 
 mod entries;
 mod fresh;
+mod pairs;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use entries::Entries;
+pub(crate) use pairs::PairCache;
 use qabilet_domain::{Application, ConsentPurpose, Profile, StageResult, Vacancy, VacancyId};
 use qabilet_indexer::vacancy_embedding_text;
 use qabilet_matcher::eligibility::{Override, RuleOutcome};
@@ -471,14 +473,14 @@ async fn rank(
     opts: ShortlistOptions,
     ranking: Arc<Ranking>,
 ) -> AppResult<Shortlist> {
-    let applicants: Vec<(Application, Arc<Profile>)> =
-        crate::applicants::applicants(app, &vacancy.id)
+    let (applicants, stamps): (Vec<(Application, Arc<Profile>)>, Vec<_>) =
+        crate::applicants::stamped(app, &vacancy.id)
             .await?
             .into_iter()
-            .filter_map(|(a, p)| Some((a, p?)))
+            .filter_map(|(a, p)| p.map(|(stamp, p)| ((a, p), stamp)))
             // Without processing consent nobody is ranked, shown or counted.
-            .filter(|(_, p)| p.consents_to(ConsentPurpose::Processing))
-            .collect();
+            .filter(|((_, p), _)| p.consents_to(ConsentPurpose::Processing))
+            .unzip();
     let overrides = overrides_of(app, &vacancy.id).await?;
     let ids: Vec<String> = applicants.iter().map(|(_, p)| p.id.to_string()).collect();
     let (scores, provenance, notes) = applicant_signals(app, &vacancy, ids).await?;
@@ -508,7 +510,10 @@ async fn rank(
         let mut ranker = app.ranker(&ranking.config, provenance.clone());
         ranker.parallel = true;
         let limit = opts.limit;
-        let list = ranker.shortlist_with_overrides(&vacancy, &candidates, &overrides, limit);
+        let kept = app
+            .kept_pairs()
+            .for_ranking(&vacancy, ranking.version, stamps);
+        let list = ranker.shortlist_keeping(&vacancy, &candidates, &overrides, limit, &kept);
         let record_body = serde_json::to_string(&list.record)
             .map_err(|e| crate::AppError::internal(format!("ranking record: {e}")))?;
         let ranking_record = hex::encode(sha2::Sha256::digest(record_body.as_bytes()));

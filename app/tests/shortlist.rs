@@ -256,9 +256,10 @@ async fn view(app: &App, vacancy: &qabilet_domain::VacancyId) -> Arc<Shortlist> 
         .unwrap()
 }
 
-/// A ranking from kept decoded profiles is the ranking from the store's: a consent
-/// withdrawn, a profile rewritten and a profile erased show in the next view. The
-/// second app decodes every applicant on every view; neither keeps rankings.
+/// A ranking from kept decoded profiles and kept pair checks is the ranking from
+/// the store's: a consent withdrawn, a profile rewritten, a profile erased and the
+/// vacancy's requirements raised show in the next view. The second app decodes
+/// and checks every applicant on every view; neither keeps rankings.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kept_profiles_rank_as_the_stored_ones_after_every_write() {
     for db in test_support::all().await {
@@ -268,10 +269,11 @@ async fn kept_profiles_rank_as_the_stored_ones_after_every_write() {
         let index = Arc::new(RwLock::new(
             Index::open(dir.path(), IndexConfig::default()).unwrap(),
         ));
-        let app_with = |profile_cache_bytes: u64| {
+        let app_with = |profile_cache_bytes: u64, kept_pairs: u64| {
             let mut config = Config::with_defaults();
             config.limits.shortlist_cache_applicants = 0;
             config.limits.profile_cache_bytes = profile_cache_bytes;
+            config.limits.kept_pairs = kept_pairs;
             App::new(AppParts {
                 store: db.store.clone(),
                 config,
@@ -280,7 +282,7 @@ async fn kept_profiles_rank_as_the_stored_ones_after_every_write() {
                 ranking_threads: RankingThreads::Sequential,
             })
         };
-        let (kept, read) = (app_with(64 << 20), app_with(0));
+        let (kept, read) = (app_with(64 << 20, 10_000), app_with(0, 0));
         sync(&kept).await;
         let first = view(&kept, &vacancy.id).await;
         assert_eq!(first.applicants, 30, "[{name}]");
@@ -331,6 +333,27 @@ async fn kept_profiles_rank_as_the_stored_ones_after_every_write() {
             ranking(&after),
             ranking(&*view(&read, &vacancy.id).await),
             "[{name}] the kept profiles ranked otherwise than the stored ones"
+        );
+
+        // The vacancy now asks for more years than most applicants have: the
+        // kept checks of the old requirements must not be used.
+        let mut raised = vacancy.clone();
+        raised.requirements.min_years_total = 12;
+        let mut tx = db.store.begin().await.unwrap();
+        tx.put_vacancy(&raised).await.unwrap();
+        tx.commit().await.unwrap();
+        sync(&kept).await;
+        let stricter = view(&kept, &vacancy.id).await;
+        assert!(
+            stricter.ineligible_total > after.ineligible_total,
+            "[{name}] {} ineligible before the change, {} after",
+            after.ineligible_total,
+            stricter.ineligible_total
+        );
+        assert_eq!(
+            ranking(&stricter),
+            ranking(&*view(&read, &vacancy.id).await),
+            "[{name}] the kept checks ranked otherwise than fresh ones"
         );
     }
 }

@@ -86,13 +86,29 @@ impl Bm25StatisticsProvider for PoolStatistics<'_> {
 
 /// The pool's live documents, segment by segment; ids deleted since the last
 /// commit, or not in the index, are simply absent.
+///
+/// A record is alive in one segment at most, so an id found alive is not looked
+/// up in the segments after it, and the segments are searched largest first:
+/// on an index of a million profiles in a dozen segments, looking every
+/// applicant up in every segment was most of the pool's cost.
 fn find_pool(part: &Part, searcher: &Searcher, ids: &[&str]) -> Result<Vec<SegmentPool>> {
-    let mut out = Vec::with_capacity(searcher.segment_readers().len());
-    for reader in searcher.segment_readers() {
+    let readers = searcher.segment_readers();
+    let mut largest_first: Vec<usize> = (0..readers.len()).collect();
+    largest_first.sort_by_key(|&s| std::cmp::Reverse(readers[s].num_docs()));
+    let mut out: Vec<SegmentPool> = readers
+        .iter()
+        .map(|_| SegmentPool { docs: Vec::new() })
+        .collect();
+    let mut found = vec![false; ids.len()];
+    for s in largest_first {
+        let reader = &readers[s];
         let index = reader.inverted_index(part.fields.id)?;
         let alive = reader.alive_bitset();
         let mut docs = Vec::new();
-        for id in ids.iter().filter(|id| !part.hidden.contains(**id)) {
+        for (i, id) in ids.iter().enumerate() {
+            if found[i] || part.hidden.contains(*id) {
+                continue;
+            }
             let term = Term::from_field_text(part.fields.id, id);
             let postings = index
                 .read_postings(&term, IndexRecordOption::Basic)
@@ -104,13 +120,14 @@ fn find_pool(part: &Part, searcher: &Searcher, ids: &[&str]) -> Result<Vec<Segme
             while postings.doc() != TERMINATED {
                 if alive.is_none_or(|a| a.is_alive(postings.doc())) {
                     docs.push((postings.doc(), (*id).to_owned()));
+                    found[i] = true;
                 }
                 postings.advance();
             }
         }
         docs.sort_unstable();
         docs.dedup_by(|a, b| a.0 == b.0);
-        out.push(SegmentPool { docs });
+        out[s] = SegmentPool { docs };
     }
     Ok(out)
 }

@@ -33,8 +33,11 @@ pub struct StampedBody {
 }
 
 impl Store {
-    /// The applications to a vacancy, in application id order, each with the
-    /// stamp of its profile (`None` when the profile was deleted meanwhile).
+    /// The applications to a vacancy, in application id order (of the ids' bytes,
+    /// on either store), each with the stamp of its profile (`None` when the
+    /// profile was deleted meanwhile). Sorted here rather than by the database:
+    /// PostgreSQL's sort of 5,000 rows with their bodies under the database's
+    /// collation was a fifth of this query's time on the national data.
     pub async fn applicant_stamps(
         &self,
         vacancy: &VacancyId,
@@ -49,13 +52,13 @@ impl Store {
             sqlx::query_as(
                 "SELECT a.body, p.id, p.version, p.updated_at FROM applications a \
                  LEFT JOIN profiles p ON p.id = a.profile_id \
-                 WHERE a.vacancy_id = $1 ORDER BY a.id",
+                 WHERE a.vacancy_id = $1",
             )
             .bind(vacancy.as_str())
             .fetch_all(pool)
             .await?
         });
-        Ok(rows
+        let mut out: Vec<(Application, Option<ProfileStamp>)> = rows
             .into_iter()
             .map(|(Json(a), id, version, updated_at)| {
                 let stamp = match (id, version, updated_at) {
@@ -68,7 +71,9 @@ impl Store {
                 };
                 (a, stamp)
             })
-            .collect())
+            .collect();
+        out.sort_unstable_by(|x, y| x.0.id.as_str().cmp(y.0.id.as_str()));
+        Ok(out)
     }
 
     /// The bodies of the profiles `ids` that exist, each with its stamp as of

@@ -226,6 +226,10 @@ pub struct Limits {
     /// Stored text of the decoded profiles a node keeps for ranking, in bytes
     /// (see `applicants::ProfileCache`); 0 decodes every applicant on every view.
     pub profile_cache_bytes: u64,
+    /// (vacancy, applicant) pairs whose qualification check and structured fit a
+    /// node keeps for ranking again (see `shortlist::pairs`); 0 checks every
+    /// pair on every ranking.
+    pub kept_pairs: u64,
 }
 
 impl Default for Limits {
@@ -241,6 +245,7 @@ impl Default for Limits {
             reserve_days: 1..=1_095,
             shortlist_cache_applicants: 200_000,
             profile_cache_bytes: 256 << 20,
+            kept_pairs: 200_000,
         }
     }
 }

@@ -83,6 +83,10 @@ pub struct ServeArgs {
     /// only the profiles written since (0 reads and decodes every one).
     #[arg(long, default_value_t = 256)]
     pub profile_cache_mib: u64,
+    /// (vacancy, applicant) pairs whose qualification check is kept for the
+    /// next ranking, about 1 KB each (0 checks every pair on every ranking).
+    #[arg(long, default_value_t = 200_000)]
+    pub kept_pairs: u64,
     /// Minutes a session may stay unused before it ends.
     #[arg(long, default_value_t = 30)]
     pub session_idle_minutes: u64,
@@ -126,6 +130,7 @@ pub async fn run(args: ServeArgs, store: Store, data_dir: &Path) -> anyhow::Resu
     config.sessions.trusted_proxies = args.trusted_proxies.clone();
     config.limits.shortlist_cache_applicants = args.shortlist_cache_applicants;
     config.limits.profile_cache_bytes = args.profile_cache_mib.saturating_mul(1 << 20);
+    config.limits.kept_pairs = args.kept_pairs;
     config.audit.interval = Duration::from_secs(args.audit_checkpoint_minutes.max(1) * 60);
     if !config.sessions.secure_cookies {
         eprintln!(

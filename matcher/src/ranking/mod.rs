@@ -20,7 +20,9 @@ pub mod fusion;
 pub mod record;
 pub mod structured;
 
+use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -536,12 +538,39 @@ pub struct Ranker<'a> {
     generic: HashSet<String>,
 }
 
-/// What is computed per pair before fusion.
-#[derive(Clone)]
-struct Pair {
+/// What is computed per (vacancy, profile) pair before fusion: the qualification
+/// check before any override, the structured fit and the skill overlap. A
+/// function of the two records, the checker and the ranking weights alone, so a
+/// caller that knows when each record last changed can keep it (see
+/// [`KeptPairs`]).
+#[derive(Clone, Debug)]
+pub struct Pair {
     eligibility: Eligibility,
     fit: StructuredFit,
     skills: structured::SkillOverlap,
+}
+
+/// Pairs checked in an earlier ranking, kept by the caller under what it knows
+/// identifies both records exactly (a stored version of each, the weights'
+/// version): the qualification check of 5,000 applicants, with the evidence of
+/// every rule written out, was the largest part of ranking a competition
+/// (`docs/performance.md`). Candidates are named by their index in the slice
+/// ranked.
+pub trait KeptPairs: Sync {
+    /// The kept pair of candidate `i`, if one is kept.
+    fn kept(&self, i: usize) -> Option<Arc<Pair>>;
+    /// Keeps the pair just computed for candidate `i`.
+    fn keep(&self, i: usize, pair: &Arc<Pair>);
+}
+
+/// Keeps nothing: every pair is checked.
+pub struct NoKeptPairs;
+
+impl KeptPairs for NoKeptPairs {
+    fn kept(&self, _: usize) -> Option<Arc<Pair>> {
+        None
+    }
+    fn keep(&self, _: usize, _: &Arc<Pair>) {}
 }
 
 impl<'a> Ranker<'a> {
@@ -651,11 +680,16 @@ impl<'a> Ranker<'a> {
         }
     }
 
-    fn fuse<T>(&self, pairs: &[Pair], candidates: &[Candidate<T>]) -> Vec<ScoreParts> {
+    fn fuse<T, P: Borrow<Pair>>(
+        &self,
+        pairs: &[P],
+        candidates: &[Candidate<T>],
+    ) -> Vec<ScoreParts> {
         let bm25: Vec<Option<f32>> = candidates.iter().map(|c| c.bm25).collect();
         let dense: Vec<Option<f32>> = candidates.iter().map(|c| c.dense).collect();
         let dense_groups: Vec<u8> = candidates.iter().map(|c| c.dense_model.group()).collect();
-        let structured: Vec<Option<f32>> = pairs.iter().map(|p| Some(p.fit.score)).collect();
+        let structured: Vec<Option<f32>> =
+            pairs.iter().map(|p| Some(p.borrow().fit.score)).collect();
         record::fuse_signals(self.config, &bm25, &dense, &dense_groups, &structured)
     }
 
@@ -770,13 +804,37 @@ impl<'a> Ranker<'a> {
         overrides: &HashMap<String, Vec<crate::eligibility::Override>>,
         limit: usize,
     ) -> Shortlist {
+        self.shortlist_keeping(vacancy, candidates, overrides, limit, &NoKeptPairs)
+    }
+
+    /// [`Self::shortlist_with_overrides`], taking each pair from `kept` when it is
+    /// kept there and keeping the pairs it checks. The overrides are applied to a
+    /// copy, never to the kept pair.
+    pub fn shortlist_keeping(
+        &self,
+        vacancy: &Vacancy,
+        candidates: &[Candidate<Profile>],
+        overrides: &HashMap<String, Vec<crate::eligibility::Override>>,
+        limit: usize,
+        kept: &dyn KeptPairs,
+    ) -> Shortlist {
         let pv = self.checker.prepare(vacancy);
-        let pairs: Vec<Pair> = self.map_all(candidates, |_, c| {
-            let mut pair = self.pool_pair(&pv, c.record, vacancy.deadline);
-            for o in overrides.get(c.record.id.as_str()).into_iter().flatten() {
-                let _ = pair.eligibility.apply_override(o);
+        let pairs: Vec<Arc<Pair>> = self.map_all(candidates, |i, c| {
+            let pair = kept.kept(i).unwrap_or_else(|| {
+                let pair = Arc::new(self.pool_pair(&pv, c.record, vacancy.deadline));
+                kept.keep(i, &pair);
+                pair
+            });
+            match overrides.get(c.record.id.as_str()) {
+                None => pair,
+                Some(decided) => {
+                    let mut pair = (*pair).clone();
+                    for o in decided {
+                        let _ = pair.eligibility.apply_override(o);
+                    }
+                    Arc::new(pair)
+                }
             }
-            pair
         });
         let parts = self.fuse(&pairs, candidates);
         let scores: Vec<f32> = parts.iter().map(|p| p.score).collect();

@@ -232,3 +232,70 @@ fn explanations_from_kept_analyses_are_those_computed_afresh() {
     assert_ne!(edited, first);
     assert_eq!(explained(&afresh, &p), edited);
 }
+
+/// Pairs kept in a map, for the test below.
+#[derive(Default)]
+struct KeptInMap(
+    std::sync::Mutex<HashMap<usize, Arc<Pair>>>,
+    std::sync::atomic::AtomicUsize,
+);
+
+impl KeptPairs for KeptInMap {
+    fn kept(&self, i: usize) -> Option<Arc<Pair>> {
+        let found = self.0.lock().unwrap().get(&i).cloned();
+        if found.is_some() {
+            self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        found
+    }
+    fn keep(&self, i: usize, pair: &Arc<Pair>) {
+        self.0.lock().unwrap().insert(i, pair.clone());
+    }
+}
+
+/// A ranking from kept pairs is the ranking from fresh checks, and a commission's
+/// override is applied to that ranking's copy only: the kept check stays the
+/// rule's own, so the next ranking without the override refuses the candidate.
+#[test]
+fn kept_pairs_rank_as_fresh_ones_and_never_keep_an_override() {
+    let v = vacancy();
+    let good = profile();
+    let mut no_kazakh = profile();
+    no_kazakh.id = "P-3".parse().unwrap();
+    no_kazakh
+        .languages
+        .retain(|l| l.language != qabilet_domain::Language::Kk);
+    let candidates = [Candidate::unscored(&good), Candidate::unscored(&no_kazakh)];
+    let config = RankingConfig::default();
+    let checker = Checker::default();
+    let ranker = Ranker::new(&config, &checker, Provenance::default());
+    let overrides = HashMap::from([(
+        "P-3".to_owned(),
+        vec![crate::eligibility::Override::new(
+            Rule::Language(qabilet_domain::Language::Kk),
+            "speaks it at work every day",
+            "commission-1",
+        )
+        .unwrap()],
+    )]);
+    let kept = KeptInMap::default();
+    let overridden = ranker.shortlist_keeping(&v, &candidates, &overrides, 10, &kept);
+    assert_eq!(overridden.ineligible_total, 0, "{overridden:#?}");
+    assert_eq!(kept.0.lock().unwrap().len(), 2);
+    assert_eq!(kept.1.load(std::sync::atomic::Ordering::Relaxed), 0);
+
+    let again = ranker.shortlist_keeping(&v, &candidates, &HashMap::new(), 10, &kept);
+    assert_eq!(
+        kept.1.load(std::sync::atomic::Ordering::Relaxed),
+        2,
+        "both taken as kept"
+    );
+    assert_eq!(
+        again.ineligible_total, 1,
+        "the override was kept: {again:#?}"
+    );
+    let fresh = ranker.shortlist(&v, &candidates, 10);
+    let json =
+        |s: &Shortlist| serde_json::to_string(&(&s.eligible, &s.ineligible, &s.record)).unwrap();
+    assert_eq!(json(&again), json(&fresh));
+}
