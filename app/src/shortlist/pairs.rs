@@ -29,7 +29,8 @@ use sha2::{Digest, Sha256};
 type Key = (u128, ProfileStamp, u64);
 
 /// The kept pairs of every competition ranked on this node, least recently used
-/// out. About a kilobyte each (the rules with their evidence).
+/// out. One to two kilobytes each (the rules with their evidence), by the
+/// sizes of their types.
 pub(crate) struct PairCache(Option<Cache<Key, Arc<Pair>>>);
 
 impl PairCache {

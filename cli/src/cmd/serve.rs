@@ -84,7 +84,7 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 256)]
     pub profile_cache_mib: u64,
     /// (vacancy, applicant) pairs whose qualification check is kept for the
-    /// next ranking, about 1 KB each (0 checks every pair on every ranking).
+    /// next ranking, one to two KB each (0 checks every pair on every ranking).
     #[arg(long, default_value_t = 200_000)]
     pub kept_pairs: u64,
     /// Minutes a session may stay unused before it ends.
