@@ -36,7 +36,8 @@ pub(crate) struct PairCache(Option<Cache<Key, Arc<Pair>>>);
 impl PairCache {
     /// At most `pairs` pairs; 0 keeps none, so every ranking checks every pair.
     pub(crate) fn with_pairs(pairs: u64) -> PairCache {
-        PairCache((pairs > 0).then(|| Cache::new(pairs.min(usize::MAX as u64) as usize)))
+        let pairs = usize::try_from(pairs).unwrap_or(usize::MAX);
+        PairCache((pairs > 0).then(|| Cache::new(pairs)))
     }
 
     /// The pairs of one ranking of `vacancy` with weights `weights`, one per
