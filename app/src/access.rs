@@ -58,7 +58,11 @@ pub fn sees_drafts(actor: &Actor) -> bool {
 /// A vacancy the actor manages: HR officers of its organisation, the HRM client,
 /// admins.
 pub async fn managed_vacancy(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Vacancy> {
-    let vacancy = app.store().vacancy(id).await?;
+    managed(actor, id, app.store().vacancy(id).await?)
+}
+
+/// [`managed_vacancy`] of a vacancy already read (`None`: it does not exist).
+fn managed(actor: &Actor, id: &VacancyId, vacancy: Option<Vacancy>) -> AppResult<Vacancy> {
     match actor.role {
         Role::Admin | Role::Hrm => vacancy.ok_or_else(|| not_found("vacancy", id.as_str())),
         Role::Hr => vacancy
@@ -82,11 +86,7 @@ pub enum Standing {
 /// The vacancy, if the actor may declare on it: a seated commission member, an HR
 /// officer of its organisation, or an admin (the operator too); refused otherwise.
 pub async fn declarant(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Vacancy> {
-    match actor.role {
-        Role::Commission => seated_vacancy(app, actor, id).await,
-        Role::Hr | Role::Admin => managed_vacancy(app, actor, id).await,
-        Role::Candidate | Role::Hrm | Role::Auditor => Err(refused("vacancy")),
-    }
+    Ok(standing_with_vacancy(app, actor, id).await?.1)
 }
 
 /// Where a declarant (see [`declarant`]) stands on the vacancy; refused for
@@ -95,46 +95,68 @@ pub async fn standing(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Sta
     Ok(standing_with_vacancy(app, actor, id).await?.0)
 }
 
-/// [`standing`] with the vacancy [`declarant`] read on the way, so that a caller
-/// who needs both reads the vacancy once.
+/// [`declarant`] and [`standing`] from one read of the store (vacancy, seat and
+/// declaration together): every shortlist view asks, so it costs one query, not
+/// three.
 async fn standing_with_vacancy(
     app: &App,
     actor: &Actor,
     id: &VacancyId,
 ) -> AppResult<(Standing, Vacancy)> {
-    let vacancy = declarant(app, actor, id).await?;
-    Ok((declaration_standing(app, actor, id).await?, vacancy))
-}
-
-/// Where the actor stands on the vacancy by their declaration alone, for a caller
-/// that has already checked that they may reach it.
-async fn declaration_standing(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Standing> {
-    Ok(
-        match app.store().declaration(id.as_str(), &actor.id).await? {
-            None => Standing::Undeclared,
-            Some(d) if d.recused_at.is_some() => Standing::Recused,
-            Some(_) => Standing::Declared,
+    if !matches!(actor.role, Role::Commission | Role::Hr | Role::Admin) {
+        return Err(refused("vacancy"));
+    }
+    let found = app.store().vacancy_standing(id.as_str(), &actor.id).await?;
+    let standing = match &found {
+        Some(f) if f.recused => Standing::Recused,
+        Some(f) if f.declared => Standing::Declared,
+        _ => Standing::Undeclared,
+    };
+    let vacancy = match actor.role {
+        // Not seated and no such vacancy read alike: ids cannot be probed.
+        Role::Commission => match found {
+            Some(f) if f.seated => f.vacancy,
+            _ => return Err(not_seated()),
         },
-    )
+        _ => managed(actor, id, found.map(|f| f.vacancy))?,
+    };
+    Ok((standing, vacancy))
 }
 
 /// A vacancy whose shortlist the actor may see. Commission members must be seated,
 /// must have declared no conflict of interest, and must not have recused.
 pub async fn shortlist_vacancy(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Vacancy> {
-    match actor.role {
-        Role::Commission => match standing_with_vacancy(app, actor, id).await? {
-            (Standing::Undeclared, _) => Err(AppError::forbidden(
-                "record your no-conflict-of-interest declaration for this vacancy first \
-                 (POST /vacancies/{id}/declaration)",
-            )),
-            (Standing::Recused, _) => Err(AppError::forbidden(
-                "you recused yourself from this vacancy",
-            )),
-            (Standing::Declared, vacancy) => Ok(vacancy),
-        },
-        Role::Hr | Role::Admin => managed_vacancy(app, actor, id).await,
-        Role::Candidate | Role::Hrm | Role::Auditor => Err(refused("shortlist")),
+    Ok(shortlist_access(app, actor, id).await?.0)
+}
+
+/// [`shortlist_vacancy`] with where the actor stands on it, for the named view,
+/// which needs a declaration from HR officers and admins too.
+pub(crate) async fn shortlist_access(
+    app: &App,
+    actor: &Actor,
+    id: &VacancyId,
+) -> AppResult<(Vacancy, Standing)> {
+    if !matches!(actor.role, Role::Commission | Role::Hr | Role::Admin) {
+        return Err(refused("shortlist"));
     }
+    let (standing, vacancy) = standing_with_vacancy(app, actor, id).await?;
+    if actor.role == Role::Commission {
+        match standing {
+            Standing::Undeclared => {
+                return Err(AppError::forbidden(
+                    "record your no-conflict-of-interest declaration for this vacancy first \
+                     (POST /vacancies/{id}/declaration)",
+                ))
+            }
+            Standing::Recused => {
+                return Err(AppError::forbidden(
+                    "you recused yourself from this vacancy",
+                ))
+            }
+            Standing::Declared => {}
+        }
+    }
+    Ok((vacancy, standing))
 }
 
 /// Refuses unless the actor has declared no conflict of interest on the vacancy
@@ -145,18 +167,8 @@ pub async fn require_declared(app: &App, actor: &Actor, id: &VacancyId) -> AppRe
     declared(standing(app, actor, id).await?)
 }
 
-/// [`require_declared`] for a caller that has already checked the actor's access
-/// to the vacancy (so it is not read again): the shortlist's named view.
-pub(crate) async fn require_declared_with_access(
-    app: &App,
-    actor: &Actor,
-    id: &VacancyId,
-) -> AppResult<()> {
-    declared(declaration_standing(app, actor, id).await?)
-}
-
 /// Refuses every standing but a declaration in force.
-fn declared(standing: Standing) -> AppResult<()> {
+pub(crate) fn declared(standing: Standing) -> AppResult<()> {
     match standing {
         Standing::Declared => Ok(()),
         Standing::Undeclared => Err(AppError::forbidden(
@@ -170,31 +182,8 @@ fn declared(standing: Standing) -> AppResult<()> {
     }
 }
 
-/// The vacancy a commission member is seated on (a draft too: a commission may be
-/// seated before publication); refused if not seated.
-pub async fn seated_vacancy(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Vacancy> {
-    commission_member(app, actor, id).await?;
-    app.store()
-        .vacancy(id)
-        .await?
-        // The seat's foreign key guarantees the vacancy; a miss is ours.
-        .ok_or_else(|| AppError::internal(format!("seat on missing vacancy {id}")))
-}
-
-/// Refuses unless the actor sits on the vacancy's commission.
-pub async fn commission_member(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<()> {
-    actor.require(&[Role::Commission])?;
-    if app
-        .store()
-        .has_commission_seat(id.as_str(), &actor.id)
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "you are not seated on this vacancy's commission",
-        ))
-    }
+fn not_seated() -> AppError {
+    AppError::forbidden("you are not seated on this vacancy's commission")
 }
 
 /// A profile the actor may read.

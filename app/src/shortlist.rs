@@ -251,11 +251,11 @@ pub(crate) async fn unaudited(
     vacancy_id: &VacancyId,
     opts: ShortlistOptions,
 ) -> AppResult<Arc<Shortlist>> {
-    let vacancy = access::shortlist_vacancy(app, actor, vacancy_id).await?;
+    let (vacancy, standing) = access::shortlist_access(app, actor, vacancy_id).await?;
     // A commission member is let in above only once declared; HR officers and
-    // admins declare before they see names (their access was checked above).
-    if !opts.blind && actor.role != qabilet_store::Role::Commission {
-        access::require_declared_with_access(app, actor, vacancy_id).await?;
+    // admins declare before they see names.
+    if !opts.blind {
+        access::declared(standing)?;
     }
     cached(app, vacancy, opts).await
 }
@@ -426,29 +426,46 @@ async fn applicant_signals(
         let interim = crate::interim::query_vector(&app, &embedding_text)?;
         let index = read_index(&index);
         let interim = interim.filter(|(id, _)| index.interim_model() == Some(id.as_str()));
+        // BM25 on one core, the vectors on the other: the ranking's views wait
+        // for both.
+        let (bm25, dense) = rayon::join(
+            || index.score_profiles_among(&query, &ids),
+            || -> AppResult<_> {
+                let mut dense = None;
+                if let (Some(e), Some(model)) = (embedding, model) {
+                    let id = model.model_id();
+                    if index.vector_model() == Some(id) {
+                        dense = Some((index.profile_similarities(&e, &ids)?, id.to_owned()));
+                    } else {
+                        notes.push(format!(
+                            "the index holds no vectors of {id} (run `qabilet index sync`): \
+                             ranked without the dense signal"
+                        ));
+                    }
+                }
+                let interim = match interim {
+                    Some((id, e)) => Some((index.profile_similarities_interim(&e, &ids)?, id)),
+                    None => None,
+                };
+                Ok((dense, interim))
+            },
+        );
+        let (dense, interim) = dense?;
         let mut scores: Scores = HashMap::new();
-        for hit in index.score_profiles_among(&query, &ids)? {
+        for hit in bm25? {
             scores.entry(hit.id).or_default().0 = Some(hit.score);
         }
         let mut used_model = None;
-        if let (Some(e), Some(model)) = (embedding, model) {
-            let id = model.model_id();
-            if index.vector_model() == Some(id) {
-                for hit in index.profile_similarities(&e, &ids)? {
-                    scores.entry(hit.id).or_default().1 = Some(hit.score);
-                }
-                used_model = Some(id.to_owned());
-            } else {
-                notes.push(format!(
-                    "the index holds no vectors of {id} (run `qabilet index sync`): \
-                     ranked without the dense signal"
-                ));
+        if let Some((hits, id)) = dense {
+            for hit in hits {
+                scores.entry(hit.id).or_default().1 = Some(hit.score);
             }
+            used_model = Some(id);
         }
         let mut interim_model_id = None;
-        if let Some((id, e)) = interim {
+        if let Some((hits, id)) = interim {
             // Applicants still on interim vectors, scored with their own model.
-            for hit in index.profile_similarities_interim(&e, &ids)? {
+            for hit in hits {
                 let entry = scores.entry(hit.id).or_default();
                 if entry.1.is_none() {
                     (entry.1, entry.2) = (Some(hit.score), DenseModel::Interim);
@@ -473,15 +490,17 @@ async fn rank(
     opts: ShortlistOptions,
     ranking: Arc<Ranking>,
 ) -> AppResult<Shortlist> {
-    let (applicants, stamps): (Vec<(Application, Arc<Profile>)>, Vec<_>) =
-        crate::applicants::stamped(app, &vacancy.id)
-            .await?
-            .into_iter()
-            .filter_map(|(a, p)| p.map(|(stamp, p)| ((a, p), stamp)))
-            // Without processing consent nobody is ranked, shown or counted.
-            .filter(|((_, p), _)| p.consents_to(ConsentPurpose::Processing))
-            .unzip();
-    let overrides = overrides_of(app, &vacancy.id).await?;
+    // Two reads of the store side by side: a ranking is what its views wait for.
+    let (stamped, overrides) = tokio::try_join!(
+        crate::applicants::stamped(app, &vacancy.id),
+        overrides_of(app, &vacancy.id)
+    )?;
+    let (applicants, stamps): (Vec<(Application, Arc<Profile>)>, Vec<_>) = stamped
+        .into_iter()
+        .filter_map(|(a, p)| p.map(|(stamp, p)| ((a, p), stamp)))
+        // Without processing consent nobody is ranked, shown or counted.
+        .filter(|((_, p), _)| p.consents_to(ConsentPurpose::Processing))
+        .unzip();
     let ids: Vec<String> = applicants.iter().map(|(_, p)| p.id.to_string()).collect();
     let (scores, provenance, notes) = applicant_signals(app, &vacancy, ids).await?;
     let signals = Signals {

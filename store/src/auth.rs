@@ -5,6 +5,8 @@
 //! has this hash" and "may this member see this vacancy's shortlist yet".
 
 use chrono::{DateTime, Utc};
+use qabilet_domain::Vacancy;
+use sqlx::types::Json;
 
 use crate::write::{on_tx, WriteTx};
 use crate::{on_backend, Store, StoreError};
@@ -89,6 +91,18 @@ pub struct Declaration {
     /// Set once the member has recused themselves; the shortlist is closed to them.
     pub recused_at: Option<DateTime<Utc>>,
     pub recusal_reason: Option<String>,
+}
+
+/// A vacancy as one user may reach it: [`Store::vacancy_standing`].
+#[derive(Debug, Clone)]
+pub struct VacancyStanding {
+    pub vacancy: Vacancy,
+    /// Sits on the vacancy's commission.
+    pub seated: bool,
+    /// Has declared on the vacancy (no conflict of interest), recused since or not.
+    pub declared: bool,
+    /// Has recused themselves from the vacancy.
+    pub recused: bool,
 }
 
 pub(crate) fn role_of(kind: &'static str, id: &str, role: &str) -> Result<Role, StoreError> {
@@ -331,6 +345,43 @@ impl Store {
                 .await?
         });
         Ok(row.is_some())
+    }
+
+    /// The vacancy with where `user_id` stands on it (seat, declaration, recusal),
+    /// in one query: the access check every shortlist view makes. `None` when the
+    /// vacancy does not exist. Read from the primary, so a recusal closes the
+    /// shortlist at once.
+    pub async fn vacancy_standing(
+        &self,
+        vacancy_id: &str,
+        user_id: &str,
+    ) -> Result<Option<VacancyStanding>, StoreError> {
+        type Row = (
+            Json<Vacancy>,
+            Option<String>,
+            Option<String>,
+            Option<DateTime<Utc>>,
+        );
+        let row: Option<Row> = on_backend!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT v.body, s.user_id, d.user_id, d.recused_at FROM vacancies v \
+                 LEFT JOIN commission_seats s ON s.vacancy_id = v.id AND s.user_id = $2 \
+                 LEFT JOIN declarations d ON d.vacancy_id = v.id AND d.user_id = $2 \
+                 WHERE v.id = $1",
+            )
+            .bind(vacancy_id)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(
+            |(Json(vacancy), seat, declaration, recused_at)| VacancyStanding {
+                vacancy,
+                seated: seat.is_some(),
+                declared: declaration.is_some(),
+                recused: recused_at.is_some(),
+            },
+        ))
     }
 
     /// Who sits on the vacancy's commission, with when they were seated, in order

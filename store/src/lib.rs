@@ -40,7 +40,7 @@ pub use accounts::{ApiKeySummary, SessionRecord, ThrottleCount, TotpState, UserS
 pub use analytics::FlagCount;
 pub use applicants::{ProfileStamp, StampedBody};
 pub use audit::AuditChainError;
-pub use auth::{ApiKey, Declaration, Role, User};
+pub use auth::{ApiKey, Declaration, Role, User, VacancyStanding};
 pub use changes::{Change, ChangeOp, RecordKind};
 pub use email::{EmailMessage, EmailStatus, EmailTakeUp};
 pub use error::StoreError;

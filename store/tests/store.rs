@@ -380,3 +380,57 @@ async fn applicant_stamps_move_with_every_profile_write() {
         assert_eq!(found, ["P-1", "P-2"], "[{}]", t.name);
     }
 }
+
+/// The shortlist's access check in one query: seat, declaration and recusal as
+/// written, per user, and nothing for a vacancy that does not exist.
+#[tokio::test]
+async fn a_vacancy_standing_follows_seat_declaration_and_recusal() {
+    use qabilet_store::{Role, User};
+    for t in test_support::all().await {
+        let s = &t.store;
+        let mut tx = s.begin().await.on(&t, "begin");
+        tx.put_organisation(&organisation()).await.on(&t, "org");
+        tx.put_vacancy(&vacancy("V-1", "x")).await.on(&t, "vacancy");
+        for id in ["com-1", "com-2"] {
+            let user = User {
+                id: id.into(),
+                role: Role::Commission,
+                organisation_id: None,
+                profile_id: None,
+                disabled: false,
+            };
+            tx.insert_user(&user, "hash").await.on(&t, "user");
+        }
+        tx.seat_commission_member("V-1", "com-1")
+            .await
+            .on(&t, "seat");
+        tx.commit().await.on(&t, "commit");
+        let backend = &t;
+        let standing = |user: &'static str| async move {
+            s.vacancy_standing("V-1", user)
+                .await
+                .on(backend, "standing")
+                .map(|f| (f.vacancy.id.to_string(), f.seated, f.declared, f.recused))
+        };
+        let v1 = || "V-1".to_owned();
+        assert_eq!(standing("com-1").await, Some((v1(), true, false, false)));
+        assert_eq!(standing("com-2").await, Some((v1(), false, false, false)));
+
+        let mut tx = s.begin().await.on(&t, "begin");
+        tx.declare("V-1", "com-1", "no conflict")
+            .await
+            .on(&t, "declare");
+        tx.commit().await.on(&t, "commit");
+        assert_eq!(standing("com-1").await, Some((v1(), true, true, false)));
+        assert_eq!(standing("com-2").await, Some((v1(), false, false, false)));
+
+        let mut tx = s.begin().await.on(&t, "begin");
+        tx.recuse("V-1", "com-1", "a relative applied")
+            .await
+            .on(&t, "recuse");
+        tx.commit().await.on(&t, "commit");
+        assert_eq!(standing("com-1").await, Some((v1(), true, true, true)));
+        let missing = s.vacancy_standing("V-404", "com-1").await.on(&t, "missing");
+        assert!(missing.is_none(), "[{}]", t.name);
+    }
+}
