@@ -279,11 +279,14 @@ pub fn spawn_follower_with(
                 continue;
             };
             match upgrade_once(&store, &index, model, UPGRADE_BATCH).await {
-                Ok(Some(r)) => tracing::debug!(
-                    upgraded = r.upgraded,
-                    remaining = r.remaining,
-                    "interim vectors upgraded"
-                ),
+                Ok(Some(r)) => {
+                    LONGEST_HOLD.fetch_max(r.longest_hold_micros, Ordering::Relaxed);
+                    tracing::debug!(
+                        upgraded = r.upgraded,
+                        remaining = r.remaining,
+                        "interim vectors upgraded"
+                    )
+                }
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "index upgrade: will retry"),
             }

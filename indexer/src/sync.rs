@@ -226,7 +226,7 @@ pub struct SyncReport {
     /// Whether every vector was dropped because the embedder's model changed.
     pub vectors_reset: bool,
     /// The longest single hold of the index's write lock, in microseconds
-    /// ([`follow`] only: what a search may have waited for).
+    /// ([`follow`] and [`backfill_some`] only: what a search may have waited for).
     pub longest_hold_micros: u64,
 }
 

@@ -48,6 +48,8 @@ use kernel::{dot_f16, quantise, scan_chunk, score_rows, Scored};
 pub use kernel::{simd_path, SimdPath};
 use sketch::Sketches;
 
+/// The store's files, by extension, in the order of [`VectorStore::files`].
+const FILES: [&str; 3] = ["i8", "f16", "meta"];
 /// Bytes per metadata record: hash 8, scale 4, live 1, id length 1, id 64, padding 2.
 const META_BYTES: usize = 80;
 const MAX_ID_BYTES: usize = 64;
@@ -282,41 +284,21 @@ impl VectorStore {
     /// write lock, and every search after it faulted the file in again.
     fn remap(&mut self) -> Result<()> {
         let lens = [self.file_len(0)?, self.file_len(1)?];
-        let widths = [self.dim, self.dim * 2];
-        for (which, (len, width)) in lens.into_iter().zip(widths).enumerate() {
-            let needed = self.flushed_rows * width;
-            let map = if which == 0 {
-                &self.i8_map
-            } else {
-                &self.f16_map
-            };
-            if needed == 0 || map.as_ref().is_some_and(|m| m.len() >= needed) {
-                continue;
-            }
-            let ext = if which == 0 { "i8" } else { "f16" };
-            // SAFETY (memmap2): the files are only written by this process through
-            // `self`, they never shrink (compaction writes a new generation), and a
-            // search reads only rows below `mapped_rows`, which lie inside the file
-            // (checked against its length below), never the reserved tail past it.
-            let fresh = unsafe {
-                memmap2::MmapOptions::new()
-                    .len(reserved_len(len.max(needed as u64)))
-                    .map(&self.files[which])
-            }
-            .map_err(Error::io(format!("mapping {}", self.path(ext).display())))?;
-            if which == 0 {
-                self.i8_map = Some(fresh);
-            } else {
-                // Re-scoring reads a few hundred scattered f16 rows per search.
-                // Mapped with `MADV_RANDOM` (no read-ahead or fault-around, so only
-                // the rows touched come into the process) they cost a memory access
-                // instead of a `pread` each, which were 3 ms of a 15 ms search over
-                // a million rows.
-                fresh
-                    .advise(memmap2::Advice::Random)
-                    .map_err(Error::io(format!("advising {}", self.path(ext).display())))?;
-                self.f16_map = Some(fresh);
-            }
+        if let Some(fresh) = self.grown_map(0, self.i8_map.as_ref(), lens[0], self.dim)? {
+            self.i8_map = Some(fresh);
+        }
+        if let Some(fresh) = self.grown_map(1, self.f16_map.as_ref(), lens[1], self.dim * 2)? {
+            // Re-scoring reads a few hundred scattered f16 rows per search. Mapped
+            // with `MADV_RANDOM` (no read-ahead or fault-around, so only the rows
+            // touched come into the process) they cost a memory access instead of
+            // a `pread` each, which were 3 ms of a 15 ms search over a million rows.
+            fresh
+                .advise(memmap2::Advice::Random)
+                .map_err(Error::io(format!(
+                    "advising {}",
+                    self.path(FILES[1]).display()
+                )))?;
+            self.f16_map = Some(fresh);
         }
         let in_files = (lens[0] / self.dim as u64).min(lens[1] / (self.dim as u64 * 2));
         self.mapped_rows = self
@@ -325,13 +307,42 @@ impl VectorStore {
         Ok(())
     }
 
+    /// A new mapping of file `which` (`len` bytes long, rows `width` bytes wide)
+    /// when `map` does not cover the flushed rows; `None` when it does.
+    fn grown_map(
+        &self,
+        which: usize,
+        map: Option<&Mmap>,
+        len: u64,
+        width: usize,
+    ) -> Result<Option<Mmap>> {
+        let needed = self.flushed_rows * width;
+        if needed == 0 || map.is_some_and(|m| m.len() >= needed) {
+            return Ok(None);
+        }
+        // SAFETY (memmap2): the files are only written by this process through
+        // `self`, they never shrink (compaction writes a new generation), and a
+        // search reads only rows below `mapped_rows`, which lie inside the file
+        // (checked against its length in `remap`), never the reserved tail past it.
+        let fresh = unsafe {
+            memmap2::MmapOptions::new()
+                .len(reserved_len(len.max(needed as u64)))
+                .map(&self.files[which])
+        }
+        .map_err(Error::io(format!(
+            "mapping {}",
+            self.path(FILES[which]).display()
+        )))?;
+        Ok(Some(fresh))
+    }
+
     fn file_len(&self, which: usize) -> Result<u64> {
         self.files[which]
             .metadata()
             .map(|m| m.len())
             .map_err(Error::io(format!(
                 "stat {}",
-                self.path(["i8", "f16", "meta"][which]).display()
+                self.path(FILES[which]).display()
             )))
     }
 
@@ -593,7 +604,7 @@ impl VectorStore {
     /// files are removed once the new head is durable.
     pub fn compact(&mut self) -> Result<()> {
         self.flush()?;
-        let old: Vec<PathBuf> = ["i8", "f16", "meta"].iter().map(|e| self.path(e)).collect();
+        let old: Vec<PathBuf> = FILES.iter().map(|e| self.path(e)).collect();
         let generation = self.generation + 1;
         let new_files = open_files(&self.dir, &self.name, generation)?;
         let mut bufs: [Vec<u8>; 3] = Default::default();
@@ -841,7 +852,7 @@ fn open_files_as(dir: &Path, name: &str, generation: u64, writable: bool) -> Res
             .open(&path)
             .map_err(Error::io(format!("opening {}", path.display())))
     };
-    Ok([open("i8")?, open("f16")?, open("meta")?])
+    Ok([open(FILES[0])?, open(FILES[1])?, open(FILES[2])?])
 }
 
 fn encode_meta(meta: &RowMeta, id: &str) -> [u8; META_BYTES] {

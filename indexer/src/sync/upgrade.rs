@@ -24,7 +24,8 @@ use qabilet_domain::ConsentPurpose;
 use qabilet_store::Store;
 use serde::{Deserialize, Serialize};
 
-use super::{embed, Embedder, Phase, Progress};
+use super::follow::{holding, read, write};
+use super::{embed, Embedder, Phase, Progress, SyncReport};
 use crate::schema::profile_embedding_text;
 use crate::vectors::text_hash;
 use crate::{Error, Index, Result};
@@ -126,14 +127,9 @@ pub struct UpgradeReport {
     pub remaining: u64,
     /// Wall time of the run.
     pub seconds: f64,
-}
-
-fn read(index: &RwLock<Index>) -> std::sync::RwLockReadGuard<'_, Index> {
-    index.read().unwrap_or_else(|p| p.into_inner())
-}
-
-fn write(index: &RwLock<Index>) -> std::sync::RwLockWriteGuard<'_, Index> {
-    index.write().unwrap_or_else(|p| p.into_inner())
+    /// The longest single hold of the index's write lock, in microseconds: what a
+    /// search may have waited for.
+    pub longest_hold_micros: u64,
 }
 
 /// Upgrades interim vectors to `embedder`'s, `batch` profiles at a time, until none
@@ -158,6 +154,8 @@ pub async fn upgrade(
     let total = limit.map_or(report.remaining, |l| l.min(report.remaining));
     progress.begin(Phase::Upgrade, total);
     let mut skip: HashSet<String> = HashSet::new();
+    // Only its holds of the write lock are kept, for the report.
+    let mut holds = SyncReport::default();
     let batch = batch.max(1);
     while !stop() && limit.is_none_or(|l| report.upgraded < l) {
         let room = limit.map_or(batch, |l| batch.min((l - report.upgraded) as usize));
@@ -185,8 +183,7 @@ pub async fn upgrade(
         }
         let texts: Vec<&str> = wanted.iter().map(|(_, _, t)| t.as_str()).collect();
         let vectors = embed(embedder, &texts)?;
-        let done = {
-            let mut index = write(index);
+        let done = holding(index, &mut holds, "upgrade", |index, _| {
             let mut done = 0u64;
             for ((id, hash, _), vector) in wanted.iter().zip(&vectors) {
                 if index.upgrade_profile_vector(id, *hash, vector)? {
@@ -196,15 +193,15 @@ pub async fn upgrade(
                     report.skipped += 1;
                 }
             }
-            done
-        };
+            Ok(done)
+        })?;
         // Synced beside searches, published under the write lock (see `follow`).
         let seq = read(index).persist()?;
-        {
-            let mut index = write(index);
+        report.remaining = holding(index, &mut holds, "publish", |index, _| {
             index.publish(seq)?;
-            report.remaining = index.interim_count() as u64;
-        }
+            Ok(index.interim_count() as u64)
+        })?;
+        report.longest_hold_micros = holds.longest_hold_micros;
         report.upgraded += done;
         progress.advance(done);
         let dir = read(index).dir().to_owned();
