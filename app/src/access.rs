@@ -95,6 +95,12 @@ pub async fn standing(app: &App, actor: &Actor, id: &VacancyId) -> AppResult<Sta
     Ok(standing_with_vacancy(app, actor, id).await?.0)
 }
 
+/// Whether the actor's role is one that declares on a vacancy (and so may reach
+/// its shortlist): commission members, HR officers and admins.
+fn declares(actor: &Actor) -> bool {
+    matches!(actor.role, Role::Commission | Role::Hr | Role::Admin)
+}
+
 /// [`declarant`] and [`standing`] from one read of the store (vacancy, seat and
 /// declaration together): every shortlist view asks, so it costs one query, not
 /// three.
@@ -103,7 +109,7 @@ async fn standing_with_vacancy(
     actor: &Actor,
     id: &VacancyId,
 ) -> AppResult<(Standing, Vacancy)> {
-    if !matches!(actor.role, Role::Commission | Role::Hr | Role::Admin) {
+    if !declares(actor) {
         return Err(refused("vacancy"));
     }
     let found = app.store().vacancy_standing(id.as_str(), &actor.id).await?;
@@ -136,7 +142,7 @@ pub(crate) async fn shortlist_access(
     actor: &Actor,
     id: &VacancyId,
 ) -> AppResult<(Vacancy, Standing)> {
-    if !matches!(actor.role, Role::Commission | Role::Hr | Role::Admin) {
+    if !declares(actor) {
         return Err(refused("shortlist"));
     }
     let (standing, vacancy) = standing_with_vacancy(app, actor, id).await?;
